@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+
+from gaoxin.accounts import services as account_services
+from gaoxin.accounts.models import User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, telling a locked-out user how long to wait."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                user = User.objects.filter(username=username).first()
+                remaining = account_services.user_lock_remaining(user=user) if user else None
+                if remaining is not None:
+                    minutes = max(1, int(remaining.total_seconds() // 60) + 1)
+                    raise forms.ValidationError(
+                        f"连续登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试。", code="locked"
+                    )
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
