@@ -77,3 +77,68 @@ def frozen_now() -> Callable[..., object]:
         return clock.frozen(dt.datetime(*args, tzinfo=SHANGHAI))
 
     return freeze
+
+
+def _box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> dict:
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@dataclass
+class GridLayer:
+    zone: object
+    grid_west: object  # street_a
+    grid_east: object  # street_b
+    micro_west_south: object
+    micro_west_north: object
+    micro_east_south: object
+    micro_east_north: object
+
+
+@pytest.fixture
+def grid_layer(org: Org) -> GridLayer:
+    """A 2 × 2 layer: the zone box 113.50–113.60°E × 34.78–34.84°N, split into a western grid (石佛) and an
+    eastern grid (沟赵) at 113.55°E, each split into a southern and northern micro-grid at 34.81°N."""
+    from django.db import transaction
+
+    from gaoxin.grids import services as grid_services
+    from gaoxin.grids.models import Grid
+
+    create = grid_services.grid_create
+    with transaction.atomic():
+        zone = create(code="410171", name="高新区", level=Grid.Level.ZONE, geometry_geojson=_box(113.50, 34.78, 113.60, 34.84))
+        west = create(code="41017101001", name="西网格", level=Grid.Level.GRID, parent=zone, street=org.street_a,
+                      geometry_geojson=_box(113.50, 34.78, 113.55, 34.84))
+        east = create(code="41017102001", name="东网格", level=Grid.Level.GRID, parent=zone, street=org.street_b,
+                      geometry_geojson=_box(113.55, 34.78, 113.60, 34.84))
+        layer = GridLayer(
+            zone=zone,
+            grid_west=west,
+            grid_east=east,
+            micro_west_south=create(code="4101710100101", name="西南微网格", level=Grid.Level.MICRO, parent=west,
+                                    street=org.street_a, geometry_geojson=_box(113.50, 34.78, 113.55, 34.81)),
+            micro_west_north=create(code="4101710100102", name="西北微网格", level=Grid.Level.MICRO, parent=west,
+                                    street=org.street_a, geometry_geojson=_box(113.50, 34.81, 113.55, 34.84)),
+            micro_east_south=create(code="4101710200101", name="东南微网格", level=Grid.Level.MICRO, parent=east,
+                                    street=org.street_b, geometry_geojson=_box(113.55, 34.78, 113.60, 34.81)),
+            micro_east_north=create(code="4101710200102", name="东北微网格", level=Grid.Level.MICRO, parent=east,
+                                    street=org.street_b, geometry_geojson=_box(113.55, 34.81, 113.60, 34.84)),
+        )
+    from gaoxin.grids.locator import invalidate
+
+    invalidate()
+    return layer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Caches outlive a test's database rollback; clear them so no test sees another's grid layer."""
+    from django.core.cache import cache
+
+    from gaoxin.grids import locator
+
+    cache.clear()
+    locator._cached = None
+    yield
+    cache.clear()
+    locator._cached = None
