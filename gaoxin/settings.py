@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "gaoxin.core",
     "gaoxin.accounts",
     "gaoxin.grids",
+    "gaoxin.cases",
+    "gaoxin.enterprises",
     "gaoxin.web",
 ]
 
