@@ -73,8 +73,8 @@ def make_user(db) -> Callable[..., User]:
 def frozen_now() -> Callable[..., object]:
     """``with frozen_now(2023, 3, 1, 9): ...`` freezes the platform clock at that Shanghai time."""
 
-    def freeze(*args: int):
-        return clock.frozen(dt.datetime(*args, tzinfo=SHANGHAI))
+    def freeze(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0):
+        return clock.frozen(dt.datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI))
 
     return freeze
 

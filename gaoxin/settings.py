@@ -88,9 +88,9 @@ TEMPLATES = [
 
 
 def database_config(url: str | None, data_dir: Path) -> dict:
-    """The default database: PostgreSQL (or any dj-database-url URL) if given, else embedded SQLite in WAL mode."""
+    """PostgreSQL (or any dj-database-url URL) if given, else embedded SQLite in WAL mode."""
     if url:
-        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("GAOXIN_DB_CONN_MAX_AGE", "60")))
+        config = dict(dj_database_url.parse(url, conn_max_age=int(os.environ.get("GAOXIN_DB_CONN_MAX_AGE", "60"))))
         config["CONN_HEALTH_CHECKS"] = True
         return config
     return {

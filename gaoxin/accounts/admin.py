@@ -20,7 +20,7 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("org_unit",)
     filter_horizontal = ("extra_scope",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("高新", {"fields": ("role", "org_unit", "extra_scope", "display_name", "phone", "is_synthetic",
                             "locked_until")}),
     )

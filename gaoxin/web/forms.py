@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
@@ -20,7 +22,7 @@ class LoginForm(AuthenticationForm):
                 user = User.objects.filter(username=username).first()
                 remaining = account_services.user_lock_remaining(user=user) if user else None
                 if remaining is not None:
-                    minutes = max(1, int(remaining.total_seconds() // 60) + 1)
+                    minutes = max(1, math.ceil(remaining.total_seconds() / 60))
                     raise forms.ValidationError(
                         f"连续登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试。", code="locked"
                     )

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gaoxin.accounts.models import User
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.web.forms import LoginForm
 
@@ -19,6 +20,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # login_required guarantees an authenticated user
     return render(request, "web/home.html", {"scope": scope_roots(actor=request.user)})
 
 
