@@ -137,8 +137,26 @@ def _fresh_process_state():
 
     from gaoxin.grids import locator
 
-    cache.clear()
-    locator._cached = None
+    def clear() -> None:
+        # django-redis: only this worker's prefixed keys; local memory: everything.
+        if hasattr(cache, "delete_pattern"):
+            cache.delete_pattern("*")
+        else:
+            cache.clear()
+        locator._cached = None
+
+    clear()
     yield
-    cache.clear()
-    locator._cached = None
+    clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (the full-scale year) run only with GAOXIN_RUN_SLOW=1; CI runs them once."""
+    import os
+
+    if os.environ.get("GAOXIN_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow full-scale test: set GAOXIN_RUN_SLOW=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -116,12 +116,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "gaoxin-test" if TESTING else "gaoxin",
+            # Each pytest-xdist worker keeps its own keys, so one worker's cleanup never touches another's.
+            "KEY_PREFIX": f"gaoxin-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}" if TESTING else "gaoxin",
         }
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "gaoxin-test" if TESTING else "gaoxin",
+        "name": f"gaoxin-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}" if TESTING else "gaoxin",
         "url": REDIS_URL,
         "immediate": TESTING,
         "consumer": {"workers": 2, "worker_type": "thread"},
