@@ -1,0 +1,344 @@
+"""Cases (统一事件/工单): categories, the responsibility matrix, cases, their append-only audited history,
+attachments and supervision notices. Workflow lives in ``services.py`` and ``workflow.py``, not here."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gaoxin.accounts.models import OrgUnit
+from gaoxin.cases import workflow
+from gaoxin.grids.models import Grid
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+    CRITICAL = "critical", "特急"
+
+
+class TimeUnit(models.TextChoices):
+    HOUR = "hour", "工作小时"
+    DAY = "day", "工作日"
+
+
+class Channel(models.TextChoices):
+    HOTLINE_12345 = "hotline_12345", "12345热线"
+    CITY_INSPECTOR = "city_inspector", "数字城管监督员"
+    GRID_WORKER = "grid_worker", "网格员上报"
+    ENTERPRISE_VISIT = "enterprise_visit", "万人助万企走访"
+    RECEPTION_DAY = "reception_day", "企业家接待日"
+    PUBLIC_WEB = "public_web", "网上群众上报"
+    OPEN311 = "open311", "Open311"
+    LEADER_ASSIGNED = "leader_assigned", "领导交办"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Category(models.Model):
+    """A case category. 城市管理 部件/事件 form a two-level tree (2-digit 大类, 5-digit 小类); 12345 request
+    types (诉求类型, ``H-ZX`` …) and content classes (内容分类, ``H-C01`` …) and enterprise problem types
+    (``EP01`` …) are flat. Only ``is_assignable`` categories are put on cases; 大类 group their 小类."""
+
+    class Kind(models.TextChoices):
+        COMPONENT = "component", "部件"
+        EVENT = "event", "事件"
+        HOTLINE_TYPE = "hotline_type", "12345诉求类型"
+        HOTLINE_CONTENT = "hotline_content", "12345内容分类"
+        ENTERPRISE = "enterprise", "企业问题类型"
+
+    class HandlerKind(models.TextChoices):
+        STREET_OFFICE = "street_office", "属地办事处"
+        DEPARTMENT = "department", "职能部门"
+
+    code = models.CharField("编码", max_length=16, unique=True)
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="大类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_assignable = models.BooleanField("可用于案件", default=True)
+    is_active = models.BooleanField("启用", default=True)
+    default_urgency = models.CharField("默认紧急程度", max_length=10, choices=Urgency.choices,
+                                       default=Urgency.NORMAL)
+    time_limit = models.PositiveIntegerField("办理时限", default=5)
+    time_unit = models.CharField("时限单位", max_length=5, choices=TimeUnit.choices, default=TimeUnit.DAY)
+    sign_limit_hours = models.FloatField("签收时限(工作小时)", default=1.0)
+    handle_limit_hours = models.FloatField("处置时限(工作小时)", default=7.5)
+    verify_limit_hours = models.FloatField("核查时限(工作小时)", default=1.0)
+    duplicate_radius_m = models.PositiveIntegerField("并案半径(米)", default=50)
+    duplicate_window_hours = models.PositiveIntegerField("并案时间窗(小时)", default=24)
+    default_handler_kind = models.CharField(
+        "默认处置单位类型", max_length=20, choices=HandlerKind.choices, default=HandlerKind.STREET_OFFICE
+    )
+    default_handler_code = models.CharField("默认处置单位编码", max_length=32, blank=True)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "案件类别"
+        verbose_name_plural = "案件类别"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ResponsibilityRule(models.Model):
+    """The responsibility matrix: category × (grid | street | whole zone) → handling unit.
+
+    The most specific active rule wins: grid, then street, then the zone-level fallback (neither set).
+    """
+
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.CASCADE, related_name="rules")
+    street = models.ForeignKey(
+        OrgUnit, verbose_name="办事处", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        limit_choices_to={"kind": OrgUnit.Kind.STREET_OFFICE},
+    )
+    grid = models.ForeignKey(Grid, verbose_name="网格", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    handler = models.ForeignKey(OrgUnit, verbose_name="处置单位", on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField("启用", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "责任矩阵规则"
+        verbose_name_plural = "责任矩阵"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "grid"], condition=Q(grid__isnull=False),
+                                    name="rule_unique_category_grid"),
+            models.UniqueConstraint(fields=["category", "street"],
+                                    condition=Q(grid__isnull=True, street__isnull=False),
+                                    name="rule_unique_category_street"),
+            models.UniqueConstraint(fields=["category"], condition=Q(grid__isnull=True, street__isnull=True),
+                                    name="rule_unique_category_zone"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.grid or self.street or "全区"
+        return f"{self.category} @ {where} → {self.handler}"
+
+
+class CaseNumberCounter(models.Model):
+    """Per-day sequence behind the human-readable case number ``YYYYMMDD`` + six digits."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "案件编号计数器"
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y%m%d}: {self.last}"
+
+
+class Case(models.Model):
+    number = models.CharField("案件编号", max_length=20, unique=True)
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="cases")
+    request_type = models.ForeignKey(
+        Category, verbose_name="诉求类型", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": Category.Kind.HOTLINE_TYPE},
+    )
+    description = models.TextField("问题描述")
+    address = models.CharField("地址", max_length=200, blank=True)
+    lon = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    micro_grid = models.ForeignKey(Grid, verbose_name="微网格", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    grid = models.ForeignKey(Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    street = models.ForeignKey(OrgUnit, verbose_name="办事处", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    center = models.ForeignKey(OrgUnit, verbose_name="受理城运中心", on_delete=models.PROTECT, related_name="+")
+    # Personal data, stored as given; masked for display by gaoxin.cases.privacy.
+    reporter_name = models.CharField("反映人", max_length=50, blank=True)
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    reporter_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="反映人账号", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="reported_cases")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    external_ref = models.CharField("外部单号", max_length=64, blank=True)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+
+    state = models.CharField("状态", max_length=12, choices=workflow.STATE_CHOICES, default=workflow.REPORTED)
+    assignee = models.ForeignKey(OrgUnit, verbose_name="处置单位", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    merged_into = models.ForeignKey("self", verbose_name="并入案件", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_cases")
+
+    # Timeline.
+    reported_at = models.DateTimeField("上报时间")
+    registered_at = models.DateTimeField("立案时间", null=True, blank=True)
+    first_dispatched_at = models.DateTimeField("首次派遣时间", null=True, blank=True)
+    dispatched_at = models.DateTimeField("派遣时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
+    handled_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    evaluated_at = models.DateTimeField("回访时间", null=True, blank=True)
+    suspended_at = models.DateTimeField("挂账时间", null=True, blank=True)
+
+    # Time limits: the overall deadline (办理时限, from registration) with its 80 % warning point, and the
+    # current node (签收 / 处置 / 核查) with its own deadline.
+    deadline = models.DateTimeField("办理期限", null=True, blank=True)
+    warn_at = models.DateTimeField("预警时间", null=True, blank=True)
+    node = models.CharField("当前环节", max_length=8, blank=True)
+    node_deadline = models.DateTimeField("环节期限", null=True, blank=True)
+    suspended_working_seconds = models.PositiveIntegerField("挂账停表(工作秒)", default=0)
+    is_overdue = models.BooleanField("已超期", default=False)
+    pending_extension_amount = models.PositiveIntegerField("待批延期", null=True, blank=True)
+    pending_suspension = models.BooleanField("待批挂账", default=False)
+
+    # Counters and outcomes for metrics.
+    dispatch_count = models.PositiveIntegerField("派遣次数", default=0)
+    on_time_accept_count = models.PositiveIntegerField("按时签收次数", default=0)
+    returned_count = models.PositiveIntegerField("退单次数", default=0)
+    handled_count = models.PositiveIntegerField("反馈次数", default=0)
+    reworked_count = models.PositiveIntegerField("返工次数", default=0)
+    extension_count = models.PositiveIntegerField("延期次数", default=0)
+    suspension_count = models.PositiveIntegerField("挂账次数", default=0)
+    reopened_count = models.PositiveIntegerField("重启次数", default=0)
+    closed_on_time = models.BooleanField("按期办结", null=True, blank=True)
+    handling_seconds = models.PositiveIntegerField("办理用时(秒)", null=True, blank=True)
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+
+    # Concurrency and audit.
+    version = models.PositiveIntegerField("版本", default=1)
+    event_count = models.PositiveIntegerField("事件数", default=0)
+    audit_head = models.CharField("审计链头", max_length=64, blank=True)
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_ref"], condition=~Q(external_ref=""),
+                                    name="case_unique_external_ref_per_channel"),
+            models.CheckConstraint(
+                condition=Q(lon__isnull=True, lat__isnull=True) | Q(lon__isnull=False, lat__isnull=False),
+                name="case_lon_lat_together",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            models.Index(fields=["street", "registered_at"], name="case_street_registered"),
+            models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+            models.Index(fields=["center", "state"], name="case_center_state"),
+            models.Index(fields=["registered_at"], name="case_registered"),
+            models.Index(fields=["reported_at"], name="case_reported"),
+            models.Index(fields=["category", "reported_at"], name="case_category_reported"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def state_label(self) -> str:
+        return workflow.STATES.get(self.state, self.state)
+
+
+class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("案件事件只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("案件事件只能追加，不能删除")
+
+
+class CaseEvent(models.Model):
+    """One immutable step of a case's history. ``hash`` is SHA-256 over the canonical content and the previous
+    event's hash (``prev_hash``) of the same case, so any later edit breaks the chain (see ``audit.py``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField("序号")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间")
+    action = models.CharField("动作", max_length=20, choices=workflow.ACTION_CHOICES)
+    from_state = models.CharField("原状态", max_length=12, blank=True)
+    to_state = models.CharField("新状态", max_length=12)
+    note = models.TextField("说明", blank=True)
+    payload = models.JSONField("数据", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects: ClassVar[models.Manager[CaseEvent]] = CaseEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "案件事件"
+        verbose_name_plural = "案件事件"
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
+        indexes = [models.Index(fields=["action", "at"], name="case_event_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("案件事件只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("案件事件只能追加，不能删除")
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小(字节)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "案件附件"
+        verbose_name_plural = "案件附件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SupervisionNotice(models.Model):
+    """督办: raised once per case and node when a time limit passes, to the handling unit and its superior."""
+
+    class Node(models.TextChoices):
+        SIGN = "sign", "签收"
+        HANDLE = "handle", "处置"
+        VERIFY = "verify", "核查"
+        CASE = "case", "办结"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervision_notices")
+    node = models.CharField("环节", max_length=8, choices=Node.choices)
+    unit = models.ForeignKey(OrgUnit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    superior_unit = models.ForeignKey(OrgUnit, verbose_name="上级单位", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateTimeField("期限")
+    created_at = models.DateTimeField("督办时间")
+    message = models.CharField("督办内容", max_length=300)
+    acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "督办通知"
+        verbose_name_plural = "督办通知"
+        constraints = [models.UniqueConstraint(fields=["case", "node"], name="supervision_once_per_case_node")]
+        indexes = [models.Index(fields=["unit", "created_at"], name="supervision_unit_created")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_node_display()}"
