@@ -1,0 +1,34 @@
+"""Reads of the grid layer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from gaoxin.grids.layer import LayerFeature, feature_collection_text
+from gaoxin.grids.models import Grid
+
+
+def grid_layer_features() -> list[LayerFeature]:
+    """The whole layer (zone, grids, micro-grids), ordered by code, as import/export features."""
+    grids = list(Grid.objects.select_related("parent", "street").order_by("code"))
+    workers: dict[int, list[str]] = defaultdict(list)
+    for grid_id, username in Grid.workers.through.objects.values_list("grid_id", "user__username"):
+        workers[grid_id].append(username)
+    return [
+        LayerFeature(
+            code=g.code,
+            name=g.name,
+            level=g.level,
+            geometry=g.geometry,
+            parent_code=g.parent.code if g.parent else None,
+            street_code=g.street.code if g.street else None,
+            workers=tuple(sorted(workers[g.pk])),
+            is_synthetic=g.is_synthetic,
+        )
+        for g in grids
+    ]
+
+
+def grid_layer_geojson() -> str:
+    """The layer as a GeoJSON FeatureCollection (the format ``services.grid_layer_import`` reads)."""
+    return feature_collection_text([f.as_geojson() for f in grid_layer_features()])
