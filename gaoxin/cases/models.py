@@ -184,8 +184,10 @@ class Case(models.Model):
     evaluated_at = models.DateTimeField("回访时间", null=True, blank=True)
     suspended_at = models.DateTimeField("挂账时间", null=True, blank=True)
 
-    # Time limits: the overall deadline (办理时限, from registration) with its 80 % warning point, and the
-    # current node (签收 / 处置 / 核查) with its own deadline.
+    # Time limits: the overall deadline (办理时限, counted from registration, or from a reopening) with its
+    # 80 % warning point, and the current node (签收 / 处置 / 核查) with its own deadline. While suspended (挂账)
+    # the clock stops; on resume the deadlines move by the working time spent suspended.
+    clock_started_at = models.DateTimeField("计时起点", null=True, blank=True)
     deadline = models.DateTimeField("办理期限", null=True, blank=True)
     warn_at = models.DateTimeField("预警时间", null=True, blank=True)
     node = models.CharField("当前环节", max_length=8, blank=True)
@@ -269,7 +271,7 @@ class CaseEvent(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    objects: ClassVar[models.Manager[CaseEvent]] = CaseEventQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[models.Manager[CaseEvent]] = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "案件事件"

@@ -195,12 +195,14 @@ def deadline_for(start: dt.datetime, *, time_limit: int, unit: str, urgency: str
     return add_working_time(start, limit_for(time_limit, unit, urgency), unit)
 
 
-def warn_point(start: dt.datetime, deadline: dt.datetime, share: float = 0.8) -> dt.datetime:
-    """The moment ``share`` of the working time between ``start`` and ``deadline`` has been used (yellow)."""
-    total = working_time_between(start, deadline).total_seconds()
+def warn_point(start: dt.datetime, deadline: dt.datetime, *, stopped_seconds: int = 0, share: float = 0.8
+               ) -> dt.datetime:
+    """The moment ``share`` of the working time from ``start`` to ``deadline`` has been used (turns yellow).
+    ``stopped_seconds`` of working time spent suspended (挂账) do not count as used."""
+    total = working_time_between(start, deadline).total_seconds() - stopped_seconds
     if total <= 0:
         return deadline
-    return add_working_seconds(start, math.ceil(total * share))
+    return add_working_seconds(start, stopped_seconds + math.ceil(total * share))
 
 
 GREEN, YELLOW, RED = "green", "yellow", "red"

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from gaoxin.cases.models import Case, CaseAttachment, CaseEvent, Category, ResponsibilityRule, SupervisionNotice
+from gaoxin.cases.privacy import mask_name, mask_phone
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent", "time_limit", "time_unit", "default_urgency",
+                    "default_handler_kind", "default_handler_code", "is_active")
+    list_filter = ("kind", "time_unit", "is_active", "is_assignable")
+    search_fields = ("code", "name")
+    ordering = ("code",)
+
+
+@admin.register(ResponsibilityRule)
+class ResponsibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "street", "grid", "handler", "is_active")
+    list_filter = ("is_active", "street")
+    search_fields = ("category__code", "category__name", "handler__name")
+    autocomplete_fields = ("category", "handler")
+    raw_id_fields = ("grid",)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("seq", "at", "actor", "action", "from_state", "to_state", "note", "payload", "hash")
+    readonly_fields = fields
+    ordering = ("seq",)
+
+
+class CaseAttachmentInline(ReadOnlyInline):
+    model = CaseAttachment
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at", "event")
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases move only through the workflow services, so every change is an audited event."""
+
+    list_display = ("number", "channel", "category", "state", "street", "assignee", "reported_at", "deadline",
+                    "is_overdue")
+    list_filter = ("state", "channel", "is_overdue", "is_synthetic")
+    search_fields = ("number", "external_ref")
+    date_hierarchy = "reported_at"
+    inlines = (CaseEventInline, CaseAttachmentInline)
+    exclude = ("reporter_name", "reporter_phone")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = [f.name for f in Case._meta.fields if f.name not in ("reporter_name", "reporter_phone")]
+        return [*fields, "masked_reporter"]
+
+    @admin.display(description="反映人（脱敏）")
+    def masked_reporter(self, obj: Case) -> str:
+        return f"{mask_name(obj.reporter_name)} {mask_phone(obj.reporter_phone)}".strip()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(admin.ModelAdmin):
+    list_display = ("case", "node", "unit", "superior_unit", "deadline", "created_at", "acknowledged_at")
+    list_filter = ("node",)
+    raw_id_fields = ("case",)

@@ -1,0 +1,38 @@
+"""``gaoxin cases verify-audit`` (and further case subcommands): thin wrappers over the case engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gaoxin.cases import audit
+from gaoxin.cases.models import Case
+
+
+class Command(BaseCommand):
+    help = "案件引擎：verify-audit 校验事件审计链；supervise 立即执行一次超期督办"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        verify = sub.add_parser("verify-audit", help="校验每个案件的事件哈希链，报告被改动的案件和事件")
+        verify.add_argument("--case", dest="numbers", action="append", default=[], help="只校验这些案件编号")
+        sub.add_parser("supervise", help="标记超期案件并发出督办通知（与定时任务相同）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "verify-audit":
+            cases = Case.objects.all()
+            if options["numbers"]:
+                cases = cases.filter(number__in=options["numbers"])
+            broken = list(audit.verify_chains(cases))
+            for item in broken:
+                event = f"事件 {item.event_id}" if item.event_id is not None else "链头"
+                self.stdout.write(f"BROKEN case={item.case_number} event={item.event_id}  {event}: {item.reason}")
+            if broken:
+                count = len({b.case_number for b in broken})
+                raise CommandError(f"审计链校验失败：{count} 个案件，{len(broken)} 处异常")
+            self.stdout.write(self.style.SUCCESS(f"审计链完整：{cases.count()} 个案件"))
+        elif options["subcommand"] == "supervise":
+            from gaoxin.cases.services import case_supervise_overdue
+
+            self.stdout.write(f"督办通知：新增 {case_supervise_overdue()} 条")

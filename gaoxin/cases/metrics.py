@@ -1,0 +1,196 @@
+"""Case metrics (DESIGN §4), computed by the database for any period × org unit / street / grid × category ×
+channel, scoped to the actor like every selector.
+
+The population of every metric is the *cohort*: cases registered (立案) in the half-open period
+``[start, end)``, visible to the actor, matching the filters, and not merged into another case (a merged case
+is counted once, as its master). Rejected cases are never registered and so never counted. Ratios are
+fractions in [0, 1] (None when the denominator is 0); times are in hours.
+
+Counts come from one aggregate query; each percentile is one ``ORDER BY … OFFSET k LIMIT 1`` query (nearest
+rank), so no metric loads case rows into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.cases import workflow
+from gaoxin.cases.models import Case, Category, Satisfaction
+from gaoxin.cases.selectors import case_scope_q, category_ids
+from gaoxin.core.errors import ApplicationError
+from gaoxin.grids.models import Grid
+
+# Definitions are part of the product: the UI shows them next to each number.
+METRICS: dict[str, dict[str, str]] = {
+    "accepted_volume": {
+        "name": "受理量", "unit": "件",
+        "definition": "统计期内立案的案件数（不予立案、被并案的案件不计）。",
+    },
+    "closure_rate": {
+        "name": "办结率", "unit": "%",
+        "definition": "统计期内立案的案件中已办结（核查通过）的比例 = 办结数 ÷ 受理量。",
+    },
+    "on_time_closure_rate": {
+        "name": "按期办结率", "unit": "%",
+        "definition": "已办结案件中在办理时限内（含批准的延期，扣除挂账停表时间）办结的比例 = 按期办结数 ÷ 办结数。",
+    },
+    "satisfaction_rate": {
+        "name": "满意率", "unit": "%",
+        "definition": "回访评价的案件中评价为“满意”或“基本满意”的比例 = 满意数 ÷ 评价数。",
+    },
+    "response_rate": {
+        "name": "响应率", "unit": "%",
+        "definition": "派遣（含返工重派）中在签收时限内签收的比例 = 按时签收次数 ÷ 派遣次数。",
+    },
+    "dispatch_accuracy": {
+        "name": "准确派遣率", "unit": "%",
+        "definition": "1 − 退单次数 ÷ 派遣次数。",
+    },
+    "rework_rate": {
+        "name": "返工率", "unit": "%",
+        "definition": "核查不通过（返工）次数 ÷ 处置反馈次数。",
+    },
+    "suspended_count": {
+        "name": "挂账数", "unit": "件",
+        "definition": "统计期内立案、当前处于挂账状态的案件数（单独统计，不计入超期）。",
+    },
+    "avg_handling_hours": {
+        "name": "平均办理时长", "unit": "小时",
+        "definition": "已办结案件从立案到办结的平均自然时长。",
+    },
+    "p50_handling_hours": {
+        "name": "办理时长中位数", "unit": "小时",
+        "definition": "已办结案件从立案到办结的自然时长的第 50 百分位（最近秩）。",
+    },
+    "p90_handling_hours": {
+        "name": "办理时长第90百分位", "unit": "小时",
+        "definition": "已办结案件从立案到办结的自然时长的第 90 百分位（最近秩）：九成案件不超过该时长。",
+    },
+}
+
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+
+def metric_cases(
+    *,
+    actor: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    org_unit: OrgUnit | None = None,
+    street: OrgUnit | None = None,
+    grid: Grid | None = None,
+    category: Category | str | None = None,
+    channel: str | None = None,
+) -> QuerySet[Case]:
+    """The cohort: registered in ``[start, end)``, in the actor's scope, not merged; ``org_unit`` keeps cases
+    assigned to that unit or a unit below it, ``street`` cases located in that street, ``grid`` cases in that
+    grid or micro-grid, ``category`` that category (a 大类 includes its 小类)."""
+    if start >= end:
+        raise ApplicationError("统计期的开始时间必须早于结束时间", field="start")
+    qs = Case.objects.filter(case_scope_q(actor=actor)).filter(registered_at__gte=start, registered_at__lt=end)
+    qs = qs.exclude(state=workflow.MERGED)
+    if org_unit is not None:
+        qs = qs.filter(assignee__path__startswith=org_unit.path)
+    if street is not None:
+        qs = qs.filter(street_id=street.pk)
+    if grid is not None:
+        qs = qs.filter(Q(grid_id=grid.pk) | Q(micro_grid_id=grid.pk))
+    if category is not None:
+        qs = qs.filter(category_id__in=category_ids(category))
+    if channel:
+        qs = qs.filter(channel=channel)
+    return qs
+
+
+def _ratio(numerator: int | None, denominator: int | None) -> float | None:
+    if not denominator:
+        return None
+    return (numerator or 0) / denominator
+
+
+def counts(qs: QuerySet[Case]) -> dict[str, Any]:
+    """Every count behind the metrics, in one aggregate query."""
+    closed = Q(state__in=workflow.CLOSED_STATES)
+    return qs.aggregate(
+        registered=Count("pk"),
+        closed=Count("pk", filter=closed),
+        closed_on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
+        evaluated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+        dispatched=Sum("dispatch_count"),
+        accepted_on_time=Sum("on_time_accept_count"),
+        returned=Sum("returned_count"),
+        handled=Sum("handled_count"),
+        reworked=Sum("reworked_count"),
+        suspended=Count("pk", filter=Q(state=workflow.SUSPENDED)),
+        avg_handling_seconds=Avg("handling_seconds", filter=closed),
+    )
+
+
+def handling_percentile(qs: QuerySet[Case], p: float, *, closed_count: int | None = None) -> float | None:
+    """The nearest-rank ``p``-th percentile (0 < p ≤ 1) of handling seconds of the closed cases of ``qs``."""
+    if not 0 < p <= 1:
+        raise ValueError("p must be in (0, 1]")
+    closed = qs.filter(state__in=workflow.CLOSED_STATES, handling_seconds__isnull=False)
+    n = closed.count() if closed_count is None else closed_count
+    if n == 0:
+        return None
+    k = max(0, math.ceil(p * n) - 1)
+    value = closed.order_by("handling_seconds").values_list("handling_seconds", flat=True)[k : k + 1].first()
+    return float(value) if value is not None else None
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 3600
+
+
+def compute(qs: QuerySet[Case], *, percentiles: bool = True) -> dict[str, Any]:
+    """All metrics of METRICS for a cohort queryset, plus the raw counts under ``counts``."""
+    c = counts(qs)
+    dispatched = c["dispatched"] or 0
+    result: dict[str, Any] = {
+        "accepted_volume": c["registered"],
+        "closure_rate": _ratio(c["closed"], c["registered"]),
+        "on_time_closure_rate": _ratio(c["closed_on_time"], c["closed"]),
+        "satisfaction_rate": _ratio(c["satisfied"], c["evaluated"]),
+        "response_rate": _ratio(c["accepted_on_time"], dispatched),
+        "dispatch_accuracy": None if not dispatched else 1 - (c["returned"] or 0) / dispatched,
+        "rework_rate": _ratio(c["reworked"], c["handled"]),
+        "suspended_count": c["suspended"],
+        "avg_handling_hours": _hours(c["avg_handling_seconds"]),
+        "counts": c,
+    }
+    if percentiles:
+        result["p50_handling_hours"] = _hours(handling_percentile(qs, 0.5, closed_count=c["closed"]))
+        result["p90_handling_hours"] = _hours(handling_percentile(qs, 0.9, closed_count=c["closed"]))
+    return result
+
+
+def case_metrics(
+    *,
+    actor: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    org_unit: OrgUnit | None = None,
+    street: OrgUnit | None = None,
+    grid: Grid | None = None,
+    category: Category | str | None = None,
+    channel: str | None = None,
+    percentiles: bool = True,
+) -> dict[str, Any]:
+    """Every metric for one slice; keys are METRICS codes (plus ``counts``)."""
+    qs = metric_cases(actor=actor, start=start, end=end, org_unit=org_unit, street=street, grid=grid,
+                      category=category, channel=channel)
+    return compute(qs, percentiles=percentiles)
+
+
+def metric_value(code: str, **slice_: Any) -> Any:
+    """One metric for one slice (same keyword arguments as ``case_metrics``)."""
+    if code not in METRICS:
+        raise ApplicationError(f"未知的指标：{code}", field="code")
+    return case_metrics(percentiles=code.startswith("p"), **slice_)[code]

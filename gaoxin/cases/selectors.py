@@ -1,0 +1,318 @@
+"""Reads of cases, always scoped to the actor, plus routing (responsibility matrix) and duplicate proposals.
+
+Who sees which cases (``case_scope_q``):
+- leaders, admins and zone-center staff: every case;
+- street-center staff (operator, dispatcher, shift lead): cases handled by their center or located in their street;
+- handlers, data officers and service cadres: cases assigned to their unit or a unit below it;
+- grid workers: cases located in their grids or micro-grids;
+- everyone: cases they reported or that were reported for them (``reported_by`` / ``reporter_user``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
+from gaoxin.accounts.selectors import scope_roots
+from gaoxin.cases import timelimits, workflow
+from gaoxin.cases.models import Case, CaseEvent, Category, ResponsibilityRule, SupervisionNotice
+from gaoxin.core import clock
+from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.grids.models import Grid
+
+CENTER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SHIFT_LEAD})
+UNIT_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER, Role.SERVICE_CADRE})
+CENTER_KINDS = frozenset({OrgUnit.Kind.ZONE_CENTER, OrgUnit.Kind.STREET_CENTER})
+
+
+# --- scope ---------------------------------------------------------------------------------------------------
+
+def case_scope_q(*, actor: User) -> Q:
+    """The cases ``actor`` may see, as a Q object over Case."""
+    if actor.role in ZONE_WIDE_ROLES or actor.is_superuser:
+        return Q()
+    query = Q(reported_by=actor) | Q(reporter_user=actor)
+    if actor.role in (Role.CITIZEN, Role.ENTERPRISE):
+        return query
+    roots = scope_roots(actor=actor)
+    if actor.role in CENTER_ROLES:
+        if any(root.parent_id is None for root in roots):
+            return Q()
+        for root in roots:
+            query |= Q(center__path__startswith=root.path) | Q(street__path__startswith=root.path)
+    elif actor.role in UNIT_ROLES:
+        for root in roots:
+            query |= Q(assignee__path__startswith=root.path)
+    elif actor.role == Role.GRID_WORKER:
+        grid_ids = list(Grid.workers.through.objects.filter(user_id=actor.pk).values_list("grid_id", flat=True))
+        if grid_ids:
+            query |= Q(grid_id__in=grid_ids) | Q(micro_grid_id__in=grid_ids)
+    return query
+
+
+_FILTERS = {
+    "state", "street", "assignee", "center", "category", "channel", "grid", "registered_from", "registered_to",
+    "reported_from", "reported_to", "q", "overdue", "color", "is_synthetic", "number", "external_ref",
+}
+
+
+def case_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Case]:
+    """Cases visible to ``actor``, filtered. Filters: state (code or list), street / assignee / center / grid
+    (id), category (id, code or Category; a 大类 includes its 小类), channel, registered_from/_to and
+    reported_from/_to (datetimes, half-open), q (number or description text), overdue (bool), color
+    (green/yellow/red at the platform clock), is_synthetic, number, external_ref."""
+    filters = dict(filters or {})
+    unknown = set(filters) - _FILTERS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ApplicationError(f"未知的筛选条件：{name}", field=name, code="unknown_filter")
+    qs = Case.objects.filter(case_scope_q(actor=actor)).select_related("category", "street", "assignee", "center")
+    state = filters.get("state")
+    if state is not None and state != "":
+        states = [state] if isinstance(state, str) else list(state)
+        bad = [s for s in states if s not in workflow.STATES]
+        if bad:
+            raise ApplicationError(f"未知的案件状态：{bad[0]}", field="state")
+        qs = qs.filter(state__in=states)
+    for key in ("street", "assignee", "center"):
+        if filters.get(key) not in (None, ""):
+            qs = qs.filter(**{f"{key}_id": _as_id(filters[key], key)})
+    if filters.get("grid") not in (None, ""):
+        grid_id = _as_id(filters["grid"], "grid")
+        qs = qs.filter(Q(grid_id=grid_id) | Q(micro_grid_id=grid_id))
+    if filters.get("category") not in (None, ""):
+        qs = qs.filter(category_id__in=category_ids(filters["category"]))
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    for key, lookup in (("registered_from", "registered_at__gte"), ("registered_to", "registered_at__lt"),
+                        ("reported_from", "reported_at__gte"), ("reported_to", "reported_at__lt")):
+        if filters.get(key) is not None:
+            if not isinstance(filters[key], dt.datetime):
+                raise ApplicationError("时间格式不正确", field=key)
+            qs = qs.filter(**{lookup: filters[key]})
+    if filters.get("q"):
+        text = str(filters["q"]).strip()
+        qs = qs.filter(Q(number=text) | Q(description__contains=text) | Q(address__contains=text))
+    if filters.get("number"):
+        qs = qs.filter(number=filters["number"])
+    if filters.get("external_ref"):
+        qs = qs.filter(external_ref=filters["external_ref"])
+    if filters.get("overdue") is not None:
+        qs = qs.filter(is_overdue=bool(filters["overdue"]))
+    if filters.get("is_synthetic") is not None:
+        qs = qs.filter(is_synthetic=bool(filters["is_synthetic"]))
+    if filters.get("color"):
+        now = clock.now()
+        running = Q(state__in=workflow.CLOCK_RUNNING_STATES, deadline__isnull=False)
+        color = filters["color"]
+        if color == timelimits.RED:
+            qs = qs.filter(running, deadline__lt=now)
+        elif color == timelimits.YELLOW:
+            qs = qs.filter(running, deadline__gte=now, warn_at__lte=now)
+        elif color == timelimits.GREEN:
+            qs = qs.filter(running, warn_at__gt=now)
+        else:
+            raise ApplicationError(f"未知的时限状态：{color}", field="color")
+    return qs.order_by("-reported_at", "-id")
+
+
+def _as_id(value: Any, field: str) -> int:
+    if hasattr(value, "pk"):
+        return int(value.pk)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApplicationError("编号格式不正确", field=field) from None
+
+
+def category_ids(category: Category | int | str) -> list[int]:
+    """The ids a category filter matches: the category and, for a 大类, its 小类. A string is a code, an int a
+    primary key."""
+    if isinstance(category, Category):
+        found: Category | None = category
+    elif isinstance(category, str):
+        found = Category.objects.filter(code=category).first()
+    else:
+        found = Category.objects.filter(pk=_as_id(category, "category")).first()
+    if found is None:
+        raise ApplicationError(f"未知的类别：{category}", field="category")
+    cat = found
+    return [cat.pk, *Category.objects.filter(parent_id=cat.pk).values_list("pk", flat=True)]
+
+
+def case_get(*, actor: User, pk: int) -> Case:
+    case = case_list(actor=actor).filter(pk=pk).first()
+    if case is None:
+        raise NotFound("案件不存在或无权查看", code="case_not_found")
+    return case
+
+
+def case_events(*, actor: User, case: Case) -> QuerySet[CaseEvent]:
+    """The case's history (raises NotFound when the case is outside the actor's scope)."""
+    case_get(actor=actor, pk=case.pk)
+    return CaseEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("seq")
+
+
+def category_list(*, kind: str | None = None, assignable_only: bool = True) -> QuerySet[Category]:
+    qs = Category.objects.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if assignable_only:
+        qs = qs.filter(is_assignable=True)
+    return qs.order_by("code")
+
+
+def category_get(*, code: str) -> Category:
+    try:
+        return Category.objects.get(code=code)
+    except Category.DoesNotExist:
+        raise NotFound(f"未知的类别编码：{code}", code="category_not_found") from None
+
+
+def case_public_state(*, case: Case) -> str:
+    """The state shown to the public: a merged case follows the case it was merged into."""
+    seen = set()
+    while case.state == workflow.MERGED and case.merged_into_id and case.pk not in seen:
+        seen.add(case.pk)
+        case = Case.objects.only("pk", "state", "merged_into_id").get(pk=case.merged_into_id)
+    return case.state
+
+
+def case_time_status(*, case: Case, now: dt.datetime | None = None) -> str | None:
+    """green / yellow / red for an open case whose clock runs; ``suspended`` while 挂账; None otherwise."""
+    if case.state == workflow.SUSPENDED:
+        return "suspended"
+    if case.state not in workflow.CLOCK_RUNNING_STATES or case.deadline is None:
+        return None
+    moment = now or clock.now()
+    if moment > case.deadline:
+        return timelimits.RED
+    if case.warn_at is not None and moment >= case.warn_at:
+        return timelimits.YELLOW
+    return timelimits.GREEN
+
+
+def supervision_notice_list(*, actor: User) -> QuerySet[SupervisionNotice]:
+    if actor.role in ZONE_WIDE_ROLES or actor.is_superuser:
+        return SupervisionNotice.objects.all().order_by("-created_at")
+    query = Q(pk__in=[])
+    for root in scope_roots(actor=actor):
+        query |= Q(unit__path__startswith=root.path) | Q(superior_unit__path__startswith=root.path)
+    return SupervisionNotice.objects.filter(query).order_by("-created_at")
+
+
+# --- routing -------------------------------------------------------------------------------------------------
+
+def responsibility_target(
+    *, category: Category, street_id: int | None, grid_ids: list[int] | tuple[int, ...] = ()
+) -> OrgUnit | None:
+    """The handling unit the responsibility matrix proposes: an active rule for one of ``grid_ids`` (micro-grid
+    first), else for the street, else the category's zone-level rule; without any rule the category's default
+    (its street office when the default kind is ``street_office`` and the case is located, else the unit with
+    ``default_handler_code``)."""
+    where = Q(street__isnull=True, grid__isnull=True)
+    if street_id:
+        where |= Q(street_id=street_id, grid__isnull=True)
+    ids = [g for g in grid_ids if g]
+    if ids:
+        where |= Q(grid_id__in=ids)
+    rules = list(ResponsibilityRule.objects.filter(where, category=category, is_active=True).select_related("handler"))
+    for grid_id in ids:
+        for rule in rules:
+            if rule.grid_id == grid_id:
+                return rule.handler
+    for rule in rules:
+        if rule.grid_id is None and rule.street_id is not None:
+            return rule.handler
+    for rule in rules:
+        if rule.grid_id is None and rule.street_id is None:
+            return rule.handler
+    if category.default_handler_kind == Category.HandlerKind.STREET_OFFICE and street_id:
+        return OrgUnit.objects.filter(pk=street_id).first()
+    if category.default_handler_code:
+        return OrgUnit.objects.filter(code=category.default_handler_code).first()
+    return None
+
+
+def case_dispatch_proposal(*, case: Case) -> OrgUnit | None:
+    """The unit a dispatcher is offered for ``case``."""
+    return responsibility_target(
+        category=case.category, street_id=case.street_id, grid_ids=[g for g in (case.micro_grid_id, case.grid_id) if g]
+    )
+
+
+def zone_center() -> OrgUnit:
+    center = OrgUnit.objects.filter(kind=OrgUnit.Kind.ZONE_CENTER).order_by("path").first()
+    if center is None:
+        raise ApplicationError("尚未配置区级城运中心", code="no_zone_center", status=500)
+    return center
+
+
+def center_for(*, category: Category, street_id: int | None, grid_ids: list[int] | tuple[int, ...] = ()) -> OrgUnit:
+    """Two-level centers: when the proposed handling unit lies inside the case's street office (the street
+    office itself or one of its communities) the street's own center handles the case; otherwise — a zone
+    department, no street, or a street without a center — the zone center does."""
+    if street_id:
+        target = responsibility_target(category=category, street_id=street_id, grid_ids=grid_ids)
+        street = OrgUnit.objects.filter(pk=street_id).first()
+        if target is not None and street is not None and target.path.startswith(street.path):
+            centers = OrgUnit.objects.filter(parent_id=street_id, kind=OrgUnit.Kind.STREET_CENTER)
+            center = centers.order_by("path").first()
+            if center is not None:
+                return center
+    return zone_center()
+
+
+# --- duplicates ----------------------------------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle (haversine) distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def case_duplicate_candidates(*, actor: User, case: Case, limit: int = 10) -> list[Case]:
+    """Cases the actor may see that look like duplicates of ``case``: the same category, not rejected or merged,
+    reported within the category's time window (before or after), and — when the case has a point — within the
+    category's radius (nearest first, each with a ``distance_m`` attribute); without a point, the same
+    non-empty address or reporter phone. A category with radius 0 matches only by address or phone."""
+    category = case.category
+    window = dt.timedelta(hours=category.duplicate_window_hours)
+    qs = (
+        case_list(actor=actor)
+        .filter(category_id=case.category_id, reported_at__gte=case.reported_at - window,
+                reported_at__lte=case.reported_at + window)
+        .exclude(pk=case.pk)
+        .exclude(state__in=workflow.TERMINAL_STATES)
+    )
+    radius = category.duplicate_radius_m
+    if case.lon is not None and case.lat is not None and radius > 0:
+        dlat = radius / 111_320.0
+        dlon = radius / (111_320.0 * max(0.01, math.cos(math.radians(case.lat))))
+        near = qs.filter(lon__range=(case.lon - dlon, case.lon + dlon), lat__range=(case.lat - dlat, case.lat + dlat))
+        found = []
+        for other in near[:500]:
+            assert other.lon is not None and other.lat is not None
+            d = distance_m(case.lon, case.lat, other.lon, other.lat)
+            if d <= radius:
+                other.distance_m = d  # type: ignore[attr-defined]  # annotation for the merge dialog
+                found.append(other)
+        found.sort(key=lambda c: (c.distance_m, c.reported_at))  # type: ignore[attr-defined]
+        return found[:limit]
+    same = Q(pk__in=[])
+    if case.address.strip():
+        same |= Q(address=case.address)
+    if case.reporter_phone.strip():
+        same |= Q(reporter_phone=case.reporter_phone)
+    return list(qs.filter(same).order_by("reported_at")[:limit])
