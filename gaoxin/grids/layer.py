@@ -274,12 +274,13 @@ def _geometric_problems(
                 )
 
     # Gaps: the parent not covered by the union of its children (zones and grids must be tiled).
+    claimed = Counter(f.parent_code for f in by_code.values())
     for code, f in by_code.items():
         if code not in metric or f.level not in ("zone", "grid"):
             continue
         kids = children.get(code, [])
-        if any(k not in metric for k in kids):
-            continue  # an invalid child is reported already; its gap would only repeat it
+        if claimed[code] != len(kids) or any(k not in metric for k in kids):
+            continue  # a child with a problem of its own is reported already; its gap would only repeat it
         covered = shapely.union_all([metric[k] for k in kids]) if kids else shapely.Polygon()
         gap = float(shapely.area(shapely.difference(metric[code], covered)))
         if gap > tolerances.gap_m2:
