@@ -229,8 +229,10 @@ class ReceptionSession(models.Model):
 
 
 class EnterpriseProblem(models.Model):
-    """A problem an enterprise raised at a visit or a reception session. Its handling is the case it became;
-    the problem keeps where it came from and what kind of problem it is, for the campaign's metrics."""
+    """A problem an enterprise raised at a visit or a reception session. Its handling is the case it became
+    (channel ``enterprise_visit`` or ``reception_day``, an enterprise problem category ``EP..``); the problem keeps
+    where it came from, for the campaign's metrics. ``department`` is the unit the raiser named as responsible
+    (the case's assignee is the unit actually handling it)."""
 
     class Source(models.TextChoices):
         VISIT = "visit", "万人助万企走访"
@@ -243,11 +245,14 @@ class EnterpriseProblem(models.Model):
                               related_name="problems")
     session = models.ForeignKey(ReceptionSession, verbose_name="接待日", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="problems")
-    problem_type = models.CharField("问题类型编码", max_length=16, db_index=True)  # a cases category code, EP01 …
+    category = models.ForeignKey("cases.Category", verbose_name="问题类型", on_delete=models.PROTECT,
+                                 related_name="+", limit_choices_to={"kind": "enterprise"})
     description = models.TextField("问题描述")
     department = models.ForeignKey(OrgUnit, verbose_name="责任部门", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     raised_on = models.DateField("提出日期", db_index=True)
+    case = models.OneToOneField("cases.Case", verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="enterprise_problem")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
                                   related_name="+")
     is_synthetic = models.BooleanField("模拟数据", default=False)
