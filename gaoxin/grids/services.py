@@ -78,8 +78,9 @@ def grid_layer_changed() -> None:
 
 # -- the whole layer: generate, import, replace --------------------------------------------------------------
 
-# The documented password of every synthetic grid worker (demo data only; README "demo logins").
-SYNTHETIC_WORKER_PASSWORD = "Gaoxin-demo-2023!"  # noqa: S105 - a published demo password, synthetic users only
+# The published demo password (the same as the demo logins' ``accounts.demo.DEMO_PASSWORD``), shared by every
+# synthetic grid worker; synthetic users only.
+SYNTHETIC_WORKER_PASSWORD = "Gaoxin@2023"  # noqa: S105 - published demo credential
 _WRITE_BATCH = 500
 
 
