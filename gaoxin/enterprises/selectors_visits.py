@@ -40,7 +40,9 @@ def visit_list(*, actor: User, filters: VisitFilters | None = None) -> QuerySet[
     """Visits of the enterprises in the actor's scope, and the actor's own visits."""
     _staff_only(actor)
     f = filters or VisitFilters()
-    qs = Visit.objects.filter(enterprise_scope_q(actor=actor, prefix="enterprise__") | Q(cadre=actor))
+    scope = enterprise_scope_q(actor=actor, prefix="enterprise__")
+    # An empty Q means "every enterprise"; OR-ing it would drop it (Q() | X == X), so only narrow scopes widen.
+    qs = Visit.objects.filter(scope | Q(cadre=actor)) if scope else Visit.objects.all()
     if f.date_from:
         qs = qs.filter(visited_on__gte=f.date_from)
     if f.date_to:
