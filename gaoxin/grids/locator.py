@@ -108,8 +108,10 @@ class _Raster:
 
     @staticmethod
     def _segments(polygons: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Every ring edge of every polygon: start, end and the polygon's index."""
-        rings, ring_poly = shapely.get_rings(polygons, return_index=True)
+        """Every ring edge of every polygon (all parts of a multi-polygon): start, end and the polygon's index."""
+        parts, part_poly = shapely.get_parts(polygons, return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        ring_poly = part_poly[ring_part]
         coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
         same = coord_ring[1:] == coord_ring[:-1]
         start = np.flatnonzero(same)

@@ -144,3 +144,28 @@ def test_another_process_invalidating_is_seen_through_the_cache(grid_layer):
     assert get_locator() is not before
     invalidate()
     assert locator._cached is None
+
+
+def test_overlaps_holes_multipolygons_and_an_empty_layer_match_brute_force():
+    """The raster index makes no tiling assumption: overlapping polygons, holes and multi-part polygons."""
+    rng = np.random.default_rng(7)
+    shapes = []
+    for _ in range(40):
+        x, y = rng.uniform(113.50, 113.60), rng.uniform(34.78, 34.84)
+        shapes.append(shapely.Point(x, y).buffer(rng.uniform(0.002, 0.02), quad_segs=rng.integers(1, 6)))
+    shapes[0] = shapes[0].difference(shapes[0].centroid.buffer(0.001))  # a hole
+    parts = [shapely.box(113.50, 34.78, 113.51, 34.79), shapely.box(113.58, 34.82, 113.59, 34.83)]
+    shapes[1] = shapely.MultiPolygon(parts)
+    shapes[2] = shapely.box(113.55, 34.80, 113.5500001, 34.84)  # a sliver thinner than a raster cell
+    micros = [Grid(pk=n + 1, code=f"41017101001{n:02d}", level="micro", geometry=geometry.to_geojson(s))
+              for n, s in enumerate(shapes)]
+    loc = Locator(micros, {})
+    xs, ys = rng.uniform(113.49, 113.61, 50_000), rng.uniform(34.77, 34.85, 50_000)
+    xs[:200], ys[:200] = 113.55 + rng.uniform(0, 0.0000001, 200), rng.uniform(34.80, 34.84, 200)  # in the sliver
+    expected = brute_force(micros, xs, ys)
+    assert (expected == 3).sum() >= 50 and (expected == 1).any() and (expected == -1).any()
+    np.testing.assert_array_equal(loc.locate_many(xs, ys), expected)
+    assert [loc.locate_id(x, y) for x, y in zip(xs[:2000], ys[:2000], strict=True)] == expected[:2000].tolist()
+
+    empty = Locator([], {})
+    assert empty.locate_many(xs[:10], ys[:10]).tolist() == [-1] * 10 and empty.locate(113.55, 34.81) is None
