@@ -240,3 +240,19 @@ def test_reception_day_session_page_and_metrics(staff, desk, org, frozen_now):
     assert metrics.visit_metrics(actor=staff.leader, start=YEAR[0], end=YEAR[1])["problems_raised"] == 0
     with pytest.raises(PermissionDenied):
         services_problems.reception_session_create(actor=desk.handler, held_on="2023-05-20", leader_name="x")
+
+
+def test_visit_list_scope(staff, desk, frozen_now):
+    ent_a, ent_b = enterprises(desk)
+    with frozen_now(2023, 3, 10, 10):
+        on_a = services_problems.visit_record(actor=staff.cadre, enterprise=ent_a, visited_on="2023-03-01")
+        on_b = services_problems.visit_record(actor=staff.cadre, enterprise=ent_b, visited_on="2023-03-02")
+        own_a = services_problems.visit_record(actor=staff.cadre_street_a, enterprise=ent_a, visited_on="2023-03-03")
+    assert list(selectors_visits.visit_list(actor=staff.admin)) == [own_a, on_b, on_a]
+    assert list(selectors_visits.visit_list(actor=staff.leader)) == [own_a, on_b, on_a]
+    assert list(selectors_visits.visit_list(actor=staff.cadre_street_a)) == [own_a, on_a]
+    filtered = selectors_visits.visit_list(
+        actor=staff.leader, filters=selectors_visits.VisitFilters(date_from=dt.date(2023, 3, 2), chain="sensor"))
+    assert list(filtered) == [own_a]
+    with pytest.raises(PermissionDenied):
+        selectors_visits.visit_list(actor=staff.citizen)
