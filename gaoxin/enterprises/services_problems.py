@@ -262,6 +262,10 @@ def problem_evaluate(*, actor: User, problem_id: int, satisfaction: str, comment
     problem = _own_problem(actor, problem_id)
     if problem.case is None:
         raise ApplicationError("该问题尚未形成案件", field="problem", code="no_case")
+    if problem.case.reporter_user_id != actor.pk:
+        # The case engine lets the case's reporter account evaluate: the enterprise's first linked user when
+        # the problem was raised.
+        raise PermissionDenied("请使用提出问题时关联的企业账号评价", field="problem", code="evaluate_not_reporter")
     casebridge.problem_evaluate(actor=actor, case=problem.case, satisfaction=satisfaction, comment=comment)
     return problem
 

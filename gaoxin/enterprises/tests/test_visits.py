@@ -256,3 +256,28 @@ def test_visit_list_scope(staff, desk, frozen_now):
     assert list(filtered) == [own_a]
     with pytest.raises(PermissionDenied):
         selectors_visits.visit_list(actor=staff.citizen)
+
+
+def test_second_enterprise_account_cannot_rate_and_lists_are_constant_queries(
+    staff, desk, org, make_user, frozen_now, django_assert_num_queries
+):
+    ent_a, _ = enterprises(desk)
+    second = make_user(Role.ENTERPRISE, None, username="ent_a2")
+    services.enterprise_user_link(actor=staff.admin, user=second, enterprise=ent_a)
+    with frozen_now(2023, 3, 6, 10):
+        visit = services_problems.visit_record(
+            actor=staff.cadre, enterprise=ent_a, visited_on="2023-03-06",
+            problems=[ProblemInput("EP06", f"问题{i}") for i in range(5)])
+    problem = visit.problems.order_by("pk").first()
+    with frozen_now(2023, 3, 7, 9):
+        handle_to_closed(desk, org, problem.case, "已办结")
+    with pytest.raises(PermissionDenied) as exc:
+        services_problems.problem_evaluate(actor=second, problem_id=problem.pk, satisfaction="satisfied")
+    assert exc.value.code == "evaluate_not_reporter"
+    problem.case.refresh_from_db()
+    assert problem.case.state == "closed"
+    # The second account still sees the enterprise's problems; the list costs the same for 5 rows as for 1.
+    second = type(second).objects.get(pk=second.pk)
+    with django_assert_num_queries(2):  # the link, then one joined query
+        rows = selectors_visits.my_problems(actor=second)
+    assert len(rows) == 5
