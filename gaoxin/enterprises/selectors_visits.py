@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
@@ -116,11 +116,7 @@ def reception_session_page(*, actor: User, session_id: int) -> dict[str, Any]:
     """Everything a session's page shows: the session, departments, enterprises attending, and every problem
     raised (within the actor's scope) with its case state."""
     _staff_only(actor)
-    session = (
-        ReceptionSession.objects.filter(pk=session_id)
-        .prefetch_related("departments", Prefetch("enterprises"))
-        .first()
-    )
+    session = ReceptionSession.objects.filter(pk=session_id).prefetch_related("departments").first()
     if session is None:
         raise NotFound("接待日不存在", field="session")
     problems = list(problem_list(actor=actor).filter(session=session).order_by("enterprise__name", "pk"))
