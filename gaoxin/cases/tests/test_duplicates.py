@@ -30,7 +30,7 @@ def test_candidates_within_radius_and_window_same_category(people, frozen_now):
 
 def test_candidates_without_point_match_address_or_phone(people, frozen_now):
     with frozen_now(2023, 3, 1, 9, 0):
-        kw = dict(code="H-C02", point=None, channel=Channel.HOTLINE_12345)
+        kw = {"code": "H-C02", "point": None, "channel": Channel.HOTLINE_12345}
         a = report(people.zone_operator, address="文化路1号", reporter_phone="13900001111", **kw)
         b = report(people.zone_operator, address="文化路1号", reporter_phone="13900002222", **kw)
         c = report(people.zone_operator, address="科学大道", reporter_phone="13900001111", **kw)

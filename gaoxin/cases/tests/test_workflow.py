@@ -10,7 +10,7 @@ HAPPY = [
 
 
 def test_every_state_and_action_is_labelled_and_reachable():
-    targets = {target for target in wf.TRANSITIONS.values()} | {wf.INITIAL_STATE}
+    targets = set(wf.TRANSITIONS.values()) | {wf.INITIAL_STATE}
     assert targets == set(wf.STATES)
     assert {action for _, action in wf.TRANSITIONS} | {wf.INITIAL_ACTION} == set(wf.ACTIONS)
     assert wf.TERMINAL_STATES.isdisjoint(source for source, _ in wf.TRANSITIONS)

@@ -1,0 +1,125 @@
+"""Two actors move the same case at the same moment, each in its own thread with its own database connection:
+exactly one wins, the other gets Conflict, and the history has exactly one event for the move.
+
+PostgreSQL: the threads share the test database; the loser blocks on ``SELECT … FOR UPDATE`` until the winner
+commits, then finds the version moved. SQLite: the test database is an in-memory shared cache, whose table locks
+fail immediately instead of waiting, so the committed test data is copied into a WAL file database and the
+threads connect to that one — the locking the embedded deployment really uses (``BEGIN IMMEDIATE`` + busy
+timeout)."""
+
+import contextlib
+import sqlite3
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from gaoxin.cases import audit, services, workflow
+from gaoxin.cases.models import Case, CaseEvent
+from gaoxin.cases.tests.conftest import report
+from gaoxin.core import clock
+from gaoxin.core.errors import Conflict
+
+
+def in_threads(calls):
+    """Run each call in its own thread (own connection), released together; returns (results, errors)."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            results.append(call())
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on by the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+def in_thread(call):
+    results, errors = in_threads([call])
+    if errors:
+        raise errors[0]
+    return results[0]
+
+
+@contextlib.contextmanager
+def shared_database(tmp_path):
+    """Make connections opened by other threads see the committed test data with real locking."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    path = str(tmp_path / "race.sqlite3")
+    target = sqlite3.connect(path)
+    connection.ensure_connection()
+    connection.connection.backup(target)
+    target.close()
+    settings_dict = connections.settings["default"]
+    original = settings_dict["NAME"]
+    settings_dict["NAME"] = path
+    try:
+        yield
+    finally:
+        settings_dict["NAME"] = original
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_dispatchers_one_case_exactly_one_wins(people, org, frozen_now, tmp_path):
+    with frozen_now(2023, 3, 1, 9, 0):
+        cases = [services.case_register(actor=people.a_operator, case=report(people.citizen)) for _ in range(4)]
+        now = clock.now()
+
+    def dispatch(copy, actor, assignee):
+        def call():
+            with clock.frozen(now):
+                return services.case_dispatch(actor=actor, case=copy, assignee=assignee)
+        return call
+
+    with shared_database(tmp_path):
+        for case in cases:
+            # Both actors loaded version 2 and race to dispatch it to different units.
+            assert case.version == 2
+            copies = [Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)]
+            results, errors = in_threads([dispatch(copies[0], people.a_dispatcher, org.street_a),
+                                          dispatch(copies[1], people.zone_dispatcher, org.urban_management)])
+            assert len(results) == 1, errors
+            assert len(errors) == 1 and isinstance(errors[0], Conflict), errors
+            assert errors[0].code == "stale_version" and errors[0].status == 409
+
+            stored, events = in_thread(lambda pk=case.pk: (
+                Case.objects.get(pk=pk), list(CaseEvent.objects.filter(case_id=pk).order_by("seq"))))
+            assert stored.state == "dispatched" and stored.version == 3 and stored.dispatch_count == 1
+            assert stored.assignee_id == results[0].assignee_id
+            assert [e.action for e in events] == ["report", "register", "dispatch"]
+            assert workflow.replay(events) == "dispatched"
+        assert in_thread(lambda: list(audit.verify_chains())) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_accept_and_return_race_on_one_case(people, org, frozen_now, tmp_path):
+    with frozen_now(2023, 3, 1, 9, 0):
+        case = services.case_dispatch(actor=people.a_dispatcher,
+                                      case=services.case_register(actor=people.a_operator, case=report(people.citizen)))
+        now = clock.now()
+    with shared_database(tmp_path):
+        a, b = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+
+        def accept():
+            with clock.frozen(now):
+                return services.case_accept(actor=people.street_a_handler, case=a)
+
+        def give_back():
+            with clock.frozen(now):
+                return services.case_return(actor=people.street_a_handler, case=b, reason="不属本单位")
+
+        results, errors = in_threads([accept, give_back])
+        assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict), errors
+        stored = in_thread(lambda: Case.objects.get(pk=case.pk))
+        assert stored.state == results[0].state and stored.event_count == 4 and stored.version == 4
