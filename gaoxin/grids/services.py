@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from gaoxin.accounts.demo import DEMO_PASSWORD
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.synthetic import synthetic_org_ensure
@@ -78,9 +79,8 @@ def grid_layer_changed() -> None:
 
 # -- the whole layer: generate, import, replace --------------------------------------------------------------
 
-# The published demo password (the same as the demo logins' ``accounts.demo.DEMO_PASSWORD``), shared by every
-# synthetic grid worker; synthetic users only.
-SYNTHETIC_WORKER_PASSWORD = "Gaoxin@2023"  # noqa: S105 - published demo credential
+# Synthetic grid workers log in with the published demo password (demo only).
+SYNTHETIC_WORKER_PASSWORD = DEMO_PASSWORD
 _WRITE_BATCH = 500
 
 

@@ -1,0 +1,62 @@
+"""Demo logins, one per role (demo only: the password is published in the README and printed by
+`gaoxin demo`). All are labelled synthetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.roles import Role
+
+DEMO_PASSWORD = "Gaoxin@2023"  # noqa: S105 - published demo credential, never used outside `gaoxin demo`
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    unit_code: str | None
+    display_name: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("admin", Role.ADMIN, "GX", "平台管理员"),
+    DemoLogin("leader", Role.LEADER, "GX", "区领导（演示）"),
+    DemoLogin("operator", Role.OPERATOR, "GX-C", "区城运中心受理员"),
+    DemoLogin("dispatcher", Role.DISPATCHER, "GX-C", "区城运中心派遣员"),
+    DemoLogin("shiftlead", Role.SHIFT_LEAD, "GX-C", "区城运中心值班长"),
+    DemoLogin("operator_s01", Role.OPERATOR, "GX-S01-C", "石佛城运中心受理员"),
+    DemoLogin("dispatcher_s01", Role.DISPATCHER, "GX-S01-C", "石佛城运中心派遣员"),
+    DemoLogin("handler_cg", Role.HANDLER, "GX-D01", "城市管理局处置员"),
+    DemoLogin("handler_zj", Role.HANDLER, "GX-D02", "住建局处置员"),
+    DemoLogin("handler_s01", Role.HANDLER, "GX-S01", "石佛办事处处置员"),
+    DemoLogin("cadre", Role.SERVICE_CADRE, "GX-D14", "助企干部"),
+    DemoLogin("dataofficer", Role.DATA_OFFICER, "GX-D10", "经发局数据填报员"),
+    DemoLogin("citizen", Role.CITIZEN, None, "市民（演示）"),
+]
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[User]:
+    """Create the demo logins that do not exist yet (the synthetic org must exist)."""
+    password_hash = make_password(DEMO_PASSWORD)
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={d.unit_code for d in DEMO_LOGINS if d.unit_code})}
+    users = []
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={
+                "role": login.role,
+                "org_unit": units.get(login.unit_code) if login.unit_code else None,
+                "display_name": login.display_name,
+                "is_synthetic": True,
+                "is_staff": login.role == Role.ADMIN,
+                "is_superuser": login.role == Role.ADMIN,
+                "password": password_hash,
+            },
+        )
+        users.append(user)
+    return users
