@@ -344,3 +344,28 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_node_display()}"
+
+
+class PersonalDataReveal(models.Model):
+    """One audited reveal (查看反映人信息) of a case reporter's name and phone by a user of
+    ``PERSONAL_DATA_ROLES``, with the purpose given. Written by ``privacy.case_reveal_reporter`` only; never
+    edited or deleted."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="reveals")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField("查看时间")
+    purpose = models.CharField("查看目的", max_length=200)
+    via = models.CharField("途径", max_length=10, default="web")  # web | api | admin
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="reveal_case_at"),
+            models.Index(fields=["actor", "at"], name="reveal_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.actor_id} {self.at:%Y-%m-%d %H:%M}"
