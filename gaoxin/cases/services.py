@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
-from gaoxin.accounts.selectors import org_unit_in_scope
+from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import audit, selectors, timelimits, workflow
 from gaoxin.cases.models import (
     Case,
@@ -102,6 +102,16 @@ def _next_case_number(moment: dt.datetime) -> str:
 
 # --- checks --------------------------------------------------------------------------------------------------
 
+def org_unit_in_scope(*, actor: User, unit: OrgUnit) -> bool:
+    """``accounts.selectors.org_unit_in_scope`` with the actor's scope roots remembered on the actor object for
+    its lifetime (one request, one task), since every transition checks scope once or twice."""
+    roots = getattr(actor, "_cases_scope_roots", None)
+    if roots is None:
+        roots = [root.path for root in scope_roots(actor=actor)]
+        actor._cases_scope_roots = roots  # type: ignore[attr-defined]
+    return any(unit.path.startswith(root) for root in roots)
+
+
 def _role_label(actor: User) -> str:
     return Role(actor.role).label if actor.role in Role.values else actor.role
 
@@ -146,14 +156,15 @@ def _require_text(value: str, field: str, label: str, max_length: int = 2000) ->
 
 def _lock(case: Case) -> Case:
     """The current row, locked for the rest of the transaction; Conflict when the caller's copy is stale."""
-    current = (
+    rows = list(
         Case.objects.select_for_update(of=("self",))
-        .select_related("category", "center", "assignee", "street")
+        .select_related("category", "center", "assignee")
         .filter(pk=case.pk)
-        .first()
+        .order_by()[:1]
     )
-    if current is None:
+    if not rows:
         raise ApplicationError("案件不存在", field="case", code="case_not_found", status=404)
+    current = rows[0]
     if current.version != case.version:
         raise Conflict(
             f"案件 {current.number} 已被他人更新（当前状态：{current.state_label}），请刷新后重试",
