@@ -7,7 +7,7 @@ from django.forms.models import model_to_dict
 from gaoxin.cases import audit, services, workflow
 from gaoxin.cases.models import Case, CaseAttachment, CaseEvent, Channel
 from gaoxin.cases.selectors import case_public_state
-from gaoxin.cases.tests.conftest import EAST, WEST, category, report, run_to_closed
+from gaoxin.cases.tests.conftest import EAST, WEST, report, run_to_closed
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 
 S = dt.timezone(dt.timedelta(hours=8))
