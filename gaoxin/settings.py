@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "gaoxin.grids",
     "gaoxin.cases",
     "gaoxin.enterprises",
+    "gaoxin.indicators",
+    "gaoxin.reports",
     "gaoxin.web",
 ]
 

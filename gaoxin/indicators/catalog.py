@@ -1,0 +1,270 @@
+"""The indicator catalog, as data: one indicator for every figure of the seed (``data/figures.csv``, ids kept as
+``ref``) plus two supplementary base indicators (X001, X002) from which the seed's land share and ranks are
+derived. ``catalog_ensure`` writes it to the database (idempotent); the data migration calls it.
+
+Sources: ``computed`` by a function of ``computations.REGISTRY`` over the platform's records; ``derived`` from a
+base indicator and reference values (``derivation``); ``submitted`` by the owning department until the system
+that holds the records exists (DESIGN §2)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# Departments that submit (codes of the zone's org units, accounts/synthetic.py).
+OWNER_BY_SYSTEM = {
+    "enterprises": "GX-D10",  # 经济发展局
+    "projects": "GX-D10",
+    "land": "GX-D06",  # 自然资源和规划局
+    "policies": "GX-D14",  # 企业服务局
+    "finance": "GX-D12",  # 财政金融局
+    "talent": "GX-D13",  # 人力资源和社会保障局
+    "innovation": "GX-D11",  # 科技创新局
+    "livelihood": "GX-D09",  # 社会事业局
+    "party": "GX-D15",  # 党群工作部
+    "report": "GX-D15",
+}
+
+CODES: dict[str, str] = {
+    "F001": "chain_strategic_first_batch", "F002": "chain_strategic_first_batch_city_share",
+    "F003": "chain_leader_enterprises", "F004": "chain_leader_enterprises_city_rank",
+    "F005": "hydrogen_station_daily_capacity", "F006": "hydrogen_trucks_served",
+    "F007": "service_manufacturing_pilots", "F008": "service_manufacturing_pilots_city_share",
+    "F009": "digital_transformation_providers", "F010": "digital_economy_parks_and_key_enterprises",
+    "F011": "projects_signed_amount", "F012": "projects_started_investment", "F013": "key_projects",
+    "F014": "key_projects_investment", "F015": "key_projects_investment_completion",
+    "F016": "new_national_tech_centers", "F017": "new_national_tech_centers_province_share",
+    "F018": "new_prov_engineering_centers", "F019": "new_prov_engineering_centers_city_share",
+    "F020": "new_prov_major_rd_institutes", "F021": "new_prov_major_rd_institutes_province_share",
+    "F022": "new_incubators", "F023": "excellent_incubators", "F024": "excellent_incubators_province_share",
+    "F025": "tech_smes", "F026": "tech_smes_city_share", "F027": "new_gazelles", "F028": "new_gazelles_growth",
+    "F029": "innovation_leaders", "F030": "innovation_leaders_province_share", "F031": "new_little_giants",
+    "F032": "new_prov_srdi", "F033": "industrial_tech_platforms", "F034": "industrial_tech_platforms_province_share",
+    "F035": "city_top10_three_high", "F036": "mayor_quality_awards", "F037": "new_listed", "F038": "new_neeq_listed",
+    "F039": "urgent_talents", "F040": "urgent_talents_city_share", "F041": "innovation_teams",
+    "F042": "innovation_teams_city_share", "F043": "tech_contract_turnover", "F044": "tech_needs_solved",
+    "F045": "cooperation_intents", "F046": "new_rd_institutes_introduced", "F047": "rd_results_transferred",
+    "F048": "rd_results_published", "F049": "rd_results_matched", "F050": "major_innovation_projects",
+    "F051": "major_innovation_funding", "F052": "reception_sessions", "F053": "reception_problems_resolved",
+    "F054": "visits", "F055": "visit_problems_resolved", "F056": "visit_problem_resolution_rate",
+    "F057": "policies_implemented", "F058": "policy_funds_paid", "F059": "policy_enterprises",
+    "F060": "four_permits_days", "F061": "industrial_land_city_share", "F062": "industrial_land_district_rank",
+    "F063": "new_fund_managers", "F064": "new_fund_capital", "F065": "equity_financing",
+    "F066": "zhenghaorong_new_enterprises", "F067": "zhenghaorong_financing", "F068": "new_guidance_funds",
+    "F069": "guidance_fund_projects", "F070": "guidance_fund_investment", "F071": "capital_power_financing",
+    "F072": "livelihood_spending", "F073": "livelihood_spending_budget_share", "F074": "resettlement_housing_area",
+    "F075": "resettled_residents", "F076": "guaranteed_delivery_projects", "F077": "special_loan_projects",
+    "F078": "special_loan_units_delivered", "F079": "special_loan_delivery_rate", "F080": "deed_on_delivery_projects",
+    "F081": "water_swap_beneficiaries", "F082": "new_water_supply_capacity", "F083": "new_heating_area",
+    "F084": "new_gas_users", "F085": "new_substations_110kv", "F086": "employment_events", "F087": "jobs_offered",
+    "F088": "new_urban_jobs", "F089": "young_talents_attracted", "F090": "skills_training",
+    "F091": "new_skilled_workers", "F092": "startup_guarantee_loans", "F093": "startup_jobs", "F094": "new_schools",
+    "F095": "new_public_kindergartens",
+    "F096": "new_school_places", "F097": "new_community_health_centers", "F098": "home_care_services",
+    "F099": "elderly_allowance", "F100": "fitness_facilities_city_rank", "F101": "party_study_sessions",
+    "F102": "party_responsibility_areas", "F103": "practical_deeds", "F104": "role_models",
+    "F105": "cadre_lectures", "F106": "party_lectures", "F107": "research_trips", "F108": "research_reports",
+    "F109": "policy_proposals", "F110": "leader_guidance_visits", "F111": "grids", "F112": "micro_grids",
+    "F113": "grid_events", "F114": "grid_event_closure_rate", "F115": "work_report_char_gao",
+    "F116": "work_report_char_xin",
+    "X001": "industrial_land_area", "X002": "fitness_facilities_completion",
+}
+
+# Computed indicators: ref → (function of computations.REGISTRY, its parameters).
+COMPUTED: dict[str, tuple[str, dict[str, Any]]] = {
+    "F003": ("qualification_count", {"type_code": "chain_leader_city"}),
+    "F007": ("qualification_count", {"type_code": "service_manufacturing_prov"}),
+    "F009": ("qualification_count", {"type_code": "digital_transformation_provider"}),
+    "F010": ("qualification_count", {"type_code": "digital_economy_key"}),
+    "F016": ("qualification_count", {"type_code": "national_tech_center", "new_only": True}),
+    "F018": ("qualification_count", {"type_code": "prov_engineering_center", "new_only": True}),
+    "F020": ("qualification_count", {"type_code": "prov_major_rd_institute", "new_only": True}),
+    "F022": ("qualification_count", {"type_code": "incubator", "new_only": True}),
+    "F023": ("qualification_count", {"type_code": "incubator_excellent"}),
+    "F025": ("qualification_count", {"type_code": "tech_sme"}),
+    "F027": ("qualification_count", {"type_code": "gazelle_prov", "new_only": True}),
+    "F029": ("qualification_count", {"type_code": "innovation_leader_prov"}),
+    "F031": ("qualification_count", {"type_code": "little_giant", "new_only": True}),
+    "F032": ("qualification_count", {"type_code": "srdi_prov", "new_only": True}),
+    "F033": ("qualification_count", {"type_code": "industrial_tech_platform"}),
+    "F035": ("qualification_count", {"type_code": "city_top10_three_high"}),
+    "F036": ("qualification_count", {"type_code": "mayor_quality_award"}),
+    "F037": ("qualification_count", {"type_code": "listed", "new_only": True}),
+    "F038": ("qualification_count", {"type_code": "neeq_listed", "new_only": True}),
+    "F052": ("reception_metric", {"metric": "sessions"}),
+    "F053": ("reception_metric", {"metric": "reception_problems_resolved"}),
+    "F054": ("visit_metric", {"metric": "visits"}),
+    "F055": ("visit_metric", {"metric": "problems_resolved"}),
+    "F056": ("visit_metric", {"metric": "resolution_rate"}),
+    "F111": ("grid_count", {"level": "grid"}),
+    "F112": ("grid_count", {"level": "micro"}),
+    "F113": ("grid_event_metric", {"metric": "accepted_volume"}),
+    "F114": ("grid_event_metric", {"metric": "closure_rate"}),
+}
+
+
+def _share(base: str, scope: str) -> dict[str, Any]:
+    return {"kind": "share", "base": base, "scope": scope}
+
+
+# Derived indicators: ref → rule. share = base ÷ reference(scope) × 100; growth = (base ÷ previous period − 1)
+# × 100; ratio = base ÷ plan × 100; rank = 1 + number of peers (reference values, scope city_districts) above base.
+DERIVED: dict[str, dict[str, Any]] = {
+    "F002": _share("F001", "city"), "F004": {"kind": "rank", "base": "F003", "scope": "city_districts"},
+    "F008": _share("F007", "city"), "F015": {"kind": "ratio", "base": "F014", "scope": "plan"},
+    "F017": _share("F016", "province"), "F019": _share("F018", "city"), "F021": _share("F020", "province"),
+    "F024": _share("F023", "province"), "F026": _share("F025", "city"), "F028": {"kind": "growth", "base": "F027"},
+    "F030": _share("F029", "province"), "F034": _share("F033", "province"), "F040": _share("F039", "city"),
+    "F042": _share("F041", "city"), "F061": _share("X001", "city"),
+    "F062": {"kind": "rank", "base": "X001", "scope": "city_districts"},
+    "F073": _share("F072", "zone_budget"), "F079": {"kind": "ratio", "base": "F078", "scope": "plan"},
+    "F100": {"kind": "rank", "base": "X002", "scope": "city_districts"},
+}
+
+# Supplementary bases that the seed does not state but its derived figures need (values synthetic).
+SUPPLEMENTARY = [
+    {"id": "X001", "section": "reform", "system": "land", "label_zh": "工业用地出让面积", "value": "2640", "unit": "亩",
+     "measure": "area", "scope": "zone",
+     "note": "synthetic base of F061/F062 (the article gives only the share and the rank)"},
+    {"id": "X002", "section": "livelihood", "system": "livelihood", "label_zh": "全民健身设施三级服务体系建设完成率",
+     "value": "98.6", "unit": "%", "measure": "rate", "scope": "zone",
+     "note": "synthetic base of F100 (the article gives only the rank)"},
+]
+
+# The article writes 447,000 as 44.7万件: shown in 万 with one decimal, kept in 件.
+DISPLAY = {"F113": (10_000, "万件", 1)}
+
+DEFINITIONS: dict[str, str] = {
+    "qualification_count": "企业库中在统计年度持有该资质的企业数（按企业去重）",
+    "qualification_count_new": "企业库中在统计年度当年新增该资质的企业数（按企业去重，“当年新增”以资质记录为准）",
+    "F052": "统计年度内举办的企业家接待日场次（enterprises.metrics.reception_metrics 的 sessions）",
+    "F053": "统计年度内企业家接待日上提出、其案件已办结的问题数",
+    "F054": "统计年度内登记的万人助万企走访次数（家次）",
+    "F055": "统计年度内走访中提出、其案件已办结的企业问题数",
+    "F056": "解决企业问题数 ÷ 收集企业问题数 × 100",
+    "F111": "网格表中层级为“网格”的网格数（统计时点的现状）",
+    "F112": "网格表中层级为“微网格”的网格数（统计时点的现状）",
+    "F113": "统计年度内立案的网格化事件数（受理量：不予立案、被并案的不计；渠道为 12345 热线、数字城管监督员、"
+            "网格员上报、网上群众上报、Open311、领导交办，即万人助万企走访和企业家接待日以外的全部渠道）",
+    "F114": "上述网格化事件中已办结（核查通过，含已回访）的比例 = 办结数 ÷ 受理量 × 100",
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    ref: str
+    code: str
+    name: str
+    section: str
+    system: str
+    unit: str
+    measure: str
+    org_scope: str
+    source: str
+    note: str
+    seed_value: Decimal
+    decimals: int
+    sort_order: int
+    computation: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    derivation: dict[str, Any] = field(default_factory=dict)
+    owner_code: str = ""
+    display_scale: int = 1
+    display_unit: str = ""
+    definition: str = ""
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _definition_text(ref: str, computation: str, params: dict[str, Any], derivation: dict[str, Any],
+                     label: str) -> str:
+    if ref in DEFINITIONS:
+        return DEFINITIONS[ref]
+    if computation == "qualification_count":
+        key = "qualification_count_new" if params.get("new_only") else "qualification_count"
+        return f"{DEFINITIONS[key]}；资质类型 {params['type_code']}"
+    if derivation:
+        kind = derivation["kind"]
+        base = derivation["base"]
+        return {
+            "share": f"{base} ÷ 参考值（{derivation.get('scope')}合计）× 100",
+            "growth": f"（{base} ÷ {base} 上年值 − 1）× 100",
+            "ratio": f"{base} ÷ 年度计划/应完成值 × 100",
+            "rank": f"{base} 在同级单位（参考值中的对比单位）中的名次：1 + 数值更高的单位数",
+        }[kind]
+    return f"由填报部门按统计口径填报：{label}"
+
+
+@cache
+def definitions() -> tuple[Definition, ...]:
+    with (DATA / "figures.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    rows += SUPPLEMENTARY
+    out = []
+    for order, row in enumerate(rows, start=1):
+        ref = row["id"]
+        computation, params = COMPUTED.get(ref, ("", {}))
+        derivation = DERIVED.get(ref, {})
+        source = "computed" if computation else "derived" if derivation else "submitted"
+        scale, display_unit, decimals = DISPLAY.get(ref, (1, "", _decimals(row["value"])))
+        out.append(Definition(
+            ref=ref, code=CODES[ref], name=row["label_zh"], section=row["section"], system=row["system"],
+            unit=row["unit"], measure=row["measure"], org_scope=row["scope"], source=source, note=row["note"] or "",
+            seed_value=Decimal(row["value"]), decimals=decimals, sort_order=order, computation=computation,
+            params=params, derivation=derivation,
+            owner_code=OWNER_BY_SYSTEM.get(row["system"], "") if source == "submitted" else "",
+            display_scale=scale, display_unit=display_unit,
+            definition=_definition_text(ref, computation, params, derivation, row["label_zh"]),
+        ))
+    return tuple(out)
+
+
+def definition(ref: str) -> Definition:
+    for d in definitions():
+        if d.ref == ref:
+            return d
+    raise KeyError(ref)
+
+
+def seed_refs() -> list[str]:
+    """The ids of figures.csv (F001–F116), without the supplementary bases."""
+    return [d.ref for d in definitions() if d.ref.startswith("F")]
+
+
+def catalog_ensure(apps: Any = None) -> int:
+    """Write the catalog to the database: create missing indicators, update changed ones. Returns the number of
+    rows written. ``apps`` is a migration's app registry; without it the live models are used."""
+    if apps is None:
+        from django.apps import apps as registry
+
+        apps = registry
+    model = apps.get_model("indicators", "Indicator")
+    existing = {i.ref: i for i in model.objects.all()}
+    written = 0
+    for d in definitions():
+        values = {
+            "code": d.code, "name": d.name, "section": d.section, "system": d.system, "unit": d.unit,
+            "measure": d.measure, "period_type": "year", "org_scope": d.org_scope, "source": d.source,
+            "definition": d.definition, "computation": d.computation,
+            "params": d.params, "derivation": d.derivation,
+            "owner_code": d.owner_code, "decimals": d.decimals, "display_scale": d.display_scale,
+            "display_unit": d.display_unit, "note": d.note[:200], "sort_order": d.sort_order,
+        }
+        row = existing.get(d.ref)
+        if row is None:
+            model.objects.create(ref=d.ref, **values)
+            written += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+            written += 1
+    return written

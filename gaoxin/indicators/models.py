@@ -1,0 +1,201 @@
+"""Indicators (DESIGN §5, after DHIS2): the catalog, submitted values with their evidence and audit log, and
+reference values from outside the zone from which shares, growth, completion and ranks are derived."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from gaoxin.accounts.models import OrgUnit
+
+
+class Indicator(models.Model):
+    """One figure the zone reports. ``ref`` keeps the seed's id (F001–F116; X… for supplementary bases)."""
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", "平台计算"
+        SUBMITTED = "submitted", "部门填报"
+        DERIVED = "derived", "派生计算"
+
+    class Measure(models.TextChoices):
+        COUNT = "count", "数量"
+        AMOUNT = "amount", "金额"
+        SHARE = "share", "占比"
+        GROWTH = "growth", "增长率"
+        RATE = "rate", "比率"
+        RANK = "rank", "排名"
+        RATIO = "ratio", "完成比例"
+        CAPACITY = "capacity", "能力"
+        AREA = "area", "面积"
+        DURATION = "duration", "时长"
+
+    class PeriodType(models.TextChoices):
+        YEAR = "year", "年度"
+
+    ref = models.CharField("编号", max_length=8, unique=True)
+    code = models.CharField("代码", max_length=64, unique=True)
+    name = models.CharField("指标名称", max_length=200)
+    section = models.CharField("报告章节", max_length=20)
+    system = models.CharField("来源系统", max_length=30)
+    unit = models.CharField("单位", max_length=20)
+    measure = models.CharField("度量", max_length=12, choices=Measure.choices)
+    period_type = models.CharField("周期", max_length=8, choices=PeriodType.choices, default=PeriodType.YEAR)
+    org_scope = models.CharField("统计范围", max_length=30)
+    source = models.CharField("来源", max_length=12, choices=Source.choices)
+    definition = models.TextField("定义", blank=True)
+    computation = models.CharField("计算函数", max_length=64, blank=True)
+    params = models.JSONField("计算参数", default=dict, blank=True)
+    derivation = models.JSONField("派生规则", default=dict, blank=True)
+    owner_code = models.CharField("填报部门编码", max_length=32, blank=True)
+    decimals = models.PositiveSmallIntegerField("小数位", default=0)
+    display_scale = models.PositiveIntegerField("显示倍数", default=1)
+    display_unit = models.CharField("显示单位", max_length=20, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["sort_order", "ref"]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.name}"
+
+
+def evidence_upload_to(instance: SubmissionEvidence, filename: str) -> str:
+    return f"indicators/evidence/{instance.submission.period}/{instance.submission.indicator.ref}/{filename}"
+
+
+class Submission(models.Model):
+    """A value of a ``submitted`` indicator for one period and org unit: draft → submitted → approved / returned.
+    Approved values are locked; every change is an append-only ``SubmissionEvent``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        APPROVED = "approved", "已审核"
+        RETURNED = "returned", "已退回"
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="submissions")
+    period = models.CharField("统计期", max_length=10)  # "2023" for a year
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="统计单位", on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField("数值", max_digits=20, decimal_places=4)
+    note = models.CharField("说明", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    is_simulated = models.BooleanField("模拟数据", default=False)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "指标填报"
+        verbose_name_plural = "指标填报"
+        ordering = ["indicator__sort_order", "period", "org_unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "org_unit"], name="submission_one_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.ref} {self.period} {self.org_unit}"
+
+
+class SubmissionEvidence(models.Model):
+    submission = models.ForeignKey(Submission, verbose_name="填报", on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField("证明材料", upload_to=evidence_upload_to)
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "证明材料"
+        verbose_name_plural = "证明材料"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise RuntimeError("the submission log is append-only")
+
+    def delete(self) -> NoReturn:
+        raise RuntimeError("the submission log is append-only")
+
+
+class SubmissionEvent(models.Model):
+    """One change of a submission (append-only: rows are never updated or deleted)."""
+
+    submission = models.ForeignKey(Submission, verbose_name="填报", on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=10, blank=True)
+    to_status = models.CharField("新状态", max_length=10)
+    value_before = models.DecimalField("原数值", max_digits=20, decimal_places=4, null=True, blank=True)
+    value_after = models.DecimalField("新数值", max_digits=20, decimal_places=4, null=True, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "填报日志"
+        verbose_name_plural = "填报日志"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("the submission log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise RuntimeError("the submission log is append-only")
+
+
+class ReferenceValue(models.Model):
+    """A value from outside the zone's records — a city or province total, the zone's previous year, an annual
+    plan, or one peer district's value — each with the source it was taken from."""
+
+    class Scope(models.TextChoices):
+        CITY = "city", "全市"
+        PROVINCE = "province", "全省"
+        CITY_DISTRICTS = "city_districts", "市内各区（同级比较）"
+        ZONE = "zone", "本区（往期）"
+        PLAN = "plan", "年度计划/目标"
+        ZONE_BUDGET = "zone_budget", "本区一般公共预算"
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="reference_values")
+    key = models.CharField("键", max_length=64)  # the indicator's code, or a free key
+    period = models.CharField("统计期", max_length=10)
+    scope = models.CharField("范围", max_length=16, choices=Scope.choices)
+    peer = models.CharField("对比单位", max_length=50, blank=True)  # one peer of a rank set
+    value = models.DecimalField("数值", max_digits=20, decimal_places=4)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    source = models.CharField("来源", max_length=300)
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "参考值"
+        verbose_name_plural = "参考值"
+        ordering = ["key", "period", "scope", "peer"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "period", "scope", "peer"], name="reference_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.period} {self.get_scope_display()} {self.peer} = {self.value}"

@@ -1,0 +1,265 @@
+"""Writes of the indicators app: submissions and their workflow (draft → submitted → approved / returned, approved
+values locked, every change an append-only event), evidence files, reference values, the catalog, and the
+approved simulated submissions of the seed year."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.roles import Role
+from gaoxin.accounts.selectors import org_unit_in_scope
+from gaoxin.core import clock
+from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
+from gaoxin.indicators import catalog, references
+from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvent, SubmissionEvidence
+
+SUBMITTER_ROLES = frozenset({Role.DATA_OFFICER, Role.ADMIN})
+APPROVER_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
+MAX_VALUE = Decimal("1e15")
+S = Submission.Status
+
+
+def catalog_sync() -> int:
+    """Bring the database's catalog in line with ``catalog.definitions()`` (the code is the source)."""
+    return catalog.catalog_ensure()
+
+
+def zone_unit() -> OrgUnit:
+    unit = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    if unit is None:
+        raise ApplicationError("尚未建立管委会（根机构），无法填报全区指标", field="org_unit", code="no_zone_unit")
+    return unit
+
+
+def parse_value(raw: Any, *, indicator: Indicator, field: str = "value") -> Decimal:
+    """A submitted number: finite, not negative, at most 4 decimals; a rank is a whole number ≥ 1."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ApplicationError("数值不能为空", field=field, code="required")
+    if isinstance(raw, bool):
+        raise ApplicationError("数值必须是数字", field=field, code="not_a_number")
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ApplicationError(f"数值必须是数字（收到“{raw}”）", field=field, code="not_a_number") from None
+    if not value.is_finite():
+        raise ApplicationError("数值必须是有限的数字", field=field, code="not_a_number")
+    if value < 0:
+        raise ApplicationError("数值不能为负数", field=field, code="negative")
+    if value >= MAX_VALUE:
+        raise ApplicationError("数值过大", field=field, code="too_large")
+    if value != value.quantize(Decimal("0.0001")):
+        raise ApplicationError("数值最多保留 4 位小数", field=field, code="too_precise")
+    if indicator.measure == Indicator.Measure.RANK and (value < 1 or value != value.to_integral_value()):
+        raise ApplicationError("排名必须是不小于 1 的整数", field=field, code="bad_rank")
+    return value
+
+
+def parse_period(period: Any) -> str:
+    text = str(period).strip()
+    if not (len(text) == 4 and text.isdigit() and 2000 <= int(text) <= 2100):
+        raise ApplicationError("统计期必须是四位年份，如 2023", field="period", code="bad_period")
+    return text
+
+
+def check_submitter(*, actor: User, indicator: Indicator, org_unit: OrgUnit) -> None:
+    if not (actor.is_superuser or actor.role in SUBMITTER_ROLES):
+        raise PermissionDenied("只有数据填报员和管理员可以填报指标", code="submission_role")
+    if indicator.source != Indicator.Source.SUBMITTED:
+        raise ApplicationError(f"{indicator.ref} 由平台{indicator.get_source_display()}，不接受填报",
+                               field="indicator", code="not_submitted_indicator")
+    is_admin = actor.is_superuser or actor.role == Role.ADMIN
+    home = actor.org_unit
+    if not is_admin and (home is None or home.code != indicator.owner_code):
+        raise PermissionDenied(f"{indicator.ref} 由编码为 {indicator.owner_code} 的部门填报", field="indicator",
+                               code="submission_not_owner")
+    if not is_admin and org_unit.parent_id is not None and not org_unit_in_scope(actor=actor, unit=org_unit):
+        raise PermissionDenied("该统计单位不在您的管辖范围内", field="org_unit", code="submission_out_of_scope")
+
+
+def _log(submission: Submission, *, actor: User | None, action: str, from_status: str,
+         value_before: Decimal | None = None, note: str = "") -> None:
+    SubmissionEvent.objects.create(
+        submission=submission, at=clock.now(), actor=actor if actor is not None and actor.pk else None,
+        action=action, from_status=from_status, to_status=submission.status, value_before=value_before,
+        value_after=submission.value, note=note[:500],
+    )
+
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("indicator").get(pk=submission.pk)
+
+
+@transaction.atomic
+def submission_save(
+    *, actor: User, indicator: Indicator, period: Any, value: Any, org_unit: OrgUnit | None = None, note: str = "",
+) -> Submission:
+    """Create or change the draft of ``indicator`` × ``period`` × ``org_unit`` (the zone when omitted). A returned
+    submission becomes a draft again; a submitted or approved one cannot be changed."""
+    unit = org_unit or zone_unit()
+    period = parse_period(period)
+    check_submitter(actor=actor, indicator=indicator, org_unit=unit)
+    number = parse_value(value, indicator=indicator)
+    now = clock.now()
+    existing = Submission.objects.select_for_update().filter(indicator=indicator, period=period, org_unit=unit).first()
+    if existing is None:
+        submission = Submission.objects.create(indicator=indicator, period=period, org_unit=unit, value=number,
+                                               note=note[:500], created_by=actor, created_at=now, updated_at=now)
+        _log(submission, actor=actor, action="create", from_status="", note=note)
+        return submission
+    if existing.status not in EDITABLE:
+        raise Conflict(f"{indicator.ref} {period} 年的数值{existing.get_status_display()}，不能修改",
+                       field="value", code="submission_locked")
+    before, from_status = existing.value, existing.status
+    existing.value, existing.note, existing.status, existing.updated_at = number, note[:500], S.DRAFT, now
+    existing.save(update_fields=["value", "note", "status", "updated_at"])
+    _log(existing, actor=actor, action="edit", from_status=from_status, value_before=before, note=note)
+    return existing
+
+
+@transaction.atomic
+def submission_submit(*, actor: User, submission: Submission) -> Submission:
+    locked = _locked(submission)
+    check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
+    if locked.status not in EDITABLE:
+        raise Conflict(f"只有草稿或退回的填报可以提交（当前：{locked.get_status_display()}）", field="status",
+                       code="submission_bad_state")
+    if not locked.evidence.exists():
+        raise ApplicationError("提交前请上传至少一份证明材料", field="evidence", code="evidence_required")
+    from_status = locked.status
+    locked.status, locked.submitted_at, locked.updated_at = S.SUBMITTED, clock.now(), clock.now()
+    locked.return_reason = ""
+    locked.save(update_fields=["status", "submitted_at", "updated_at", "return_reason"])
+    _log(locked, actor=actor, action="submit", from_status=from_status)
+    return locked
+
+
+def _check_approver(actor: User, submission: Submission) -> None:
+    if not (actor.is_superuser or actor.role in APPROVER_ROLES):
+        raise PermissionDenied("只有领导和管理员可以审核填报", code="approval_role")
+    if submission.created_by_id == actor.pk or submission.events.filter(action__in=["edit", "submit"],
+                                                                         actor=actor).exists():
+        raise PermissionDenied("填报人不能审核自己的填报", code="approval_self")
+    if submission.status != S.SUBMITTED:
+        raise Conflict(f"只有已提交的填报可以审核（当前：{submission.get_status_display()}）", field="status",
+                       code="submission_bad_state")
+
+
+@transaction.atomic
+def submission_approve(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """Approve a submitted value: from now on it is locked and the figure uses it."""
+    locked = _locked(submission)
+    _check_approver(actor, locked)
+    locked.status, locked.approved_by, locked.approved_at = S.APPROVED, actor, clock.now()
+    locked.updated_at = locked.approved_at
+    locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    _log(locked, actor=actor, action="approve", from_status=S.SUBMITTED, note=note)
+    return locked
+
+
+@transaction.atomic
+def submission_return(*, actor: User, submission: Submission, reason: str) -> Submission:
+    """Send a submitted value back to its department with a reason."""
+    if not reason or not reason.strip():
+        raise ApplicationError("退回时必须填写原因", field="reason", code="reason_required")
+    locked = _locked(submission)
+    _check_approver(actor, locked)
+    locked.status, locked.return_reason, locked.updated_at = S.RETURNED, reason.strip()[:500], clock.now()
+    locked.save(update_fields=["status", "return_reason", "updated_at"])
+    _log(locked, actor=actor, action="return", from_status=S.SUBMITTED, note=reason)
+    return locked
+
+
+@transaction.atomic
+def submission_evidence_add(*, actor: User, submission: Submission, file: File, name: str = "") -> SubmissionEvidence:
+    """Attach an evidence file to a draft or returned submission."""
+    locked = _locked(submission)
+    check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
+    if locked.status not in EDITABLE:
+        raise Conflict(f"{locked.get_status_display()}的填报不能再添加材料", field="evidence",
+                       code="submission_locked")
+    content = file.read()
+    if not content:
+        raise ApplicationError("证明材料为空文件", field="evidence", code="empty_file")
+    if len(content) > 10 * 1024 * 1024:
+        raise ApplicationError("证明材料不能超过 10 MB", field="evidence", code="file_too_large")
+    original = (name or getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:200]
+    evidence = SubmissionEvidence(submission=locked, original_name=original,
+                                  sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor,
+                                  uploaded_at=clock.now())
+    evidence.file.save(original, ContentFile(content), save=False)
+    evidence.save()
+    _log(locked, actor=actor, action="evidence", from_status=locked.status, note=original)
+    return evidence
+
+
+@transaction.atomic
+def reference_value_set(
+    *, actor: User | None, key: str, period: Any, scope: str, value: Any, source: str, peer: str = "",
+    unit: str = "", is_synthetic: bool = False,
+) -> ReferenceValue:
+    """Create or replace one reference value (``key`` an indicator code or a free key)."""
+    if actor is not None and not (actor.is_superuser or actor.role in (Role.ADMIN, Role.DATA_OFFICER)):
+        raise PermissionDenied("只有数据填报员和管理员可以维护参考值", code="reference_role")
+    if scope not in ReferenceValue.Scope.values:
+        raise ApplicationError(f"未知的参考范围：{scope}", field="scope")
+    if not source.strip():
+        raise ApplicationError("参考值必须注明来源", field="source", code="source_required")
+    period = parse_period(period)
+    indicator = Indicator.objects.filter(code=key).first()
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ApplicationError("数值必须是数字", field="value", code="not_a_number") from None
+    row, _ = ReferenceValue.objects.update_or_create(
+        key=key, period=period, scope=scope, peer=peer,
+        defaults={"indicator": indicator, "value": number, "unit": unit, "source": source[:300],
+                  "is_synthetic": is_synthetic},
+    )
+    return row
+
+
+def reference_values_ensure(*, year: int) -> int:
+    """Load the reference values the seed implies for ``year`` (those not present yet). Returns rows created."""
+    created = 0
+    for row in references.reference_rows(year):
+        if not ReferenceValue.objects.filter(key=row["key"], period=row["period"], scope=row["scope"],
+                                             peer=row["peer"]).exists():
+            reference_value_set(actor=None, key=row["key"], period=row["period"], scope=row["scope"],
+                                peer=row["peer"], value=row["value"], unit=row["unit"], source=row["source"],
+                                is_synthetic=row["is_synthetic"])
+            created += 1
+    return created
+
+
+@transaction.atomic
+def simulated_submissions_ensure(*, year: int, actor: User | None = None) -> int:
+    """For the simulated year: an approved zone-level submission marked ``is_simulated`` with the seed's value for
+    every ``submitted`` indicator that has none yet, plus the seed's reference values. Idempotent; a real
+    submission of the slot is never touched. Returns the number of submissions created."""
+    catalog_sync()
+    reference_values_ensure(year=year)
+    unit = zone_unit()
+    period = str(year)
+    seeds = {d.ref: d.seed_value for d in catalog.definitions()}
+    taken = set(Submission.objects.filter(period=period, org_unit=unit).values_list("indicator_id", flat=True))
+    now = clock.now()
+    creator = actor if actor is not None and actor.pk else None
+    created = 0
+    for indicator in Indicator.objects.filter(source=Indicator.Source.SUBMITTED).order_by("sort_order"):
+        if indicator.pk in taken or indicator.ref not in seeds:
+            continue
+        submission = Submission.objects.create(
+            indicator=indicator, period=period, org_unit=unit, value=seeds[indicator.ref],
+            note="模拟数据：取自种子文章的数值", status=S.APPROVED, created_by=creator, submitted_at=now,
+            approved_by=creator, approved_at=now, is_simulated=True, created_at=now, updated_at=now,
+        )
+        _log(submission, actor=creator, action="simulate", from_status="", note="simulated_submissions_ensure")
+        created += 1
+    return created

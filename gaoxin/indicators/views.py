@@ -1,0 +1,164 @@
+"""Pages of the indicators: the leader's dashboard, the catalog with definitions, one figure with its provenance,
+and the data officer's submissions (form, evidence, workflow actions, Excel template and upload)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.core import clock
+from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.indicators import excel, services
+from gaoxin.indicators.figures import figure_values
+from gaoxin.indicators.models import Indicator
+from gaoxin.indicators.selectors import dashboard_rows, require_reader, submission_get, submission_list
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required guarantees it
+    return request.user
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or request.POST.get("year") or str(clock.now().year - 1)
+    try:
+        return int(services.parse_period(raw))
+    except ApplicationError:
+        return clock.now().year - 1
+
+
+def _error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    return render(request, "indicators/error.html", {"error": error}, status=error.status)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor, year = _user(request), _year(request)
+    try:
+        rows = dashboard_rows(actor=actor, year=year)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return render(request, "indicators/dashboard.html", {"rows": rows, "year": year})
+
+
+@login_required
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    try:
+        require_reader(_user(request))
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return render(request, "indicators/catalog.html", {"indicators": Indicator.objects.all()})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, ref: str) -> HttpResponse:
+    actor, year = _user(request), _year(request)
+    try:
+        require_reader(actor)
+        indicator = Indicator.objects.filter(ref=ref).first()
+        if indicator is None:
+            raise NotFound(f"没有编号为 {ref} 的指标", field="ref")
+        figure = figure_values(actor=actor, year=year)[ref]
+    except ApplicationError as exc:
+        return _error(request, exc)
+    submissions = submission_list(actor=actor).filter(indicator=indicator)
+    return render(request, "indicators/detail.html", {"indicator": indicator, "figure": figure, "year": year,
+                                                      "submissions": submissions})
+
+
+@login_required
+def submissions(request: HttpRequest) -> HttpResponse:
+    actor, year = _user(request), _year(request)
+    error = None
+    if request.method == "POST":
+        try:
+            indicator = Indicator.objects.filter(ref=request.POST.get("indicator", "")).first()
+            if indicator is None:
+                raise ApplicationError("请选择要填报的指标", field="indicator")
+            submission = services.submission_save(actor=actor, indicator=indicator, period=year,
+                                                  value=request.POST.get("value"), note=request.POST.get("note", ""))
+            for upload in request.FILES.getlist("evidence"):
+                services.submission_evidence_add(actor=actor, submission=submission, file=upload,
+                                                 name=upload.name or "")
+            return HttpResponseRedirect(reverse("indicators:submission", args=[submission.pk]))
+        except ApplicationError as exc:
+            error = exc
+    try:
+        rows = submission_list(actor=actor, period=str(year))
+    except ApplicationError as exc:
+        return _error(request, exc)
+    own = Indicator.objects.filter(source=Indicator.Source.SUBMITTED)
+    if not (actor.is_superuser or actor.role in ("admin",)):
+        own = own.filter(owner_code=actor.org_unit.code if actor.org_unit else "-")
+    return render(request, "indicators/submissions.html",
+                  {"rows": rows, "year": year, "own": own, "error": error}, status=error.status if error else 200)
+
+
+@login_required
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    try:
+        item = submission_get(actor=actor, pk=pk)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "submit":
+                services.submission_submit(actor=actor, submission=item)
+            elif action == "approve":
+                services.submission_approve(actor=actor, submission=item, note=request.POST.get("note", ""))
+            elif action == "return":
+                services.submission_return(actor=actor, submission=item, reason=request.POST.get("reason", ""))
+            elif action == "evidence":
+                for upload in request.FILES.getlist("evidence"):
+                    services.submission_evidence_add(actor=actor, submission=item, file=upload, name=upload.name or "")
+            else:
+                raise ApplicationError("未知的操作", field="action")
+            return HttpResponseRedirect(reverse("indicators:submission", args=[pk]))
+        except ApplicationError as exc:
+            error = exc
+            item = submission_get(actor=actor, pk=pk)
+    return render(request, "indicators/submission.html",
+                  {"item": item, "events": item.events.select_related("actor"), "error": error},
+                  status=error.status if error else 200)
+
+
+@login_required
+@require_GET
+def template_download(request: HttpRequest) -> HttpResponse:
+    actor, year = _user(request), _year(request)
+    code = request.GET.get("department") if actor.is_superuser or actor.role == "admin" else None
+    department = OrgUnit.objects.filter(code=code).first() if code else actor.org_unit
+    try:
+        require_reader(actor)
+        if department is None:
+            raise ApplicationError("请指定部门", field="department")
+        content = excel.template_workbook(department=department, year=year)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="indicators-{department.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    file = request.FILES.get("file")
+    try:
+        if file is None:
+            raise ApplicationError("请选择要上传的文件", field="file")
+        saved = excel.submissions_import(actor=actor, file=file)
+    except ApplicationError as exc:
+        return render(request, "indicators/upload_result.html", {"error": exc}, status=exc.status)
+    return render(request, "indicators/upload_result.html", {"saved": saved})

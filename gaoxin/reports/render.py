@@ -1,0 +1,171 @@
+"""The three forms of the year-end report: HTML (figures hyperlinked, inline SVG charts), Word laid out after
+GB/T 9704, and JSON (every figure with value, unit, source and provenance)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from gaoxin.indicators.computations import GRID_EVENT_CHANNELS
+from gaoxin.reports.builder import YearEndReport, keyword_sentence, report_context
+
+# GB/T 9704-2012: A4, margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), 22 lines × 28 characters.
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+LINE_PITCH = Pt(28.95)  # 225 mm of text height ÷ 22 lines
+BODY_SIZE = Pt(16)  # 3号
+TITLE_SIZE = Pt(22)  # 2号
+FOOTER_SIZE = Pt(14)  # 4号
+CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
+TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, FOOTER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+
+
+def render_html(report: YearEndReport) -> str:
+    return render_to_string("reports/report.html", report_context(report))
+
+
+def render_json(report: YearEndReport) -> dict[str, Any]:
+    return {
+        "year": report.year,
+        "title": report.title,
+        "generated_at": report.generated_at,
+        "figures": [f.as_dict() for f in report.figures.values()],
+        "sources": report.source_counts(),
+        "missing": [{"id": f.ref, "name": f.name, "reason": f.reason} for f in report.missing],
+        "keyword_stats": {
+            "own_text": [c.as_dict() for c in report.own_counts],
+            "work_report": {ref: (report.figures[ref].as_dict() if ref in report.figures else None)
+                            for ref in ("F115", "F116")},
+            "sentence": keyword_sentence(report),
+        },
+        "rules": {"grid_events_channels": list(GRID_EVENT_CHANNELS),
+                  "rounding": "ROUND_HALF_UP at the article's precision, in the display unit"},
+        "sections": [{"key": s.key, "title": s.title, "text": "\n".join(b.text for b in s.blocks)}
+                     for s in report.sections],
+        "warnings": report.warnings,
+        "missing_fonts": report.missing_fonts,
+    }
+
+
+def _east_asian(style_or_run: Any, name: str) -> None:
+    """Set the font for Latin and East Asian text alike (Word keeps them apart)."""
+    style_or_run.font.name = name
+    rpr = style_or_run.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _style(document: Any, name: str, font: str, size: Any, *, align: Any = None, indent: bool = False) -> Any:
+    style = document.styles[name]
+    _east_asian(style, font)
+    style.font.size = size
+    style.font.bold = False
+    style.font.italic = False
+    style.font.color.rgb = None
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_PITCH
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(32) if indent else Pt(0)
+    if align is not None:
+        fmt.alignment = align
+    return style
+
+
+def _doc_grid(section: Any) -> None:
+    """The character grid: 28 characters a line (pitch = text width ÷ 28) and 22 lines a page."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    text_width_pt = (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT) / 12700
+    char_space = round((text_width_pt / CHARS_PER_LINE - BODY_SIZE.pt) * 4096)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
+    grid.set(qn("w:charSpace"), str(char_space))
+
+
+def _page_number(paragraph: Any) -> None:
+    """"— N —" with N the PAGE field, 4号 宋体."""
+    def run(text: str = "") -> Any:
+        r = paragraph.add_run(text)
+        _east_asian(r, FOOTER_FONT)
+        r.font.size = FOOTER_SIZE
+        return r
+
+    run("— ")
+    for kind, instr in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = run()
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            r._r.append(fld)
+        elif instr == "1":
+            r.text = "1"
+        else:
+            text = OxmlElement("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = instr
+            r._r.append(text)
+    run(" —")
+
+
+def render_docx(report: YearEndReport) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.footer_distance = Mm(28) - Mm(7)  # page number 7 mm below the text block
+    _doc_grid(section)
+    _style(document, "Normal", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    _style(document, "Title", TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(document, "Heading 1", H1_FONT, BODY_SIZE, indent=True)
+    _style(document, "Heading 2", H2_FONT, BODY_SIZE, indent=True)
+    _style(document, "Subtitle", H2_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    footer_style = _style(document, "Footer", FOOTER_FONT, FOOTER_SIZE)
+    footer_style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    # Odd pages: number on the right, one character in; even pages: on the left (GB/T 9704 §7.5).
+    document.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.style = footer_style
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = FOOTER_SIZE
+    _page_number(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.style = footer_style
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = FOOTER_SIZE
+    _page_number(even)
+
+    document.add_paragraph(report.title, style="Title")
+    document.add_paragraph(report.subtitle, style="Subtitle")
+    for part in report.sections:
+        for block in part.blocks:
+            style = {"h2": "Heading 1", "h3": "Heading 2"}.get(block.kind, "Normal")
+            document.add_paragraph(block.text, style=style)
+    document.add_paragraph("六、关键词统计", style="Heading 1")
+    document.add_paragraph(keyword_sentence(report), style="Normal")
+    if report.missing:
+        document.add_paragraph("附：暂无数值的指标", style="Heading 1")
+        for figure in report.missing:
+            document.add_paragraph(f"{figure.ref} {figure.name}：{figure.reason}", style="Normal")
+    document.core_properties.title = report.title
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
