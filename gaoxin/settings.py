@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gaoxin.web.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "gaoxin.urls"
@@ -224,3 +225,18 @@ LOGGING = {
 
 # Optional map tiles (offline by default: polygons on a plain background).
 GAOXIN_TILE_URL = os.environ.get("GAOXIN_TILE_URL", "")
+
+# --- Web app (gaoxin.web): front-end libraries and Content-Security-Policy --------------------------------------
+# htmx, ECharts and Leaflet are pinned npm packages (package.json / package-lock.json) installed by `npm ci` into
+# ./node_modules. The vendor finder serves exactly the dist files the pages use under /static/vendor/ (the whole
+# ECharts dist is 46 MB; collecting and compressing it on every `gaoxin serve` would be waste). No CDN.
+GAOXIN_NODE_MODULES = Path(os.environ.get("GAOXIN_NODE_MODULES", BASE_DIR.parent / "node_modules"))
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "gaoxin.web.vendor.VendorFinder",
+]
+# Uploads through the web pages (photos): images only, checked by their magic bytes.
+GAOXIN_WEB_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Public reporting page: reports per client IP per hour (counted in the cache).
+GAOXIN_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("GAOXIN_PUBLIC_REPORTS_PER_HOUR", "5"))
