@@ -1,0 +1,130 @@
+"""The case list's query string: parsed once, validated (errors name the field), applied on top of the actor's
+scoped ``case_list``, and written back into links (the dashboard links every number to such a list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.cases import selectors, workflow
+from gaoxin.cases.metrics import SATISFIED
+from gaoxin.cases.models import Case, Channel
+from gaoxin.core.errors import ApplicationError
+from gaoxin.web.paging import DEFAULT_SORT, SORTS
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# ``set``: a metric's population within the cohort (cases registered in the period, merged excluded), so that a
+# dashboard number and the list behind it are the same query.
+SETS = {
+    "registered": Q(),
+    "closed": Q(state__in=workflow.CLOSED_STATES),
+    "on_time": Q(state__in=workflow.CLOSED_STATES, closed_on_time=True),
+    "evaluated": ~Q(satisfaction=""),
+    "satisfied": Q(satisfaction__in=SATISFIED),
+}
+PARAMS = ("state", "channel", "category", "street", "unit", "grid", "color", "overdue", "q", "reg_from", "reg_to",
+          "set", "sort")
+
+
+def parse_date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError(_("日期格式应为 YYYY-MM-DD"), field=name) from None
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ApplicationError(_("编号格式不正确"), field=name) from None
+
+
+@dataclass
+class CaseQuery:
+    params: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    unit: OrgUnit | None = None
+    cohort: Q | None = None
+    sort: str = DEFAULT_SORT
+    cursor: str = ""
+
+    def querystring(self, **overrides: str) -> str:
+        params = {**self.params, **overrides}
+        return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+def parse_case_query(data: Mapping[str, str], *, defaults: Mapping[str, str] | None = None) -> CaseQuery:
+    raw = {name: (data.get(name) or "").strip() for name in PARAMS}
+    for name, value in (defaults or {}).items():
+        if not raw.get(name):
+            raw[name] = value
+    query = CaseQuery(params={k: v for k, v in raw.items() if v}, cursor=(data.get("cursor") or "").strip())
+    f = query.filters
+    if raw["state"]:
+        states = [s for s in raw["state"].split(",") if s]
+        bad = [s for s in states if s not in workflow.STATES]
+        if bad:
+            raise ApplicationError(_("未知的案件状态：%(s)s") % {"s": bad[0]}, field="state")
+        f["state"] = states
+    if raw["channel"]:
+        if raw["channel"] not in Channel.values:
+            raise ApplicationError(_("未知的来源渠道：%(s)s") % {"s": raw["channel"]}, field="channel")
+        f["channel"] = raw["channel"]
+    if raw["category"]:
+        f["category"] = raw["category"]
+    for name in ("street", "grid"):
+        if raw[name]:
+            f[name] = _int(raw[name], name)
+    if raw["unit"]:
+        unit = OrgUnit.objects.filter(pk=_int(raw["unit"], "unit")).first()
+        if unit is None:
+            raise ApplicationError(_("处置单位不存在"), field="unit")
+        query.unit = unit
+    if raw["color"]:
+        if raw["color"] not in ("green", "yellow", "red"):
+            raise ApplicationError(_("未知的时限状态：%(s)s") % {"s": raw["color"]}, field="color")
+        f["color"] = raw["color"]
+    if raw["overdue"]:
+        if raw["overdue"] not in ("0", "1"):
+            raise ApplicationError(_("超期筛选只能是 0 或 1"), field="overdue")
+        f["overdue"] = raw["overdue"] == "1"
+    if raw["q"]:
+        if len(raw["q"]) > 100:
+            raise ApplicationError(_("搜索词不能超过 100 字"), field="q")
+        f["q"] = raw["q"]
+    if raw["reg_from"]:
+        f["registered_from"] = day_start(parse_date(raw["reg_from"], "reg_from"))
+    if raw["reg_to"]:
+        f["registered_to"] = day_start(parse_date(raw["reg_to"], "reg_to") + dt.timedelta(days=1))
+    if raw["set"]:
+        if raw["set"] not in SETS:
+            raise ApplicationError(_("未知的统计口径：%(s)s") % {"s": raw["set"]}, field="set")
+        query.cohort = SETS[raw["set"]]
+    if raw["sort"]:
+        if raw["sort"] not in SORTS:
+            raise ApplicationError(_("未知的排序方式：%(s)s") % {"s": raw["sort"]}, field="sort")
+        query.sort = raw["sort"]
+    return query
+
+
+def apply_case_query(*, actor: User, query: CaseQuery) -> QuerySet[Case]:
+    qs = selectors.case_list(actor=actor, filters=query.filters)
+    if query.unit is not None:
+        qs = qs.filter(assignee__path__startswith=query.unit.path)
+    if query.cohort is not None:
+        qs = qs.filter(query.cohort).exclude(state=workflow.MERGED)
+    return qs

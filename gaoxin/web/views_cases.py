@@ -1,0 +1,299 @@
+"""Case pages: the filtered list, the case page (timeline, map, attachments, deadlines, masked personal data with
+the audited reveal) and one POST endpoint per workflow action. Every action checks the role here and is checked
+again (role, scope, state, version) by the case service; a refusal changes nothing and re-renders the case page
+with the error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gaoxin.accounts.models import OrgUnit
+from gaoxin.accounts.selectors import org_unit_list
+from gaoxin.cases import privacy, selectors
+from gaoxin.cases import services as case_services
+from gaoxin.cases.models import Case, CaseAttachment, Category, Channel, Satisfaction, Urgency
+from gaoxin.cases.workflow import STATES
+from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
+from gaoxin.grids.models import Grid
+from gaoxin.web import presenters, uploads
+from gaoxin.web.access import ACTION_ROLES, REVEAL_ROLES, STAFF_ROLES, actor_of, error_page, is_htmx, role_required
+from gaoxin.web.filters import apply_case_query, parse_case_query
+from gaoxin.web.paging import keyset_page
+from gaoxin.web.routing import dispatch_proposals
+from gaoxin.web.suggest import suggest_categories
+from gaoxin.web.uploads import IMAGE_TYPES
+
+PAGE_SIZE = 25
+DISPATCH_TARGET_KINDS = (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.STREET_OFFICE, OrgUnit.Kind.COMMUNITY)
+
+
+def filter_choices() -> dict[str, Any]:
+    units = list(OrgUnit.objects.filter(kind__in=DISPATCH_TARGET_KINDS[:2]).order_by("path").only("id", "name",
+                                                                                                   "kind"))
+    return {
+        "states": list(STATES.items()),
+        "channels": Channel.choices,
+        "streets": [u for u in units if u.kind == OrgUnit.Kind.STREET_OFFICE],
+        "units": units,
+        "colors": [("red", _("超期")), ("yellow", _("预警")), ("green", _("正常"))],
+        "sorts": [("-reported_at", _("最新上报")), ("reported_at", _("最早上报")), ("-registered_at", _("最新立案")),
+                  ("deadline", _("期限最近"))],
+        "sets": [("registered", _("受理")), ("closed", _("办结")), ("on_time", _("按期办结")),
+                 ("evaluated", _("已评价")), ("satisfied", _("满意"))],
+    }
+
+
+@require_GET
+@role_required(STAFF_ROLES)
+def case_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        query = parse_case_query(request.GET)
+        page = keyset_page(apply_case_query(actor=actor, query=query), sort=query.sort, cursor=query.cursor,
+                           size=PAGE_SIZE)
+    except ApplicationError as error:
+        return error_page(request, error)
+    context = {"query": query, "page": page, "rows": presenters.decorate(page.items),
+               "list_url": reverse("web:case_list")}
+    if is_htmx(request):
+        return render(request, "web/cases/list.html#results", context)
+    return render(request, "web/cases/list.html", {**context, **filter_choices()})
+
+
+def _assignable_categories() -> list[Category]:
+    return list(selectors.category_list().select_related("parent"))
+
+
+def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    actor = actor_of(request)
+    actions = presenters.available_actions(actor=actor, case=case)
+    context: dict[str, Any] = {
+        "case": case,
+        "events": list(selectors.case_events(actor=actor, case=case)),
+        "attachments": list(CaseAttachment.objects.filter(case_id=case.pk).order_by("uploaded_at", "pk")),
+        "timing": presenters.timing(case),
+        "actions": actions,
+        "masked_name": privacy.mask_name(case.reporter_name),
+        "masked_phone": privacy.mask_phone(case.reporter_phone),
+        "may_reveal": actor.role in REVEAL_ROLES and bool(case.reporter_name or case.reporter_phone),
+        "urgencies": Urgency.choices,
+        "satisfactions": Satisfaction.choices,
+        "form": request.POST if request.method == "POST" else {},
+    }
+    map_data: dict[str, Any] = {"points": [], "geometry": None}
+    here = presenters.point(case)
+    if here:
+        map_data["points"].append({**here, "main": True})
+    if case.micro_grid_id or case.grid_id:
+        grid_id = case.micro_grid_id or case.grid_id
+        assert grid_id is not None
+        geometry = Grid.objects.filter(pk=grid_id).values_list("geometry", flat=True)
+        map_data["geometry"] = geometry.first()
+    if actions & {"register", "merge"}:
+        candidates = selectors.case_duplicate_candidates(actor=actor, case=case)
+        context["duplicates"] = candidates
+        for other in candidates:
+            spot = presenters.point(other)
+            if spot:
+                map_data["points"].append(spot)
+    if "register" in actions:
+        context["categories"] = _assignable_categories()
+        context["suggestions"] = suggest_categories(case.description)
+    if "dispatch" in actions:
+        context["proposal"] = dispatch_proposals([case]).get(case.pk)
+        context["targets"] = list(org_unit_list(actor=actor).filter(kind__in=DISPATCH_TARGET_KINDS))
+    context["map_data"] = map_data
+    context.update(extra)
+    return context
+
+
+@require_GET
+@role_required(STAFF_ROLES)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        case = selectors.case_get(actor=actor_of(request), pk=pk)
+    except NotFound as error:
+        return error_page(request, error)
+    return render(request, "web/cases/detail.html", case_context(request, case))
+
+
+def _text(request: HttpRequest, name: str) -> str:
+    return (request.POST.get(name) or "").strip()
+
+
+def _bool(request: HttpRequest, name: str) -> bool:
+    value = request.POST.get(name)
+    if value not in ("1", "0"):
+        raise ApplicationError(_("请选择是或否"), field=name)
+    return value == "1"
+
+
+def _category(value: str, field: str = "category") -> Category:
+    category = Category.objects.filter(code=value).first()
+    if category is None:
+        raise ApplicationError(_("请选择案件类别"), field=field)
+    return category
+
+
+def _photos(request: HttpRequest, name: str = "photo") -> list:
+    return uploads.clean_photos(request.FILES.getlist(name), field=name)
+
+
+def _unit(value: str, field: str) -> OrgUnit | None:
+    if not value:
+        return None
+    try:
+        unit = OrgUnit.objects.filter(pk=int(value)).first()
+    except ValueError:
+        unit = None
+    if unit is None:
+        raise ApplicationError(_("处置单位不存在"), field=field)
+    return unit
+
+
+def _perform(request: HttpRequest, action: str, case: Case) -> Case:
+    actor = actor_of(request)
+    s = case_services
+    if action == "register":
+        category = _category(_text(request, "category")) if _text(request, "category") else None
+        return s.case_register(actor=actor, case=case, category=category, urgency=_text(request, "urgency") or None,
+                               note=_text(request, "note"))
+    if action == "reject":
+        return s.case_reject(actor=actor, case=case, reason=_text(request, "reason"))
+    if action == "merge":
+        into = Case.objects.filter(number=_text(request, "into")).first()
+        if into is None or not selectors.case_list(actor=actor).filter(pk=into.pk).exists():
+            raise ApplicationError(_("并入案件不存在"), field="into")
+        return s.case_merge(actor=actor, case=case, into=into, note=_text(request, "note"))
+    if action == "dispatch":
+        return s.case_dispatch(actor=actor, case=case, assignee=_unit(_text(request, "assignee"), "assignee"),
+                               note=_text(request, "note"))
+    if action == "accept":
+        return s.case_accept(actor=actor, case=case, note=_text(request, "note"))
+    if action == "return":
+        return s.case_return(actor=actor, case=case, reason=_text(request, "reason"))
+    if action == "request_extension":
+        try:
+            amount = int(_text(request, "amount"))
+        except ValueError:
+            raise ApplicationError(_("延期时长必须是整数"), field="amount") from None
+        return s.case_request_extension(actor=actor, case=case, amount=amount, reason=_text(request, "reason"))
+    if action == "approve_extension":
+        return s.case_approve_extension(actor=actor, case=case, approve=_bool(request, "approve"),
+                                        note=_text(request, "note"))
+    if action == "request_suspension":
+        return s.case_request_suspension(actor=actor, case=case, reason=_text(request, "reason"))
+    if action == "approve_suspension":
+        return s.case_approve_suspension(actor=actor, case=case, approve=_bool(request, "approve"),
+                                         note=_text(request, "note"))
+    if action == "resume":
+        return s.case_resume(actor=actor, case=case, note=_text(request, "note"))
+    if action == "feedback":
+        return s.case_feedback(actor=actor, case=case, result=_text(request, "result"),
+                               attachments=_photos(request))
+    if action == "verify":
+        return s.case_verify(actor=actor, case=case, passed=_bool(request, "passed"), note=_text(request, "note"),
+                             attachments=_photos(request))
+    if action == "evaluate":
+        return s.case_evaluate(actor=actor, case=case, satisfaction=_text(request, "satisfaction"),
+                               note=_text(request, "note"))
+    if action == "reopen":
+        return s.case_reopen(actor=actor, case=case, note=_text(request, "note"))
+    raise Http404
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+@require_POST
+@role_required(STAFF_ROLES)
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTION_ROLES:
+        raise Http404
+    actor = actor_of(request)
+    try:
+        case = selectors.case_get(actor=actor, pk=pk)
+    except NotFound as error:
+        return error_page(request, error)
+    try:
+        if actor.role not in ACTION_ROLES[action]:
+            raise PermissionDenied(_("当前角色无权执行此操作"), code="role_not_allowed")
+        version = request.POST.get("version")
+        if version:
+            try:
+                case.version = int(version)
+            except ValueError:
+                raise ApplicationError(_("版本号不正确"), field="version") from None
+        _perform(request, action, case)
+    except ApplicationError as error:
+        case = Case.objects.select_related("category", "street", "assignee", "center").get(pk=pk)
+        return render(request, "web/cases/detail.html", case_context(request, case, error=error), status=error.status)
+    return HttpResponseRedirect(_next_url(request, reverse("web:case_detail", args=[pk])), status=303)
+
+
+@require_POST
+@role_required(REVEAL_ROLES)
+def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        case = selectors.case_get(actor=actor, pk=pk)
+        revealed = privacy.case_reveal_reporter(actor=actor, case=case, purpose=_text(request, "purpose"), via="web")
+    except ApplicationError as error:
+        if is_htmx(request):
+            return render(request, "web/cases/detail.html#reporter",
+                          {"error": error, "case_pk": pk, "may_reveal": True}, status=error.status)
+        return error_page(request, error)
+    context = {"revealed": revealed, "case_pk": pk}
+    if is_htmx(request):
+        return render(request, "web/cases/detail.html#reporter", context)
+    case = selectors.case_get(actor=actor, pk=pk)
+    return render(request, "web/cases/detail.html", case_context(request, case, **context))
+
+
+@require_GET
+@role_required(STAFF_ROLES)
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attachments are served only through here: scoped to the viewer, with a safe content type (images as
+    themselves, everything else as a download of application/octet-stream), nosniff and a sandboxing CSP."""
+    attachment = CaseAttachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    try:
+        selectors.case_get(actor=actor_of(request), pk=attachment.case_id)
+    except NotFound as error:
+        return error_page(request, error)
+    is_image = attachment.content_type in IMAGE_TYPES
+    content_type = attachment.content_type if is_image else "application/octet-stream"
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming HttpResponseBase
+        handle, content_type=content_type, as_attachment=not is_image,
+        filename=attachment.original_name or f"attachment-{attachment.pk}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+@role_required(STAFF_ROLES)
+def category_suggest(request: HttpRequest) -> HttpResponse:
+    text = (request.GET.get("description") or request.GET.get("text") or "")[:2000]
+    return render(request, "web/work/_suggestions.html",
+                  {"suggestions": suggest_categories(text) if text.strip() else [],
+                   "target": request.GET.get("target", "id_category")})
+

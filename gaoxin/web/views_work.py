@@ -1,0 +1,228 @@
+"""The workbenches (工作台), one per role: operator (受理), dispatcher / shift lead (派遣), handler (处置),
+grid worker (网格员, a phone page). Lists are keyset-paginated and bounded; their counters are bounded too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gaoxin.accounts.roles import Role
+from gaoxin.accounts.selectors import scope_roots
+from gaoxin.cases import selectors
+from gaoxin.cases import services as case_services
+from gaoxin.cases.models import Case, Category, Channel, Urgency
+from gaoxin.core.errors import ApplicationError
+from gaoxin.grids.models import Grid
+from gaoxin.web import presenters, uploads
+from gaoxin.web.access import CENTER_ROLES, DISPATCH_ROLES, actor_of, error_page, is_htmx, role_required
+from gaoxin.web.filters import apply_case_query, parse_case_query
+from gaoxin.web.paging import keyset_page
+from gaoxin.web.routing import dispatch_proposals
+
+PAGE_SIZE = 20
+COUNT_CAP = 99  # counters show "99+" beyond this: a bounded COUNT, never a full scan per page view
+
+HOME_BY_ROLE: dict[str, str] = {
+    Role.OPERATOR: "web:work_operator",
+    Role.DISPATCHER: "web:work_dispatch",
+    Role.SHIFT_LEAD: "web:work_dispatch",
+    Role.HANDLER: "web:work_handler",
+    Role.GRID_WORKER: "web:work_grid",
+    Role.LEADER: "web:dashboard",
+    Role.ADMIN: "web:dashboard",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('web:login')}?next=/")
+    actor = actor_of(request)
+    target = HOME_BY_ROLE.get(actor.role)
+    if target:
+        return redirect(target)
+    return render(request, "web/home.html", {"scope": scope_roots(actor=actor)})
+
+
+def bounded_count(qs: QuerySet[Case]) -> str:
+    n = qs.order_by()[: COUNT_CAP + 1].count()
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+
+
+def _tab_page(request: HttpRequest, tabs: dict[str, dict[str, Any]], default: str) -> tuple[str, Any, Any]:
+    actor = actor_of(request)
+    tab = request.GET.get("tab") or default
+    if tab not in tabs:
+        raise ApplicationError(_("未知的页签：%(t)s") % {"t": tab}, field="tab")
+    spec = tabs[tab]
+    query = parse_case_query(request.GET, defaults=spec["defaults"])
+    qs = apply_case_query(actor=actor, query=query)
+    if spec.get("extra") is not None:
+        qs = qs.filter(spec["extra"])
+    page = keyset_page(qs, sort=query.sort, cursor=query.cursor, size=PAGE_SIZE)
+    presenters.decorate(page.items)
+    return tab, query, page
+
+
+def _workbench(request: HttpRequest, *, template: str, tabs: dict[str, dict[str, Any]], default: str,
+               extra: dict[str, Any] | None = None) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        tab, query, page = _tab_page(request, tabs, default)
+    except ApplicationError as error:
+        return error_page(request, error)
+    context: dict[str, Any] = {"tab": tab, "query": query, "page": page, "rows": page.items,
+                               "list_url": request.path, **(extra or {})}
+    if tab == "queue":
+        proposals = dispatch_proposals(page.items)
+        for case in page.items:
+            case.proposal = proposals.get(case.pk)  # display only
+    if is_htmx(request) and request.GET.get("cursor") is not None:
+        return render(request, f"{template}#results", context)
+    counts = []
+    for key, spec in tabs.items():
+        qs = selectors.case_list(actor=actor, filters={"state": spec["defaults"]["state"].split(",")})
+        if spec.get("extra") is not None:
+            qs = qs.filter(spec["extra"])
+        counts.append((key, spec["label"], bounded_count(qs)))
+    context["tabs"] = counts
+    return render(request, template, context)
+
+
+OPERATOR_TABS = {
+    "new": {"label": gettext_lazy("待受理"), "defaults": {"state": "reported", "sort": "reported_at"}},
+    "registered": {"label": gettext_lazy("已立案待派遣"), "defaults": {"state": "registered", "sort": "deadline"}},
+}
+
+
+@role_required(CENTER_ROLES)
+def work_operator(request: HttpRequest) -> HttpResponse:
+    return _workbench(request, template="web/work/bench.html", tabs=OPERATOR_TABS, default="new",
+                      extra={"title": _("受理工作台"), "channels": Channel.choices, "show_channel": True,
+                             "new_link": True})
+
+
+DISPATCH_TABS = {
+    "queue": {"label": gettext_lazy("待派遣"), "defaults": {"state": "registered,reopened", "sort": "deadline"}},
+    "approvals": {"label": gettext_lazy("待审批"), "defaults": {"state": "accepted", "sort": "deadline"},
+                  "extra": Q(pending_extension_amount__isnull=False) | Q(pending_suspension=True)},
+    "close": {"label": gettext_lazy("待核查结案"), "defaults": {"state": "handled", "sort": "deadline"}},
+    "suspended": {"label": gettext_lazy("挂账"), "defaults": {"state": "suspended", "sort": "reported_at"}},
+    "callback": {"label": gettext_lazy("待回访"), "defaults": {"state": "closed", "sort": "-reported_at"}},
+}
+
+
+@role_required(DISPATCH_ROLES)
+def work_dispatch(request: HttpRequest) -> HttpResponse:
+    return _workbench(request, template="web/work/bench.html", tabs=DISPATCH_TABS, default="queue",
+                      extra={"title": _("派遣工作台"), "row_actions": True})
+
+
+HANDLER_TABS = {
+    "inbox": {"label": gettext_lazy("待签收"), "defaults": {"state": "dispatched", "sort": "deadline"}},
+    "doing": {"label": gettext_lazy("处置中"), "defaults": {"state": "accepted", "sort": "deadline"}},
+    "suspended": {"label": gettext_lazy("挂账"), "defaults": {"state": "suspended", "sort": "reported_at"}},
+    "handled": {"label": gettext_lazy("待核查"), "defaults": {"state": "handled", "sort": "deadline"}},
+}
+
+
+@role_required(frozenset({Role.HANDLER}))
+def work_handler(request: HttpRequest) -> HttpResponse:
+    return _workbench(request, template="web/work/bench.html", tabs=HANDLER_TABS, default="inbox",
+                      extra={"title": _("处置工作台"), "row_actions": True})
+
+
+def _float(request: HttpRequest, name: str) -> float | None:
+    value = (request.POST.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ApplicationError(_("坐标格式不正确"), field=name) from None
+
+
+def report_categories(kinds: tuple[str, ...]) -> list[Category]:
+    return list(selectors.category_list().filter(kind__in=kinds).select_related("parent"))
+
+
+@role_required(CENTER_ROLES)
+def work_operator_new(request: HttpRequest) -> HttpResponse:
+    """New 12345 hotline order or 数字城管 inspector report, entered by the operator."""
+    actor = actor_of(request)
+    context: dict[str, Any] = {
+        "categories": report_categories((Category.Kind.EVENT, Category.Kind.COMPONENT, Category.Kind.HOTLINE_CONTENT)),
+        "request_types": list(selectors.category_list(kind=Category.Kind.HOTLINE_TYPE)),
+        "urgencies": Urgency.choices,
+        "channels": [(Channel.HOTLINE_12345, Channel.HOTLINE_12345.label),
+                     (Channel.CITY_INSPECTOR, Channel.CITY_INSPECTOR.label)],
+        "form": request.POST,
+        "map_data": {"points": [], "geometry": None},
+    }
+    if request.method != "POST":
+        return render(request, "web/work/operator_new.html", context)
+    try:
+        post = request.POST
+        category = Category.objects.filter(code=post.get("category", "")).first()
+        if category is None:
+            raise ApplicationError(_("请选择案件类别"), field="category")
+        request_type = None
+        if post.get("request_type"):
+            request_type = Category.objects.filter(code=post["request_type"]).first()
+            if request_type is None:
+                raise ApplicationError(_("诉求类型不存在"), field="request_type")
+        case = case_services.case_report(
+            actor=actor, channel=post.get("channel", ""), category=category,
+            description=post.get("description", ""), address=post.get("address", ""),
+            lon=_float(request, "lon"), lat=_float(request, "lat"),
+            reporter_name=post.get("reporter_name", ""), reporter_phone=post.get("reporter_phone", ""),
+            external_ref=post.get("external_ref", ""), urgency=post.get("urgency") or None,
+            request_type=request_type, attachments=uploads.clean_photos(request.FILES.getlist("photo")),
+        )
+    except ApplicationError as error:
+        return render(request, "web/work/operator_new.html", {**context, "error": error}, status=error.status)
+    return HttpResponseRedirect(reverse("web:case_detail", args=[case.pk]), status=303)
+
+
+@role_required(frozenset({Role.GRID_WORKER}))
+def work_grid(request: HttpRequest) -> HttpResponse:
+    """The grid worker's phone page: report an event here (browser location) or at a picked point with a
+    photo; verify (核查) the fixes in the own grids."""
+    actor = actor_of(request)
+    grids = list(Grid.objects.filter(workers=actor).order_by("code").only("id", "code", "name", "geometry"))
+    context: dict[str, Any] = {
+        "categories": report_categories((Category.Kind.EVENT, Category.Kind.COMPONENT)),
+        "grids": grids,
+        "map_data": {"points": [], "geometry": grids[0].geometry if grids else None},
+        "form": request.POST,
+    }
+    if request.method == "POST":
+        try:
+            category = Category.objects.filter(code=request.POST.get("category", "")).first()
+            if category is None:
+                raise ApplicationError(_("请选择案件类别"), field="category")
+            case = case_services.case_report(
+                actor=actor, channel=Channel.GRID_WORKER, category=category,
+                description=request.POST.get("description", ""), address=request.POST.get("address", ""),
+                lon=_float(request, "lon"), lat=_float(request, "lat"),
+                attachments=uploads.clean_photos(request.FILES.getlist("photo")),
+            )
+        except ApplicationError as error:
+            context["error"] = error
+            status = error.status
+        else:
+            return HttpResponseRedirect(f"{reverse('web:work_grid')}?reported={case.number}", status=303)
+    else:
+        status = 200
+    qs = selectors.case_list(actor=actor, filters={"state": "handled"})
+    try:
+        page = keyset_page(qs, sort="reported_at", cursor=request.GET.get("cursor", ""), size=PAGE_SIZE)
+    except ApplicationError as error:
+        return error_page(request, error)
+    context.update(page=page, rows=presenters.decorate(page.items), reported=request.GET.get("reported", ""))
+    return render(request, "web/work/grid.html", context, status=status)
