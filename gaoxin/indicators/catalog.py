@@ -79,7 +79,7 @@ CODES: dict[str, str] = {
 # Computed indicators: ref → (function of computations.REGISTRY, its parameters).
 COMPUTED: dict[str, tuple[str, dict[str, Any]]] = {
     "F003": ("qualification_count", {"type_code": "chain_leader_city"}),
-    "F007": ("qualification_count", {"type_code": "service_manufacturing_prov"}),
+    "F007": ("qualification_count", {"type_code": "service_manufacturing_prov", "new_only": True}),
     "F009": ("qualification_count", {"type_code": "digital_transformation_provider"}),
     "F010": ("qualification_count", {"type_code": "digital_economy_key"}),
     "F016": ("qualification_count", {"type_code": "national_tech_center", "new_only": True}),

@@ -1,0 +1,67 @@
+"""Fixtures of the indicator tests: the catalog, the departments that submit, one user per role concerned,
+and helpers that make records through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+
+from gaoxin.accounts import services as account_services
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.roles import Role
+from gaoxin.cases.tests.conftest import people  # noqa: F401  (fixture reused: the case test's users)
+from gaoxin.enterprises.tests.conftest import make_enterprise, refdata, staff  # noqa: F401  (fixtures reused)
+from gaoxin.indicators import services
+from gaoxin.indicators.models import Indicator, Submission
+
+
+@dataclass
+class Officers:
+    economy: OrgUnit  # 经济发展局 GX-D10 (projects, F001 …)
+    science: OrgUnit  # 科技创新局 GX-D11
+    officer: User  # data officer of 经济发展局
+    officer_science: User
+    approver: User  # leader
+    admin: User
+    citizen: User
+
+
+@pytest.fixture
+def catalog(db) -> None:
+    services.catalog_sync()
+
+
+@pytest.fixture
+def officers(org, make_user, catalog) -> Officers:
+    create = account_services.org_unit_create
+    economy = create(code="GX-D10", name="经济发展局", kind=OrgUnit.Kind.DEPARTMENT, parent=org.committee)
+    science = create(code="GX-D11", name="科技创新局", kind=OrgUnit.Kind.DEPARTMENT, parent=org.committee)
+    return Officers(
+        economy=economy, science=science,
+        officer=make_user(Role.DATA_OFFICER, economy, username="officer_economy", display_name="李填报"),
+        officer_science=make_user(Role.DATA_OFFICER, science, username="officer_science"),
+        approver=make_user(Role.LEADER, org.committee, username="approver", display_name="赵领导"),
+        admin=make_user(Role.ADMIN, org.committee, username="indicator_admin"),
+        citizen=make_user(Role.CITIZEN, None, username="indicator_citizen"),
+    )
+
+
+def indicator(ref: str) -> Indicator:
+    return Indicator.objects.get(ref=ref)
+
+
+def approved(o: Officers, ref: str, value: object, *, year: int = 2023) -> Submission:
+    """A value of ``ref`` taken through the whole workflow: draft, evidence, submit, approve."""
+    actor = o.officer if indicator(ref).owner_code == "GX-D10" else o.admin
+    sub = services.submission_save(actor=actor, indicator=indicator(ref), period=year, value=value)
+    services.submission_evidence_add(actor=actor, submission=sub, file=ContentFile(b"%PDF-1.4 evidence"),
+                                     name=f"{ref}-证明.pdf")
+    services.submission_submit(actor=actor, submission=sub)
+    return services.submission_approve(actor=o.approver, submission=sub)
+
+
+def _box_for_tests(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> dict:
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    return {"type": "Polygon", "coordinates": [ring]}

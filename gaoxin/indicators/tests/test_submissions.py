@@ -1,0 +1,162 @@
+"""The submission workflow: who may do what, refused actions change nothing, approved values are locked, and
+every change is logged append-only."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+
+from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
+from gaoxin.indicators import services
+from gaoxin.indicators.figures import figure_values, system_actor
+from gaoxin.indicators.models import Submission, SubmissionEvent
+
+from .conftest import approved, indicator
+
+
+def snapshot():
+    return (list(Submission.objects.order_by("pk").values()), SubmissionEvent.objects.count())
+
+
+def evidence(o, sub):
+    return services.submission_evidence_add(actor=o.officer, submission=sub, file=ContentFile(b"scan"), name="a.pdf")
+
+
+def test_draft_submit_approve_and_the_report_uses_only_the_approved_value(officers):
+    o = officers
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F011"), period=2023, value="434.6")
+    assert sub.status == "draft" and sub.org_unit.code == "GX" and sub.value == Decimal("434.6")
+    evidence(o, sub)
+    sub = services.submission_submit(actor=o.officer, submission=sub)
+    assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].missing
+    sub = services.submission_approve(actor=o.approver, submission=sub)
+    assert (sub.status, sub.approved_by) == ("approved", o.approver)
+    f = figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"]
+    assert f.display == "434.6亿元" and f.provenance["approved_by"] == "赵领导"
+    assert f.provenance["evidence"][0]["name"] == "a.pdf" and f.url == f"/indicators/submissions/{sub.pk}/"
+    assert list(sub.events.values_list("action", "from_status", "to_status")) == [
+        ("create", "", "draft"), ("evidence", "draft", "draft"), ("submit", "draft", "submitted"),
+        ("approve", "submitted", "approved")]
+
+
+def test_return_with_reason_then_resubmit(officers):
+    o = officers
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F013"), period=2023, value=57)
+    evidence(o, sub)
+    sub = services.submission_submit(actor=o.officer, submission=sub)
+    with pytest.raises(ApplicationError) as exc:
+        services.submission_return(actor=o.approver, submission=sub, reason="  ")
+    assert exc.value.field == "reason"
+    sub = services.submission_return(actor=o.approver, submission=sub, reason="与台账不符，应为58个")
+    assert sub.status == "returned" and sub.return_reason == "与台账不符，应为58个"
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F013"), period=2023, value=58)
+    assert sub.status == "draft"
+    sub = services.submission_submit(actor=o.officer, submission=sub)
+    sub = services.submission_approve(actor=o.approver, submission=sub)
+    last = sub.events.order_by("-pk").first()
+    assert sub.value == 58 and last.action == "approve"
+    assert sub.events.filter(action="edit", value_before=57, value_after=58).exists()
+
+
+@pytest.mark.parametrize("case", ["citizen", "other_department", "computed_indicator", "bad_value", "too_precise",
+                                  "bad_period"])
+def test_refused_saves_change_nothing(officers, case):
+    o = officers
+    before = snapshot()
+    actor, ref, value, period = o.officer, "F011", "1", 2023
+    if case == "citizen":
+        actor = o.citizen
+    elif case == "other_department":
+        actor = o.officer_science
+    elif case == "computed_indicator":
+        ref = "F025"
+    elif case == "bad_value":
+        value = "四百"
+    elif case == "too_precise":
+        value = "1.00001"
+    elif case == "bad_period":
+        period = "23"
+    with pytest.raises(ApplicationError) as exc:
+        services.submission_save(actor=actor, indicator=indicator(ref), period=period, value=value)
+    expected = {"citizen": None, "other_department": "indicator", "computed_indicator": "indicator",
+                "bad_value": "value", "too_precise": "value", "bad_period": "period"}[case]
+    assert exc.value.field == expected
+    assert snapshot() == before
+
+
+def test_refused_workflow_actions_change_nothing(officers):
+    o = officers
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F012"), period=2023, value="348.2")
+    before = snapshot()
+    with pytest.raises(ApplicationError) as exc:  # no evidence yet
+        services.submission_submit(actor=o.officer, submission=sub)
+    assert exc.value.code == "evidence_required"
+    with pytest.raises(Conflict):  # a draft cannot be approved
+        services.submission_approve(actor=o.approver, submission=sub)
+    assert snapshot() == before
+    evidence(o, sub)
+    sub = services.submission_submit(actor=o.officer, submission=sub)
+    before = snapshot()
+    with pytest.raises(PermissionDenied):  # a data officer cannot approve
+        services.submission_approve(actor=o.officer_science, submission=sub)
+    with pytest.raises(Conflict):  # submitted: not editable
+        services.submission_save(actor=o.officer, indicator=indicator("F012"), period=2023, value="1")
+    assert snapshot() == before
+
+
+def test_no_one_approves_their_own_submission(officers):
+    o = officers
+    sub = services.submission_save(actor=o.admin, indicator=indicator("F057"), period=2023, value=36)
+    services.submission_evidence_add(actor=o.admin, submission=sub, file=ContentFile(b"x"), name="p.pdf")
+    sub = services.submission_submit(actor=o.admin, submission=sub)
+    before = snapshot()
+    with pytest.raises(PermissionDenied) as exc:
+        services.submission_approve(actor=o.admin, submission=sub)
+    assert exc.value.code == "approval_self"
+    assert snapshot() == before
+
+
+def test_approved_values_are_locked(officers):
+    o = officers
+    sub = approved(o, "F011", "434.6")
+    before = snapshot()
+    with pytest.raises(Conflict) as exc:
+        services.submission_save(actor=o.officer, indicator=indicator("F011"), period=2023, value="500")
+    assert exc.value.code == "submission_locked"
+    with pytest.raises(Conflict):
+        services.submission_evidence_add(actor=o.officer, submission=sub, file=ContentFile(b"y"), name="b.pdf")
+    with pytest.raises(Conflict):
+        services.submission_return(actor=o.approver, submission=sub, reason="改")
+    with pytest.raises(Conflict):
+        services.submission_approve(actor=o.admin, submission=sub)
+    assert snapshot() == before
+
+
+def test_the_log_is_append_only(officers):
+    sub = approved(officers, "F011", "434.6")
+    event = sub.events.first()
+    event.note = "篡改"
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+    with pytest.raises(RuntimeError):
+        SubmissionEvent.objects.filter(submission=sub).update(note="篡改")
+    with pytest.raises(RuntimeError):
+        SubmissionEvent.objects.filter(submission=sub).delete()
+    assert not SubmissionEvent.objects.filter(note="篡改").exists()
+
+
+def test_simulated_submissions_cover_every_submitted_indicator_once(officers):
+    real = approved(officers, "F011", "400")
+    created = services.simulated_submissions_ensure(year=2023)
+    submitted_refs = set(services.Indicator.objects.filter(source="submitted").values_list("ref", flat=True))
+    assert created == len(submitted_refs) - 1
+    assert services.simulated_submissions_ensure(year=2023) == 0
+    real.refresh_from_db()
+    assert real.value == 400 and not real.is_simulated
+    sims = Submission.objects.filter(is_simulated=True, status="approved", period="2023")
+    assert set(sims.values_list("indicator__ref", flat=True)) == submitted_refs - {"F011"}
+    assert sims.get(indicator__ref="F058").value == Decimal("2.3")
+    f = figure_values(actor=system_actor(), year=2023, refs=["F026", "F100"])
+    assert f["F100"].value == 2 and f["F100"].provenance["inputs"][1]["is_synthetic"] is True

@@ -1,0 +1,69 @@
+import io
+
+from django.test import Client
+
+from gaoxin.indicators.models import Submission
+
+from .conftest import approved
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_dashboard_lists_values_with_share_growth_rank_and_provenance(officers, grid_layer):
+    approved(officers, "F001", 2)
+    from gaoxin.indicators import services
+
+    services.reference_values_ensure(year=2023)
+    response = login(officers.approver).get("/indicators/?year=2023")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/grids/?level=grid"' in html and ">2个</a>" in html  # F111 computed from the grid table
+    assert 'href="/indicators/F002/?year=2023"' in html and ">40%</a>" in html  # F001's share
+    assert "222.5亿元" in html  # F014's target (annual plan)
+
+
+def test_dashboard_is_refused_to_a_citizen(officers):
+    response = login(officers.citizen).get("/indicators/")
+    assert response.status_code == 403
+
+
+def test_catalog_and_detail_pages(officers):
+    client = login(officers.officer)
+    html = client.get("/indicators/catalog/").content.decode()
+    assert html.count("<tr id=") == 118 and "受理量" in html
+    detail = client.get("/indicators/F113/?year=2023").content.decode()
+    assert "cases.metrics" in detail and "/cases/?registered_from=" in detail
+
+
+def test_submission_pages_form_and_workflow(officers):
+    client = login(officers.officer)
+    response = client.post("/indicators/submissions/", {"indicator": "F011", "value": "x", "year": "2023"})
+    assert response.status_code == 400 and Submission.objects.count() == 0
+    evidence = io.BytesIO(b"%PDF-1.4 x")
+    evidence.name = "台账.pdf"
+    response = client.post("/indicators/submissions/", {"indicator": "F011", "value": "434.6", "year": "2023",
+                                                        "evidence": evidence})
+    sub = Submission.objects.get()
+    assert response.status_code == 302 and sub.evidence.count() == 1
+    assert client.post(f"/indicators/submissions/{sub.pk}/", {"action": "submit"}).status_code == 302
+    denied = client.post(f"/indicators/submissions/{sub.pk}/", {"action": "approve"})
+    assert denied.status_code == 403
+    sub.refresh_from_db()
+    assert sub.status == "submitted"
+    assert login(officers.approver).post(f"/indicators/submissions/{sub.pk}/", {"action": "approve"}).status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == "approved"
+
+
+def test_template_download_and_upload_pages(officers):
+    client = login(officers.officer)
+    response = client.get("/indicators/template.xlsx?year=2023")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    bad = io.BytesIO(b"nope")
+    bad.name = "x.xlsx"
+    response = client.post("/indicators/upload/", {"file": bad})
+    assert response.status_code == 400 and "无法读取" in response.content.decode()
