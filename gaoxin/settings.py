@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "gaoxin.indicators",
     "gaoxin.reports",
     "gaoxin.web",
+    "gaoxin.api",
+    "gaoxin.hotline",
 ]
 
 MIDDLEWARE = [

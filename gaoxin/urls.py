@@ -7,6 +7,7 @@ admin.site.site_title = "高新 Gaoxin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gaoxin.api.urls")),
     path("indicators/", include("gaoxin.indicators.urls")),
     path("reports/", include("gaoxin.reports.urls")),
     path("", include("gaoxin.web.urls")),

@@ -1,0 +1,327 @@
+"""The JSON API, version 1 (django-ninja). OpenAPI 3 document at ``/api/v1/openapi.json``; no docs page (it
+would pull assets the isolated network does not have — load the document into any local OpenAPI viewer).
+
+Every endpoint only resolves references and calls a service or a selector of ``gaoxin.cases``, so the same role
+and scope rules hold as in the web pages; errors are RFC 7807 bodies (``gaoxin.api.errors``)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, NinjaAPI, Query, Router, Schema, Status
+from pydantic import Field
+
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.selectors import org_unit_list
+from gaoxin.api import errors
+from gaoxin.api import services as api_services
+from gaoxin.api.auth import session_auth, token_auth
+from gaoxin.api.schemas import (
+    CaseDetailOut,
+    CaseOut,
+    CasePage,
+    CategoryOut,
+    DecisionIn,
+    DispatchIn,
+    EvaluateIn,
+    ExtensionIn,
+    FeedbackIn,
+    MeOut,
+    MergeIn,
+    MetricsOut,
+    NoteIn,
+    Problem,
+    ReasonIn,
+    RegisterIn,
+    ReportIn,
+    RevealIn,
+    RevealOut,
+    VerifyIn,
+    case_out,
+    category_out,
+    event_out,
+)
+from gaoxin.cases import metrics as case_metrics
+from gaoxin.cases import selectors
+from gaoxin.cases import services as cases
+from gaoxin.cases.models import Case, Category
+from gaoxin.cases.privacy import case_reveal_reporter, mask_name, mask_phone
+from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.grids.models import Grid
+
+api = NinjaAPI(
+    title="高新区运营平台 API",
+    version="1",
+    description=(
+        "案件（统一事件）接口：上报、立案与各流转动作、详情与历史、检索、指标、类别；12345 热线对接。\n\n"
+        "认证：`Authorization: Bearer <令牌>`（`gaoxin api token create 用户名`）或登录会话（修改类请求须带 "
+        "`X-CSRFToken`）。错误为 RFC 7807 `application/problem+json`：`code` 稳定，`field` 指出字段，"
+        "`title` 为中文说明。"
+        "创建类请求接受 `Idempotency-Key` 请求头：同键同内容的重试返回首次结果，不重复创建。"
+    ),
+    urls_namespace="api-v1",
+    docs_url=None,
+    openapi_url="/openapi.json",
+    auth=[token_auth, session_auth],
+)
+errors.install(api)
+
+ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+def actor_of(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]  # set by the auth classes
+
+
+def _category(code: str, field: str) -> Category:
+    try:
+        return selectors.category_get(code=code)
+    except NotFound:
+        raise ApplicationError(f"未知的类别编码：{code}", field=field, code="unknown_category") from None
+
+
+def _case(actor: User, case_id: int, version: int | None = None) -> Case:
+    case = selectors.case_get(actor=actor, pk=case_id)
+    if version is not None:
+        case.version = version
+    return case
+
+
+def _detail(actor: User, case_id: int) -> dict[str, Any]:
+    case = _scoped(actor).get(pk=case_id)
+    return case_out(case)
+
+
+def _scoped(actor: User) -> QuerySet[Case]:
+    return selectors.case_list(actor=actor).select_related("request_type", "merged_into")
+
+
+# --- cases ---------------------------------------------------------------------------------------------------
+
+router = Router(tags=["案件"])
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, tags=["账户"], summary="当前用户")
+def me(request: HttpRequest) -> dict[str, Any]:
+    actor = actor_of(request)
+    unit = actor.org_unit
+    return {"id": actor.pk, "username": actor.username, "role": actor.role,
+            "org_unit": {"id": unit.pk, "code": unit.code, "name": unit.name} if unit else None}
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="上报案件（支持 Idempotency-Key）")
+def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
+           idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
+    actor = actor_of(request)
+
+    def call() -> tuple[int, Any]:
+        case = cases.case_report(
+            actor=actor, channel=payload.channel, category=_category(payload.category, "category"),
+            description=payload.description, address=payload.address, lon=payload.lon, lat=payload.lat,
+            reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone, urgency=payload.urgency,
+            request_type=_category(payload.request_type, "request_type") if payload.request_type else None,
+            external_ref=payload.external_ref,
+        )
+        return 201, CaseOut.model_validate(_detail(actor, case.pk)).model_dump(mode="json")
+
+    fingerprint = api_services.request_fingerprint(method="POST", path="/api/v1/cases",
+                                                   payload=payload.model_dump(mode="json"))
+    result = api_services.idempotent_call(client=f"user:{actor.pk}", key=idempotency_key, fingerprint=fingerprint,
+                                          call=call)
+    if result.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(result.status, result.body)
+
+
+class CaseFilters(Schema):
+    state: str | None = Field(None, description="状态，可用逗号分隔多个")
+    street: int | None = None
+    assignee: int | None = None
+    center: int | None = None
+    grid: int | None = None
+    category: str | None = Field(None, description="类别编码（大类包含其小类）", max_length=16)
+    channel: str | None = None
+    registered_from: dt.datetime | None = None
+    registered_to: dt.datetime | None = None
+    reported_from: dt.datetime | None = None
+    reported_to: dt.datetime | None = None
+    q: str | None = Field(None, max_length=100)
+    overdue: bool | None = None
+    color: str | None = Field(None, description="green / yellow / red")
+    number: str | None = Field(None, max_length=20)
+    external_ref: str | None = Field(None, max_length=64)
+
+    def as_filters(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.model_dump().items() if v is not None and v != ""}
+        if "state" in data:
+            data["state"] = [s.strip() for s in data["state"].split(",") if s.strip()]
+        if "category" in data:
+            _category(data["category"], "category")
+        return data
+
+
+def _search(actor: User, filters: CaseFilters) -> QuerySet[Case]:
+    return selectors.case_list(actor=actor, filters=filters.as_filters()).select_related("request_type",
+                                                                                          "merged_into")
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, summary="检索案件（筛选、分页）")
+def search(request: HttpRequest, filters: Query[CaseFilters], page: int = Query(1, ge=1, le=100_000),
+           page_size: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
+    qs = _search(actor_of(request), filters)
+    start = (page - 1) * page_size
+    return {"count": qs.count(), "page": page, "page_size": page_size,
+            "results": [case_out(c) for c in qs[start:start + page_size]]}
+
+
+EXPORT_LIMIT = 50_000
+
+
+@router.get("/cases/export.csv", response={200: None, **ERRORS}, summary="导出案件（CSV，个人信息脱敏）")
+def export(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
+    qs = _search(actor_of(request), filters)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["案件编号", "来源渠道", "类别", "状态", "地址", "反映人", "联系电话", "处置单位", "上报时间",
+                     "办结时间"])
+    for c in qs[:EXPORT_LIMIT]:
+        writer.writerow([c.number, c.get_channel_display(), c.category.name, c.state_label, c.address,
+                         mask_name(c.reporter_name), mask_phone(c.reporter_phone),
+                         c.assignee.name if c.assignee else "", c.reported_at.isoformat(),
+                         c.closed_at.isoformat() if c.closed_at else ""])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    return response
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS}, summary="案件详情与历史")
+def detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    case = _case(actor, case_id)
+    body = _detail(actor, case.pk)
+    body["events"] = [event_out(e) for e in selectors.case_events(actor=actor, case=case)]
+    return body
+
+
+@router.post("/cases/{case_id}/reporter/reveal", response={200: RevealOut, **ERRORS},
+             summary="查看反映人信息（逐案、记录在案）")
+def reveal(request: HttpRequest, case_id: int, payload: RevealIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    shown = case_reveal_reporter(actor=actor, case=_case(actor, case_id), purpose=payload.purpose, via="api")
+    return {"case_id": shown.case_id, "reporter_name": shown.name, "reporter_phone": shown.phone,
+            "reveal_id": shown.reveal.pk, "revealed_at": shown.reveal.at}
+
+
+def _action(path: str, summary: str, schema: type[Schema], run: Any) -> None:
+    """One POST endpoint per workflow action: resolve the case (scoped), call the service, answer the case."""
+
+    def endpoint(request: HttpRequest, case_id: int, payload: Any) -> dict[str, Any]:
+        actor = actor_of(request)
+        case = _case(actor, case_id, payload.version)
+        # The case as the service left it (after a 退单 the handler no longer sees it through the selectors).
+        return case_out(run(actor, case, payload))
+
+    endpoint.__name__ = f"case_{path.replace('-', '_').replace('/', '_')}"
+    endpoint.__annotations__ = {"request": HttpRequest, "case_id": int, "payload": schema, "return": dict[str, Any]}
+    router.post(f"/cases/{{case_id}}/{path}", response={200: CaseOut, **ERRORS}, summary=summary,
+                operation_id=endpoint.__name__)(endpoint)
+
+
+def _unit_in_scope(actor: User, code: str, field: str) -> OrgUnit:
+    unit = org_unit_list(actor=actor).filter(code=code).first()
+    if unit is None:
+        raise ApplicationError(f"未知的单位或不在本人管辖范围：{code}", field=field, code="unknown_unit")
+    return unit
+
+
+_action("register", "立案", RegisterIn, lambda a, c, p: cases.case_register(
+    actor=a, case=c, category=_category(p.category, "category") if p.category else None, urgency=p.urgency,
+    note=p.note))
+_action("reject", "不予立案", ReasonIn, lambda a, c, p: cases.case_reject(actor=a, case=c, reason=p.reason))
+_action("merge", "并案", MergeIn, lambda a, c, p: cases.case_merge(
+    actor=a, case=c, into=_case(a, p.into), note=p.note))
+_action("dispatch", "派遣", DispatchIn, lambda a, c, p: cases.case_dispatch(
+    actor=a, case=c, assignee=_unit_in_scope(a, p.assignee, "assignee") if p.assignee else None, note=p.note))
+_action("accept", "签收", NoteIn, lambda a, c, p: cases.case_accept(actor=a, case=c, note=p.note))
+_action("return", "退单", ReasonIn, lambda a, c, p: cases.case_return(actor=a, case=c, reason=p.reason))
+_action("extension", "申请延期", ExtensionIn, lambda a, c, p: cases.case_request_extension(
+    actor=a, case=c, amount=p.amount, reason=p.reason))
+_action("extension/decision", "审批延期", DecisionIn, lambda a, c, p: cases.case_approve_extension(
+    actor=a, case=c, approve=p.approve, note=p.note))
+_action("suspension", "申请挂账", ReasonIn, lambda a, c, p: cases.case_request_suspension(
+    actor=a, case=c, reason=p.reason))
+_action("suspension/decision", "审批挂账", DecisionIn, lambda a, c, p: cases.case_approve_suspension(
+    actor=a, case=c, approve=p.approve, note=p.note))
+_action("resume", "恢复办理", NoteIn, lambda a, c, p: cases.case_resume(actor=a, case=c, note=p.note))
+_action("feedback", "处置反馈", FeedbackIn, lambda a, c, p: cases.case_feedback(actor=a, case=c, result=p.result))
+_action("verify", "核查", VerifyIn, lambda a, c, p: cases.case_verify(actor=a, case=c, passed=p.passed, note=p.note))
+_action("evaluate", "回访评价", EvaluateIn, lambda a, c, p: cases.case_evaluate(
+    actor=a, case=c, satisfaction=p.satisfaction, note=p.note))
+_action("reopen", "重启", ReasonIn, lambda a, c, p: cases.case_reopen(actor=a, case=c, note=p.reason))
+
+
+# --- reference data and metrics ------------------------------------------------------------------------------
+
+reference = Router(tags=["类别与指标"])
+
+
+@reference.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="案件类别")
+def categories(request: HttpRequest, kind: str | None = Query(None, max_length=20),
+               assignable_only: bool = True) -> list[dict[str, Any]]:
+    qs = selectors.category_list(kind=kind, assignable_only=assignable_only).select_related("parent")
+    return [category_out(c) for c in qs]
+
+
+class MetricFilters(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    org_unit: str | None = Field(None, description="处置单位编码（含下级）", max_length=32)
+    street: str | None = Field(None, description="办事处编码", max_length=32)
+    grid: str | None = Field(None, description="网格或微网格编码", max_length=32)
+    category: str | None = Field(None, max_length=16)
+    channel: str | None = Field(None, max_length=20)
+
+
+@reference.get("/metrics", response={200: MetricsOut, **ERRORS}, summary="案件指标（含口径说明）")
+def metrics(request: HttpRequest, filters: Query[MetricFilters]) -> dict[str, Any]:
+    actor = actor_of(request)
+    org_unit = _unit_in_scope(actor, filters.org_unit, "org_unit") if filters.org_unit else None
+    street = _unit_in_scope(actor, filters.street, "street") if filters.street else None
+    grid = None
+    if filters.grid:
+        grid = Grid.objects.filter(code=filters.grid).first()
+        if grid is None:
+            raise ApplicationError(f"未知的网格编码：{filters.grid}", field="grid", code="unknown_grid")
+    category = _category(filters.category, "category") if filters.category else None
+    values = case_metrics.case_metrics(actor=actor, start=filters.start, end=filters.end, org_unit=org_unit,
+                                       street=street, grid=grid, category=category, channel=filters.channel)
+    return {
+        "start": filters.start,
+        "end": filters.end,
+        "metrics": {code: {**meta, "value": values.get(code)} for code, meta in case_metrics.METRICS.items()},
+        "counts": values["counts"],
+    }
+
+
+api.add_router("/", router)
+api.add_router("/", reference)
+
+
+def _mount_optional() -> None:
+    from gaoxin.hotline.api import router as hotline_router
+
+    api.add_router("/hotline/12345", hotline_router)
+    if os.environ.get("GAOXIN_BENCH_ENDPOINTS") == "1" and not settings.PRODUCTION:
+        from gaoxin.api.bench import router as bench_router
+
+        api.add_router("/bench", bench_router)
+
+
+_mount_optional()

@@ -1,0 +1,107 @@
+"""The zone's side of the 12345 interface (city → zone), mounted at ``/api/v1/hotline/12345/``. See
+docs/HOTLINE_12345.md. Authentication as for the whole API (the city platform holds a token of the integration
+account); errors are RFC 7807 bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Router, Schema, Status
+from pydantic import Field
+
+from gaoxin.api import services as api_services
+from gaoxin.api.schemas import Problem
+from gaoxin.hotline import services
+
+router = Router(tags=["12345热线对接"])
+ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+class OrderIn(Schema):
+    order_id: str = Field(min_length=1, max_length=64, description="市平台工单编号")
+    content: str = Field(min_length=1, max_length=2000, description="诉求内容")
+    category: str = Field(max_length=16, description="内容分类编码，例如 H-C02")
+    request_type: str | None = Field(None, max_length=16, description="诉求类型编码，例如 H-TS")
+    caller_name: str = Field("", max_length=50)
+    caller_phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=200)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    urgency: str | None = Field(None, description="normal / urgent / critical")
+    received_at: dt.datetime | None = Field(None, description="市平台受理时间")
+    reply_deadline: dt.datetime | None = Field(None, description="市平台要求的答复期限")
+
+
+class OrderAck(Schema):
+    order_id: str
+    case_id: int
+    case_number: str
+    status: str
+    received_at: str
+
+
+class UrgeIn(Schema):
+    message_id: str = Field(min_length=1, max_length=64)
+    order_id: str = Field(min_length=1, max_length=64)
+    content: str = Field(min_length=1, max_length=500)
+
+
+class UrgeAck(Schema):
+    message_id: str
+    status: str
+    urge_id: int
+    case_number: str
+    case_state: str
+    unit: str
+
+
+class ReturnIn(Schema):
+    message_id: str = Field(min_length=1, max_length=64)
+    order_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReturnAck(Schema):
+    message_id: str
+    status: str
+    case_number: str
+    case_state: str
+
+
+@router.post("/orders", response={200: OrderAck, 201: OrderAck, **ERRORS},
+             summary="接收工单（市→区，幂等：Idempotency-Key 或同一工单编号）")
+def order_push(request: HttpRequest, response: HttpResponse, payload: OrderIn,
+               idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    data = payload.model_dump(mode="json")
+
+    def call() -> tuple[int, Any]:
+        receipt = services.hotline_order_receive(
+            actor=actor, order_id=payload.order_id, content=payload.content, category=payload.category,
+            request_type=payload.request_type, caller_name=payload.caller_name, caller_phone=payload.caller_phone,
+            address=payload.address, lon=payload.lon, lat=payload.lat, urgency=payload.urgency,
+            reply_deadline=payload.reply_deadline, payload=data)
+        return (201 if receipt.created else 200), receipt.ack
+
+    result = api_services.idempotent_call(
+        client=f"user:{actor.pk}", key=idempotency_key,
+        fingerprint=api_services.request_fingerprint(method="POST", path="/api/v1/hotline/12345/orders",
+                                                     payload=data),
+        call=call)
+    if result.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(result.status, result.body)
+
+
+@router.post("/urges", response={200: UrgeAck, **ERRORS}, summary="催办（市→区，按消息编号幂等）")
+def urge(request: HttpRequest, payload: UrgeIn) -> Any:
+    return services.hotline_urge_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]
+                                         order_id=payload.order_id, content=payload.content)
+
+
+@router.post("/returns", response={200: ReturnAck, **ERRORS}, summary="重办（市→区，按消息编号幂等）")
+def return_order(request: HttpRequest, payload: ReturnIn) -> Any:
+    return services.hotline_return_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]
+                                           order_id=payload.order_id, reason=payload.reason)
