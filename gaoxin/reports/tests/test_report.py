@@ -1,0 +1,114 @@
+"""The year-end report computes, not echoes: JSON shape, HTML links, missing figures, and figures that move when
+a record changes."""
+
+import csv
+import json
+import re
+
+from django.core.management import call_command
+from django.test import Client
+
+from gaoxin.grids import services as grid_services
+from gaoxin.grids.models import Grid
+from gaoxin.indicators import catalog as catalog_module
+from gaoxin.indicators import services
+from gaoxin.reports import fonts
+from gaoxin.reports.builder import report_build
+from gaoxin.reports.render import render_html, render_json
+
+SEED_IDS = [r["id"] for r in csv.DictReader((catalog_module.DATA / "figures.csv").open(encoding="utf-8"))]
+
+
+def box(min_lon, min_lat, max_lon, max_lat):
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_json_has_every_figure_with_value_unit_source_and_provenance(officers, grid_layer):
+    services.simulated_submissions_ensure(year=2023)
+    data = render_json(report_build(year=2023))
+    figures = {f["id"]: f for f in data["figures"]}
+    assert set(SEED_IDS) <= set(figures)
+    seed = {r["id"]: r for r in csv.DictReader((catalog_module.DATA / "figures.csv").open(encoding="utf-8"))}
+    for ref in SEED_IDS:
+        f = figures[ref]
+        assert set(f) >= {"id", "value", "unit", "source", "provenance", "missing", "display", "url"}
+        assert f["unit"] == seed[ref]["unit"] and f["source"] in ("computed", "submitted", "derived")
+        if f["source"] == "submitted":
+            assert f["value"] == float(seed[ref]["value"]), ref  # the simulated approved values
+            assert f["provenance"]["is_simulated"] is True
+    assert figures["F111"] == {**figures["F111"], "value": 2, "source": "computed", "display": "2个",
+                               "url": "/grids/?level=grid"}
+    assert figures["F002"]["value"] == 40 and figures["F073"]["value"] == 55.1 and figures["F015"]["value"] == 102.5
+    assert figures["F062"]["value"] == 1 and figures["F100"]["value"] == 2
+    assert {m["id"] for m in data["missing"]} == {"F056", "F114"}  # no visit problems, no grid events
+    assert data["keyword_stats"]["work_report"]["F115"]["value"] == 113
+    own = {c["term"]: c for c in data["keyword_stats"]["own_text"]}
+    text = data["title"] + "".join(s["text"] for s in data["sections"])
+    assert own["高"]["count"] >= text.count("高") - 5  # the subtitle is counted too
+    json.dumps(data, ensure_ascii=False)  # serialisable as is
+
+
+def test_changing_a_record_changes_the_figure_in_every_format(officers, grid_layer):
+    def f112():
+        report = report_build(year=2023)
+        return {f["id"]: f for f in render_json(report)["figures"]}["F112"]["value"], render_html(report)
+
+    before, html_before = f112()
+    grid_services.grid_create(code="4101710200103", name="新微网格", level=Grid.Level.MICRO,
+                              parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
+                              geometry_geojson=box(113.58, 34.83, 113.59, 34.84))
+    after, html_after = f112()
+    assert (before, after) == (4, 5)
+    anchor = 'data-ref="F112" data-source="computed" href="/grids/?level=micro" title="F112 · 微网格数">'
+    assert anchor + "4个" in html_before
+    assert 'href="/grids/?level=micro" title="F112 · 微网格数">5个' in html_after
+
+
+def test_html_links_every_figure_to_its_provenance_and_draws_charts_inline(officers, grid_layer):
+    services.simulated_submissions_ensure(year=2023)
+    report = report_build(year=2023)
+    html = render_html(report)
+    anchors = re.findall(r'<a class="fig" data-ref="(\w+)" data-source="(\w+)" href="([^"]+)"', html)
+    missing = re.findall(r'<span class="fig missing" data-ref="(\w+)"', html)
+    assert len(anchors) + len(missing) == len(report.used_refs)
+    assert {ref for ref, _, _ in anchors} | set(missing) >= set(SEED_IDS) - {"F115", "F116"}
+    for ref, source, href in anchors:
+        if source == "submitted":
+            assert href.startswith("/indicators/submissions/"), ref
+        elif source == "derived":
+            assert href == f"/indicators/{ref}/?year=2023", ref
+    assert html.count("<svg") >= 2 and "<script" not in html and "http://" not in html.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert "年度累计流转处置网格化事件" in html and "关键词统计" in html
+
+
+def test_without_approved_values_the_report_says_which_figures_are_missing(officers, grid_layer):
+    report = report_build(year=2023)
+    html = render_html(report)
+    assert "【F011 暂无数值】" in html and '<section id="missing">' in html
+    data = render_json(report)
+    assert {"id": "F011", "name": "新签约项目签约额", "reason": "尚无已审核的填报数值"} in data["missing"]
+    assert any("暂无数值" in w for w in data["warnings"])
+
+
+def test_report_command_writes_files_and_warns_about_missing_fonts(officers, grid_layer, tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.setattr(fonts, "missing_fonts", lambda: ["方正小标宋简体", "仿宋_GB2312"])
+    call_command("report", year=2023, format="all", out=str(tmp_path))
+    err = capsys.readouterr().err
+    assert "本机缺少公文字体：方正小标宋简体、仿宋_GB2312" in err
+    data = json.loads((tmp_path / "report-2023.json").read_text(encoding="utf-8"))
+    assert data["missing_fonts"] == ["方正小标宋简体", "仿宋_GB2312"] and "本机缺少公文字体" in data["warnings"][0]
+    assert (tmp_path / "report-2023.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert (tmp_path / "report-2023.docx").read_bytes()[:2] == b"PK"
+
+
+def test_report_pages_for_leaders_only(officers, grid_layer):
+    leader, citizen = Client(), Client()
+    leader.force_login(officers.approver)
+    citizen.force_login(officers.officer)
+    assert leader.get("/reports/2023/").status_code == 200
+    assert leader.get("/reports/2023.json").json()["year"] == 2023
+    assert leader.get("/reports/2023.docx")["Content-Type"].endswith("wordprocessingml.document")
+    assert citizen.get("/reports/2023/").status_code == 403
