@@ -151,6 +151,24 @@ def _fresh_process_state():
 
 
 def pytest_collection_modifyitems(config, items):
+    _restore_reference_data_after_transactional_tests(items)
+    _skip_slow_unless_asked(items)
+
+
+def _restore_reference_data_after_transactional_tests(items):
+    """A transactional test (``transaction=True``, ``live_server``) ends by flushing every table, which would
+    also wipe the reference data that migrations load (case categories, qualification types …) for the tests
+    that run after it. Serialized rollback restores that data after each such test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        names = getattr(item, "fixturenames", ())
+        if kwargs.get("transaction") or "live_server" in names or "transactional_db" in names:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+def _skip_slow_unless_asked(items):
     """Tests marked ``slow`` (the full-scale year) run only with GAOXIN_RUN_SLOW=1; CI runs them once."""
     import os
 
