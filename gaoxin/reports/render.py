@@ -4,6 +4,7 @@ GB/T 9704, and JSON (every figure with value, unit, source and provenance)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -28,8 +29,14 @@ CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, FOOTER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 
 
-def render_html(report: YearEndReport) -> str:
-    return render_to_string("reports/report.html", report_context(report))
+CSS = Path(__file__).resolve().parent / "static" / "reports" / "report.css"
+
+
+def render_html(report: YearEndReport, *, standalone: bool = True) -> str:
+    """The report page. ``standalone`` (a file to hand around, offline) carries its stylesheet inline; on the
+    web the stylesheet is a static file, as the Content-Security-Policy allows no inline ``<style>``."""
+    css = CSS.read_text(encoding="utf-8") if standalone else ""
+    return render_to_string("reports/report.html", {**report_context(report), "inline_css": css})
 
 
 def render_json(report: YearEndReport) -> dict[str, Any]:

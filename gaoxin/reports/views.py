@@ -36,4 +36,4 @@ def report(request: HttpRequest, year: int, fmt: str = "html") -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
         response["Content-Disposition"] = f'attachment; filename="report-{year}.docx"'
         return response
-    return HttpResponse(render_html(built))
+    return HttpResponse(render_html(built, standalone=False))

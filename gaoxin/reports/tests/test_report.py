@@ -112,3 +112,10 @@ def test_report_pages_for_leaders_only(officers, grid_layer):
     assert leader.get("/reports/2023.json").json()["year"] == 2023
     assert leader.get("/reports/2023.docx")["Content-Type"].endswith("wordprocessingml.document")
     assert citizen.get("/reports/2023/").status_code == 403
+
+
+def test_the_file_carries_its_stylesheet_and_the_web_page_links_it(officers, grid_layer):
+    report = report_build(year=2023)
+    assert "<style>" in render_html(report) and "report.css" not in render_html(report)
+    web = render_html(report, standalone=False)
+    assert "<style>" not in web and 'href="/static/reports/report.css"' in web
