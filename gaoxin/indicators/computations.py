@@ -1,9 +1,10 @@
 """The registered computations of ``computed`` indicators: each reads the platform's records through the owning
 app's selectors or metrics (never its tables directly) and says which records it counted, as a link.
 
-A computation is ``fn(*, actor, year, **params) -> Computed``. Results are in the indicator's unit (rates in
-percent). ``Context`` memoises the slices that several indicators share (one aggregate for F113 and F114, one for
-F054–F056), so a whole report asks the database once per slice."""
+A computation is ``fn(ctx, **params) -> Computed`` (``ctx`` holds the actor and the year). Results are in the
+indicator's unit (rates in percent). ``Context`` memoises the slices that several indicators share (one aggregate
+for F113 and F114, one for F054–F056, one grouped query for all qualifications), so a whole report asks the
+database once per slice."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
 from gaoxin.cases.models import Channel
 from gaoxin.enterprises import metrics as enterprise_metrics
-from gaoxin.enterprises.selectors import qualification_count
+from gaoxin.enterprises.selectors import qualification_counts
 from gaoxin.grids.models import Grid
 from gaoxin.indicators import links
 
@@ -89,10 +90,15 @@ def _dec(value: Any, *, percent: bool = False) -> Decimal | None:
 
 @register("qualification_count")
 def qualification(ctx: Context, *, type_code: str, new_only: bool = False) -> Computed:
-    n = qualification_count(actor=ctx.actor, type_code=type_code, year=ctx.year, new_only=new_only)
+    # One grouped query for every qualification figure of the year (``qualification_counts`` gives holders and
+    # those new in the year per type, exactly as ``qualification_count`` counts them one by one).
+    rows = ctx.once("qualifications", lambda: {
+        r["type_code"]: r for r in qualification_counts(actor=ctx.actor, year=ctx.year)})
+    row = rows.get(type_code)
+    n = 0 if row is None else row["new" if new_only else "enterprises"]
     params = {"qualification": type_code, "qualification_year": ctx.year, **({"new_only": True} if new_only else {})}
     return Computed(Decimal(n), params, links.records_url("enterprises", **params),
-                    "enterprises.selectors.qualification_count")
+                    "enterprises.selectors.qualification_counts")
 
 
 @register("visit_metric")

@@ -74,7 +74,7 @@ def test_qualification_counts_follow_the_registry(catalog, staff, make_enterpris
     figure = figure_values(actor=system_actor(), year=2023, refs=["F025"])["F025"]
     assert figure.value == 3
     assert figure.url == "/enterprises/?qualification=tech_sme&qualification_year=2023"
-    assert figure.provenance["function"] == "enterprises.selectors.qualification_count"
+    assert figure.provenance["function"] == "enterprises.selectors.qualification_counts"
 
 
 def test_visits_and_reception_days_follow_the_campaign_records(catalog, staff, make_enterprise):

@@ -67,3 +67,20 @@ def test_template_download_and_upload_pages(officers):
     bad.name = "x.xlsx"
     response = client.post("/indicators/upload/", {"file": bad})
     assert response.status_code == 400 and "无法读取" in response.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_the_records(officers, grid_layer, staff, make_enterprise,
+                                                        django_assert_max_num_queries):
+    from gaoxin.enterprises import services as enterprise_services
+    from gaoxin.indicators import services
+
+    services.simulated_submissions_ensure(year=2023)
+    client = login(officers.approver)
+    with django_assert_max_num_queries(40) as small:
+        client.get("/indicators/?year=2023")
+    for code in ("tech_sme", "gazelle_prov", "srdi_prov"):
+        for _ in range(3):
+            enterprise_services.qualification_award_create(actor=staff.admin, enterprise=make_enterprise(),
+                                                           qualification_type=code, year=2023)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/indicators/?year=2023")
