@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.cases import selectors
@@ -39,7 +40,7 @@ def _category(code: str | None, field: str, kind: str) -> Category:
 
 def _ack(order: HotlineOrder) -> dict[str, Any]:
     return {"order_id": order.order_id, "case_id": order.case_id, "case_number": order.case.number,
-            "status": "received", "received_at": order.received_at.isoformat()}
+            "status": "received", "received_at": timezone.localtime(order.received_at).isoformat()}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,32 @@
+"""Schemathesis fuzzing of the OpenAPI document: on every operation, generated requests (valid and invalid)
+never get a server error (5xx). Kept small for CI: a few examples per operation, all in about a minute."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from gaoxin.api.services import api_token_create
+from gaoxin.cases import services
+from gaoxin.cases.tests.conftest import report
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def auth_headers(people, frozen_now):
+    with frozen_now(2023, 3, 1, 9):
+        case = report(people.citizen)
+        services.case_register(actor=people.a_operator, case=case)
+        report(people.citizen)
+    return {"Authorization": f"Bearer {api_token_create(user=people.zone_shift_lead).token}"}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_no_server_error_on_any_operation(case, auth_headers):
+    case.call_and_validate(headers=auth_headers, checks=[not_a_server_error])

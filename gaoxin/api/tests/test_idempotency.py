@@ -1,0 +1,94 @@
+"""Idempotent intake: a retry with the same Idempotency-Key and body returns the first result and creates
+nothing; the same key with another body is refused; concurrent retries create exactly one case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from gaoxin.api.models import IdempotencyRecord
+from gaoxin.api.services import api_token_create
+from gaoxin.api.tests.conftest import report_body
+from gaoxin.cases.models import Case, CaseEvent
+from gaoxin.cases.tests.test_concurrency import in_thread, in_threads, shared_database
+
+
+@pytest.fixture
+def clock_on(frozen_now):
+    with frozen_now(2023, 3, 1, 9):
+        yield
+
+
+def test_retry_with_same_key_returns_first_result_and_creates_nothing(api, people, clock_on):
+    headers = {"Idempotency-Key": "order-7f3a"}
+    first = api.post("/cases", report_body(), as_=people.citizen, headers=headers)
+    again = api.post("/cases", report_body(), as_=people.citizen, headers=headers)
+    assert first[0] == again[0] == 201
+    assert first[1] == again[1]
+    assert again[2]["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first[2]
+    assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
+
+
+def test_same_key_reordered_body_is_the_same_request(api, people, clock_on):
+    body = report_body()
+    api.post("/cases", body, as_=people.citizen, headers={"Idempotency-Key": "k1"})
+    reordered = dict(reversed(list(body.items())))
+    status, _, response = api.post("/cases", reordered, as_=people.citizen, headers={"Idempotency-Key": "k1"})
+    assert status == 201 and response["Idempotent-Replayed"] == "true" and Case.objects.count() == 1
+
+
+def test_same_key_with_another_body_is_refused(api, people, clock_on):
+    api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "k2"})
+    status, body, response = api.post("/cases", report_body(description="另一件事"), as_=people.citizen,
+                                      headers={"Idempotency-Key": "k2"})
+    assert status == 422 and body["code"] == "idempotency_key_reused" and body["field"] == "Idempotency-Key"
+    assert response["Content-Type"] == "application/problem+json"
+    assert Case.objects.count() == 1
+
+
+def test_keys_are_per_client(api, people, clock_on):
+    api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "shared"})
+    status, _, _ = api.post("/cases", report_body(), as_=people.other_citizen, headers={"Idempotency-Key": "shared"})
+    assert status == 201 and Case.objects.count() == 2
+
+
+def test_without_key_each_call_creates(api, people, clock_on):
+    api.post("/cases", report_body(), as_=people.citizen)
+    api.post("/cases", report_body(), as_=people.citizen)
+    assert Case.objects.count() == 2 and IdempotencyRecord.objects.count() == 0
+
+
+def test_failed_call_leaves_no_record_so_a_corrected_retry_runs(api, people, clock_on):
+    status, _, _ = api.post("/cases", report_body(description=""), as_=people.citizen,
+                            headers={"Idempotency-Key": "k3"})
+    assert status == 400 and IdempotencyRecord.objects.count() == 0
+    status, _, _ = api.post("/cases", report_body(description=""), as_=people.citizen,
+                            headers={"Idempotency-Key": "k3"})
+    assert status == 400 and Case.objects.count() == 0
+
+
+def test_bad_key_names_the_header(api, people, clock_on):
+    status, body, _ = api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "x" * 300})
+    assert status == 400 and body["field"] == "Idempotency-Key" and Case.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_retries_with_the_same_key_create_exactly_one_case(people, frozen_now, tmp_path):
+    token = api_token_create(user=people.citizen).token
+    body = json.dumps(report_body())
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "race-1"}
+    with frozen_now(2023, 3, 1, 9), shared_database(tmp_path):
+        def post():
+            response = Client().post("/api/v1/cases", body, content_type="application/json", headers=headers)
+            return response.status_code, json.loads(response.content)
+
+        results, errors = in_threads([post] * 6)
+        assert errors == []
+        statuses = sorted(status for status, _ in results)
+        assert statuses == [201] * 6, results
+        assert len({json.dumps(b, sort_keys=True) for _, b in results}) == 1
+        counts = in_thread(lambda: (Case.objects.count(), CaseEvent.objects.count(),
+                                    IdempotencyRecord.objects.count()))
+        assert counts == (1, 1, 1)
