@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gaoxin.enterprises",
     "gaoxin.indicators",
     "gaoxin.reports",
+    "gaoxin.simulation",
     "gaoxin.web",
     "gaoxin.api",
     "gaoxin.hotline",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SimulationConfig(AppConfig):
+    name = "gaoxin.simulation"
+    label = "simulation"
+    verbose_name = "模拟年度"
