@@ -15,6 +15,7 @@ from gaoxin.accounts.demo import DEMO_PASSWORD, demo_users_ensure
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.synthetic import synthetic_org_ensure
+from gaoxin.core import clock
 from gaoxin.grids.models import Grid
 from gaoxin.grids.services import grid_layer_generate
 
@@ -59,7 +60,8 @@ def _ensure_users(specs: list[tuple[str, str, OrgUnit | None, str]], password: s
     existing = set(User.objects.filter(username__in=[s[0] for s in specs]).values_list("username", flat=True))
     User.objects.bulk_create(
         [
-            User(username=name, role=role, org_unit=unit, display_name=display, is_synthetic=True, password=password)
+            User(username=name, role=role, org_unit=unit, display_name=display, is_synthetic=True, password=password,
+                 date_joined=clock.now())
             for name, role, unit, display in specs
             if name not in existing
         ],

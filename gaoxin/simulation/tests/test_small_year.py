@@ -1,0 +1,238 @@
+"""The simulated year at scale 0.01: exact figures, valid histories, time limits as the live rules compute them,
+open cases the live services can continue, and the same year for the same seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from gaoxin.cases import audit, services, timelimits, workflow
+from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, Category, Channel
+from gaoxin.core import clock
+from gaoxin.enterprises.models import EnterpriseProblem
+from gaoxin.grids.models import Grid
+from gaoxin.simulation import calibration as cal
+from gaoxin.simulation.digest import year_digest
+from gaoxin.simulation.figures import grid_event_metrics, seed_figures
+from gaoxin.simulation.services import simulate_year
+from gaoxin.simulation.tests.conftest import SCALE, SEED, YEAR
+from gaoxin.simulation.timeline import SHANGHAI
+from gaoxin.simulation.world import world_load
+
+pytestmark = pytest.mark.django_db
+
+# The seed's figures shrunk to scale 0.01 (calibration.scaled: half up, at least 1).
+EXPECTED = {
+    "F113": 4_470, "F114": 99.7,  # 4,457 closed of 4,470 registered
+    "F052": 1, "F053": 2,  # 3 reception problems raised, 1 open
+    "F054": 99, "F055": 32, "F056": 97.0,  # 33 visit problems raised, 1 open
+    "F025": 30, "F027": 1, "F028": 0,
+    **dict.fromkeys(("F003", "F007", "F009", "F010", "F016", "F018", "F020", "F022", "F023", "F029", "F031",
+                     "F032", "F033", "F035", "F036", "F037", "F038"), 1),
+}
+
+
+def test_figures_at_scale(small_year):
+    assert seed_figures(YEAR) == EXPECTED
+    metrics = grid_event_metrics(YEAR)
+    assert metrics["counts"]["registered"] == 4_470
+    assert metrics["counts"]["closed"] == 4_457
+    assert cal.grid_targets(SCALE) == (4_470, 4_457)
+    assert small_year.visits == 99 and small_year.sessions == 1 and small_year.enterprises == 60
+    assert Grid.objects.filter(level=Grid.Level.MICRO).count() == 3_895
+    assert Grid.objects.filter(level=Grid.Level.GRID).count() == 571
+
+
+def test_everything_labelled_synthetic_and_inside_the_year(small_year):
+    assert not Case.objects.filter(is_synthetic=False).exists()
+    assert not EnterpriseProblem.objects.filter(is_synthetic=False).exists()
+    start = dt.datetime(YEAR, 1, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(YEAR + 1, 1, 1, tzinfo=SHANGHAI)
+    assert not CaseEvent.objects.filter(at__gte=end).exists()
+    assert not Case.objects.filter(registered_at__lt=start).exists()
+    # Rejected and merged reports come on top of the registered ones and are not counted.
+    assert Case.objects.filter(state=workflow.REJECTED).count() == round(4_470 * cal.REJECTED_SHARE)
+    assert Case.objects.filter(state=workflow.MERGED).count() == round(4_470 * cal.DUPLICATE_SHARE)
+    merged = Case.objects.filter(state=workflow.MERGED).select_related("merged_into").first()
+    assert merged.merged_into.category_id == merged.category_id
+    channels = set(Case.objects.values_list("channel", flat=True).distinct())
+    assert {Channel.GRID_WORKER, Channel.CITY_INSPECTOR, Channel.HOTLINE_12345, Channel.PUBLIC_WEB,
+            Channel.OPEN311, Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY} == channels
+
+
+def test_every_history_replays_and_the_audit_chain_holds(small_year):
+    events = defaultdict(list)
+    for event in CaseEvent.objects.order_by("case_id", "seq").only("case_id", "action", "from_state", "to_state"):
+        events[event.case_id].append(event)
+    cases = list(Case.objects.values_list("pk", "state", "version", "event_count"))
+    assert len(cases) == small_year.cases
+    for pk, state, version, count in cases:
+        assert workflow.replay(events[pk]) == state
+        assert version == count == len(events[pk])
+    assert list(audit.verify_chains()) == []
+    call_command("cases", "verify-audit", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+def test_time_limits_are_the_live_rules(small_year):
+    """Every deadline, node deadline, warn point and on-time flag equals what ``timelimits`` computes."""
+    categories = {c.pk: c for c in Category.objects.all()}
+    by_case = defaultdict(list)
+    for e in CaseEvent.objects.order_by("case_id", "seq"):
+        by_case[e.case_id].append(e)
+    checked = 0
+    for case in Case.objects.exclude(registered_at=None).exclude(state=workflow.MERGED):
+        cat = categories[case.category_id]
+        deadline = sign = stopped = None
+        total_stopped = 0
+        suspended_at = None
+        for e in by_case[case.pk]:
+            p = e.payload
+            if e.action == "register":
+                deadline = timelimits.deadline_for(e.at, time_limit=cat.time_limit, unit=cat.time_unit,
+                                                   urgency=case.urgency)
+                assert p["deadline"] == _iso(deadline)
+            elif e.action == "dispatch":
+                sign = timelimits.add_working_time(e.at, cat.sign_limit_hours, "hour")
+                assert p["node_deadline"] == _iso(sign)
+            elif e.action == "verify_fail":
+                sign = timelimits.add_working_time(e.at, cat.sign_limit_hours, "hour")
+            elif e.action == "accept":
+                assert p["on_time"] == (e.at <= sign)
+                assert p["node_deadline"] == _iso(timelimits.add_working_time(e.at, cat.handle_limit_hours, "hour"))
+            elif e.action == "approve_extension":
+                deadline = timelimits.add_working_time(deadline, p["amount"], cat.time_unit)
+                assert p["deadline"] == _iso(deadline)
+            elif e.action == "approve_suspension":
+                suspended_at = e.at
+            elif e.action == "resume":
+                stopped = int(timelimits.working_time_between(suspended_at, e.at).total_seconds())
+                assert p["stopped_seconds"] == stopped
+                deadline = timelimits.add_working_seconds(deadline, stopped)
+                total_stopped += stopped
+            elif e.action == "feedback":
+                assert p["node_deadline"] == _iso(timelimits.add_working_time(e.at, cat.verify_limit_hours, "hour"))
+            elif e.action == "verify_pass":
+                assert p["on_time"] == (e.at <= deadline) == case.closed_on_time
+        assert case.deadline == deadline
+        assert case.clock_started_at == case.registered_at
+        assert case.suspended_working_seconds == total_stopped
+        assert case.warn_at == timelimits.warn_point(case.registered_at, deadline, stopped_seconds=total_stopped)
+        checked += 1
+    assert checked == 4_470 + small_year.problems
+
+
+def test_open_cases_can_be_continued_with_the_live_services(small_year):
+    """Every case still open at year end is taken to 办结 by the live services, as users would."""
+    world = world_load()
+    open_cases = list(Case.objects.filter(state__in=workflow.OPEN_STATES).exclude(state=workflow.REPORTED)
+                      .order_by("number"))
+    states = {c.state for c in open_cases}
+    assert len(open_cases) == 13 + 1 + 1
+    assert states <= {workflow.REGISTERED, workflow.DISPATCHED, workflow.ACCEPTED, workflow.HANDLED,
+                      workflow.SUSPENDED}
+    users = {u.pk: u for u in world_users(world)}
+
+    def staff(case: Case, role: str):
+        return users[world.center_staff[case.center_id][role][0]]
+
+    def handler(case: Case):
+        return users[world.handler_pool(case.assignee_id)[0]]
+
+    moment = dt.datetime(YEAR + 1, 1, 2, 9, 30, tzinfo=SHANGHAI)
+    with clock.frozen(moment):
+        for case in open_cases:
+            for _ in range(8):
+                clock.advance(dt.timedelta(minutes=20))
+                if case.state == workflow.REGISTERED:
+                    case = services.case_dispatch(actor=staff(case, "dispatcher"), case=case)
+                elif case.state == workflow.DISPATCHED:
+                    case = services.case_accept(actor=handler(case), case=case)
+                elif case.state == workflow.ACCEPTED and case.pending_extension_amount is not None:
+                    case = services.case_approve_extension(actor=staff(case, "dispatcher"), case=case, approve=True)
+                elif case.state == workflow.ACCEPTED and case.pending_suspension:
+                    case = services.case_approve_suspension(actor=staff(case, "dispatcher"), case=case,
+                                                            approve=False)
+                elif case.state == workflow.ACCEPTED:
+                    case = services.case_feedback(actor=handler(case), case=case, result="已处置完毕")
+                elif case.state == workflow.SUSPENDED:
+                    case = services.case_resume(actor=handler(case), case=case)
+                elif case.state == workflow.HANDLED:
+                    case = services.case_verify(actor=staff(case, "operator"), case=case, passed=True)
+                else:
+                    break
+            assert case.state == workflow.CLOSED
+    ids = [c.pk for c in open_cases]
+    assert list(audit.verify_chains(Case.objects.filter(pk__in=ids))) == []
+    assert seed_figures(YEAR)["F114"] == 100.0
+
+
+def world_users(world):
+    from gaoxin.accounts.models import User
+
+    return User.objects.filter(pk__in=set(world.usernames))
+
+
+def test_a_live_report_continues_the_day_numbering(small_year):
+    world = world_load()
+    from gaoxin.accounts.models import User
+
+    worker = User.objects.get(pk=next(w for _, _, w in world.micro.values() if w))
+    category = Category.objects.get(code="06002")
+    day = dt.date(YEAR, 12, 31)
+    last = CaseNumberCounter.objects.get(day=day).last
+    with clock.frozen(dt.datetime(YEAR, 12, 31, 20, 0, tzinfo=SHANGHAI)):
+        case = services.case_report(actor=worker, channel=Channel.GRID_WORKER, category=category,
+                                    description="暴露垃圾")
+    assert case.number == f"{day:%Y%m%d}{last + 1:06d}"
+
+
+def test_same_seed_same_year(small_year):
+    """Two runs with the same seed (each into the state the module left, then rolled back) write the same year,
+    and the year written with another seed differs."""
+    digests = []
+    for seed in (SEED, SEED, SEED + 1):
+        with transaction.atomic():
+            simulate_year(year=YEAR - 1, seed=seed, scale=0.002)
+            digests.append(year_digest(YEAR - 1))
+            transaction.set_rollback(True)
+    assert digests[0] == digests[1]
+    assert digests[0] != digests[2]
+
+
+def test_refuses_a_year_already_simulated(small_year):
+    from gaoxin.core.errors import Conflict
+
+    with pytest.raises(Conflict) as excinfo:
+        simulate_year(year=YEAR, seed=SEED, scale=SCALE)
+    assert excinfo.value.code == "year_exists"
+
+
+def test_vectorised_time_rules_are_the_scalar_ones():
+    import numpy as np
+
+    from gaoxin.simulation import timeline as tl
+
+    rng = np.random.default_rng(1)
+    start = tl.local_midnight(dt.date(2023, 1, 1))
+    t = start + rng.integers(0, 366 * 86400, 2000)
+    hours = rng.choice([0.5, 1.0, 2.0, 7.5, 22.5], 2000)
+    days = rng.integers(1, 16, 2000)
+    stopped = rng.integers(0, 20 * 27000, 2000)
+    deadline = tl.add_days(t, days)
+    for i in range(2000):
+        moment = dt.datetime.fromtimestamp(int(t[i]), SHANGHAI)
+        assert tl.add_hours(t[i : i + 1], hours[i : i + 1])[0] == int(
+            timelimits.add_working_time(moment, float(hours[i]), "hour").timestamp())
+        due = timelimits.add_working_time(moment, int(days[i]), "day")
+        assert deadline[i] == int(due.timestamp())
+        assert tl.warn(t[i : i + 1], deadline[i : i + 1], stopped[i : i + 1])[0] == int(
+            timelimits.warn_point(moment, due, stopped_seconds=int(stopped[i])).timestamp())
+        assert tl.iso_shanghai(deadline[i : i + 1]) == [due.isoformat()]
