@@ -76,6 +76,7 @@ def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, An
     actions = presenters.available_actions(actor=actor, case=case)
     context: dict[str, Any] = {
         "case": case,
+        "case_pk": case.pk,
         "events": list(selectors.case_events(actor=actor, case=case)),
         "attachments": list(CaseAttachment.objects.filter(case_id=case.pk).order_by("uploaded_at", "pk")),
         "timing": presenters.timing(case),

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from gaoxin.accounts.models import OrgUnit
@@ -24,7 +25,8 @@ from gaoxin.web.dashboard import Slice, dashboard_data
 from gaoxin.web.filters import parse_date
 
 MAX_DAYS = 5 * 366
-PRESETS = (("7", "近7天"), ("30", "近30天"), ("90", "近90天"), ("365", "近一年"))
+PRESETS = (("7", gettext_noop("近7天")), ("30", gettext_noop("近30天")), ("90", gettext_noop("近90天")),
+           ("365", gettext_noop("近一年")))
 
 
 def _unit(value: str, field: str, kinds: tuple[str, ...]) -> OrgUnit | None:

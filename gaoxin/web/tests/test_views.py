@@ -9,12 +9,22 @@ def test_home_requires_login(db):
     assert response["Location"].startswith("/login/")
 
 
-def test_home_shows_role_and_scope(org, make_user):
-    user = make_user(Role.OPERATOR, org.street_a_center)
+def test_home_sends_each_role_to_its_workbench(people, client_for):
+    p = people
+    expected = {p.a_operator: "/work/operator/", p.a_dispatcher: "/work/dispatch/",
+                p.zone_shift_lead: "/work/dispatch/", p.street_a_handler: "/work/handler/",
+                p.worker_west: "/work/grid/", p.leader: "/dashboard/"}
+    for user, url in expected.items():
+        response = client_for(user).get("/")
+        assert response.status_code == 302 and response["Location"] == url, user.username
+
+
+def test_home_shows_role_and_scope_for_roles_without_a_workbench(org, make_user):
+    user = make_user(Role.DATA_OFFICER, org.street_a)
     client = Client()
     client.force_login(user)
     body = client.get("/").content.decode()
-    assert "受理员" in body
+    assert "数据填报员" in body
     assert "石佛办事处" in body
 
 
@@ -29,3 +39,15 @@ def test_english_switch(db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+    body = client.get("/login/").content.decode()
+    assert "Sign in" in body and "Operations platform" in body
+
+
+def test_login_page_has_csp_and_csrf(db):
+    response = Client(enforce_csrf_checks=True).get("/login/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert "'unsafe-inline'" not in csp.split("style-src-attr")[0]
+    assert "frame-ancestors 'none'" in csp
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+    assert "<script>" not in response.content.decode()

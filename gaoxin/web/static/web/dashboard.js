@@ -75,8 +75,8 @@
       color: COLORS, tooltip: { trigger: "axis" }, legend: { data: [data.labels.registered, data.labels.closed] },
       grid: { left: 40, right: 16, top: 32, bottom: 28 },
       xAxis: { type: "category", data: t.days }, yAxis: { type: "value", minInterval: 1 },
-      series: [{ name: data.labels.registered, type: "line", smooth: true, data: t.registered, areaStyle: { opacity: 0.12 } },
-               { name: data.labels.closed, type: "line", smooth: true, data: t.closed }]
+      series: [{ name: data.labels.registered, type: "line", data: t.registered, areaStyle: { opacity: 0.12 } },
+               { name: data.labels.closed, type: "line", data: t.closed }]
     }, function (p) { go(data.day_list + "&reg_from=" + t.days[p.dataIndex] + "&reg_to=" + t.days[p.dataIndex]); });
     chart("chart-channels", {
       color: COLORS, tooltip: { trigger: "item" },

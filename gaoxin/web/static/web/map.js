@@ -16,7 +16,7 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { attributionControl: false, zoomControl: true, preferCanvas: true });
+    var map = L.map(el, { attributionControl: false, zoomControl: true });
     var url = tileUrl();
     if (url) L.tileLayer(url, { maxZoom: 19 }).addTo(map);
     else el.classList.add("no-tiles");
@@ -30,6 +30,7 @@
     var source = document.getElementById(el.dataset.map || "");
     var data = source ? JSON.parse(source.textContent) : { points: [], geometry: null };
     var map = baseMap(el);
+    map.setView(CENTER, 12);  // a view first: Leaflet cannot draw vector layers on a map without one
     var bounds = null;
     if (data.geometry) {
       var shape = L.geoJSON(data.geometry, { style: { color: "#1d4ed8", weight: 2, fillOpacity: 0.08 } }).addTo(map);
@@ -43,7 +44,6 @@
       bounds = bounds ? bounds.extend(marker.getLatLng()) : L.latLngBounds([marker.getLatLng()]);
     });
     if (bounds && bounds.isValid()) map.fitBounds(bounds.pad(0.2), { maxZoom: 17 });
-    else map.setView(CENTER, 12);
 
     if (!el.dataset.pick) return;
     var lon = document.getElementById("id_lon");

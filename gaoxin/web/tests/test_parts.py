@@ -1,0 +1,84 @@
+"""Units of the web app: image sniffing, keyset cursor, category suggestion, CSP, vendor files."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaoxin.core.errors import ApplicationError
+from gaoxin.web import csp, paging, suggest, uploads, vendor
+from gaoxin.web.tests.conftest import png_bytes, report, upload
+
+
+def test_sniff_image_by_magic_bytes():
+    assert uploads.sniff_image(png_bytes()) == "image/png"
+    assert uploads.sniff_image(b"\xff\xd8\xff\xe0rest") == "image/jpeg"
+    assert uploads.sniff_image(b"RIFF\0\0\0\0WEBPVP8 ") == "image/webp"
+    assert uploads.sniff_image(b"<svg xmlns=") is None
+    assert uploads.sniff_image(b"GIF89a") is None
+
+
+def test_clean_photos_renames_and_types_by_content():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("x.jpg", png_bytes(), content_type="text/html")
+    [clean] = uploads.clean_photos([fake])
+    assert clean.content_type == "image/png" and clean.name.startswith("photo-") and clean.name.endswith(".png")
+    with pytest.raises(ApplicationError) as exc:
+        uploads.clean_photos([SimpleUploadedFile("a.png", b"<html>", content_type="image/png")])
+    assert exc.value.field == "photo"
+    with pytest.raises(ApplicationError):
+        uploads.clean_photos([upload()] * 5)  # type: ignore[list-item]
+
+
+def test_keyset_cursor_round_trip_and_errors(people):
+    cases = [report(people.citizen, description=f"占道 {i}") for i in range(5)]
+    from gaoxin.cases.models import Case
+
+    qs = Case.objects.all()
+    first = paging.keyset_page(qs, sort="reported_at", size=2)
+    second = paging.keyset_page(qs, sort="reported_at", cursor=first.next_cursor, size=2)
+    third = paging.keyset_page(qs, sort="reported_at", cursor=second.next_cursor, size=2)
+    assert [c.pk for c in first.items + second.items + third.items] == [c.pk for c in cases]
+    assert not third.has_next
+    with pytest.raises(ApplicationError) as exc:
+        paging.keyset_page(qs, cursor="x_y")
+    assert exc.value.field == "cursor"
+    with pytest.raises(ApplicationError):
+        paging.keyset_page(qs, sort="description")
+
+
+def test_suggestions_use_names_and_history(people):
+    from gaoxin.cases import services
+    from gaoxin.cases.models import Category
+
+    top = suggest.CategoryIndex.build().suggest("马路边井盖丢失了，很危险")
+    assert top and top[0].code in {c.code for c in Category.objects.filter(name__contains="井盖")}
+    # History: cases registered as 噪声扰民 teach the scorer that 广场舞 means noise.
+    for _ in range(3):
+        case = report(people.citizen, code="10005", description="晚上广场舞音响太吵")
+        services.case_register(actor=people.a_operator, case=case, category=Category.objects.get(code="06009"))
+    top = suggest.CategoryIndex.build().suggest("广场舞音响")
+    assert top[0].code == "06009"
+    assert "广场舞" in top[0].matched or "音响" in top[0].matched
+    assert suggest.CategoryIndex.build().suggest("   ") == []
+
+
+def test_csp_policy_and_tile_origin(settings):
+    settings.GAOXIN_TILE_URL = ""
+    assert "img-src 'self' data: blob:;" in csp.policy()
+    settings.GAOXIN_TILE_URL = "https://{s}.tiles.example.gov.cn/{z}/{x}/{y}.png"
+    assert "https://*.tiles.example.gov.cn" in csp.policy()
+    assert "script-src 'self';" in csp.policy()
+
+
+def test_vendor_finder_finds_only_listed_files(settings, tmp_path):
+    settings.GAOXIN_NODE_MODULES = tmp_path
+    dist = tmp_path / "htmx.org" / "dist"
+    dist.mkdir(parents=True)
+    (dist / "htmx.min.js").write_text("/* htmx */")
+    (dist / "other.js").write_text("x")
+    finder = vendor.VendorFinder()
+    assert finder.find("vendor/htmx/htmx.min.js") == str(dist / "htmx.min.js")
+    assert finder.find("vendor/htmx/other.js") == ""
+    assert [name for name, _storage in finder.list([])] == ["htmx.min.js"]
+    assert finder.check()[0].id == "web.W001"

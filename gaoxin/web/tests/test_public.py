@@ -1,0 +1,106 @@
+"""The public reporting page: a report with location and photo gets a tracking code; anti-abuse (arithmetic
+challenge, honeypot, per-IP rate limit); tracking shows no personal data; rating a closed case."""
+
+from __future__ import annotations
+
+import re
+
+from django.core import signing
+from django.test import Client, override_settings
+
+from gaoxin.cases import services
+from gaoxin.cases.models import Case
+from gaoxin.web import services as web_services
+from gaoxin.web.models import PublicReport
+from gaoxin.web.tests.conftest import upload
+
+
+def form(**overrides):
+    token = signing.dumps({"s": 7}, salt=web_services.CHALLENGE_SALT)
+    data = {"description": "小区门口有大量积存垃圾渣土", "category": "", "address": "科学大道 100 号",
+            "lon": "113.52", "lat": "34.79", "reporter_name": "王五", "reporter_phone": "13700001111",
+            "website": "", "answer": "7", "challenge": token}
+    data.update(overrides)
+    return data
+
+
+def test_public_report_success_and_tracking(people):
+    client = Client()
+    page = client.get("/public/")
+    assert page.status_code == 200 and "验证题" in page.content.decode()
+    response = client.post("/public/", {**form(), "photo": upload()})
+    assert response.status_code == 303
+    report = PublicReport.objects.get()
+    assert response["Location"] == f"/public/track/?code={report.code}&new=1"
+    case = report.case
+    assert case.channel == "public_web" and case.category.code == "06003"  # suggested: 积存垃圾渣土
+    assert case.attachments.count() == 1 and case.reporter_phone == "13700001111"
+    track = client.get(response["Location"]).content.decode()
+    assert "已上报" in track and "13700001111" not in track and "王五" not in track
+    assert web_services.format_code(report.code) in track
+    # Case handled by staff; the reporter rates it with the code.
+    case = services.case_register(actor=people.a_operator, case=case)
+    case = services.case_dispatch(actor=people.a_dispatcher, case=case)
+    case = services.case_accept(actor=people.street_a_handler, case=case)
+    case = services.case_feedback(actor=people.street_a_handler, case=case, result="已清运垃圾")
+    case = services.case_verify(actor=people.worker_west, case=case, passed=True)
+    code = web_services.format_code(report.code).lower()
+    track = client.get(f"/public/track/?code={code}").content.decode()
+    assert "已办结" in track and "已清运垃圾" in track and "rate-form" in track
+    assert client.post("/public/track/", {"code": report.code, "satisfaction": "great"}).status_code == 400
+    assert client.post("/public/track/", {"code": report.code, "satisfaction": "satisfied"}).status_code == 303
+    case.refresh_from_db()
+    assert case.satisfaction == "satisfied"
+    assert "rate-form" not in client.get(f"/public/track/?code={report.code}").content.decode()
+
+
+def test_public_report_refusals_change_nothing(people):
+    client = Client()
+    cases = [
+        ({"answer": "8"}, "answer"),
+        ({"challenge": "forged"}, "answer"),
+        ({"website": "http://spam"}, "website"),
+        ({"description": ""}, "description"),
+        ({"lon": "abc"}, "lon"),
+        ({"category": "H-C01"}, "category"),
+    ]
+    for overrides, field in cases:
+        response = client.post("/public/", form(**overrides))
+        assert response.status_code == 400, overrides
+        assert f'data-field="{field}"' in response.content.decode(), overrides
+    html_as_png = client.post("/public/", {**form(), "photo": upload("evil.png", b"<html><script>alert(1)</script>")})
+    assert html_as_png.status_code == 400 and 'data-field="photo"' in html_as_png.content.decode()
+    assert Case.objects.count() == 0 and PublicReport.objects.count() == 0
+
+
+@override_settings(GAOXIN_PUBLIC_REPORTS_PER_HOUR=2)
+def test_public_report_rate_limit_per_ip(people):
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    assert client.post("/public/", form()).status_code == 303
+    assert client.post("/public/", form()).status_code == 303
+    third = client.post("/public/", form())
+    assert third.status_code == 429
+    assert Case.objects.count() == 2
+    assert Client(REMOTE_ADDR="10.9.9.9").post("/public/", form()).status_code == 303
+
+
+@override_settings(GAOXIN_WEB_UPLOAD_MAX_BYTES=1024)
+def test_public_photo_size_limit(people):
+    big = b"\x89PNG\r\n\x1a\n" + b"\0" * 2048
+    response = Client().post("/public/", {**form(), "photo": upload("big.png", big)})
+    assert response.status_code == 400 and 'data-field="photo"' in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_tracking_unknown_code(db):
+    response = Client().get("/public/track/?code=NOPE-NOPE")
+    assert response.status_code == 404 and 'data-field="code"' in response.content.decode()
+    assert Client().get("/public/track/").status_code == 200
+
+
+def test_public_pages_need_csrf(people):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/public/", form()).status_code == 403
+    page = client.get("/public/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert client.post("/public/", {**form(), "csrfmiddlewaretoken": token}).status_code == 303

@@ -1,0 +1,105 @@
+"""Workbenches: each role's page, forbidden for the others, bounded queries; the operator's new order; the grid
+worker's report; batch dispatch proposals equal the case engine's."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaoxin.cases import selectors, services
+from gaoxin.cases.models import Case
+from gaoxin.web.routing import dispatch_proposals
+from gaoxin.web.tests.conftest import report, upload
+
+WORKBENCHES = {"/work/operator/": "a_operator", "/work/dispatch/": "a_dispatcher",
+               "/work/handler/": "street_a_handler", "/work/grid/": "worker_west"}
+
+
+@pytest.mark.parametrize("url", list(WORKBENCHES))
+def test_workbench_forbidden_for_other_roles(url, people, client_for):
+    for name in ("citizen", "leader"):
+        assert client_for(getattr(people, name)).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url,name", list(WORKBENCHES.items()))
+def test_workbench_queries_are_bounded(url, name, people, client_for, django_assert_max_num_queries):
+    p = people
+    for i in range(25):
+        case = report(p.citizen, description=f"占道经营 {i}")
+        if i % 2:
+            case = services.case_register(actor=p.a_operator, case=case)
+            if i % 3 == 0:
+                case = services.case_dispatch(actor=p.a_dispatcher, case=case)
+    client = client_for(getattr(p, name))
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(url + "?tab=" + {"/work/operator/": "registered", "/work/dispatch/": "approvals",
+                                           "/work/handler/": "doing", "/work/grid/": ""}[url]).status_code == 200
+
+
+def test_operator_sees_new_reports_and_filters_by_channel(people, client_for):
+    web = report(people.citizen)
+    hotline = report(people.a_operator, channel="hotline_12345", external_ref="HL-1")
+    client = client_for(people.a_operator)
+    body = client.get("/work/operator/").content.decode()
+    assert web.number in body and hotline.number in body
+    body = client.get("/work/operator/?channel=hotline_12345&cursor=", HTTP_HX_REQUEST="true").content.decode()
+    assert hotline.number in body and web.number not in body and "<html" not in body
+    assert client.get("/work/operator/?tab=nope").status_code == 400
+
+
+def test_operator_new_hotline_order(people, client_for):
+    client = client_for(people.a_operator)
+    page = client.get("/work/operator/new/")
+    assert page.status_code == 200 and "12345" in page.content.decode()
+    bad = client.post("/work/operator/new/", {"channel": "hotline_12345", "category": "09001", "description": ""})
+    assert bad.status_code == 400 and 'data-field="description"' in bad.content.decode()
+    bad = client.post("/work/operator/new/", {"channel": "hotline_12345", "category": "09001", "description": "x",
+                                              "lon": "abc", "lat": "34.79"})
+    assert bad.status_code == 400 and 'data-field="lon"' in bad.content.decode()
+    assert Case.objects.count() == 0
+    ok = client.post("/work/operator/new/", {
+        "channel": "hotline_12345", "external_ref": "12345-0001", "request_type": "H-TS", "category": "09001",
+        "description": "市民来电反映路口有人占道经营", "reporter_name": "李四", "reporter_phone": "13900001111",
+        "lon": "113.52", "lat": "34.79", "photo": upload()})
+    case = Case.objects.get()
+    assert ok.status_code == 303 and ok["Location"] == f"/cases/{case.pk}/"
+    assert case.channel == "hotline_12345" and case.request_type.code == "H-TS" and case.attachments.count() == 1
+    assert client_for(people.street_a_handler).post("/work/operator/new/", {}).status_code == 403
+
+
+def test_grid_worker_reports_with_photo_and_location(people, client_for):
+    client = client_for(people.worker_west)
+    bad = client.post("/work/grid/", {"category": "09001", "description": "占道", "photo": upload("a.png", b"GIF89a")})
+    assert bad.status_code == 400 and 'data-field="photo"' in bad.content.decode()
+    assert Case.objects.count() == 0
+    ok = client.post("/work/grid/", {"category": "09001", "description": "占道经营", "lon": "113.52", "lat": "34.79",
+                                     "photo": upload()})
+    case = Case.objects.get()
+    assert ok.status_code == 303 and case.number in ok["Location"]
+    assert case.channel == "grid_worker" and case.micro_grid_id == people.worker_west.grids.get().pk
+    # Without a location the case lands in the worker's own micro-grid.
+    client.post("/work/grid/", {"category": "09001", "description": "占道经营二"})
+    assert Case.objects.filter(micro_grid_id=people.worker_west.grids.get().pk).count() == 2
+
+
+def test_batch_proposals_match_the_case_engine(people, org, grid_layer):
+    from gaoxin.cases.models import Category, ResponsibilityRule
+
+    ResponsibilityRule.objects.create(category=Category.objects.get(code="09001"), street=org.street_b,
+                                      handler=org.urban_management)
+    ResponsibilityRule.objects.create(category=Category.objects.get(code="06002"), grid=grid_layer.micro_west_north,
+                                      handler=org.construction)
+    cases = [
+        report(people.citizen),
+        report(people.citizen, point=(113.58, 34.79)),
+        report(people.citizen, code="06002", point=(113.52, 34.83)),
+        report(people.citizen, code="06002"),
+        report(people.citizen, code="08001"),
+        report(people.citizen, code="09004", point=None),
+    ]
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("category"))
+    batch = dispatch_proposals(cases)
+    for case in cases:
+        assert batch[case.pk] == selectors.case_dispatch_proposal(case=case), case.category.code
