@@ -4,14 +4,13 @@ renderers (``render``) turn it into HTML, Word and JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
@@ -104,11 +103,15 @@ class YearEndReport:
 
 
 def _monthly_events(actor: User, year: int) -> list[tuple[str, int]]:
+    """Grid events registered per month, in one aggregate of twelve filtered counts (plain range comparisons:
+    truncating dates per row in the time zone is several times slower on SQLite)."""
     ctx = Context(actor=actor, year=year)
     qs = case_metrics.metric_cases(actor=actor, start=ctx.start, end=ctx.end).filter(channel__in=GRID_EVENT_CHANNELS)
-    rows = (qs.annotate(month=TruncMonth("registered_at", tzinfo=SHANGHAI)).values("month")
-            .annotate(n=Count("pk")).order_by("month"))
-    return [(f"{timezone.localtime(r['month'], SHANGHAI).month}月", r["n"]) for r in rows]
+    bounds = [dt.datetime(year, m, 1, tzinfo=SHANGHAI) for m in range(1, 13)] + [ctx.end]
+    counts = qs.aggregate(**{f"m{m}": Count("pk", filter=Q(registered_at__gte=bounds[m - 1],
+                                                             registered_at__lt=bounds[m]))
+                             for m in range(1, 13)})
+    return [(f"{m}月", counts[f"m{m}"]) for m in range(1, 13) if counts[f"m{m}"]]
 
 
 def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], year: int) -> list[str]:

@@ -119,3 +119,16 @@ def test_the_file_carries_its_stylesheet_and_the_web_page_links_it(officers, gri
     assert "<style>" in render_html(report) and "report.css" not in render_html(report)
     web = render_html(report, standalone=False)
     assert "<style>" not in web and 'href="/static/reports/report.css"' in web
+
+
+def test_monthly_chart_counts_grid_events_by_month_of_registration(catalog, people, frozen_now):
+    from gaoxin.cases import services as case_services
+    from gaoxin.cases.tests.conftest import report
+    from gaoxin.indicators.figures import system_actor
+    from gaoxin.reports.builder import _monthly_events
+
+    # 00:30 on 1 April in Shanghai is still 31 March in UTC: months are the zone's.
+    for month, day, hour in ((3, 31, 23), (4, 1, 0), (4, 2, 9)):
+        with frozen_now(2023, month, day, hour, 30):
+            case_services.case_register(actor=people.a_operator, case=report(people.citizen))
+    assert _monthly_events(system_actor(), 2023) == [("3月", 1), ("4月", 2)]
