@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,7 +113,11 @@ def _json(value: str) -> str:
 
 
 class Writer:
-    """Raw ``executemany`` on the connection's own cursor (the caller holds the transaction)."""
+    """Raw ``executemany`` on the connection's own cursor (the caller holds the transaction).
+
+    The inserts run on a background thread, one batch behind: the database works on batch k (the drivers
+    release the GIL while the statement runs) while the caller prepares batch k + 1. Nothing else may use the
+    connection until ``close``, which waits for the last batch and re-raises any error of the thread."""
 
     def __init__(self) -> None:
         connection.ensure_connection()
@@ -120,10 +126,23 @@ class Writer:
         self.mark = "?" if self.vendor == "sqlite" else "%s"
         self.seconds: dict[str, float] = {}  # time spent in executemany, per table
         self.rows: dict[str, int] = {}
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="simulation-writer", daemon=True)
+        self._thread.start()
 
-    def insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
-        if not rows:
-            return
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._execute(*item)
+                except BaseException as exc:  # re-raised by close()
+                    self._error = exc
+
+    def _execute(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         started = time.perf_counter()
         qn = connection.ops.quote_name
         names = ", ".join(qn(c) for c in columns)
@@ -136,6 +155,20 @@ class Writer:
             cursor.close()
         self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
         self.rows[table] = self.rows.get(table, 0) + len(rows)
+
+    def insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        if self._error is not None:
+            self.close()
+        if rows:
+            self._queue.put((table, columns, rows))
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def reset_sequences(self, models: list) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), models)
@@ -209,77 +242,79 @@ def write_cases(
     defaults = _defaults(Case, CASE_COLUMNS, given, vendor)
     master_number = [numbers[m] if m >= 0 else "" for m in intake.master.tolist()]
 
-    for start in range(0, n, BATCH):
-        rows_idx = order[start : start + BATCH]  # write in number order
-        k = len(rows_idx)
-        present = life.present[rows_idx]
-        t = life.t[rows_idx]
-        masks = life.mask[rows_idx]
-        # Flat events from the validated patterns.
-        counts = present.sum(axis=1)
-        offsets = np.concatenate(([0], np.cumsum(counts)))
-        total = int(offsets[-1])
-        ev_slot = np.empty(total, dtype=np.int64)
-        ev_row = np.repeat(np.arange(k), counts)
-        ev_action = np.empty(total, dtype=object)
-        ev_from = np.empty(total, dtype=object)
-        ev_to = np.empty(total, dtype=object)
-        uniq, inverse = np.unique(masks, return_inverse=True)
-        for j, mask in enumerate(uniq.tolist()):
-            pat = pattern(int(mask))
-            rows = np.flatnonzero(inverse == j)
-            pos = (offsets[rows][:, None] + np.arange(len(pat.slots))).ravel()
-            reps = len(rows)
-            ev_slot[pos] = np.tile(pat.slots, reps)
-            ev_action[pos] = np.tile(np.array(pat.actions, dtype=object), reps)
-            ev_from[pos] = np.tile(np.array(pat.from_states, dtype=object), reps)
-            ev_to[pos] = np.tile(np.array(pat.to_states, dtype=object), reps)
-        assert np.array_equal(ev_slot, np.nonzero(present)[1]), "pattern and present steps disagree"
-        ev_seq = np.arange(total) - offsets[ev_row] + 1
-        ev_t = t[ev_row, ev_slot]
-        ev_case = rows_idx[ev_row]
-        at_iso = tl.iso_utc_micro(ev_t)
-        at_db = tl.db_datetimes(ev_t, vendor)
-        ev_actor = actors.matrix[ev_case, ev_slot]
-        payload = _payloads(ev_case, ev_slot, intake, life, cats, unit_code, master_number)
-        notes_text, notes_json = _notes(ev_case, ev_slot, note_index)
+    try:
+        for start in range(0, n, BATCH):
+            rows_idx = order[start : start + BATCH]  # write in number order
+            k = len(rows_idx)
+            present = life.present[rows_idx]
+            t = life.t[rows_idx]
+            masks = life.mask[rows_idx]
+            # Flat events from the validated patterns.
+            counts = present.sum(axis=1)
+            offsets = np.concatenate(([0], np.cumsum(counts)))
+            total = int(offsets[-1])
+            ev_slot = np.empty(total, dtype=np.int64)
+            ev_row = np.repeat(np.arange(k), counts)
+            ev_action = np.empty(total, dtype=object)
+            ev_from = np.empty(total, dtype=object)
+            ev_to = np.empty(total, dtype=object)
+            uniq, inverse = np.unique(masks, return_inverse=True)
+            for j, mask in enumerate(uniq.tolist()):
+                pat = pattern(int(mask))
+                rows = np.flatnonzero(inverse == j)
+                pos = (offsets[rows][:, None] + np.arange(len(pat.slots))).ravel()
+                reps = len(rows)
+                ev_slot[pos] = np.tile(pat.slots, reps)
+                ev_action[pos] = np.tile(np.array(pat.actions, dtype=object), reps)
+                ev_from[pos] = np.tile(np.array(pat.from_states, dtype=object), reps)
+                ev_to[pos] = np.tile(np.array(pat.to_states, dtype=object), reps)
+            assert np.array_equal(ev_slot, np.nonzero(present)[1]), "pattern and present steps disagree"
+            ev_seq = np.arange(total) - offsets[ev_row] + 1
+            ev_t = t[ev_row, ev_slot]
+            ev_case = rows_idx[ev_row]
+            at_iso = tl.iso_utc_micro(ev_t)
+            at_db = tl.db_datetimes(ev_t, vendor)
+            ev_actor = actors.matrix[ev_case, ev_slot]
+            payload = _payloads(ev_case, ev_slot, intake, life, cats, unit_code, master_number)
+            notes_text, notes_json = _notes(ev_case, ev_slot, note_index)
 
-        # The hash chain (the only sequential part).
-        sha = hashlib.sha256
-        case_numbers_flat = [numbers[i] for i in ev_case.tolist()]
-        hashes: list[str] = [""] * total
-        prevs: list[str] = [""] * total
-        prev = ""
-        actor_list = ev_actor.tolist()
-        seq_list = ev_seq.tolist()
-        actions, froms, tos = ev_action.tolist(), ev_from.tolist(), ev_to.tolist()
-        for e in range(total):
-            seq = seq_list[e]
-            if seq == 1:
-                prev = ""
-            actor = actor_list[e]
-            content = (
-                f'{{"action":"{actions[e]}","actor":{actor if actor >= 0 else "null"},"at":"{at_iso[e]}",'
-                f'"case":"{case_numbers_flat[e]}","from":"{froms[e]}","note":{notes_json[e]},'
-                f'"payload":{payload[e]},"prev":"{prev}","seq":{seq},"to":"{tos[e]}"}}'
-            )
-            prevs[e] = prev
-            prev = sha(content.encode()).hexdigest()
-            hashes[e] = prev
-        last_event = offsets[1:] - 1
-        for r, e in zip(rows_idx.tolist(), last_event.tolist(), strict=True):
-            heads[r] = hashes[e]
+            # The hash chain (the only sequential part).
+            sha = hashlib.sha256
+            case_numbers_flat = [numbers[i] for i in ev_case.tolist()]
+            hashes: list[str] = [""] * total
+            prevs: list[str] = [""] * total
+            prev = ""
+            actor_list = ev_actor.tolist()
+            seq_list = ev_seq.tolist()
+            actions, froms, tos = ev_action.tolist(), ev_from.tolist(), ev_to.tolist()
+            for e in range(total):
+                seq = seq_list[e]
+                if seq == 1:
+                    prev = ""
+                actor = actor_list[e]
+                content = (
+                    f'{{"action":"{actions[e]}","actor":{actor if actor >= 0 else "null"},"at":"{at_iso[e]}",'
+                    f'"case":"{case_numbers_flat[e]}","from":"{froms[e]}","note":{notes_json[e]},'
+                    f'"payload":{payload[e]},"prev":"{prev}","seq":{seq},"to":"{tos[e]}"}}'
+                )
+                prevs[e] = prev
+                prev = sha(content.encode()).hexdigest()
+                hashes[e] = prev
+            last_event = offsets[1:] - 1
+            for r, e in zip(rows_idx.tolist(), last_event.tolist(), strict=True):
+                heads[r] = hashes[e]
 
-        case_rows = _case_rows(rows_idx, intake, life, ids, numbers, heads, defaults, vendor, unit_code)
-        writer.insert(Case._meta.db_table, CASE_COLUMNS, case_rows)
-        event_ids = ids[ev_case].tolist()
-        writer.insert(CaseEvent._meta.db_table, EVENT_COLUMNS, list(zip(
-            event_ids, seq_list, [a if a >= 0 else None for a in actor_list], at_db, actions, froms, tos,
-            notes_text, payload, prevs, hashes, strict=True)))
-        notices += _write_notices(writer, rows_idx, intake, life, ids, numbers, world, vendor)
-        events_total += total
-        progress(k)
-
+            case_rows = _case_rows(rows_idx, intake, life, ids, numbers, heads, defaults, vendor, unit_code)
+            writer.insert(Case._meta.db_table, CASE_COLUMNS, case_rows)
+            event_ids = ids[ev_case].tolist()
+            writer.insert(CaseEvent._meta.db_table, EVENT_COLUMNS, list(zip(
+                event_ids, seq_list, [a if a >= 0 else None for a in actor_list], at_db, actions, froms, tos,
+                notes_text, payload, prevs, hashes, strict=True)))
+            notices += _write_notices(writer, rows_idx, intake, life, ids, numbers, world, vendor)
+            events_total += total
+            progress(k)
+    finally:
+        writer.close()  # waits for the last batch (also when this thread failed)
     writer.reset_sequences([Case])
     _write_counters(counters, vendor)
     return WriteResult(cases=n, events=events_total, notices=notices, numbers=numbers, ids=ids, heads=heads,

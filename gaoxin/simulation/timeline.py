@@ -10,6 +10,7 @@ each other on every simulated case: ``add_hours`` ↔ ``add_working_time(t, h, "
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -78,17 +79,32 @@ def warn(start: np.ndarray, deadline: np.ndarray, stopped: np.ndarray | int = 0,
     return np.where(total <= 0, deadline, add_seconds(start, used))
 
 
+@lru_cache(maxsize=1)
+def _clock_texts() -> list[str]:
+    """"HH:MM:SS" for every second of a day."""
+    return [f"{h:02d}:{m:02d}:{sec:02d}" for h in range(24) for m in range(60) for sec in range(60)]
+
+
+@lru_cache(maxsize=8)
+def _day_texts(sep: str) -> tuple[int, list[str]]:
+    """(first day number, "YYYY-MM-DD" + ``sep`` for every day of 1999–2062) as days since 1970-01-01."""
+    first = dt.date(1999, 1, 1)
+    days = (dt.date(2063, 1, 1) - first).days
+    return (first - dt.date(1970, 1, 1)).days, [f"{first + dt.timedelta(days=i):%Y-%m-%d}{sep}" for i in range(days)]
+
+
 def _texts(t: np.ndarray, suffix: str, *, shift: int = 0, sep: str = "T") -> list[str]:
-    """ISO-like texts of int64 Unix seconds, built with one C-level join/replace/split instead of a Python loop."""
+    """ISO-like texts of int64 Unix seconds from two lookup tables (day, second of day)."""
     if not len(t):
         return []
-    text = np.datetime_as_string((t + shift).astype("datetime64[s]"), unit="s").tolist()
-    joined = "\n".join(text)
-    if sep != "T":
-        joined = joined.replace("T", sep)
+    local = t + shift
+    day = local // 86400
+    first, days = _day_texts(sep)
+    clocks = _clock_texts()
     if suffix:
-        joined = joined.replace("\n", suffix + "\n") + suffix
-    return joined.split("\n")
+        return [days[d] + clocks[c] + suffix for d, c in zip((day - first).tolist(), (local - day * 86400).tolist(),
+                                                            strict=True)]
+    return [days[d] + clocks[c] for d, c in zip((day - first).tolist(), (local - day * 86400).tolist(), strict=True)]
 
 
 def iso_shanghai(t: np.ndarray) -> list[str]:

@@ -1,8 +1,8 @@
 """`gaoxin demo`: the README's main job.
 
 Creates or reuses the embedded database, builds the synthetic zone and the demo logins when the database is
-empty, starts the task worker and the web server, and prints the URL and the logins. A second run reuses
-everything and starts in seconds.
+empty, simulates the year 2023 when it holds no cases (``gaoxin simulate``), starts the task worker and the web
+server, and prints the URL and the logins. A second run reuses everything and starts in seconds.
 """
 
 from __future__ import annotations
@@ -18,12 +18,28 @@ from django.core.management.base import BaseCommand
 
 from gaoxin.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_users_ensure
 from gaoxin.accounts.synthetic import synthetic_org_ensure
+from gaoxin.cases.models import Case
 from gaoxin.grids.models import Grid
 from gaoxin.grids.services import grid_layer_generate
+from gaoxin.simulation.services import simulate_year
 from gaoxin.web.management.commands.serve import default_workers, serve
 
+DEMO_YEAR = 2023
+# The demo's year is the full one; under the test runner the command's own tests get a tiny year (the full year
+# is tested once, by the slow tests of gaoxin.simulation).
+DEFAULT_SCALE = 0.002 if settings.TESTING else 1.0
 
-def demo_prepare(*, seed: int, show_progress: bool, stdout: Any) -> None:
+
+def demo_year_end_report(*, year: int, stdout: Any) -> None:
+    """Hook: the year-end report (年终答卷) of the simulated year, built once right after the simulation.
+
+    The report is another engineer's work (``gaoxin report --year 2023``); until it lands this hook only says
+    where the figures come from (``gaoxin.simulation.figures.seed_figures``)."""
+    stdout.write(f"年终答卷 year-end report for {year}: not built yet "
+                 "(figures: gaoxin.simulation.figures.seed_figures)")
+
+
+def demo_prepare(*, seed: int, show_progress: bool, stdout: Any, scale: float = 1.0) -> None:
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=0)
     synthetic_org_ensure()
@@ -31,6 +47,11 @@ def demo_prepare(*, seed: int, show_progress: bool, stdout: Any) -> None:
         stdout.write("生成模拟网格 (synthetic zone: 571 grids, 3,895 micro-grids) …")
         grid_layer_generate(seed=seed, show_progress=show_progress)
     demo_users_ensure()
+    if not Case.objects.exists():
+        stdout.write(f"模拟 {DEMO_YEAR} 年 (simulated year, seed {seed}, scale {scale}) …")
+        result = simulate_year(year=DEMO_YEAR, seed=seed, scale=scale, show_progress=show_progress)
+        stdout.write(f"  {result.cases:,} cases, {result.events:,} events in {result.total_seconds:.1f} s")
+        demo_year_end_report(year=DEMO_YEAR, stdout=stdout)
     stdout.write(f"数据准备完成 ready in {time.monotonic() - started:.1f} s ({settings.DATABASES['default']['NAME']})")
 
 
@@ -44,6 +65,8 @@ def demo_banner(*, url: str) -> str:
     ]
     lines += [f"    {login.username:<16} {login.display_name}" for login in DEMO_LOGINS]
     lines.append("    gw<micro-grid code>  网格员 (one per micro-grid, e.g. see the admin's user list)")
+    lines.append("    sim_<role>_<unit code>_<n>  the simulated year's staff, e.g. sim_handler_GX-D01_1, "
+                 "sim_dispatcher_GX-S02-C_1")
     return "\n".join(lines)
 
 
@@ -55,10 +78,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--seed", type=int, default=2023)
         parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+                            help="scale of the simulated year when the database has no cases (e.g. 0.05)")
         parser.add_argument("--no-serve", action="store_true", help="prepare the data, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo_prepare(seed=options["seed"], show_progress=options["verbosity"] > 0, stdout=self.stdout)
+        demo_prepare(seed=options["seed"], show_progress=options["verbosity"] > 0, stdout=self.stdout,
+                     scale=options["scale"])
         if options["no_serve"]:
             return
         url = f"http://{options['host']}:{options['port']}/"
