@@ -7,15 +7,14 @@ and scope rules hold as in the web pages; errors are RFC 7807 bodies (``gaoxin.a
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Query, Router, Schema, Status
+from ninja import Header, NinjaAPI, Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from gaoxin.accounts.models import OrgUnit, User
@@ -36,6 +35,7 @@ from gaoxin.api.schemas import (
     MeOut,
     MergeIn,
     MetricsOut,
+    Moment,
     NoteIn,
     Problem,
     ReasonIn,
@@ -73,6 +73,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 
+MAX_ID = 2**63 - 1  # the largest bigint: larger ids are input errors, not database errors
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="案件 id")]
 ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
@@ -142,16 +144,16 @@ def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
 
 class CaseFilters(Schema):
     state: str | None = Field(None, description="状态，可用逗号分隔多个")
-    street: int | None = None
-    assignee: int | None = None
-    center: int | None = None
-    grid: int | None = None
+    street: int | None = Field(None, ge=1, le=MAX_ID)
+    assignee: int | None = Field(None, ge=1, le=MAX_ID)
+    center: int | None = Field(None, ge=1, le=MAX_ID)
+    grid: int | None = Field(None, ge=1, le=MAX_ID)
     category: str | None = Field(None, description="类别编码（大类包含其小类）", max_length=16)
     channel: str | None = None
-    registered_from: dt.datetime | None = None
-    registered_to: dt.datetime | None = None
-    reported_from: dt.datetime | None = None
-    reported_to: dt.datetime | None = None
+    registered_from: Moment | None = None
+    registered_to: Moment | None = None
+    reported_from: Moment | None = None
+    reported_to: Moment | None = None
     q: str | None = Field(None, max_length=100)
     overdue: bool | None = None
     color: str | None = Field(None, description="green / yellow / red")
@@ -202,7 +204,7 @@ def export(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS}, summary="案件详情与历史")
-def detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def detail(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
     actor = actor_of(request)
     case = _case(actor, case_id)
     body = _detail(actor, case.pk)
@@ -212,7 +214,7 @@ def detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @router.post("/cases/{case_id}/reporter/reveal", response={200: RevealOut, **ERRORS},
              summary="查看反映人信息（逐案、记录在案）")
-def reveal(request: HttpRequest, case_id: int, payload: RevealIn) -> dict[str, Any]:
+def reveal(request: HttpRequest, case_id: CaseId, payload: RevealIn) -> dict[str, Any]:
     actor = actor_of(request)
     shown = case_reveal_reporter(actor=actor, case=_case(actor, case_id), purpose=payload.purpose, via="api")
     return {"case_id": shown.case_id, "reporter_name": shown.name, "reporter_phone": shown.phone,
@@ -222,14 +224,14 @@ def reveal(request: HttpRequest, case_id: int, payload: RevealIn) -> dict[str, A
 def _action(path: str, summary: str, schema: type[Schema], run: Any) -> None:
     """One POST endpoint per workflow action: resolve the case (scoped), call the service, answer the case."""
 
-    def endpoint(request: HttpRequest, case_id: int, payload: Any) -> dict[str, Any]:
+    def endpoint(request: HttpRequest, case_id: CaseId, payload: Any) -> dict[str, Any]:
         actor = actor_of(request)
         case = _case(actor, case_id, payload.version)
         # The case as the service left it (after a 退单 the handler no longer sees it through the selectors).
         return case_out(run(actor, case, payload))
 
     endpoint.__name__ = f"case_{path.replace('-', '_').replace('/', '_')}"
-    endpoint.__annotations__ = {"request": HttpRequest, "case_id": int, "payload": schema, "return": dict[str, Any]}
+    endpoint.__annotations__ = {"request": HttpRequest, "case_id": CaseId, "payload": schema, "return": dict[str, Any]}
     router.post(f"/cases/{{case_id}}/{path}", response={200: CaseOut, **ERRORS}, summary=summary,
                 operation_id=endpoint.__name__)(endpoint)
 
@@ -280,8 +282,8 @@ def categories(request: HttpRequest, kind: str | None = Query(None, max_length=2
 
 
 class MetricFilters(Schema):
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
     org_unit: str | None = Field(None, description="处置单位编码（含下级）", max_length=32)
     street: str | None = Field(None, description="办事处编码", max_length=32)
     grid: str | None = Field(None, description="网格或微网格编码", max_length=32)

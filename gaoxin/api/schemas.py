@@ -4,16 +4,32 @@ API masked (``138****1234``, ``张*``); only the reveal endpoint shows them, aud
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import workflow
 from gaoxin.cases.models import Case, CaseEvent, Channel
 from gaoxin.cases.privacy import mask_name, mask_phone
 from gaoxin.cases.selectors import case_time_status
+
+
+def _to_utc(value: dt.datetime) -> dt.datetime:
+    """Aware and in UTC (a time without offset is Beijing time); offsets the database cannot store and dates
+    that overflow are refused as input errors."""
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("时间超出范围") from None
+
+
+# A datetime input: ISO 8601, with an offset or in Beijing time.
+Moment = Annotated[dt.datetime, AfterValidator(_to_utc)]
 
 
 class Problem(Schema):
@@ -231,7 +247,7 @@ class NoteIn(Versioned):
 
 
 class MergeIn(Versioned):
-    into: int = Field(description="主案件 id")
+    into: int = Field(ge=1, le=2**63 - 1, description="主案件 id")
     note: str = Field("", max_length=2000)
 
 
@@ -241,7 +257,7 @@ class DispatchIn(Versioned):
 
 
 class ExtensionIn(Versioned):
-    amount: int = Field(description="延期时长（类别的时限单位）")
+    amount: int = Field(ge=-(2**31), le=2**31, description="延期时长（类别的时限单位，1–30）")
     reason: str = Field(max_length=2000)
 
 

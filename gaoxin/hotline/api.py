@@ -4,7 +4,6 @@ account); errors are RFC 7807 bodies."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from gaoxin.api import services as api_services
-from gaoxin.api.schemas import Problem
+from gaoxin.api.schemas import Moment, Problem
 from gaoxin.hotline import services
 
 router = Router(tags=["12345热线对接"])
@@ -30,8 +29,8 @@ class OrderIn(Schema):
     lon: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
     urgency: str | None = Field(None, description="normal / urgent / critical")
-    received_at: dt.datetime | None = Field(None, description="市平台受理时间")
-    reply_deadline: dt.datetime | None = Field(None, description="市平台要求的答复期限")
+    received_at: Moment | None = Field(None, description="市平台受理时间")
+    reply_deadline: Moment | None = Field(None, description="市平台要求的答复期限")
 
 
 class OrderAck(Schema):

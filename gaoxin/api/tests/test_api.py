@@ -130,6 +130,8 @@ def test_detail_has_history_and_is_scoped(api, people, clock_on):
     assert body["events"][0]["actor"]["name"] == "张*"
     status, problem, response = api.get(f"/cases/{case.pk}", as_=people.b_operator)
     assert_problem(status, problem, response, expect_status=404, code="case_not_found")
+    status, problem, response = api.get(f"/cases/{2**70}", as_=people.a_operator)
+    assert_problem(status, problem, response, expect_status=422, field="case_id")
 
 
 def test_search_filters_and_pages_within_scope(api, people, clock_on, django_assert_max_num_queries):
@@ -156,10 +158,18 @@ def test_search_filters_and_pages_within_scope(api, people, clock_on, django_ass
     ({"page": 0}, "page", 422),
     ({"page_size": 1000}, "page_size", 422),
     ({"registered_from": "yesterday"}, "registered_from", 422),
+    ({"reported_to": "0001-01-01T00:00:00+08:00"}, "reported_to", 422),
+    ({"center": 135498338389042990222481031168}, "center", 422),
 ])
 def test_search_bad_filters_name_the_field(api, people, query, field, status):
     code, body, response = api.get("/cases", as_=people.leader, **query)
     assert_problem(code, body, response, expect_status=status, field=field)
+
+
+def test_any_offset_python_accepts_is_normalised_for_the_database(api, people):
+    # Found by the fuzzer: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 parsers accept.
+    status, body, _ = api.get("/cases", as_=people.leader, registered_from="2023-01-01T00:00:00-19:37")
+    assert status == 200 and body["count"] == 0
 
 
 def test_citizen_sees_only_own_cases(api, people, clock_on):
