@@ -141,12 +141,16 @@ def grid_event_metric(ctx: Context, *, metric: str) -> Computed:
     values = ctx.once("grid_events", lambda: _grid_event_metrics(ctx))
     params = {"registered_from": ctx.start.isoformat(), "registered_to": ctx.end.isoformat(),
               "channel": list(GRID_EVENT_CHANNELS)}
-    url_params = dict(params)
-    if metric == "closure_rate":
-        url_params["state"] = ["closed", "evaluated"]
-    detail = {"registered": values["counts"]["registered"], "closed": values["counts"]["closed"]}
+    # The web case list (gaoxin/web/filters.py) takes reg_from/reg_to as dates (inclusive), the metric's
+    # population as ``set`` and one channel: the figure links to each counted channel's list.
+    population = "closed" if metric == "closure_rate" else "registered"
+    period = {"reg_from": ctx.start_date.isoformat(), "reg_to": (ctx.end_date - dt.timedelta(days=1)).isoformat(),
+              "set": population}
+    by_channel = {channel: links.records_url("cases", **period, channel=channel) for channel in GRID_EVENT_CHANNELS}
+    detail = {"registered": values["counts"]["registered"], "closed": values["counts"]["closed"],
+              "records_by_channel": by_channel}
     return Computed(_dec(values[metric], percent=metric == "closure_rate"), {"metric": metric, **params},
-                    links.records_url("cases", **url_params), "cases.metrics.metric_cases + compute", detail)
+                    links.records_url("cases", **period), "cases.metrics.metric_cases + compute", detail)
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

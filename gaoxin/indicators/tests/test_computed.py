@@ -46,8 +46,11 @@ def test_grid_events_and_closure_rate_follow_the_cases(catalog, people, frozen_n
     assert figures["F114"].exact.quantize(Decimal("0.001")) == Decimal("66.667")
     assert figures["F114"].value == Decimal("66.7")
     assert figures["F113"].provenance["registered"] == 3 and figures["F114"].provenance["closed"] == 2
-    assert figures["F113"].url.startswith("/cases/?registered_from=2023-01-01T00%3A00%3A00%2B08%3A00")
-    assert "channel=hotline_12345" in figures["F113"].url and "channel=enterprise_visit" not in figures["F113"].url
+    assert figures["F113"].url == "/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=registered"
+    assert figures["F114"].url == "/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=closed"
+    by_channel = figures["F113"].provenance["records_by_channel"]
+    assert by_channel["hotline_12345"] == figures["F113"].url + "&channel=hotline_12345"
+    assert "enterprise_visit" not in by_channel and "reception_day" not in by_channel
     with frozen_now(2023, 3, 2, 9):
         case = case_services.case_dispatch(actor=people.a_dispatcher, case=third)
         case = case_services.case_accept(actor=people.street_a_handler, case=case)

@@ -36,7 +36,8 @@ def test_catalog_and_detail_pages(officers):
     html = client.get("/indicators/catalog/").content.decode()
     assert html.count("<tr id=") == 118 and "受理量" in html
     detail = client.get("/indicators/F113/?year=2023").content.decode()
-    assert "cases.metrics" in detail and "/cases/?registered_from=" in detail
+    assert "cases.metrics" in detail
+    assert "/cases/?reg_from=2023-01-01&amp;reg_to=2023-12-31&amp;set=registered" in detail
 
 
 def test_submission_pages_form_and_workflow(officers):
