@@ -131,7 +131,8 @@ def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
             request_type=_category(payload.request_type, "request_type") if payload.request_type else None,
             external_ref=payload.external_ref,
         )
-        return 201, CaseOut.model_validate(_detail(actor, case.pk)).model_dump(mode="json")
+        # The case as created (category, center and request type are on it; the street is one lookup).
+        return 201, CaseOut.model_validate(case_out(case)).model_dump(mode="json")
 
     fingerprint = api_services.request_fingerprint(method="POST", path="/api/v1/cases",
                                                    payload=payload.model_dump(mode="json"))
