@@ -62,6 +62,7 @@ def test_production_check_deploy_passes(tmp_path):
         "GAOXIN_TESTING": "0",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, cwd=Path(settings_module.__file__).parent.parent,

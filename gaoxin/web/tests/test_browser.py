@@ -48,8 +48,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(autouse=True)
+def _async_unsafe_for_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    Only for these tests: the variable must not leak into the rest of the run (check --deploy refuses it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
