@@ -113,7 +113,8 @@ def _json(value: str) -> str:
 
 
 class Writer:
-    """Raw ``executemany`` on the connection's own cursor (the caller holds the transaction).
+    """Raw ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) on the connection's own cursor, inside the caller's
+    transaction.
 
     The inserts run on a background thread, one batch behind: the database works on batch k (the drivers
     release the GIL while the statement runs) while the caller prepares batch k + 1. Nothing else may use the
@@ -147,10 +148,15 @@ class Writer:
         qn = connection.ops.quote_name
         names = ", ".join(qn(c) for c in columns)
         marks = ", ".join([self.mark] * len(columns))
-        sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from model metadata
         cursor = self.raw.cursor()
         try:
-            cursor.executemany(sql, rows)
+            if self.vendor == "postgresql":  # COPY: PostgreSQL's own bulk path, same rows, same constraints
+                with cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from model metadata
+                cursor.executemany(sql, rows)
         finally:
             cursor.close()
         self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started

@@ -1,0 +1,37 @@
+"""The full-scale year (slow: run with GAOXIN_RUN_SLOW=1): the seed's figures, exactly, from the records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from gaoxin.cases import audit, workflow
+from gaoxin.cases.models import Case, CaseEvent
+from gaoxin.simulation.figures import seed_figures
+from gaoxin.simulation.services import simulate_year
+
+SEED_FIGURES = {
+    "F003": 19, "F007": 13, "F009": 10, "F010": 12, "F016": 2, "F018": 9, "F020": 4, "F022": 6, "F023": 7,
+    "F025": 3_045, "F027": 27, "F028": 42, "F029": 13, "F031": 6, "F032": 121, "F033": 3, "F035": 4, "F036": 3,
+    "F037": 1, "F038": 1,
+    "F052": 135, "F053": 292, "F054": 9_850, "F055": 3_270, "F056": 99.9,
+    "F113": 447_000, "F114": 99.7,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_full_year_gives_the_seed_figures():
+    result = simulate_year(year=2023, seed=2023, scale=1.0)
+    assert result.peak_rss_mib < 2048
+    assert seed_figures(2023) == SEED_FIGURES
+    # One day of histories, replayed and re-hashed (the whole year: `gaoxin cases verify-audit`).
+    day = Case.objects.filter(number__startswith="20230615")
+    events = defaultdict(list)
+    for e in CaseEvent.objects.filter(case__in=day).order_by("case_id", "seq"):
+        events[e.case_id].append(e)
+    assert len(events) > 1_000
+    for case in day:
+        assert workflow.replay(events[case.pk]) == case.state
+    assert list(audit.verify_chains(day)) == []
