@@ -9,7 +9,8 @@ Stages (each one transaction, each with its progress bar):
 4. plan — every report of the year (grid events, and the enterprise problems), its route and its whole
    lifecycle, drawn with numpy; each distinct event sequence replayed through the live state machine;
 5. cases — cases, hash-chained events and supervision notices with ``executemany``, then the enterprise
-   problems linked to their cases.
+   problems linked to their cases;
+6. indicators — approved submissions, marked simulated, for the figures whose systems do not exist yet.
 
 Everything written is ``is_synthetic``; all moments come from the simulated calendar (never the wall clock);
 the same seed and scale give the same year.
@@ -31,6 +32,7 @@ from gaoxin.cases.models import Case, CaseEvent, Category
 from gaoxin.core import clock
 from gaoxin.core.errors import Conflict
 from gaoxin.core.progress import bar
+from gaoxin.indicators.services import simulated_submissions_ensure
 from gaoxin.simulation import calibration as cal
 from gaoxin.simulation import enterprises as ent
 from gaoxin.simulation import intake as intake_mod
@@ -53,6 +55,7 @@ class SimulationResult:
     visits: int = 0
     sessions: int = 0
     problems: int = 0
+    submissions: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mib: float = 0.0
 
@@ -154,5 +157,10 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
         connection.check_constraints(table_names=[m._meta.db_table for m in records.WRITTEN_MODELS])
     result.cases, result.events, result.notices = written.cases, written.events, written.notices
     stage("cases")
+    # Figures whose systems do not exist yet (projects, land, finance …) enter as approved submissions marked
+    # simulated, dated at the end of the year; the computed ones come from the records just written.
+    with clock.frozen(end_dt - dt.timedelta(seconds=1)):
+        result.submissions = simulated_submissions_ensure(year=year)
+    stage("indicators")
     result.peak_rss_mib = _peak_rss_mib()
     return result

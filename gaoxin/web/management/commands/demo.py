@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,12 +32,10 @@ DEFAULT_SCALE = 0.002 if settings.TESTING else 1.0
 
 
 def demo_year_end_report(*, year: int, stdout: Any) -> None:
-    """Hook: the year-end report (年终答卷) of the simulated year, built once right after the simulation.
-
-    The report is another engineer's work (``gaoxin report --year 2023``); until it lands this hook only says
-    where the figures come from (``gaoxin.simulation.figures.seed_figures``)."""
-    stdout.write(f"年终答卷 year-end report for {year}: not built yet "
-                 "(figures: gaoxin.simulation.figures.seed_figures)")
+    """The year-end report (年终答卷) of the simulated year in HTML, Word and JSON under DATA_DIR/reports."""
+    out = Path(settings.DATA_DIR) / "reports"
+    call_command("report", year=year, format="all", out=str(out), stdout=stdout)
+    stdout.write(f"年终答卷 year-end report: {out} (also on the web at /reports/{year}/ for leaders)")
 
 
 def demo_prepare(*, seed: int, show_progress: bool, stdout: Any, scale: float = 1.0) -> None:
