@@ -70,7 +70,7 @@ def demo_banner(*, url: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "The main job: prepare the demo database (synthetic zone, demo logins), start the worker and the server."
+    help = "主任务：演示数据库（模拟辖区、演示账号、模拟 2023 年、年终答卷），启动任务进程与网站 / the main job"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")

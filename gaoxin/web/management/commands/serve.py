@@ -47,7 +47,7 @@ def serve(*, host: str, port: int, workers: int, collect_static: bool = True) ->
 
 
 class Command(BaseCommand):
-    help = "Run the web app on gunicorn with static files (production-grade server, not runserver)."
+    help = "运行网站：gunicorn（生产级服务器，非 runserver），静态文件由 WhiteNoise 提供 / serve the app"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
