@@ -1,0 +1,78 @@
+"""Operations dashboard and case list over a simulated year (DESIGN §7: dashboard < 100 ms p95).
+
+    .venv/bin/python bench/bench_dashboard.py [--data-dir DIR] [--scale 1.0] [--runs 5]
+
+With --data-dir, measures the database already there (e.g. one made by ``gaoxin demo`` or ``gaoxin simulate``);
+otherwise simulates 2023 at --scale into a temporary directory first. Each page is requested through Django's
+test client as the demo leader, with the dashboard's cache cleared before every request, so every figure is an
+uncached page build (queries + rendering). Prints median and max per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="gaoxin-bench-dash-")
+    os.environ["GAOXIN_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "gaoxin.settings"
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from gaoxin.accounts.models import OrgUnit, User
+    from gaoxin.cases.models import Case
+
+    call_command("migrate", verbosity=0)
+    if not Case.objects.exists():
+        from gaoxin.simulation.services import simulate_year
+
+        simulate_year(year=2023, seed=2023, scale=args.scale, show_progress=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client()
+    client.force_login(User.objects.get(username="leader"))
+    street = OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET_OFFICE).order_by("code").first()
+    assert street is not None
+    pages = [
+        ("dashboard, zone, whole year", "/dashboard/?start=2023-01-01&end=2023-12-31"),
+        ("dashboard, zone, one month", "/dashboard/?start=2023-12-01&end=2023-12-31"),
+        ("dashboard, one street, one month", f"/dashboard/?start=2023-03-01&end=2023-03-31&street={street.pk}"),
+        ("case list, first page", "/cases/"),
+        ("case list, one street, one month", f"/cases/?street={street.pk}&reg_from=2023-06-01&reg_to=2023-06-30"),
+    ]
+    database = settings.DATABASES["default"]
+    print(f"{Case.objects.count():,} cases in {database['NAME']} ({database['ENGINE']})")
+    print(f"{'page':<36} {'median ms':>10} {'max ms':>8}")
+    for label, url in pages:
+        timings = []
+        for _ in range(args.runs):
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{url}: HTTP {response.status_code}")
+        print(f"{label:<36} {statistics.median(timings):>10.0f} {max(timings):>8.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
