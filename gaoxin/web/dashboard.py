@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import metrics, selectors, timelimits, workflow
 from gaoxin.cases.models import Category, Channel
+from gaoxin.core.db import ShanghaiDate
 from gaoxin.grids.models import Grid
 from gaoxin.web.filters import SHANGHAI
 
@@ -111,7 +111,7 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
             "denominator_url": s.list_url(set=den_set) if den_set else None,
         })
 
-    trend_rows = (cohort.annotate(day=TruncDate("registered_at", tzinfo=SHANGHAI)).values("day")
+    trend_rows = (cohort.annotate(day=ShanghaiDate("registered_at")).values("day")
                   .annotate(n=Count("pk"), closed=Count("pk", filter=Q(state__in=workflow.CLOSED_STATES)))
                   .order_by("day"))
     by_day = {row["day"]: row for row in trend_rows}

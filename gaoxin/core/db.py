@@ -1,0 +1,25 @@
+"""Database expressions shared by the apps."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.db.models.functions import TruncDate
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class ShanghaiDate(TruncDate):
+    """The calendar date in Asia/Shanghai of a datetime column.
+
+    On PostgreSQL this is Django's ``TruncDate`` (``AT TIME ZONE``). On SQLite Django would call a Python function
+    per row; Shanghai has kept UTC+8 without daylight saving since 1991, so there the date is plain SQL arithmetic
+    on the stored UTC text, which the database evaluates without leaving C.
+    """
+
+    def __init__(self, expression, **extra) -> None:
+        super().__init__(expression, tzinfo=SHANGHAI, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, '+8 hours')", params

@@ -1,0 +1,27 @@
+import datetime as dt
+
+from django.db.models.functions import TruncDate
+
+from gaoxin.accounts.models import User
+from gaoxin.core.db import SHANGHAI, ShanghaiDate
+
+
+def test_shanghai_date_agrees_with_truncdate_around_midnight(db):
+    moments = {
+        "before": dt.datetime(2023, 3, 1, 23, 59, 59, tzinfo=SHANGHAI),
+        "midnight": dt.datetime(2023, 3, 2, 0, 0, 0, tzinfo=SHANGHAI),
+        "utc_midnight": dt.datetime(2023, 3, 2, 0, 0, 0, tzinfo=dt.UTC),  # 08:00 in Shanghai
+        "new_year": dt.datetime(2022, 12, 31, 16, 30, tzinfo=dt.UTC),  # 2023-01-01 00:30 in Shanghai
+    }
+    for name, moment in moments.items():
+        User.objects.create(username=name, date_joined=moment)
+    rows = User.objects.annotate(
+        fast=ShanghaiDate("date_joined"), reference=TruncDate("date_joined", tzinfo=SHANGHAI)
+    ).values_list("username", "fast", "reference")
+    got = {name: (fast, reference) for name, fast, reference in rows}
+    assert got == {
+        "before": (dt.date(2023, 3, 1), dt.date(2023, 3, 1)),
+        "midnight": (dt.date(2023, 3, 2), dt.date(2023, 3, 2)),
+        "utc_midnight": (dt.date(2023, 3, 2), dt.date(2023, 3, 2)),
+        "new_year": (dt.date(2023, 1, 1), dt.date(2023, 1, 1)),
+    }
