@@ -44,7 +44,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import audit, selectors, timelimits, workflow
+from gaoxin.cases import audit, rollup, selectors, timelimits, workflow
 from gaoxin.cases.models import (
     Case,
     CaseAttachment,
@@ -191,6 +191,7 @@ def _apply(*, actor: User, case: Case, action: str, now: dt.datetime, changes: d
            payload: dict[str, Any] | None = None, attachments: Sequence[UploadedFile] = ()) -> Case:
     from_state = case.state
     to_state = _require_move(case, action)
+    before = rollup.snapshot(case)
     files = _prepare_attachments(attachments)
     payload = dict(payload or {})
     if files:
@@ -207,6 +208,7 @@ def _apply(*, actor: User, case: Case, action: str, now: dt.datetime, changes: d
     event.save()
     for name, value in fields.items():
         setattr(case, name, value)
+    rollup.case_changed(before, rollup.snapshot(case))
     _store_attachments(case, event, actor, files, now)
     if action in NOTIFY_ACTIONS:
         _on_commit_notify(event.pk)
@@ -708,7 +710,12 @@ def case_supervise_overdue(*, now: dt.datetime | None = None, batch_size: int = 
     moment = now or clock.now()
     running = list(workflow.CLOCK_RUNNING_STATES)
     with transaction.atomic():
-        Case.objects.filter(state__in=running, deadline__lt=moment, is_overdue=False).update(is_overdue=True)
+        late = list(Case.objects.select_for_update().filter(state__in=running, deadline__lt=moment, is_overdue=False)
+                    .order_by("pk").values_list("pk", flat=True))
+        for i in range(0, len(late), batch_size):
+            becoming_overdue = Case.objects.filter(pk__in=late[i : i + batch_size])
+            rollup.overdue_marked(becoming_overdue)
+            becoming_overdue.update(is_overdue=True)
     created = 0
     node_open = Exists(SupervisionNotice.objects.filter(case_id=OuterRef("pk"), node=OuterRef("node")))
     case_open = Exists(SupervisionNotice.objects.filter(case_id=OuterRef("pk"), node=SupervisionNotice.Node.CASE))

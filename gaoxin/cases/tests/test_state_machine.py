@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from gaoxin.cases import audit, services, workflow
+from gaoxin.cases import audit, rollup, services, workflow
 from gaoxin.cases.models import Case, CaseEvent, Channel, Satisfaction
 from gaoxin.cases.tests.conftest import EAST, OUTSIDE, WEST, WEST_NORTH, category
 from gaoxin.core import clock
@@ -112,6 +112,10 @@ def make_machine(actors, plausible, reporters, units):  # noqa: C901 - one class
         def advance(self, hours):
             clock.advance(dt.timedelta(hours=hours))
 
+        @rule()
+        def supervise(self):
+            services.case_supervise_overdue()
+
         @invariant()
         def histories_replay_and_chains_hold(self):
             for pk in self.case_ids:
@@ -126,6 +130,7 @@ def make_machine(actors, plausible, reporters, units):  # noqa: C901 - one class
                     assert case.closed_at is not None and case.closed_on_time is not None
             if self.case_ids:
                 assert list(audit.verify_chains(Case.objects.filter(pk__in=self.case_ids))) == []
+            assert rollup.differences() == []
 
     return CaseMachine
 
