@@ -167,10 +167,10 @@ def _insert_select(model: type, select: QuerySet) -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
 
-def _month_rows(model: type) -> QuerySet:
-    """The month-grain rows of ``model``, summed from its day rows."""
+def _month_rows(model: type, first: dt.date, after: dt.date) -> QuerySet:
+    """The month-grain rows of ``model`` for the months in [first, after), summed from its day rows."""
     keys = [k for k in model.KEY if k not in ("grain", "period_start")]
-    qs = (model.objects.filter(grain=Grain.DAY)
+    qs = (model.objects.filter(grain=Grain.DAY, period_start__gte=first, period_start__lt=after)
           .annotate(grain_=Value(Grain.MONTH.value), period_start_=TruncMonth("period_start"))
           .values("grain_", "period_start_", *keys))
     qs = qs.annotate(**{f"{c}_": Sum(c) for c in model.COUNTS})
@@ -178,14 +178,22 @@ def _month_rows(model: type) -> QuerySet:
 
 
 @transaction.atomic
-def rebuild() -> dict[str, int]:
-    """Recompute both roll-ups from the cases. Returns the number of rows written per table."""
+def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> dict[str, int]:
+    """Recompute both roll-ups from the cases: all of them, or the whole months from ``start``'s to ``end``'s.
+    Returns the number of rows of each table in that span afterwards."""
+    cases = Case.objects.all()
+    first = start.replace(day=1) if start else dt.date.min
+    after = _next_month(end) if end else dt.date.max
+    if start or end:
+        cases = cases.filter(registered_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=SHANGHAI),
+                             registered_at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=SHANGHAI))
     written = {}
     for model in (CaseStat, CaseGridStat):
-        model.objects.all().delete()
-        _insert_select(model, _day_rows(model, Case.objects.all()))
-        _insert_select(model, _month_rows(model))
-        written[model._meta.db_table] = model.objects.count()
+        span = model.objects.filter(period_start__gte=first, period_start__lt=after)
+        span.delete()
+        _insert_select(model, _day_rows(model, cases))
+        _insert_select(model, _month_rows(model, first, after))
+        written[model._meta.db_table] = span.count()
     return written
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
+from gaoxin.cases import rollup
 from gaoxin.cases.models import Case, CaseEvent, Category
 from gaoxin.core import clock
 from gaoxin.core.errors import Conflict
@@ -157,6 +158,9 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
         connection.check_constraints(table_names=[m._meta.db_table for m in records.WRITTEN_MODELS])
     result.cases, result.events, result.notices = written.cases, written.events, written.notices
     stage("cases")
+    # The dashboard's roll-ups, recomputed from the cases just written (some register early next January).
+    rollup.rebuild(start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 31))
+    stage("rollup")
     # Figures whose systems do not exist yet (projects, land, finance …) enter as approved submissions marked
     # simulated, dated at the end of the year; the computed ones come from the records just written.
     with clock.frozen(end_dt - dt.timedelta(seconds=1)):
