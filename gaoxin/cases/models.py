@@ -141,7 +141,10 @@ class CaseNumberCounter(models.Model):
 class Case(models.Model):
     number = models.CharField("案件编号", max_length=20, unique=True)
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
-    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="cases")
+    # Foreign keys whose column leads a composite index below (or a unique constraint) carry no index of their
+    # own (db_index=False): the composite serves every lookup by that column.
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="cases",
+                                 db_index=False)
     request_type = models.ForeignKey(
         Category, verbose_name="诉求类型", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         limit_choices_to={"kind": Category.Kind.HOTLINE_TYPE},
@@ -155,8 +158,9 @@ class Case(models.Model):
     grid = models.ForeignKey(Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     street = models.ForeignKey(OrgUnit, verbose_name="办事处", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    center = models.ForeignKey(OrgUnit, verbose_name="受理城运中心", on_delete=models.PROTECT, related_name="+")
+                               related_name="+", db_index=False)
+    center = models.ForeignKey(OrgUnit, verbose_name="受理城运中心", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     # Personal data, stored as given; masked for display by gaoxin.cases.privacy.
     reporter_name = models.CharField("反映人", max_length=50, blank=True)
     reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -169,7 +173,7 @@ class Case(models.Model):
 
     state = models.CharField("状态", max_length=12, choices=workflow.STATE_CHOICES, default=workflow.REPORTED)
     assignee = models.ForeignKey(OrgUnit, verbose_name="处置单位", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+                                 on_delete=models.PROTECT, related_name="+", db_index=False)
     merged_into = models.ForeignKey("self", verbose_name="并入案件", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_cases")
 
@@ -258,7 +262,7 @@ class CaseEvent(models.Model):
     """One immutable step of a case's history. ``hash`` is SHA-256 over the canonical content and the previous
     event's hash (``prev_hash``) of the same case, so any later edit breaks the chain (see ``audit.py``)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)  # (case, seq)
     seq = models.PositiveIntegerField("序号")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
@@ -326,9 +330,11 @@ class SupervisionNotice(models.Model):
         VERIFY = "verify", "核查"
         CASE = "case", "办结"
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervision_notices")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervision_notices",
+                             db_index=False)  # unique (case, node)
     node = models.CharField("环节", max_length=8, choices=Node.choices)
-    unit = models.ForeignKey(OrgUnit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+",
+                             db_index=False)  # (unit, created_at)
     superior_unit = models.ForeignKey(OrgUnit, verbose_name="上级单位", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     deadline = models.DateTimeField("期限")
