@@ -415,6 +415,9 @@ class CaseStat(models.Model):
             fields=["grain", "period_start", "street_key", "center_key", "assignee_key", "category_key", "channel"],
             name="case_stat_key")]
 
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period_start} {self.street_key}/{self.assignee_key}/{self.category_key}"
+
 
 class CaseGridStat(models.Model):
     """The grid map's roll-up: per registration day or month × grid × street × center, the cohort's cases and
@@ -436,3 +439,6 @@ class CaseGridStat(models.Model):
         verbose_name_plural = "网格统计汇总"
         constraints = [models.UniqueConstraint(
             fields=["grain", "period_start", "grid_key", "street_key", "center_key"], name="case_grid_stat_key")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period_start} grid {self.grid_key}"

@@ -26,8 +26,12 @@ from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES
+from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import workflow
 from gaoxin.cases.models import Case, CaseGridStat, CaseStat, Category, Grain, Satisfaction
+from gaoxin.cases.selectors import CENTER_ROLES, case_scope_q
 from gaoxin.core.db import SHANGHAI, ShanghaiDate
 
 SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "center_id", "assignee_id", "category_id", "channel",
@@ -36,6 +40,7 @@ SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 
 Snapshot = dict[str, Any]
 Key = tuple[Any, ...]
+StatModel = type[CaseStat] | type[CaseGridStat]
 
 
 def snapshot(case: Case) -> Snapshot:
@@ -56,7 +61,7 @@ def category_top(category_id: int) -> int:
     return top
 
 
-def _contributions(s: Snapshot) -> list[tuple[type, Key, tuple[int, ...]]]:
+def _contributions(s: Snapshot) -> list[tuple[StatModel, Key, tuple[int, ...]]]:
     if s["registered_at"] is None or s["state"] == workflow.MERGED:
         return []
     day = s["registered_at"].astimezone(SHANGHAI).date()
@@ -64,7 +69,7 @@ def _contributions(s: Snapshot) -> list[tuple[type, Key, tuple[int, ...]]]:
     case_counts = (1, int(closed), int(closed and s["closed_on_time"] is True), int(s["satisfaction"] != ""),
                    int(s["satisfaction"] in SATISFIED), int(bool(s["is_overdue"])))
     street, center = s["street_id"] or 0, s["center_id"] or 0
-    found = []
+    found: list[tuple[StatModel, Key, tuple[int, ...]]] = []
     for grain, start in ((Grain.DAY, day), (Grain.MONTH, day.replace(day=1))):
         found.append((CaseStat, (grain.value, start, street, center, s["assignee_id"] or 0,
                                  category_top(s["category_id"]), s["channel"]), case_counts))
@@ -76,7 +81,7 @@ def _contributions(s: Snapshot) -> list[tuple[type, Key, tuple[int, ...]]]:
 
 def case_changed(before: Snapshot | None, after: Snapshot) -> None:
     """Move one case's contribution from ``before`` (None for a new case) to ``after``."""
-    deltas: dict[tuple[type, Key], list[int]] = {}
+    deltas: dict[tuple[StatModel, Key], list[int]] = {}
     for sign, s in ((-1, before), (1, after)):
         if s is None:
             continue
@@ -96,7 +101,7 @@ def overdue_marked(cases: QuerySet[Case]) -> None:
     stat = (cohort.annotate(day=day, top=Coalesce("category__parent_id", "category_id"))
             .values_list("day", "street_id", "center_id", "assignee_id", "top", "channel").annotate(n=Count("pk"))
             .order_by())
-    by_key: Counter[tuple[type, Key]] = Counter()
+    by_key: Counter[tuple[StatModel, Key]] = Counter()
     for day_, street, center, assignee, top, channel, n in stat:
         for grain, start in ((Grain.DAY, day_), (Grain.MONTH, day_.replace(day=1))):
             by_key[(CaseStat, (grain.value, start, street or 0, center or 0, assignee or 0, top, channel))] += n
@@ -109,7 +114,7 @@ def overdue_marked(cases: QuerySet[Case]) -> None:
     _add(CaseGridStat, [key + (0, n) for (m, key), n in by_key.items() if m is CaseGridStat])
 
 
-def _add(model: type, rows: list[tuple]) -> None:
+def _add(model: StatModel, rows: list[tuple]) -> None:
     """Add ``rows`` (key + counts) to ``model``'s table, creating missing rows."""
     if not rows:
         return
@@ -118,8 +123,9 @@ def _add(model: type, rows: list[tuple]) -> None:
     quoted = [connection.ops.quote_name(c) for c in columns]
     keys = ", ".join(quoted[: len(model.KEY)])
     updates = ", ".join(f"{q} = {table}.{q} + excluded.{q}" for q in quoted[len(model.KEY):])
-    sql = (f"INSERT INTO {table} ({', '.join(quoted)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-           f"ON CONFLICT ({keys}) DO UPDATE SET {updates}")
+    marks = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {table} ({', '.join(quoted)}) VALUES ({marks})"  # noqa: S608 - model metadata
+    sql = f"{insert} ON CONFLICT ({keys}) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -134,7 +140,7 @@ def _zero(field: str) -> Coalesce:
     return Coalesce(field, Value(0), output_field=IntegerField())
 
 
-def _day_rows(model: type, cases: QuerySet[Case]) -> QuerySet:
+def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
     """The day-grain rows of ``model`` computed from ``cases``, as a values queryset in column order."""
     closed = Q(state__in=workflow.CLOSED_STATES)
     qs = _cohort(cases).annotate(
@@ -143,7 +149,8 @@ def _day_rows(model: type, cases: QuerySet[Case]) -> QuerySet:
     if model is CaseStat:
         qs = qs.annotate(assignee_key_=_zero("assignee_id"),
                          category_key_=Coalesce("category__parent_id", "category_id"), channel_=F("channel"))
-        keys = ("grain_", "period_start_", "street_key_", "center_key_", "assignee_key_", "category_key_", "channel_")
+        keys: tuple[str, ...] = ("grain_", "period_start_", "street_key_", "center_key_", "assignee_key_",
+                                 "category_key_", "channel_")
         counts = {
             "registered_": Count("pk"),
             "closed_": Count("pk", filter=closed),
@@ -159,15 +166,15 @@ def _day_rows(model: type, cases: QuerySet[Case]) -> QuerySet:
     return qs.values(*keys).annotate(**counts).values_list(*keys, *counts).order_by()
 
 
-def _insert_select(model: type, select: QuerySet) -> None:
+def _insert_select(model: StatModel, select: QuerySet) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in (*model.KEY, *model.COUNTS))
     sql, params = select.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608 - compiled queryset
 
 
-def _month_rows(model: type, first: dt.date, after: dt.date) -> QuerySet:
+def _month_rows(model: StatModel, first: dt.date, after: dt.date) -> QuerySet:
     """The month-grain rows of ``model`` for the months in [first, after), summed from its day rows."""
     keys = [k for k in model.KEY if k not in ("grain", "period_start")]
     qs = (model.objects.filter(grain=Grain.DAY, period_start__gte=first, period_start__lt=after)
@@ -229,7 +236,28 @@ def differences(limit: int = 20) -> list[str]:
     return found
 
 
-def period_rows(model: type, start: dt.date, end: dt.date) -> QuerySet:
+def scope(actor: User) -> tuple[Q, Q | None] | None:
+    """The actor's case scope (``selectors.case_scope_q``) over the roll-ups: a filter on their keys, plus a
+    filter over cases for the cases in scope that the keys cannot express (those the actor reported outside
+    their units), or None when the roll-up keys cannot express the scope at all (handling units, grid
+    workers, the public)."""
+    if actor.role in ZONE_WIDE_ROLES or actor.is_superuser:
+        return Q(), None
+    if actor.role not in CENTER_ROLES:
+        return None
+    roots = scope_roots(actor=actor)
+    if any(root.parent_id is None for root in roots):
+        return Q(), None
+    units = Q()
+    for root in roots:
+        units |= Q(path__startswith=root.path)
+    ids = list(OrgUnit.objects.filter(units).values_list("pk", flat=True)) if roots else []
+    keys = Q(center_key__in=ids) | Q(street_key__in=ids)
+    outside = case_scope_q(actor=actor) & ~Q(center_id__in=ids) & ~Q(street_id__in=ids)
+    return keys, outside
+
+
+def period_rows(model: StatModel, start: dt.date, end: dt.date) -> QuerySet:
     """``model`` rows covering the days ``start``–``end`` (inclusive) exactly once: month rows for the whole
     months inside the period, day rows for the rest."""
     first_full = start if start.day == 1 else _next_month(start)

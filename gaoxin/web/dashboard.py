@@ -10,12 +10,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.cases import metrics, selectors, timelimits, workflow
-from gaoxin.cases.models import Category, Channel
+from gaoxin.cases import metrics, rollup, selectors, timelimits, workflow
+from gaoxin.cases.models import Case, CaseGridStat, CaseStat, Category, Channel, Grain
 from gaoxin.core.db import ShanghaiDate
 from gaoxin.grids.models import Grid
 from gaoxin.web.filters import SHANGHAI
@@ -75,10 +76,140 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _category_tops() -> dict[int, tuple[str, str]]:
-    """category id → (top-level code, top-level name): 小类 are counted under their 大类."""
-    rows = Category.objects.values_list("pk", "code", "name", "parent__code", "parent__name")
-    return {pk: ((pcode, pname) if pcode else (code, name)) for pk, code, name, pcode, pname in rows}
+@dataclass
+class Parts:
+    """What the dashboard's figures are built from: cohort counts per (street, center, handling unit, 大类,
+    channel), per trend point, and per map polygon."""
+
+    main: dict[tuple, list[int]]
+    trend: dict[dt.date, list[int]]
+    map: dict[int, list[int]]
+
+    def add(self, other: Parts) -> None:
+        _add_into(self.main, other.main)
+        _add_into(self.trend, other.trend)
+        _add_into(self.map, other.map)
+
+
+def _add_into(mine: dict[Any, list[int]], theirs: dict[Any, list[int]]) -> None:
+    for key, counts in theirs.items():
+        total = mine.setdefault(key, [0] * len(counts))
+        for i, n in enumerate(counts):
+            total[i] += n
+
+
+MAIN_KEYS = ("street", "center", "assignee", "top", "channel")
+MAIN_COUNTS = ("registered", "closed", "closed_on_time", "evaluated", "satisfied")
+
+
+def _monthly(s: Slice) -> bool:
+    """Trend by month beyond about a year, by day otherwise."""
+    return (s.end - s.start).days >= 400
+
+
+def _map_level(grid: Grid | None) -> tuple[str, int | None, str]:
+    """The map shows the zone's grids, a grid's micro-grids, or the micro-grid's siblings."""
+    if grid is None:
+        return "grid_id", None, Grid.Level.GRID
+    if grid.level == Grid.Level.GRID:
+        return "micro_grid_id", grid.pk, Grid.Level.MICRO
+    return "micro_grid_id", grid.parent_id, Grid.Level.MICRO
+
+
+def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
+    """Parts counted from the cases themselves (grid drill-down, scopes the roll-ups cannot express)."""
+    closed = Q(state__in=workflow.CLOSED_STATES)
+    main_rows = (cohort.annotate(top=Coalesce("category__parent_id", "category_id"))
+                 .values_list("street_id", "center_id", "assignee_id", "top", "channel")
+                 .annotate(n=Count("pk"), closed=Count("pk", filter=closed),
+                           on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
+                           evaluated=Count("pk", filter=~Q(satisfaction="")),
+                           satisfied=Count("pk", filter=Q(satisfaction__in=metrics.SATISFIED)))
+                 .order_by())
+    main = {(st or 0, ce or 0, a or 0, top, ch): list(counts) for st, ce, a, top, ch, *counts in main_rows}
+    trend_rows = (cohort.annotate(day=ShanghaiDate("registered_at")).values_list("day")
+                  .annotate(n=Count("pk"), closed=Count("pk", filter=closed)).order_by())
+    trend: dict[dt.date, list[int]] = {}
+    for day, n, n_closed in trend_rows:
+        point = day.replace(day=1) if _monthly(s) else day
+        total = trend.setdefault(point, [0, 0])
+        total[0] += n
+        total[1] += n_closed
+    return Parts(main=main, trend=trend, map=_map_from_cases(cohort, s.grid))
+
+
+def _map_from_cases(cohort: QuerySet[Case], grid: Grid | None) -> dict[int, list[int]]:
+    level_field, _parent, _level = _map_level(grid)
+    rows = (cohort.exclude(**{f"{level_field}__isnull": True}).values_list(level_field)
+            .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True))).order_by())
+    return {pk: [n, overdue] for pk, n, overdue in rows}
+
+
+def _from_rollups(stat_scope: Q, s: Slice) -> Parts:
+    """Parts summed from the daily and monthly roll-ups (``cases.rollup``)."""
+    filters = stat_scope
+    if s.street:
+        filters &= Q(street_key=s.street.pk)
+    if s.unit:
+        filters &= Q(assignee_key__in=OrgUnit.objects.filter(path__startswith=s.unit.path).values("pk"))
+    stats = rollup.period_rows(CaseStat, s.start, s.end).filter(filters)
+    main_rows = (stats.values_list("street_key", "center_key", "assignee_key", "category_key", "channel")
+                 .annotate(**{c: Sum(c) for c in MAIN_COUNTS}).order_by())
+    main = {tuple(row[:5]): list(row[5:]) for row in main_rows}
+    if _monthly(s):
+        points = rollup.period_rows(CaseStat, s.start, s.end).filter(filters)
+    else:
+        points = CaseStat.objects.filter(filters, grain=Grain.DAY, period_start__gte=s.start, period_start__lte=s.end)
+    trend: dict[dt.date, list[int]] = {}
+    point_rows = points.values_list("period_start").annotate(n=Sum("registered"), n_closed=Sum("closed"))
+    for start, n, n_closed in point_rows.order_by():
+        total = trend.setdefault(start.replace(day=1) if _monthly(s) else start, [0, 0])
+        total[0] += n
+        total[1] += n_closed
+    grid_map: dict[int, list[int]] = {}
+    if not s.unit:
+        grid_filters = stat_scope & Q(street_key=s.street.pk) if s.street else stat_scope
+        grid_rows = (rollup.period_rows(CaseGridStat, s.start, s.end).filter(grid_filters)
+                     .values_list("grid_key").annotate(n=Sum("registered"), n_overdue=Sum("overdue")).order_by())
+        grid_map = {pk: [n, overdue] for pk, n, overdue in grid_rows}
+    return Parts(main=main, trend=trend, map=grid_map)
+
+
+def _parts(actor: User, s: Slice, cohort: QuerySet[Case]) -> Parts:
+    """From the roll-ups where they can express the actor's scope and the slice, else from the cases."""
+    scope = rollup.scope(actor)
+    if scope is None or s.grid is not None:
+        return _from_cases(cohort, s)
+    stat_scope, outside = scope
+    parts = _from_rollups(stat_scope, s)
+    if outside is not None:  # cases the actor reported outside the units of their scope
+        parts.add(_from_cases(cohort.filter(outside), s))
+    if s.unit:  # the grid roll-up has no handling-unit key: this map comes from the cases
+        parts.map = _map_from_cases(cohort, None)
+    return parts
+
+
+def _trend(s: Slice, points: dict[dt.date, list[int]]) -> dict[str, Any]:
+    """Registered and closed per day (per month beyond about a year), every point with its case-list period."""
+    labels: list[str] = []
+    starts: list[str] = []
+    ends: list[str] = []
+    registered: list[int] = []
+    closed: list[int] = []
+    monthly = _monthly(s)
+    point = s.start.replace(day=1) if monthly else s.start
+    while point <= s.end:
+        following = (point.replace(day=28) + dt.timedelta(days=4)).replace(day=1) if monthly else (
+            point + dt.timedelta(days=1))
+        labels.append(f"{point:%Y-%m}" if monthly else point.isoformat())
+        starts.append(max(point, s.start).isoformat())
+        ends.append(min(following - dt.timedelta(days=1), s.end).isoformat())
+        n, n_closed = points.get(point, (0, 0))
+        registered.append(n)
+        closed.append(n_closed)
+        point = following
+    return {"grain": "month" if monthly else "day", "days": labels, "starts": starts, "ends": ends,
+            "registered": registered, "closed": closed}
 
 
 def dashboard_data(*, actor: User, s: Slice) -> dict[str, Any]:
@@ -95,8 +226,28 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
     grid = s.grid
     cohort = metrics.metric_cases(actor=actor, start=s.start_at, end=s.end_at, org_unit=s.unit, street=s.street,
                                   grid=grid)
-    values = metrics.compute(cohort, percentiles=False)
-    counts = values["counts"]
+    parts = _parts(actor, s, cohort)
+    totals: dict[str, int] = dict.fromkeys(MAIN_COUNTS, 0)
+    by_channel: dict[str, int] = {}
+    by_top: dict[int, int] = {}
+    by_unit: dict[int, list[int]] = {}
+    for (_street, _center, assignee, top, channel), row in parts.main.items():
+        for name, n in zip(MAIN_COUNTS, row, strict=True):
+            totals[name] += n
+        registered, n_closed, on_time = row[0], row[1], row[2]
+        by_channel[channel] = by_channel.get(channel, 0) + registered
+        by_top[top] = by_top.get(top, 0) + registered
+        if assignee:
+            unit_totals = by_unit.setdefault(assignee, [0, 0])
+            unit_totals[0] += n_closed
+            unit_totals[1] += on_time
+    counts = totals
+    values: dict[str, Any] = {
+        "accepted_volume": counts["registered"],
+        "closure_rate": counts["closed"] / counts["registered"] if counts["registered"] else None,
+        "on_time_closure_rate": counts["closed_on_time"] / counts["closed"] if counts["closed"] else None,
+        "satisfaction_rate": counts["satisfied"] / counts["evaluated"] if counts["evaluated"] else None,
+    }
     kpis = []
     for code in KPIS:
         meta = metrics.METRICS[code]
@@ -111,40 +262,25 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
             "denominator_url": s.list_url(set=den_set) if den_set else None,
         })
 
-    trend_rows = (cohort.annotate(day=ShanghaiDate("registered_at")).values("day")
-                  .annotate(n=Count("pk"), closed=Count("pk", filter=Q(state__in=workflow.CLOSED_STATES)))
-                  .order_by("day"))
-    by_day = {row["day"]: row for row in trend_rows}
-    days: list[str] = []
-    registered: list[int] = []
-    closed: list[int] = []
-    day = s.start
-    while day <= s.end and len(days) < 400:
-        row = by_day.get(day, {})
-        days.append(day.isoformat())
-        registered.append(row.get("n", 0))
-        closed.append(row.get("closed", 0))
-        day += dt.timedelta(days=1)
+    trend = _trend(s, parts.trend)
 
     channel_labels = dict(Channel.choices)
-    channels = [{"code": r["channel"], "name": str(channel_labels.get(r["channel"], r["channel"])), "value": r["n"],
-                 "url": s.list_url(set="registered", channel=r["channel"])}
-                for r in cohort.values("channel").annotate(n=Count("pk")).order_by("-n")]
+    channels = [{"code": code, "name": str(channel_labels.get(code, code)), "value": n,
+                 "url": s.list_url(set="registered", channel=code)}
+                for code, n in sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0])) if n]
 
-    tops = _category_tops()
-    category_totals: dict[tuple[str, str], int] = {}
-    for r in cohort.values("category_id").annotate(n=Count("pk")).order_by():
-        top = tops.get(r["category_id"], ("?", "?"))
-        category_totals[top] = category_totals.get(top, 0) + r["n"]
-    categories = [{"code": code, "name": name, "value": n, "url": s.list_url(set="registered", category=code)}
-                  for (code, name), n in sorted(category_totals.items(), key=lambda kv: -kv[1])[:12]]
+    tops = {pk: (code, name) for pk, code, name in
+            Category.objects.filter(pk__in=list(by_top)).values_list("pk", "code", "name")}
+    categories = [{"code": tops[pk][0], "name": tops[pk][1], "value": n,
+                   "url": s.list_url(set="registered", category=tops[pk][0])}
+                  for pk, n in sorted(by_top.items(), key=lambda kv: (-kv[1], kv[0]))[:12] if n]
 
-    open_filters: dict[str, Any] = {}
+    open_qs = selectors.case_list(actor=actor, filters={"grid": grid.pk} if grid else {})
     if s.street:
-        open_filters["street"] = s.street.pk
-    if grid:
-        open_filters["grid"] = grid.pk
-    open_qs = selectors.case_list(actor=actor, filters=open_filters)
+        # The running cases are a few thousand among millions: the (state, deadline) index must lead. SQLite has
+        # no statistics on how skewed ``state`` is and would scan the street's whole history through the street
+        # index; ``street_id + 0`` is not indexable, so it does not tempt the planner.
+        open_qs = open_qs.alias(street_plain=F("street_id") + 0).filter(street_plain=s.street.pk)
     if s.unit:
         open_qs = open_qs.filter(assignee__path__startswith=s.unit.path)
     now_running = open_qs.filter(state__in=workflow.CLOCK_RUNNING_STATES, deadline__isnull=False).order_by()
@@ -159,35 +295,22 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
     colors = [{"code": c, "value": color_counts[c] or 0, "url": s.list_url(period=False, color=c)}
               for c in (timelimits.RED, timelimits.YELLOW, timelimits.GREEN)]
 
-    ranking_rows = (cohort.filter(state__in=workflow.CLOSED_STATES, assignee__isnull=False).values("assignee_id")
-                    .annotate(closed=Count("pk"), on_time=Count("pk", filter=Q(closed_on_time=True))).order_by())
-    names = dict(OrgUnit.objects.filter(pk__in=[r["assignee_id"] for r in ranking_rows]).values_list("pk", "name"))
-    ranking = sorted(
-        ({"unit_id": r["assignee_id"], "name": names.get(r["assignee_id"], "?"), "closed": r["closed"],
-          "on_time": r["on_time"], "rate": r["on_time"] / r["closed"] if r["closed"] else 0.0,
-          "display": _pct(r["on_time"] / r["closed"] if r["closed"] else None),
-          "url": s.list_url(set="on_time", unit=r["assignee_id"]),
-          "closed_url": s.list_url(set="closed", unit=r["assignee_id"])}
-         for r in ranking_rows),
-        key=lambda r: (-r["rate"], -r["closed"], r["name"]))[:15]
+    names = dict(OrgUnit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
+    ranked = sorted(((on_time / n_closed, n_closed, on_time, names.get(unit_id, "?"), unit_id)
+                     for unit_id, (n_closed, on_time) in by_unit.items() if n_closed),
+                    key=lambda r: (-r[0], -r[1], r[3]))[:15]
+    ranking = [{"unit_id": unit_id, "name": name, "closed": n_closed, "on_time": on_time, "rate": rate,
+                "display": _pct(rate), "url": s.list_url(set="on_time", unit=unit_id),
+                "closed_url": s.list_url(set="closed", unit=unit_id)}
+               for rate, n_closed, on_time, name, unit_id in ranked]
 
-    # Map: the zone's grids, a grid's micro-grids, or the micro-grid itself.
-    if grid is None:
-        level_field, parent_id, level = "grid_id", None, Grid.Level.GRID
-    elif grid.level == Grid.Level.GRID:
-        level_field, parent_id, level = "micro_grid_id", grid.pk, Grid.Level.MICRO
-    else:
-        level_field, parent_id, level = "micro_grid_id", grid.parent_id, Grid.Level.MICRO
-    map_counts = {r[level_field]: {"n": r["n"], "overdue": r["overdue"]}
-                  for r in cohort.exclude(**{f"{level_field}__isnull": True}).values(level_field)
-                  .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)))
-                  .order_by()}
-    map_values = {str(k): v for k, v in map_counts.items()}
+    _field, parent_id, level = _map_level(grid)
+    map_values = {str(pk): {"n": n, "overdue": overdue} for pk, (n, overdue) in parts.map.items() if n}
 
     return {
         "kpis": kpis,
         "counts": counts,
-        "trend": {"days": days, "registered": registered, "closed": closed},
+        "trend": trend,
         "channels": channels,
         "categories": categories,
         "colors": colors,

@@ -77,7 +77,7 @@
       xAxis: { type: "category", data: t.days }, yAxis: { type: "value", minInterval: 1 },
       series: [{ name: data.labels.registered, type: "line", data: t.registered, areaStyle: { opacity: 0.12 } },
                { name: data.labels.closed, type: "line", data: t.closed }]
-    }, function (p) { go(data.day_list + "&reg_from=" + t.days[p.dataIndex] + "&reg_to=" + t.days[p.dataIndex]); });
+    }, function (p) { go(data.day_list + "&reg_from=" + t.starts[p.dataIndex] + "&reg_to=" + t.ends[p.dataIndex]); });
     chart("chart-channels", {
       color: COLORS, tooltip: { trigger: "item" },
       series: [{ type: "pie", radius: ["40%", "70%"], data: data.channels.map(function (c) { return { name: c.name, value: c.value, url: c.url }; }),
