@@ -153,6 +153,7 @@ EN = {
         "Open cases by share of the time limit used: green < 80%%, yellow 80%%–100%%, red overdue "
         "(suspended cases not counted)",
     "每日受理与办结": "Registered and closed per day",
+    "每月受理与办结": "Registered and closed per month",
     "来源渠道": "Channels",
     "问题类别": "Categories",
     "网格分布": "Grid map",
