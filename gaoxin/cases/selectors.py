@@ -20,8 +20,8 @@ from django.db.models import Q, QuerySet
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import timelimits, workflow
-from gaoxin.cases.models import Case, CaseEvent, Category, ResponsibilityRule, SupervisionNotice
+from gaoxin.cases import reference, timelimits, workflow
+from gaoxin.cases.models import Case, CaseEvent, Category, SupervisionNotice
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.grids.models import Grid
@@ -169,10 +169,11 @@ def category_list(*, kind: str | None = None, assignable_only: bool = True) -> Q
 
 
 def category_get(*, code: str) -> Category:
-    try:
-        return Category.objects.get(code=code)
-    except Category.DoesNotExist:
-        raise NotFound(f"未知的类别编码：{code}", code="category_not_found") from None
+    """The category with ``code`` (from the per-process reference data, ``gaoxin.cases.reference``)."""
+    found = reference.current().category(code)
+    if found is None:
+        raise NotFound(f"未知的类别编码：{code}", code="category_not_found")
+    return found
 
 
 def case_public_state(*, case: Case) -> str:
@@ -215,28 +216,25 @@ def responsibility_target(
     """The handling unit the responsibility matrix proposes: an active rule for one of ``grid_ids`` (micro-grid
     first), else for the street, else the category's zone-level rule; without any rule the category's default
     (its street office when the default kind is ``street_office`` and the case is located, else the unit with
-    ``default_handler_code``)."""
-    where = Q(street__isnull=True, grid__isnull=True)
-    if street_id:
-        where |= Q(street_id=street_id, grid__isnull=True)
+    ``default_handler_code``). Reads the per-process reference data (``gaoxin.cases.reference``)."""
+    return _responsibility_target(reference.current(), category, street_id, grid_ids)
+
+
+def _responsibility_target(ref: reference.Reference, category: Category, street_id: int | None,
+                           grid_ids: list[int] | tuple[int, ...]) -> OrgUnit | None:
     ids = [g for g in grid_ids if g]
-    if ids:
-        where |= Q(grid_id__in=ids)
-    rules = list(ResponsibilityRule.objects.filter(where, category=category, is_active=True).select_related("handler"))
-    for grid_id in ids:
-        for rule in rules:
-            if rule.grid_id == grid_id:
-                return rule.handler
-    for rule in rules:
-        if rule.grid_id is None and rule.street_id is not None:
-            return rule.handler
-    for rule in rules:
-        if rule.grid_id is None and rule.street_id is None:
-            return rule.handler
+    rules = ref.rules(category.pk, street_id or None, ids)
+    handler_id = next((r.handler_id for grid_id in ids for r in rules if r.grid_id == grid_id), None)
+    if handler_id is None:
+        handler_id = next((r.handler_id for r in rules if r.grid_id is None and r.street_id is not None), None)
+    if handler_id is None:
+        handler_id = next((r.handler_id for r in rules if r.grid_id is None and r.street_id is None), None)
+    if handler_id is not None:
+        return ref.unit(handler_id)
     if category.default_handler_kind == Category.HandlerKind.STREET_OFFICE and street_id:
-        return OrgUnit.objects.filter(pk=street_id).first()
+        return ref.unit(street_id)
     if category.default_handler_code:
-        return OrgUnit.objects.filter(code=category.default_handler_code).first()
+        return ref.unit_by_code(category.default_handler_code)
     return None
 
 
@@ -248,7 +246,11 @@ def case_dispatch_proposal(*, case: Case) -> OrgUnit | None:
 
 
 def zone_center() -> OrgUnit:
-    center = OrgUnit.objects.filter(kind=OrgUnit.Kind.ZONE_CENTER).order_by("path").first()
+    return _zone_center(reference.current())
+
+
+def _zone_center(ref: reference.Reference) -> OrgUnit:
+    center = ref.zone_center()
     if center is None:
         raise ApplicationError("尚未配置区级城运中心", code="no_zone_center", status=500)
     return center
@@ -258,15 +260,15 @@ def center_for(*, category: Category, street_id: int | None, grid_ids: list[int]
     """Two-level centers: when the proposed handling unit lies inside the case's street office (the street
     office itself or one of its communities) the street's own center handles the case; otherwise — a zone
     department, no street, or a street without a center — the zone center does."""
+    ref = reference.current()
     if street_id:
-        target = responsibility_target(category=category, street_id=street_id, grid_ids=grid_ids)
-        street = OrgUnit.objects.filter(pk=street_id).first()
+        target = _responsibility_target(ref, category, street_id, grid_ids)
+        street = ref.unit(street_id)
         if target is not None and street is not None and target.path.startswith(street.path):
-            centers = OrgUnit.objects.filter(parent_id=street_id, kind=OrgUnit.Kind.STREET_CENTER)
-            center = centers.order_by("path").first()
+            center = ref.street_center(street_id)
             if center is not None:
                 return center
-    return zone_center()
+    return _zone_center(ref)
 
 
 # --- duplicates ----------------------------------------------------------------------------------------------
