@@ -1,7 +1,8 @@
 """Every write of a case. One service per workflow transition (see ``workflow.py``); each is atomic, checks the
-actor's role and scope and the case's state, writes exactly one immutable, hash-chained ``CaseEvent`` and
-schedules side effects with ``transaction.on_commit``. A refused move raises ``ApplicationError`` (Chinese
-message, stable ``code``) and changes nothing.
+actor's role and scope and the case's state, and writes exactly one immutable, hash-chained ``CaseEvent``.
+What the outside world must hear is written in the same transaction (the 12345 reply outbox,
+``gaoxin.hotline.outbox``), so it commits or rolls back with the change. A refused move raises
+``ApplicationError`` (Chinese message, stable ``code``) and changes nothing.
 
 Who may do what (DESIGN §1):
 
@@ -33,18 +34,17 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import audit, rollup, selectors, timelimits, workflow
+from gaoxin.cases import audit, reference, rollup, selectors, timelimits, workflow
 from gaoxin.cases.models import (
     Case,
     CaseAttachment,
@@ -77,8 +77,6 @@ REPORT_CHANNELS: dict[str, frozenset[str]] = {
     },
 }
 DISPATCH_TARGET_KINDS = frozenset({OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.STREET_OFFICE, OrgUnit.Kind.COMMUNITY})
-# Events after which someone outside the platform must hear about the case (reporter, assignee, 12345 platform).
-NOTIFY_ACTIONS = frozenset({"dispatch", "reject", "merge", "verify_pass", "verify_fail", "reopen"})
 ATTACHMENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "video/mp4", "application/pdf"})
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 MAX_EXTENSION = 30
@@ -90,14 +88,22 @@ def case_number(day: dt.date, seq: int) -> str:
 
 
 def _next_case_number(moment: dt.datetime) -> str:
+    """Take the next number of the intake day: one upsert that creates the day's counter or increments it and
+    returns the new value (PostgreSQL and SQLite ≥ 3.35 both know ``INSERT … ON CONFLICT … RETURNING``). The
+    counter row stays locked until the caller's transaction ends, so numbers are gap-free and intakes of one day
+    queue on it: callers take the number as late as they can."""
     day = timezone.localdate(moment)
-    if not CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(day=day, last=1)
-        except IntegrityError:
-            CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    return case_number(day, CaseNumberCounter.objects.filter(day=day).values_list("last", flat=True).get())
+    quote = connection.ops.quote_name
+    table = quote(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('day')}, {quote('last')}) VALUES (%s, 1) "  # noqa: S608  # names only
+            f"ON CONFLICT ({quote('day')}) DO UPDATE SET {quote('last')} = {table}.{quote('last')} + 1 "
+            f"RETURNING {quote('last')}",
+            [connection.ops.adapt_datefield_value(day)],
+        )
+        (last,) = cursor.fetchone()
+    return case_number(day, int(last))
 
 
 # --- checks --------------------------------------------------------------------------------------------------
@@ -210,15 +216,7 @@ def _apply(*, actor: User, case: Case, action: str, now: dt.datetime, changes: d
         setattr(case, name, value)
     rollup.case_changed(before, rollup.snapshot(case))
     _store_attachments(case, event, actor, files, now)
-    if action in NOTIFY_ACTIONS:
-        _on_commit_notify(event.pk)
     return case
-
-
-def _on_commit_notify(event_id: int) -> None:
-    from gaoxin.cases import tasks
-
-    transaction.on_commit(partial(tasks.case_event_notify, event_id))
 
 
 def _prepare_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
@@ -266,7 +264,6 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 # --- intake --------------------------------------------------------------------------------------------------
 
-@transaction.atomic
 def case_report(
     *,
     actor: User,
@@ -284,9 +281,25 @@ def case_report(
     request_type: Category | None = None,
     attachments: Sequence[UploadedFile] = (),
     is_synthetic: bool = False,
+    savepoint: bool = True,
 ) -> Case:
     """A new case in state ``reported``, located (point → micro-grid → grid → street, or the reporting grid
-    worker's own grid) and routed to its center (see ``selectors.center_for``)."""
+    worker's own grid) and routed to its center (see ``selectors.center_for``); it comes back with its category,
+    center and street attached.
+
+    ``savepoint=False`` is for a caller whose transaction rolls back whole on any error (the API's idempotent
+    intake): nested in it, the report then needs no savepoint of its own."""
+    with transaction.atomic(savepoint=savepoint):
+        return _report(actor=actor, channel=channel, category=category, description=description, address=address,
+                       lon=lon, lat=lat, reporter_name=reporter_name, reporter_phone=reporter_phone,
+                       reporter_user=reporter_user, external_ref=external_ref, urgency=urgency,
+                       request_type=request_type, attachments=attachments, is_synthetic=is_synthetic)
+
+
+def _report(*, actor: User, channel: str, category: Category, description: str, address: str, lon: float | None,
+            lat: float | None, reporter_name: str, reporter_phone: str, reporter_user: User | None,
+            external_ref: str, urgency: str | None, request_type: Category | None,
+            attachments: Sequence[UploadedFile], is_synthetic: bool) -> Case:
     if channel not in Channel.values:
         raise ApplicationError(f"未知的来源渠道：{channel}", field="channel")
     if channel not in REPORT_CHANNELS.get(actor.role, frozenset()):
@@ -343,6 +356,11 @@ def case_report(
     grid_ids = [g for g in (micro_grid_id, grid_id) if g]
     center = selectors.center_for(category=category, street_id=street_id, grid_ids=grid_ids)
 
+    files = _prepare_attachments(attachments)
+    street = reference.current().unit(street_id) if street_id else None
+
+    # Everything that may fail or take time is done: take the day's next number (its counter row stays locked
+    # until the commit, so nothing slow should follow) and write.
     now = clock.now()
     number = _next_case_number(now)
     case = Case(number=number, channel=channel, category=category, request_type=request_type,
@@ -351,7 +369,8 @@ def case_report(
                 reporter_phone=reporter_phone, reporter_user=reporter_user, reported_by=actor,
                 external_ref=external_ref, urgency=urgency, state=workflow.REPORTED, reported_at=now,
                 is_synthetic=is_synthetic)
-    files = _prepare_attachments(attachments)
+    if street is not None:
+        case.street = street
     payload: dict[str, Any] = {"channel": channel, "category": category.code, "urgency": urgency,
                                "center": center.code}
     if files:
@@ -360,14 +379,19 @@ def case_report(
     event, digest = _event(case=case, actor=actor, action=workflow.INITIAL_ACTION, from_state="",
                            to_state=workflow.REPORTED, at=now, note=note, payload=payload)
     case.event_count, case.audit_head = event.seq, digest
-    try:
-        with transaction.atomic():
-            case.save(force_insert=True)
-    except IntegrityError:
-        if external_ref and Case.objects.filter(channel=channel, external_ref=external_ref).exists():
-            raise Conflict(f"外部单号 {external_ref} 已登记", field="external_ref",
-                           code="duplicate_external_ref") from None
-        raise
+    if external_ref:
+        # A concurrent report of the same external reference loses on the unique constraint: answer Conflict
+        # and leave the caller's transaction usable (the 12345 intake then answers with the first case).
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+        except IntegrityError:
+            if Case.objects.filter(channel=channel, external_ref=external_ref).exists():
+                raise Conflict(f"外部单号 {external_ref} 已登记", field="external_ref",
+                               code="duplicate_external_ref") from None
+            raise
+    else:
+        case.save(force_insert=True)
     event.case_id = case.pk
     event.save()
     _store_attachments(case, event, actor, files, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 logger = logging.getLogger(__name__)
 
@@ -20,20 +20,3 @@ def supervise_overdue_cases() -> int:
     if created:
         logger.info("raised %d supervision notices", created)
     return created
-
-
-@db_task()
-def case_event_notify(event_id: int) -> None:
-    """Tell the outside world about an event: the assignee of a dispatch, the reporter of a closing, and for
-    12345 orders the hotline platform (its reply interface is configured per deployment; until then the reply is
-    logged)."""
-    from gaoxin.cases.models import CaseEvent, Channel
-
-    event = CaseEvent.objects.select_related("case").filter(pk=event_id).first()
-    if event is None:
-        return
-    case = event.case
-    if case.channel == Channel.HOTLINE_12345 and case.external_ref:
-        logger.info("12345 reply for order %s: %s → %s", case.external_ref, event.action, event.to_state)
-    else:
-        logger.debug("case %s: %s → %s", case.number, event.action, event.to_state)

@@ -228,14 +228,6 @@ def test_merge_counts_once_and_follows_master(people, frozen_now):
     assert case_public_state(case=dup) == "dispatched"
 
 
-def test_notifications_are_scheduled_on_commit(people, frozen_now, django_capture_on_commit_callbacks):
-    with frozen_now(2023, 3, 1, 9, 0):
-        case = services.case_register(actor=people.a_operator, case=report(people.citizen))
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            services.case_dispatch(actor=people.a_dispatcher, case=case)
-    assert len(callbacks) == 1
-
-
 def test_attachments_are_stored_with_hash_in_the_event(people, frozen_now, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     photo = SimpleUploadedFile("after.jpg", b"\xff\xd8jpeg-bytes", content_type="image/jpeg")

@@ -68,6 +68,26 @@ def test_no_reply_when_the_change_rolls_back(integration, people, frozen_now):
     assert Outbox.objects.count() == 0 and cases_get(case.pk).state == "handled"
 
 
+def test_the_reply_is_written_with_the_change_and_nothing_waits_for_the_commit(
+        integration, people, frozen_now, django_capture_on_commit_callbacks):
+    # What must reach the city after a commit is the outbox row, committed in the service's own transaction;
+    # no transition leaves work to an on-commit callback (which a crash right after the commit would lose).
+    user, _ = integration
+    with frozen_now(2023, 3, 1, 9):
+        case = cases_get(receive(user).ack["case_id"])
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            case = cases.case_register(actor=people.a_operator, case=case)
+            case = cases.case_dispatch(actor=people.a_dispatcher, case=case)
+            case = cases.case_accept(actor=people.street_a_handler, case=case)
+            case = cases.case_feedback(actor=people.street_a_handler, case=case, result="已处理")
+            assert Outbox.objects.count() == 0
+            case = cases.case_verify(actor=people.worker_west, case=case, passed=True)
+    assert callbacks == []
+    row = Outbox.objects.get()
+    assert (row.event.case_id, row.event.action, row.order.case_id, row.state) == (case.pk, "verify_pass", case.pk,
+                                                                                  "pending")
+
+
 def test_rejecting_and_merged_orders_are_answered(integration, people, frozen_now):
     user, _ = integration
     with frozen_now(2023, 3, 1, 9):
