@@ -129,7 +129,7 @@ def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
             description=payload.description, address=payload.address, lon=payload.lon, lat=payload.lat,
             reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone, urgency=payload.urgency,
             request_type=_category(payload.request_type, "request_type") if payload.request_type else None,
-            external_ref=payload.external_ref,
+            external_ref=payload.external_ref, savepoint=False,  # idempotent_call's transaction rolls back whole
         )
         # The case as created (category, center and request type are on it; the street is one lookup).
         return 201, CaseOut.model_validate(case_out(case)).model_dump(mode="json")

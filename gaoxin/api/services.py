@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.api.models import ApiToken, IdempotencyRecord
@@ -94,11 +94,13 @@ def idempotent_call(*, client: str, key: str | None, fingerprint: str,
                     call: Callable[[], tuple[int, Any]]) -> IdempotentResult:
     """Run ``call`` (which returns status and a JSON-able body) once per (client, key).
 
-    The record is inserted in the same transaction as whatever ``call`` writes, before it runs: a concurrent
-    retry with the same key blocks on the unique index (PostgreSQL) or on the write lock (SQLite) until the
-    first commits, then finds the record and returns the stored response. If ``call`` raises, the transaction
-    rolls back, no record remains, and a retry runs again. The same key with another body is refused (422,
-    ``idempotency_key_reused``). Without a key, ``call`` simply runs."""
+    The record is claimed in the same transaction as whatever ``call`` writes, before it runs, with
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: a concurrent retry with the same key waits on the unique index
+    (PostgreSQL) or on the write lock (SQLite) until the first commits, inserts nothing, and returns the stored
+    response. If ``call`` raises, the transaction rolls back, no record remains, and a retry runs again (on
+    PostgreSQL a retry that waited on such a claim then inserts its own). The same key with another body is
+    refused (422, ``idempotency_key_reused``). Without a key, ``call`` simply runs. ``call`` runs inside this
+    transaction and any error rolls it back whole, so what it calls needs no savepoint of its own."""
     if not key:
         with transaction.atomic():
             status, body = call()
@@ -108,22 +110,56 @@ def idempotent_call(*, client: str, key: str | None, fingerprint: str,
         raise ApplicationError(f"Idempotency-Key 须为 1–{IDEMPOTENCY_KEY_MAX} 个可打印字符",
                                field="Idempotency-Key", code="bad_idempotency_key")
     with transaction.atomic():
-        record = IdempotencyRecord(client=client, key=key, fingerprint=fingerprint, status=0, body={},
-                                   created_at=clock.now())
-        try:
-            with transaction.atomic():
-                record.save(force_insert=True)
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.filter(client=client, key=key).first()
-            if existing is None:  # the other call failed and rolled back meanwhile: run again
-                return idempotent_call(client=client, key=key, fingerprint=fingerprint, call=call)
-            if existing.fingerprint != fingerprint:
+        for _ in range(3):
+            record_id = _idempotency_claim(client=client, key=key, fingerprint=fingerprint)
+            if record_id is not None:
+                break
+            existing = (IdempotencyRecord.objects.filter(client=client, key=key)
+                        .values_list("fingerprint", "status", "body").first())
+            if existing is None:  # purged meanwhile: claim again
+                continue
+            if existing[0] != fingerprint:
                 raise ApplicationError("同一个 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key",
-                                       code="idempotency_key_reused", status=422) from None
-            return IdempotentResult(existing.status, existing.body, True)
+                                       code="idempotency_key_reused", status=422)
+            return IdempotentResult(existing[1], existing[2], True)
+        else:
+            raise ApplicationError("幂等记录冲突，请重试", field="Idempotency-Key", code="idempotency_busy", status=409)
         status, body = call()
-        IdempotencyRecord.objects.filter(pk=record.pk).update(status=status, body=body)
+        _idempotency_store(record_id=record_id, status=status, body=body)
     return IdempotentResult(status, body, False)
+
+
+def _prepped(name: str, value: Any) -> Any:
+    """``value`` as the model field ``name`` writes it (JSON, timestamps) on this connection."""
+    field = IdempotencyRecord._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.get_db_prep_save(value, connection)
+
+
+def _idempotency_claim(*, client: str, key: str, fingerprint: str) -> int | None:
+    """Insert the (client, key) record unless it exists; its id, or None when another call holds the key."""
+    quote = connection.ops.quote_name
+    table = quote(IdempotencyRecord._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("client", "key", "fingerprint", "status", "body", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, 0, %s, %s) "  # noqa: S608  # names only
+            f"ON CONFLICT ({quote('client')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}",
+            [client, key, fingerprint, _prepped("body", {}), _prepped("created_at", clock.now())],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _idempotency_store(*, record_id: int, status: int, body: Any) -> None:
+    quote = connection.ops.quote_name
+    table = quote(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('status')} = %s, {quote('body')} = %s "  # noqa: S608  # names only
+            f"WHERE {quote('id')} = %s",
+            [status, _prepped("body", body), record_id],
+        )
 
 
 def idempotency_purge(*, older_than_hours: int = 72) -> int:
