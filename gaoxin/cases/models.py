@@ -282,7 +282,6 @@ class CaseEvent(models.Model):
         verbose_name_plural = "案件事件"
         ordering = ["case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
-        indexes = [models.Index(fields=["action", "at"], name="case_event_action_at")]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
