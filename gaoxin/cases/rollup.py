@@ -1,12 +1,13 @@
-"""The case roll-ups (``CaseStat``, ``CaseGridStat``): the metric cohort counted per registration day and month,
-so that a dashboard over years reads thousands of summary rows instead of millions of cases.
+"""The case roll-ups (``CaseStat``, ``CaseGridStat``, ``CaseUnitGridStat``): the metric cohort counted per
+registration day, month and year, so that a dashboard over years reads a few thousand summary rows instead of
+millions of cases (``period_rows`` takes whole years, whole months and the remaining days).
 
 One definition, two ways to keep it:
 
 - incrementally: every service that changes a case calls ``case_changed(before, after)`` with the snapshots of
   the case before and after, in the same transaction; the case's old contribution is taken away and its new one
   added (``INSERT … ON CONFLICT DO UPDATE`` with increments, so concurrent transactions add up);
-- in bulk: ``rebuild()`` recomputes both tables from the cases with ``INSERT … SELECT … GROUP BY`` (the bulk
+- in bulk: ``rebuild()`` recomputes the tables from the cases with ``INSERT … SELECT … GROUP BY`` (the bulk
   simulation, and after an administrator re-parents a category). ``differences()`` compares the tables with a
   fresh computation — what the tests and ``gaoxin cases rollup --check`` use to prove the two ways agree.
 
@@ -18,29 +19,30 @@ A case counts from the day it is registered (立案) until it is merged into ano
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import workflow
-from gaoxin.cases.models import Case, CaseGridStat, CaseStat, Category, Grain, Satisfaction
-from gaoxin.cases.selectors import CENTER_ROLES, case_scope_q
+from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Category, Grain, Satisfaction
+from gaoxin.cases.selectors import CENTER_ROLES
 from gaoxin.core.db import SHANGHAI, ShanghaiDate
 
-SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "center_id", "assignee_id", "category_id", "channel",
-                   "grid_id", "closed_on_time", "satisfaction", "is_overdue")
+SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "assignee_id", "category_id", "channel", "grid_id",
+                   "closed_on_time", "satisfaction", "is_overdue")
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+GRAINS = (Grain.DAY, Grain.MONTH, Grain.YEAR)
 
 Snapshot = dict[str, Any]
 Key = tuple[Any, ...]
-StatModel = type[CaseStat] | type[CaseGridStat]
+StatModel = type[CaseStat] | type[CaseGridStat] | type[CaseUnitGridStat]
+MODELS: tuple[StatModel, ...] = (CaseStat, CaseGridStat, CaseUnitGridStat)
 
 
 def snapshot(case: Case) -> Snapshot:
@@ -61,57 +63,55 @@ def category_top(category_id: int) -> int:
     return top
 
 
+def period_start(day: dt.date, grain: str) -> dt.date:
+    if grain == Grain.YEAR:
+        return day.replace(month=1, day=1)
+    return day.replace(day=1) if grain == Grain.MONTH else day
+
+
 def _contributions(s: Snapshot) -> list[tuple[StatModel, Key, tuple[int, ...]]]:
     if s["registered_at"] is None or s["state"] == workflow.MERGED:
         return []
     day = s["registered_at"].astimezone(SHANGHAI).date()
     closed = s["state"] in workflow.CLOSED_STATES
+    overdue = int(bool(s["is_overdue"]))
     case_counts = (1, int(closed), int(closed and s["closed_on_time"] is True), int(s["satisfaction"] != ""),
-                   int(s["satisfaction"] in SATISFIED), int(bool(s["is_overdue"])))
-    street, center = s["street_id"] or 0, s["center_id"] or 0
+                   int(s["satisfaction"] in SATISFIED), overdue)
+    street, assignee, grid = s["street_id"] or 0, s["assignee_id"] or 0, s["grid_id"]
     found: list[tuple[StatModel, Key, tuple[int, ...]]] = []
-    for grain, start in ((Grain.DAY, day), (Grain.MONTH, day.replace(day=1))):
-        found.append((CaseStat, (grain.value, start, street, center, s["assignee_id"] or 0,
-                                 category_top(s["category_id"]), s["channel"]), case_counts))
-        if s["grid_id"]:
-            found.append((CaseGridStat, (grain.value, start, s["grid_id"], street, center),
-                          (1, int(bool(s["is_overdue"])))))
+    for grain in GRAINS:
+        start = period_start(day, grain)
+        found.append((CaseStat, (grain.value, start, street, assignee, category_top(s["category_id"]),
+                                 s["channel"]), case_counts))
+        if grid:
+            found.append((CaseGridStat, (grain.value, start, grid, street), (1, overdue)))
+            if assignee:
+                found.append((CaseUnitGridStat, (assignee, grain.value, start, grid, street), (1, overdue)))
     return found
+
+
+def _apply(changes: Iterable[tuple[Snapshot | None, Snapshot]]) -> None:
+    deltas: dict[tuple[StatModel, Key], list[int]] = {}
+    for before, after in changes:
+        for sign, s in ((-1, before), (1, after)):
+            if s is None:
+                continue
+            for model, key, counts in _contributions(s):
+                total = deltas.setdefault((model, key), [0] * len(counts))
+                for i, n in enumerate(counts):
+                    total[i] += sign * n
+    for model in MODELS:
+        _add(model, [key + tuple(counts) for (m, key), counts in deltas.items() if m is model and any(counts)])
 
 
 def case_changed(before: Snapshot | None, after: Snapshot) -> None:
     """Move one case's contribution from ``before`` (None for a new case) to ``after``."""
-    deltas: dict[tuple[StatModel, Key], list[int]] = {}
-    for sign, s in ((-1, before), (1, after)):
-        if s is None:
-            continue
-        for model, key, counts in _contributions(s):
-            total = deltas.setdefault((model, key), [0] * len(counts))
-            for i, n in enumerate(counts):
-                total[i] += sign * n
-    for model in (CaseStat, CaseGridStat):
-        rows = [key + tuple(counts) for (m, key), counts in deltas.items() if m is model and any(counts)]
-        _add(model, rows)
+    _apply([(before, after)])
 
 
 def overdue_marked(cases: QuerySet[Case]) -> None:
-    """Count ``cases`` as overdue: called for a bulk ``is_overdue`` update of cases not yet overdue, before it."""
-    day = ShanghaiDate("registered_at")
-    cohort = _cohort(cases.filter(is_overdue=False))
-    stat = (cohort.annotate(day=day, top=Coalesce("category__parent_id", "category_id"))
-            .values_list("day", "street_id", "center_id", "assignee_id", "top", "channel").annotate(n=Count("pk"))
-            .order_by())
-    by_key: Counter[tuple[StatModel, Key]] = Counter()
-    for day_, street, center, assignee, top, channel, n in stat:
-        for grain, start in ((Grain.DAY, day_), (Grain.MONTH, day_.replace(day=1))):
-            by_key[(CaseStat, (grain.value, start, street or 0, center or 0, assignee or 0, top, channel))] += n
-    grids = (cohort.filter(grid_id__isnull=False).annotate(day=day)
-             .values_list("day", "grid_id", "street_id", "center_id").annotate(n=Count("pk")).order_by())
-    for day_, grid, street, center, n in grids:
-        for grain, start in ((Grain.DAY, day_), (Grain.MONTH, day_.replace(day=1))):
-            by_key[(CaseGridStat, (grain.value, start, grid, street or 0, center or 0))] += n
-    _add(CaseStat, [key + (0, 0, 0, 0, 0, n) for (m, key), n in by_key.items() if m is CaseStat])
-    _add(CaseGridStat, [key + (0, n) for (m, key), n in by_key.items() if m is CaseGridStat])
+    """Count ``cases`` as overdue: called before a bulk ``is_overdue`` update of cases not yet overdue."""
+    _apply((row, {**row, "is_overdue": True}) for row in cases.filter(is_overdue=False).values(*SNAPSHOT_FIELDS))
 
 
 def _add(model: StatModel, rows: list[tuple]) -> None:
@@ -141,29 +141,49 @@ def _zero(field: str) -> Coalesce:
 
 
 def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
-    """The day-grain rows of ``model`` computed from ``cases``, as a values queryset in column order."""
-    closed = Q(state__in=workflow.CLOSED_STATES)
-    qs = _cohort(cases).annotate(
-        grain_=Value(Grain.DAY.value), period_start_=ShanghaiDate("registered_at"),
-        street_key_=_zero("street_id"), center_key_=_zero("center_id"))
+    """``model``'s day rows computed from ``cases``, as a values-list queryset in the table's column order."""
+    keys: dict[str, Any] = {"grain": Value(Grain.DAY.value), "period_start": ShanghaiDate("registered_at"),
+                            "street_key": _zero("street_id")}
+    overdue = Count("pk", filter=Q(is_overdue=True))
+    qs = _cohort(cases)
     if model is CaseStat:
-        qs = qs.annotate(assignee_key_=_zero("assignee_id"),
-                         category_key_=Coalesce("category__parent_id", "category_id"), channel_=F("channel"))
-        keys: tuple[str, ...] = ("grain_", "period_start_", "street_key_", "center_key_", "assignee_key_",
-                                 "category_key_", "channel_")
-        counts = {
-            "registered_": Count("pk"),
-            "closed_": Count("pk", filter=closed),
-            "closed_on_time_": Count("pk", filter=closed & Q(closed_on_time=True)),
-            "evaluated_": Count("pk", filter=~Q(satisfaction="")),
-            "satisfied_": Count("pk", filter=Q(satisfaction__in=SATISFIED)),
-            "overdue_": Count("pk", filter=Q(is_overdue=True)),
-        }
+        closed = Q(state__in=workflow.CLOSED_STATES)
+        keys.update(assignee_key=_zero("assignee_id"), category_key=Coalesce("category__parent_id", "category_id"),
+                    channel=F("channel"))
+        counts = {"registered": Count("pk"), "closed": Count("pk", filter=closed),
+                  "closed_on_time": Count("pk", filter=closed & Q(closed_on_time=True)),
+                  "evaluated": Count("pk", filter=~Q(satisfaction="")),
+                  "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)), "overdue": overdue}
     else:
-        qs = qs.filter(grid_id__isnull=False).annotate(grid_key_=_zero("grid_id"))
-        keys = ("grain_", "period_start_", "grid_key_", "street_key_", "center_key_")
-        counts = {"registered_": Count("pk"), "overdue_": Count("pk", filter=Q(is_overdue=True))}
-    return qs.values(*keys).annotate(**counts).values_list(*keys, *counts).order_by()
+        qs = qs.filter(grid_id__isnull=False)
+        keys["grid_key"] = F("grid_id")
+        if model is CaseUnitGridStat:
+            qs = qs.filter(assignee_id__isnull=False)
+            keys["assignee_key"] = F("assignee_id")
+        counts = {"registered": Count("pk"), "overdue": overdue}
+    qs = qs.annotate(**{f"{k}_": keys[k] for k in model.KEY}).values(*(f"{k}_" for k in model.KEY))
+    qs = qs.annotate(**{f"{c}_": counts[c] for c in model.COUNTS})
+    return qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()
+
+
+def _coarser_rows(model: StatModel, grain: str, span: Q) -> QuerySet:
+    """``model``'s month rows summed from its day rows, or year rows from month rows, within ``span``."""
+    finer, trunc = (Grain.DAY, TruncMonth) if grain == Grain.MONTH else (Grain.MONTH, TruncYear)
+    keys: dict[str, Any] = {k: F(k) for k in model.KEY}
+    keys.update(grain=Value(grain), period_start=trunc("period_start"))
+    qs = (model.objects.filter(span, grain=finer)
+          .annotate(**{f"{k}_": keys[k] for k in model.KEY}).values(*(f"{k}_" for k in model.KEY))
+          .annotate(**{f"{c}_": Sum(c) for c in model.COUNTS}))
+    return qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()
+
+
+def _span(field: str, first: Any, after: Any) -> Q:
+    span = Q()
+    if first is not None:
+        span &= Q(**{f"{field}__gte": first})
+    if after is not None:
+        span &= Q(**{f"{field}__lt": after})
+    return span
 
 
 def _insert_select(model: StatModel, select: QuerySet) -> None:
@@ -174,33 +194,29 @@ def _insert_select(model: StatModel, select: QuerySet) -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608 - compiled queryset
 
 
-def _month_rows(model: StatModel, first: dt.date, after: dt.date) -> QuerySet:
-    """The month-grain rows of ``model`` for the months in [first, after), summed from its day rows."""
-    keys = [k for k in model.KEY if k not in ("grain", "period_start")]
-    qs = (model.objects.filter(grain=Grain.DAY, period_start__gte=first, period_start__lt=after)
-          .annotate(grain_=Value(Grain.MONTH.value), period_start_=TruncMonth("period_start"))
-          .values("grain_", "period_start_", *keys))
-    qs = qs.annotate(**{f"{c}_": Sum(c) for c in model.COUNTS})
-    return qs.values_list("grain_", "period_start_", *keys, *[f"{c}_" for c in model.COUNTS]).order_by()
-
-
 @transaction.atomic
 def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> dict[str, int]:
-    """Recompute both roll-ups from the cases: all of them, or the whole months from ``start``'s to ``end``'s.
-    Returns the number of rows of each table in that span afterwards."""
-    cases = Case.objects.all()
-    first = start.replace(day=1) if start else dt.date.min
-    after = _next_month(end) if end else dt.date.max
-    if start or end:
-        cases = cases.filter(registered_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=SHANGHAI),
-                             registered_at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=SHANGHAI))
+    """Recompute the roll-ups from the cases: all of them, or the months from ``start``'s to ``end``'s (and the
+    years around them). Returns the number of rows of each table afterwards."""
+    first = start.replace(day=1) if start else None
+    after = _next_month(end) if end else None
+    first_year = first.replace(month=1) if first else None
+    after_year = None if after is None else after if after.month == 1 else dt.date(after.year + 1, 1, 1)
+
+    def moment(day: dt.date | None) -> dt.datetime | None:
+        return None if day is None else dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+
+    cases = Case.objects.filter(_span("registered_at", moment(first), moment(after)))
+    months = _span("period_start", first, after)
+    years = _span("period_start", first_year, after_year)
     written = {}
-    for model in (CaseStat, CaseGridStat):
-        span = model.objects.filter(period_start__gte=first, period_start__lt=after)
-        span.delete()
+    for model in MODELS:
+        model.objects.filter(months, grain__in=(Grain.DAY, Grain.MONTH)).delete()
         _insert_select(model, _day_rows(model, cases))
-        _insert_select(model, _month_rows(model, first, after))
-        written[model._meta.db_table] = span.count()
+        _insert_select(model, _coarser_rows(model, Grain.MONTH, months))
+        model.objects.filter(years, grain=Grain.YEAR).delete()
+        _insert_select(model, _coarser_rows(model, Grain.YEAR, years))
+        written[model._meta.db_table] = model.objects.count()
     return written
 
 
@@ -214,23 +230,23 @@ def _nonzero(rows: Iterable[tuple], n_keys: int) -> dict[Key, tuple[int, ...]]:
 
 
 def differences(limit: int = 20) -> list[str]:
-    """How the stored roll-ups differ from a fresh computation (empty when they agree); at most ``limit``."""
+    """How the stored roll-ups differ from a fresh computation from the cases (empty when they agree)."""
     found: list[str] = []
-    for model in (CaseStat, CaseGridStat):
+    for model in MODELS:
         n = len(model.KEY)
+        at = model.KEY.index("grain")
         stored = _nonzero(model.objects.values_list(*model.KEY, *model.COUNTS), n)
-        day = _nonzero(_day_rows(model, Case.objects.all()), n)
-        fresh: dict[Key, tuple[int, ...]] = dict(day)
-        months: dict[Key, list[int]] = {}
-        for key, counts in day.items():
-            month_key = (Grain.MONTH.value, key[1].replace(day=1), *key[2:])
-            total = months.setdefault(month_key, [0] * len(counts))
-            for i, c in enumerate(counts):
-                total[i] += c
-        fresh.update({k: tuple(v) for k, v in months.items()})
+        fresh: dict[Key, list[int]] = {}
+        for key, counts in _nonzero(_day_rows(model, Case.objects.all()), n).items():
+            for grain in GRAINS:
+                coarse = (*key[:at], grain.value, period_start(key[at + 1], grain), *key[at + 2:])
+                total = fresh.setdefault(coarse, [0] * len(counts))
+                for i, c in enumerate(counts):
+                    total[i] += c
         for key in sorted(set(stored) | set(fresh), key=str):
-            if stored.get(key) != fresh.get(key):
-                found.append(f"{model._meta.db_table} {key}: stored {stored.get(key)} != computed {fresh.get(key)}")
+            computed = tuple(fresh[key]) if key in fresh else None
+            if stored.get(key) != computed:
+                found.append(f"{model._meta.db_table} {key}: stored {stored.get(key)} != computed {computed}")
                 if len(found) >= limit:
                     return found
     return found
@@ -252,23 +268,37 @@ def scope(actor: User) -> tuple[Q, Q | None] | None:
     for root in roots:
         units |= Q(path__startswith=root.path)
     ids = list(OrgUnit.objects.filter(units).values_list("pk", flat=True)) if roots else []
-    keys = Q(center_key__in=ids) | Q(street_key__in=ids)
-    outside = case_scope_q(actor=actor) & ~Q(center_id__in=ids) & ~Q(street_id__in=ids)
-    return keys, outside
+    # The roll-ups hold the cases located in the scope's streets; the rest of the scope (cases the actor reported,
+    # cases of the actor's centers located elsewhere) is counted from the cases, through their indexes.
+    outside = (Q(reported_by=actor) | Q(reporter_user=actor) | Q(center_id__in=ids)) & ~Q(street_id__in=ids)
+    return Q(street_key__in=ids), outside
 
 
-def period_rows(model: StatModel, start: dt.date, end: dt.date) -> QuerySet:
-    """``model`` rows covering the days ``start``–``end`` (inclusive) exactly once: month rows for the whole
-    months inside the period, day rows for the rest."""
-    first_full = start if start.day == 1 else _next_month(start)
-    after_end = end + dt.timedelta(days=1)
-    last_full_end = after_end.replace(day=1)  # first day of the month after the last whole month
-    if first_full >= last_full_end:
-        return model.objects.filter(grain=Grain.DAY, period_start__gte=start, period_start__lte=end)
-    return model.objects.filter(
-        Q(grain=Grain.MONTH, period_start__gte=first_full, period_start__lt=last_full_end)
-        | Q(grain=Grain.DAY, period_start__gte=start, period_start__lt=first_full)
-        | Q(grain=Grain.DAY, period_start__gte=last_full_end, period_start__lte=end))
+def period_rows(model: StatModel, start: dt.date, end: dt.date, coarsest: str = Grain.YEAR) -> QuerySet:
+    """``model`` rows covering the days ``start``–``end`` (inclusive) exactly once, reading as few rows as
+    possible: year rows for whole years, month rows for whole months, day rows for the rest (``coarsest``
+    limits the grains used, e.g. to months for a monthly trend)."""
+    spans: list[tuple[str, dt.date, dt.date]] = []  # (grain, first period start, first period start after)
+    day = start
+    grain: str
+    while day <= end:
+        year_after = dt.date(day.year + 1, 1, 1)
+        month_after = _next_month(day)
+        if coarsest == Grain.YEAR and day.month == 1 and day.day == 1 and year_after - dt.timedelta(days=1) <= end:
+            grain, following = Grain.YEAR, year_after
+        elif coarsest != Grain.DAY and day.day == 1 and month_after - dt.timedelta(days=1) <= end:
+            grain, following = Grain.MONTH, month_after
+        else:
+            grain, following = Grain.DAY, min(month_after, end + dt.timedelta(days=1))
+        if spans and spans[-1][0] == grain and spans[-1][2] == day:
+            spans[-1] = (grain, spans[-1][1], following)
+        else:
+            spans.append((grain, day, following))
+        day = following
+    condition = Q(pk__in=[])
+    for grain, first, after in spans:
+        condition |= Q(grain=grain, period_start__gte=first, period_start__lt=after)
+    return model.objects.filter(condition)
 
 
 def _next_month(day: dt.date) -> dt.date:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import metrics, rollup, selectors, timelimits, workflow
-from gaoxin.cases.models import Case, CaseGridStat, CaseStat, Category, Channel, Grain
+from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Category, Channel, Grain
 from gaoxin.core.db import ShanghaiDate
 from gaoxin.grids.models import Grid
 from gaoxin.web.filters import SHANGHAI
@@ -78,8 +78,8 @@ def _pct(value: float | None) -> str:
 
 @dataclass
 class Parts:
-    """What the dashboard's figures are built from: cohort counts per (street, center, handling unit, 大类,
-    channel), per trend point, and per map polygon."""
+    """What the dashboard's figures are built from: cohort counts per (street, handling unit, 大类, channel), per
+    trend point, and per map polygon."""
 
     main: dict[tuple, list[int]]
     trend: dict[dt.date, list[int]]
@@ -98,7 +98,6 @@ def _add_into(mine: dict[Any, list[int]], theirs: dict[Any, list[int]]) -> None:
             total[i] += n
 
 
-MAIN_KEYS = ("street", "center", "assignee", "top", "channel")
 MAIN_COUNTS = ("registered", "closed", "closed_on_time", "evaluated", "satisfied")
 
 
@@ -120,13 +119,13 @@ def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
     """Parts counted from the cases themselves (grid drill-down, scopes the roll-ups cannot express)."""
     closed = Q(state__in=workflow.CLOSED_STATES)
     main_rows = (cohort.annotate(top=Coalesce("category__parent_id", "category_id"))
-                 .values_list("street_id", "center_id", "assignee_id", "top", "channel")
+                 .values_list("street_id", "assignee_id", "top", "channel")
                  .annotate(n=Count("pk"), closed=Count("pk", filter=closed),
                            on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
                            evaluated=Count("pk", filter=~Q(satisfaction="")),
                            satisfied=Count("pk", filter=Q(satisfaction__in=metrics.SATISFIED)))
                  .order_by())
-    main = {(st or 0, ce or 0, a or 0, top, ch): list(counts) for st, ce, a, top, ch, *counts in main_rows}
+    main = {(st or 0, a or 0, top, ch): list(counts) for st, a, top, ch, *counts in main_rows}
     trend_rows = (cohort.annotate(day=ShanghaiDate("registered_at")).values_list("day")
                   .annotate(n=Count("pk"), closed=Count("pk", filter=closed)).order_by())
     trend: dict[dt.date, list[int]] = {}
@@ -146,33 +145,32 @@ def _map_from_cases(cohort: QuerySet[Case], grid: Grid | None) -> dict[int, list
 
 
 def _from_rollups(stat_scope: Q, s: Slice) -> Parts:
-    """Parts summed from the daily and monthly roll-ups (``cases.rollup``)."""
+    """Parts summed from the roll-ups (``cases.rollup``): whole years, whole months and the remaining days."""
     filters = stat_scope
     if s.street:
         filters &= Q(street_key=s.street.pk)
+    units = list(OrgUnit.objects.filter(path__startswith=s.unit.path).values_list("pk", flat=True)) if s.unit else []
     if s.unit:
-        filters &= Q(assignee_key__in=OrgUnit.objects.filter(path__startswith=s.unit.path).values("pk"))
-    stats = rollup.period_rows(CaseStat, s.start, s.end).filter(filters)
-    main_rows = (stats.values_list("street_key", "center_key", "assignee_key", "category_key", "channel")
+        filters &= Q(assignee_key__in=units)
+    main_rows = (rollup.period_rows(CaseStat, s.start, s.end).filter(filters)
+                 .values_list("street_key", "assignee_key", "category_key", "channel")
                  .annotate(**{c: Sum(c) for c in MAIN_COUNTS}).order_by())
-    main = {tuple(row[:5]): list(row[5:]) for row in main_rows}
-    if _monthly(s):
-        points = rollup.period_rows(CaseStat, s.start, s.end).filter(filters)
-    else:
-        points = CaseStat.objects.filter(filters, grain=Grain.DAY, period_start__gte=s.start, period_start__lte=s.end)
+    main = {tuple(row[:4]): list(row[4:]) for row in main_rows}
+    monthly = _monthly(s)
+    points = rollup.period_rows(CaseStat, s.start, s.end, coarsest=Grain.MONTH if monthly else Grain.DAY)
     trend: dict[dt.date, list[int]] = {}
-    point_rows = points.values_list("period_start").annotate(n=Sum("registered"), n_closed=Sum("closed"))
-    for start, n, n_closed in point_rows.order_by():
-        total = trend.setdefault(start.replace(day=1) if _monthly(s) else start, [0, 0])
+    for start, n, n_closed in (points.filter(filters).values_list("period_start")
+                               .annotate(n=Sum("registered"), n_closed=Sum("closed")).order_by()):
+        total = trend.setdefault(start.replace(day=1) if monthly else start, [0, 0])
         total[0] += n
         total[1] += n_closed
-    grid_map: dict[int, list[int]] = {}
-    if not s.unit:
-        grid_filters = stat_scope & Q(street_key=s.street.pk) if s.street else stat_scope
-        grid_rows = (rollup.period_rows(CaseGridStat, s.start, s.end).filter(grid_filters)
-                     .values_list("grid_key").annotate(n=Sum("registered"), n_overdue=Sum("overdue")).order_by())
-        grid_map = {pk: [n, overdue] for pk, n, overdue in grid_rows}
-    return Parts(main=main, trend=trend, map=grid_map)
+    grids = rollup.period_rows(CaseUnitGridStat if s.unit else CaseGridStat, s.start, s.end)
+    grid_filters = stat_scope & Q(street_key=s.street.pk) if s.street else stat_scope
+    if s.unit:
+        grid_filters &= Q(assignee_key__in=units)
+    grid_rows = (grids.filter(grid_filters).values_list("grid_key")
+                 .annotate(n=Sum("registered"), n_overdue=Sum("overdue")).order_by())
+    return Parts(main=main, trend=trend, map={pk: [n, overdue] for pk, n, overdue in grid_rows})
 
 
 def _parts(actor: User, s: Slice, cohort: QuerySet[Case]) -> Parts:
@@ -182,10 +180,8 @@ def _parts(actor: User, s: Slice, cohort: QuerySet[Case]) -> Parts:
         return _from_cases(cohort, s)
     stat_scope, outside = scope
     parts = _from_rollups(stat_scope, s)
-    if outside is not None:  # cases the actor reported outside the units of their scope
+    if outside is not None:
         parts.add(_from_cases(cohort.filter(outside), s))
-    if s.unit:  # the grid roll-up has no handling-unit key: this map comes from the cases
-        parts.map = _map_from_cases(cohort, None)
     return parts
 
 
@@ -231,7 +227,7 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
     by_channel: dict[str, int] = {}
     by_top: dict[int, int] = {}
     by_unit: dict[int, list[int]] = {}
-    for (_street, _center, assignee, top, channel), row in parts.main.items():
+    for (_street, assignee, top, channel), row in parts.main.items():
         for name, n in zip(MAIN_COUNTS, row, strict=True):
             totals[name] += n
         registered, n_closed, on_time = row[0], row[1], row[2]

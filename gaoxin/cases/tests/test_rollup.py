@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from gaoxin.cases import metrics, rollup, services
-from gaoxin.cases.models import Case, CaseGridStat, CaseStat, Grain
+from gaoxin.cases.models import Case, CaseStat, Grain
 from gaoxin.cases.tests.conftest import report
 from gaoxin.cases.tests.test_metrics import MARCH, S, march  # noqa: F401 - the fixture
 from gaoxin.core import clock
@@ -38,10 +39,9 @@ def test_services_keep_the_rollup_equal_to_the_cases(march):  # noqa: F811
 
 
 def test_rebuild_gives_what_the_services_kept(march):  # noqa: F811
-    kept = {m: sorted(m.objects.values_list(*m.KEY, *m.COUNTS)) for m in (CaseStat, CaseGridStat)}
+    kept = {m: sorted(m.objects.values_list(*m.KEY, *m.COUNTS)) for m in rollup.MODELS}
     written = rollup.rebuild()
-    assert written == {"cases_casestat": len([r for r in kept[CaseStat] if any(r[7:])]),
-                       "cases_casegridstat": len([r for r in kept[CaseGridStat] if any(r[5:])])}
+    assert written == {m._meta.db_table: len([r for r in kept[m] if any(r[len(m.KEY):])]) for m in rollup.MODELS}
     for model, rows in kept.items():
         nonzero = [r for r in rows if any(r[len(model.KEY):])]
         assert sorted(model.objects.values_list(*model.KEY, *model.COUNTS)) == nonzero
@@ -90,4 +90,42 @@ def test_a_new_report_counts_only_once_registered(march):  # noqa: F811
         assert _sum(CaseStat.objects.filter(grain=Grain.DAY, period_start=dt.date(2023, 3, 6)))["registered"] == 0
         services.case_register(actor=march.a_operator, case=case)
     assert _sum(CaseStat.objects.filter(grain=Grain.DAY, period_start=dt.date(2023, 3, 6)))["registered"] == 1
+    assert rollup.differences() == []
+
+
+def test_period_rows_take_years_then_months_then_days(march):  # noqa: F811
+    def grains(start, end, **kw):
+        return sorted(set(rollup.period_rows(CaseStat, start, end, **kw).values_list("grain", flat=True)))
+
+    def registered(start, end, **kw):
+        return _sum(rollup.period_rows(CaseStat, start, end, **kw))["registered"]
+
+    assert registered(dt.date(2023, 1, 1), dt.date(2023, 12, 31)) == 6
+    assert grains(dt.date(2023, 1, 1), dt.date(2023, 12, 31)) == ["year"]
+    assert registered(dt.date(2022, 12, 15), dt.date(2024, 1, 10)) == 6
+    assert grains(dt.date(2023, 1, 1), dt.date(2023, 12, 31), coarsest=Grain.MONTH) == ["month"]
+    assert registered(dt.date(2023, 1, 1), dt.date(2023, 12, 31), coarsest=Grain.DAY) == 6
+    assert grains(dt.date(2023, 3, 1), dt.date(2023, 4, 3)) == ["day", "month"]
+
+
+def test_rebuilding_a_span_repairs_it_and_leaves_the_rest(march):  # noqa: F811
+    CaseStat.objects.filter(grain=Grain.DAY, period_start=dt.date(2023, 3, 1)).update(registered=99)
+    CaseStat.objects.filter(grain=Grain.YEAR).update(closed=0)
+    assert rollup.differences()
+    april = sorted(CaseStat.objects.filter(period_start__month=4).values_list(*CaseStat.KEY, *CaseStat.COUNTS))
+    rollup.rebuild(start=dt.date(2023, 3, 5), end=dt.date(2023, 3, 9))
+    assert rollup.differences() == []
+    assert sorted(CaseStat.objects.filter(period_start__month=4).values_list(*CaseStat.KEY, *CaseStat.COUNTS)) == april
+
+
+def test_the_rollup_command_checks_and_rebuilds(march, capsys):  # noqa: F811
+    call_command("cases", "rollup")
+    assert "一致" in capsys.readouterr().out
+    CaseStat.objects.filter(grain=Grain.MONTH).update(satisfied=7)
+    with pytest.raises(CommandError):
+        call_command("cases", "rollup")
+    assert "DIFF cases_casestat" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("cases", "rollup", "--from", "2023-03-01")  # a span only with --rebuild
+    call_command("cases", "rollup", "--rebuild", "--from", "2023-03-01", "--to", "2023-04-30")
     assert rollup.differences() == []
