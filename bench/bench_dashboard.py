@@ -39,6 +39,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db.models import Count, Max, Min
     from django.test import Client
+    from django.utils.timezone import localtime
 
     from gaoxin.accounts.models import OrgUnit, User
     from gaoxin.cases.models import Case
@@ -59,10 +60,12 @@ def main() -> int:
     assert busiest is not None
     unit = OrgUnit.objects.get(pk=busiest["assignee"])
     years = Case.objects.exclude(registered_at=None).aggregate(first=Min("registered_at"), last=Max("registered_at"))
-    first, last = years["first"].year, years["last"].year
+    first, last = localtime(years["first"]).year, localtime(years["last"]).year
     span = f"start={first}-01-01&end={min(last, first + 4)}-12-31"
+    unaligned = f"start={first}-03-15&end={min(last, first + 4)}-11-20"
     pages = [
         (f"dashboard, zone, {first}-{min(last, first + 4)}", f"/dashboard/?{span}"),
+        (f"dashboard, zone, {first}-03-15 to {min(last, first + 4)}-11-20", f"/dashboard/?{unaligned}"),
         (f"dashboard, one street, {first}-{min(last, first + 4)}", f"/dashboard/?{span}&street={street.pk}"),
         ("dashboard, zone, whole year", "/dashboard/?start=2023-01-01&end=2023-12-31"),
         ("dashboard, zone, one month", "/dashboard/?start=2023-12-01&end=2023-12-31"),
