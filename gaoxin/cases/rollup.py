@@ -100,8 +100,8 @@ def _apply(changes: Iterable[tuple[Snapshot | None, Snapshot]]) -> None:
                 total = deltas.setdefault((model, key), [0] * len(counts))
                 for i, n in enumerate(counts):
                     total[i] += sign * n
-    for model in MODELS:
-        _add(model, [key + tuple(counts) for (m, key), counts in deltas.items() if m is model and any(counts)])
+    for model in MODELS:  # rows in key order, tables in a fixed order: concurrent transactions cannot deadlock
+        _add(model, sorted(key + tuple(counts) for (m, key), counts in deltas.items() if m is model and any(counts)))
 
 
 def case_changed(before: Snapshot | None, after: Snapshot) -> None:
