@@ -14,8 +14,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from gaoxin.cases import audit, services, workflow
-from gaoxin.cases.models import Case, CaseEvent
+from gaoxin.cases import audit, rollup, services, workflow
+from gaoxin.cases.models import Case, CaseEvent, CaseStat
 from gaoxin.cases.tests.conftest import report
 from gaoxin.core import clock
 from gaoxin.core.errors import Conflict
@@ -123,3 +123,26 @@ def test_accept_and_return_race_on_one_case(people, org, frozen_now, tmp_path):
         assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict), errors
         stored = in_thread(lambda: Case.objects.get(pk=case.pk))
         assert stored.state == results[0].state and stored.event_count == 4 and stored.version == 4
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_transitions_of_one_day_all_reach_the_rollups(people, org, frozen_now, tmp_path):
+    """Four operators register four reports of the same day at once: every increment of the shared roll-up rows
+    lands (the tables then equal a fresh computation from the cases)."""
+    with frozen_now(2023, 3, 1, 9, 0):
+        reports = [report(people.citizen) for _ in range(4)]
+        now = clock.now()
+    with shared_database(tmp_path):
+        operators = [people.a_operator, people.a_dispatcher, people.zone_operator, people.zone_dispatcher]
+
+        def register(case, actor):
+            def call():
+                with clock.frozen(now):
+                    return services.case_register(actor=actor, case=Case.objects.get(pk=case.pk))
+            return call
+
+        results, errors = in_threads([register(c, a) for c, a in zip(reports, operators, strict=True)])
+        assert errors == [] and len(results) == 4
+        day = in_thread(lambda: sum(CaseStat.objects.filter(grain="day").values_list("registered", flat=True)))
+        assert day == 4
+        assert in_thread(rollup.differences) == []
