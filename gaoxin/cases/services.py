@@ -56,6 +56,7 @@ from gaoxin.cases.models import (
     SupervisionNotice,
     Urgency,
 )
+from gaoxin.cases.rows import insert_row
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.grids.locator import get_locator
@@ -384,16 +385,16 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
         # and leave the caller's transaction usable (the 12345 intake then answers with the first case).
         try:
             with transaction.atomic():
-                case.save(force_insert=True)
+                insert_row(case)
         except IntegrityError:
             if Case.objects.filter(channel=channel, external_ref=external_ref).exists():
                 raise Conflict(f"外部单号 {external_ref} 已登记", field="external_ref",
                                code="duplicate_external_ref") from None
             raise
     else:
-        case.save(force_insert=True)
+        insert_row(case)
     event.case_id = case.pk
-    event.save()
+    insert_row(event)
     _store_attachments(case, event, actor, files, now)
     return case
 
