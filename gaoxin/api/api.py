@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from typing import Annotated, Any
 
@@ -122,6 +123,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
            idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
     actor = actor_of(request)
+    rendered: list[str] = []
 
     def call() -> tuple[int, Any]:
         case = cases.case_report(
@@ -131,8 +133,12 @@ def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
             request_type=_category(payload.request_type, "request_type") if payload.request_type else None,
             external_ref=payload.external_ref, savepoint=False,  # idempotent_call's transaction rolls back whole
         )
-        # The case as created (category, center and request type are on it; the street is one lookup).
-        return 201, CaseOut.model_validate(case_out(case)).model_dump(mode="json")
+        # The case as created (category, center, street and request type are on it), validated against CaseOut
+        # once and rendered as ninja renders its answers; the idempotency record keeps that JSON.
+        content = api.renderer.render(request, CaseOut.model_validate(case_out(case)).model_dump(),
+                                      response_status=201)
+        rendered.append(content)
+        return 201, json.loads(content)
 
     fingerprint = api_services.request_fingerprint(method="POST", path="/api/v1/cases",
                                                    payload=payload.model_dump(mode="json"))
@@ -140,7 +146,8 @@ def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
                                           call=call)
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(result.status, result.body)
+        return Status(result.status, result.body)
+    return HttpResponse(rendered[-1], status=result.status, content_type=api.get_content_type())
 
 
 class CaseFilters(Schema):

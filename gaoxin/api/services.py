@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Field, QuerySet
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model, QuerySet
 
-from gaoxin.accounts.models import User
+from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.api.models import ApiToken, IdempotencyRecord
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
@@ -60,11 +61,10 @@ def api_token_list(*, user: User | None = None) -> QuerySet[ApiToken]:
 
 
 def api_token_authenticate(*, token: str) -> ApiToken | None:
-    """The active token whose digest matches, with its active user; None otherwise."""
+    """The active token whose digest matches, with its active user and the user's org unit; None otherwise."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    found = (ApiToken.objects.select_related("user", "user__org_unit")
-             .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True).first())
+    found = _token_with_user(_digest(token))
     if found is None:
         return None
     now = clock.now()
@@ -72,6 +72,67 @@ def api_token_authenticate(*, token: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         found.last_used_at = now
     return found
+
+
+_TOKEN_MODELS: tuple[type[Model], ...] = (ApiToken, User, OrgUnit)
+_token_statements: dict[str, tuple[str, list[list[tuple[str, list[Any], Any]]]]] = {}
+
+
+def _token_statement() -> tuple[str, list[list[tuple[str, list[Any], Any]]]]:
+    """``ApiToken.objects.select_related("user", "user__org_unit").filter(digest=…, revoked_at__isnull=True,
+    user__is_active=True)`` as SQL built once per database (a request otherwise compiles this 50-column join
+    anew), and per model its fields as (attname, converters, column expression)."""
+    found = _token_statements.get(connection.vendor)
+    if found is None:
+        quote = connection.ops.quote_name
+        columns, fields = [], []
+        for alias, model in zip(("t", "u", "o"), _TOKEN_MODELS, strict=True):
+            model_fields = []
+            for f in model._meta.concrete_fields:
+                col = f.get_col(alias)
+                converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                model_fields.append((f.attname, converters, col))
+                columns.append(f"{alias}.{quote(f.column)}")
+            fields.append(model_fields)
+        token_meta, user_meta, unit_meta = (m._meta for m in _TOKEN_MODELS)
+        found = (
+            f"SELECT {', '.join(columns)} FROM {quote(token_meta.db_table)} t "  # noqa: S608  # names only
+            f"INNER JOIN {quote(user_meta.db_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
+            f"LEFT OUTER JOIN {quote(unit_meta.db_table)} o ON o.{quote('id')} = u.{quote('org_unit_id')} "
+            f"WHERE t.{quote('digest')} = %s AND t.{quote('revoked_at')} IS NULL AND u.{quote('is_active')} = %s",
+            fields,
+        )
+        _token_statements[connection.vendor] = found
+    return found
+
+
+def _token_with_user(digest: str) -> ApiToken | None:
+    connection = connections[DEFAULT_DB_ALIAS]  # resolved once: every attribute read through the proxy costs a lookup
+    sql, fields = _token_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances: list[Model | None] = []
+    offset = 0
+    for model, model_fields in zip(_TOKEN_MODELS, fields, strict=True):
+        values = []
+        for (_, converters, col), value in zip(model_fields, row[offset:offset + len(model_fields)], strict=True):
+            for converter in converters:
+                value = converter(value, col, connection)
+            values.append(value)
+        offset += len(model_fields)
+        names = [name for name, _, _ in model_fields]
+        pk_name = model._meta.pk.attname if model._meta.pk else "id"
+        # The user may have no org unit: the outer join then gives NULLs.
+        instances.append(None if values[names.index(pk_name)] is None else
+                         model.from_db(connection.alias, names, values))
+    token, user, unit = instances
+    assert isinstance(token, ApiToken) and isinstance(user, User)
+    User._meta.get_field("org_unit").set_cached_value(user, unit)
+    ApiToken._meta.get_field("user").set_cached_value(token, user)
+    return token
 
 
 # --- idempotency ---------------------------------------------------------------------------------------------
@@ -129,8 +190,8 @@ def idempotent_call(*, client: str, key: str | None, fingerprint: str,
     return IdempotentResult(status, body, False)
 
 
-def _prepped(name: str, value: Any) -> Any:
-    """``value`` as the model field ``name`` writes it (JSON, timestamps) on this connection."""
+def _prepped(name: str, value: Any, connection: BaseDatabaseWrapper) -> Any:
+    """``value`` as the model field ``name`` writes it (JSON, timestamps) on ``connection``."""
     field = IdempotencyRecord._meta.get_field(name)
     assert isinstance(field, Field)
     return field.get_db_prep_save(value, connection)
@@ -138,6 +199,7 @@ def _prepped(name: str, value: Any) -> Any:
 
 def _idempotency_claim(*, client: str, key: str, fingerprint: str) -> int | None:
     """Insert the (client, key) record unless it exists; its id, or None when another call holds the key."""
+    connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     table = quote(IdempotencyRecord._meta.db_table)
     columns = ", ".join(quote(c) for c in ("client", "key", "fingerprint", "status", "body", "created_at"))
@@ -145,20 +207,22 @@ def _idempotency_claim(*, client: str, key: str, fingerprint: str) -> int | None
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, 0, %s, %s) "  # noqa: S608  # names only
             f"ON CONFLICT ({quote('client')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}",
-            [client, key, fingerprint, _prepped("body", {}), _prepped("created_at", clock.now())],
+            [client, key, fingerprint, _prepped("body", {}, connection),
+             _prepped("created_at", clock.now(), connection)],
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None
 
 
 def _idempotency_store(*, record_id: int, status: int, body: Any) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     table = quote(IdempotencyRecord._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {quote('status')} = %s, {quote('body')} = %s "  # noqa: S608  # names only
             f"WHERE {quote('id')} = %s",
-            [status, _prepped("body", body), record_id],
+            [status, _prepped("body", body, connection), record_id],
         )
 
 

@@ -55,6 +55,26 @@ def test_revoked_token_is_refused(api, people):
     assert api.client.get("/api/v1/me", headers={"Authorization": "Bearer gx_nope_nope"}).status_code == 401
 
 
+def test_token_lookup_gives_the_user_with_its_unit_and_refuses_inactive_users(api, people, org,
+                                                                             django_assert_num_queries):
+    operator = api_services.api_token_create(user=people.a_operator)
+    citizen = api_services.api_token_create(user=people.citizen)
+    with django_assert_num_queries(2):  # the lookup, then the first use's last_used_at
+        found = api_services.api_token_authenticate(token=operator.token)
+    assert found is not None and found.pk == operator.record.pk and found.last_used_at is not None
+    with django_assert_num_queries(0):  # user and unit came with the token
+        assert (found.user, found.user.org_unit, found.user.org_unit.path) == (
+            people.a_operator, org.street_a_center, org.street_a_center.path)
+    found = api_services.api_token_authenticate(token=citizen.token)
+    assert found is not None and found.user == people.citizen and found.user.org_unit is None
+    status, body, _ = api.get("/me", as_=people.a_operator)
+    assert status == 200 and body["org_unit"]["code"] == org.street_a_center.code
+    people.a_operator.is_active = False
+    people.a_operator.save()
+    assert api_services.api_token_authenticate(token=operator.token) is None
+    assert api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {operator.token}"}).status_code == 401
+
+
 def test_session_calls_need_csrf_for_writes(people, clock_on):
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.citizen)
