@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import metrics, rollup, selectors, timelimits, workflow
@@ -68,7 +69,7 @@ class Slice:
         return f"{reverse('web:case_list')}?{urlencode(self.list_params(period=period, **extra))}"
 
     def cache_key(self, actor: User) -> str:
-        return (f"web:dash:{actor.pk}:{self.start}:{self.end}:{self.street.pk if self.street else ''}:"
+        return (f"web:dash:{get_language()}:{actor.pk}:{self.start}:{self.end}:{self.street.pk if self.street else ''}:"
                 f"{self.unit.pk if self.unit else ''}:{self.grid.pk if self.grid else ''}")
 
 
@@ -261,7 +262,7 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
     trend = _trend(s, parts.trend)
 
     channel_labels = dict(Channel.choices)
-    channels = [{"code": code, "name": str(channel_labels.get(code, code)), "value": n,
+    channels = [{"code": code, "name": gettext(str(channel_labels.get(code, code))), "value": n,
                  "url": s.list_url(set="registered", channel=code)}
                 for code, n in sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0])) if n]
 

@@ -10,6 +10,19 @@ import struct
 from pathlib import Path
 
 EN = {
+    # Domain labels (gaoxin/web/labels.py)
+    "群众": "Citizen", "企业用户": "Enterprise user", "网格员": "Grid worker", "受理员": "Operator",
+    "派遣员": "Dispatcher", "值班长": "Shift lead", "处置人员": "Handler", "助企干部": "Enterprise service cadre",
+    "数据填报员": "Data officer", "领导": "Leader", "平台管理员": "Platform administrator",
+    "已上报": "Reported", "已立案": "Registered", "已并案": "Merged", "已派遣": "Dispatched",
+    "已签收": "Accepted", "已挂账": "Suspended", "已反馈": "Handled", "已办结": "Closed", "已回访": "Evaluated",
+    "已重启": "Reopened", "批准延期": "Approve extension", "驳回延期": "Deny extension",
+    "批准挂账": "Approve suspension", "驳回挂账": "Deny suspension", "核查通过": "Verified",
+    "核查不通过": "Verification failed", "12345热线": "12345 hotline", "数字城管监督员": "City inspector",
+    "网格员上报": "Grid worker report", "万人助万企走访": "Enterprise visit",
+    "企业家接待日": "Entrepreneurs' reception day", "网上群众上报": "Public web report",
+    "Open311": "Open311", "领导交办": "Assigned by a leader", "一般": "Normal", "紧急": "Urgent", "特急": "Critical",
+    "基本满意": "Basically satisfied", "不满意": "Unsatisfied",
     "当前角色无权访问此页面": "Your role may not open this page",
     "日期格式应为 YYYY-MM-DD": "Dates must be written YYYY-MM-DD",
     "编号格式不正确": "Invalid id",

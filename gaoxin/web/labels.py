@@ -1,0 +1,31 @@
+"""The domain apps' choice labels (roles, case states and actions, channels, urgency, satisfaction) as the web pages
+show them. The labels are Chinese data of their apps; the web pages translate them at display time
+(``{% translate label %}``), and ``makemessages``, which scans only this app, finds them here. A test checks that
+this list covers every label of those choices."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop
+
+DOMAIN_LABELS = (
+    # accounts.roles.Role
+    gettext_noop("群众"), gettext_noop("企业用户"), gettext_noop("网格员"), gettext_noop("受理员"),
+    gettext_noop("派遣员"), gettext_noop("值班长"), gettext_noop("处置人员"), gettext_noop("助企干部"),
+    gettext_noop("数据填报员"), gettext_noop("领导"), gettext_noop("平台管理员"),
+    # cases.workflow.STATES
+    gettext_noop("已上报"), gettext_noop("已立案"), gettext_noop("不予立案"), gettext_noop("已并案"),
+    gettext_noop("已派遣"), gettext_noop("已签收"), gettext_noop("已挂账"), gettext_noop("已反馈"),
+    gettext_noop("已办结"), gettext_noop("已回访"), gettext_noop("已重启"),
+    # cases.workflow.ACTIONS
+    gettext_noop("上报"), gettext_noop("立案"), gettext_noop("并案"), gettext_noop("派遣"),
+    gettext_noop("签收"), gettext_noop("退单"), gettext_noop("申请延期"), gettext_noop("批准延期"),
+    gettext_noop("驳回延期"), gettext_noop("申请挂账"), gettext_noop("批准挂账"), gettext_noop("驳回挂账"),
+    gettext_noop("恢复办理"), gettext_noop("处置反馈"), gettext_noop("核查通过"), gettext_noop("核查不通过"),
+    gettext_noop("回访评价"), gettext_noop("重启"),
+    # cases.models.Channel, Urgency, Satisfaction
+    gettext_noop("12345热线"), gettext_noop("数字城管监督员"), gettext_noop("网格员上报"),
+    gettext_noop("万人助万企走访"),
+    gettext_noop("企业家接待日"), gettext_noop("网上群众上报"), gettext_noop("Open311"), gettext_noop("领导交办"),
+    gettext_noop("一般"), gettext_noop("紧急"), gettext_noop("特急"), gettext_noop("满意"),
+    gettext_noop("基本满意"), gettext_noop("不满意"),
+)

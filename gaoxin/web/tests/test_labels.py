@@ -1,0 +1,36 @@
+"""Every domain label the web pages show is in the web catalog, with an English translation."""
+
+from django.utils import translation
+
+from gaoxin.accounts.roles import Role
+from gaoxin.cases import workflow
+from gaoxin.cases.models import Channel, Satisfaction, Urgency
+from gaoxin.web.labels import DOMAIN_LABELS
+
+
+def _all_labels():
+    return {str(label) for label in [*Role.labels, *workflow.STATES.values(), *workflow.ACTIONS.values(),
+                                     *Channel.labels, *Urgency.labels, *Satisfaction.labels]}
+
+
+def test_the_list_covers_every_domain_label():
+    assert _all_labels() - set(DOMAIN_LABELS) == set()
+
+
+def test_every_domain_label_reads_in_english():
+    with translation.override("en"):
+        untranslated = sorted(label for label in _all_labels()
+                              if translation.gettext(label) == label and label != "Open311")
+    assert untranslated == []
+    with translation.override("en"):
+        assert translation.gettext("已办结") == "Closed"
+
+
+def test_pages_show_labels_in_english(people, client_for):
+    from gaoxin.cases.tests.conftest import report
+
+    case = report(people.citizen)
+    client = client_for(people.a_operator)
+    client.cookies["django_language"] = "en"
+    body = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reported" in body and "已上报" not in body
