@@ -146,3 +146,14 @@ def test_concurrent_transitions_of_one_day_all_reach_the_rollups(people, org, fr
         day = in_thread(lambda: sum(CaseStat.objects.filter(grain="day").values_list("registered", flat=True)))
         assert day == 4
         assert in_thread(rollup.differences) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_reports_of_one_day_get_consecutive_numbers(people, org, frozen_now, tmp_path):
+    """Six reports at once, on the day's first case: the counter row is created once and every case gets its own
+    number, without a gap."""
+    with shared_database(tmp_path), frozen_now(2023, 3, 1, 9, 0):  # the clock is process-wide: frozen once
+        results, errors = in_threads([lambda: report(people.citizen).number] * 6)
+        assert errors == []
+        assert sorted(results) == [f"20230301{n:06d}" for n in range(1, 7)]
+        assert in_thread(lambda: sorted(Case.objects.values_list("number", flat=True))) == sorted(results)

@@ -228,6 +228,17 @@ def test_merge_counts_once_and_follows_master(people, frozen_now):
     assert case_public_state(case=dup) == "dispatched"
 
 
+def test_case_numbers_count_per_shanghai_day(people, frozen_now):
+    with frozen_now(2023, 3, 1, 23, 59):
+        first, second = report(people.citizen), report(people.citizen)
+    with frozen_now(2023, 3, 2, 0, 0):  # 16:00 UTC: the next day in Shanghai
+        third = report(people.citizen)
+    with frozen_now(2023, 3, 1, 23, 59, 59):  # a late clock still counts on its own day
+        fourth = report(people.citizen)
+    assert [c.number for c in (first, second, third, fourth)] == [
+        "20230301000001", "20230301000002", "20230302000001", "20230301000003"]
+
+
 def test_attachments_are_stored_with_hash_in_the_event(people, frozen_now, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     photo = SimpleUploadedFile("after.jpg", b"\xff\xd8jpeg-bytes", content_type="image/jpeg")
