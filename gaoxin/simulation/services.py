@@ -38,6 +38,7 @@ from gaoxin.simulation import calibration as cal
 from gaoxin.simulation import enterprises as ent
 from gaoxin.simulation import intake as intake_mod
 from gaoxin.simulation import lifecycle, records
+from gaoxin.simulation.indexes import secondary_indexes
 from gaoxin.simulation.lifecycle import Intake
 from gaoxin.simulation.world import world_ensure
 
@@ -141,10 +142,14 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
 
     # The bulk path of loaddata: foreign keys are checked once for the written tables before the commit
     # (SQLite: ``PRAGMA foreign_key_check``) instead of row by row; PostgreSQL checks them at commit as usual.
+    # On SQLite the case tables' secondary indexes are built once after the rows are in (``simulation.indexes``).
     with connection.constraint_checks_disabled(), transaction.atomic(), \
-            bar(desc="案件 cases", total=len(intake), enabled=show_progress) as progress:
+            bar(desc="案件 cases", total=len(intake), enabled=show_progress) as progress, \
+            bar(desc="索引 indexes", total=len(secondary_indexes(records.deferred_tables())),
+                enabled=show_progress) as index_progress:
         written = records.write_cases(intake=intake, life=life, actors=actors, world=world, cats=cats, rng=rngs[6],
-                                      year_end=year_end, progress=progress.update)
+                                      year_end=year_end, progress=progress.update,
+                                      index_built=lambda d: index_progress.update(1))
         n_grid = len(grid)
         rows = np.arange(n_grid, len(intake))
         case_ids = written.ids[rows]
