@@ -43,6 +43,7 @@ def main() -> int:
 
     from gaoxin.accounts.models import OrgUnit, User
     from gaoxin.cases.models import Case
+    from gaoxin.grids.models import Grid
 
     call_command("migrate", verbosity=0)
     if not Case.objects.exists():
@@ -59,6 +60,11 @@ def main() -> int:
                .first())
     assert busiest is not None
     unit = OrgUnit.objects.get(pk=busiest["assignee"])
+    grid_row = (Case.objects.exclude(grid=None).values("grid").annotate(n=Count("pk")).order_by("-n").first())
+    assert grid_row is not None
+    grid = Grid.objects.get(pk=grid_row["grid"])  # the busiest grid and its busiest micro-grid
+    micro = Grid.objects.get(pk=Case.objects.filter(grid=grid).exclude(micro_grid=None).values("micro_grid")
+                             .annotate(n=Count("pk")).order_by("-n")[0]["micro_grid"])
     years = Case.objects.exclude(registered_at=None).aggregate(first=Min("registered_at"), last=Max("registered_at"))
     first, last = localtime(years["first"]).year, localtime(years["last"]).year
     span = f"start={first}-01-01&end={min(last, first + 4)}-12-31"
@@ -67,6 +73,8 @@ def main() -> int:
         (f"dashboard, zone, {first}-{min(last, first + 4)}", f"/dashboard/?{span}"),
         (f"dashboard, zone, {first}-03-15 to {min(last, first + 4)}-11-20", f"/dashboard/?{unaligned}"),
         (f"dashboard, one street, {first}-{min(last, first + 4)}", f"/dashboard/?{span}&street={street.pk}"),
+        (f"dashboard, one grid, {first}-{min(last, first + 4)}", f"/dashboard/?{span}&grid={grid.pk}"),
+        (f"dashboard, one micro-grid, {first}-{min(last, first + 4)}", f"/dashboard/?{span}&grid={micro.pk}"),
         ("dashboard, zone, whole year", "/dashboard/?start=2023-01-01&end=2023-12-31"),
         ("dashboard, zone, one month", "/dashboard/?start=2023-12-01&end=2023-12-31"),
         ("dashboard, one street, one month", f"/dashboard/?start=2023-03-01&end=2023-03-31&street={street.pk}"),

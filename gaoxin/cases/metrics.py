@@ -99,7 +99,8 @@ def metric_cases(
     if street is not None:
         qs = qs.filter(street_id=street.pk)
     if grid is not None:
-        qs = qs.filter(Q(grid_id=grid.pk) | Q(micro_grid_id=grid.pk))
+        # A micro-grid's cases carry its grid too, so one column (one index) answers either level.
+        qs = qs.filter(micro_grid_id=grid.pk) if grid.level == Grid.Level.MICRO else qs.filter(grid_id=grid.pk)
     if category is not None:
         qs = qs.filter(category_id__in=category_ids(category))
     if channel:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.db.models.functions import TruncDate
+from django.db.models import DateField
+from django.db.models.functions import TruncDate, TruncMonth
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -23,3 +24,16 @@ class ShanghaiDate(TruncDate):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
         return f"date({sql}, '+8 hours')", params
+
+
+class ShanghaiMonth(TruncMonth):
+    """The first day of the calendar month in Asia/Shanghai of a datetime column, as a date (see ShanghaiDate)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, **extra) -> None:
+        super().__init__(expression, output_field=DateField(), tzinfo=SHANGHAI, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"strftime('%%Y-%%m-01', {sql}, '+8 hours')", params

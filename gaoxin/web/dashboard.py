@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import metrics, rollup, selectors, timelimits, workflow
 from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Category, Channel, Grain
-from gaoxin.core.db import ShanghaiDate
+from gaoxin.core.db import ShanghaiDate, ShanghaiMonth
 from gaoxin.grids.models import Grid
 from gaoxin.web.filters import SHANGHAI
 
@@ -119,30 +119,26 @@ def _map_level(grid: Grid | None) -> tuple[str, int | None, str]:
 def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
     """Parts counted from the cases themselves (grid drill-down, scopes the roll-ups cannot express)."""
     closed = Q(state__in=workflow.CLOSED_STATES)
-    main_rows = (cohort.annotate(top=Coalesce("category__parent_id", "category_id"))
-                 .values_list("street_id", "assignee_id", "top", "channel")
-                 .annotate(n=Count("pk"), closed=Count("pk", filter=closed),
-                           on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
-                           evaluated=Count("pk", filter=~Q(satisfaction="")),
-                           satisfied=Count("pk", filter=Q(satisfaction__in=metrics.SATISFIED)))
-                 .order_by())
-    main = {(st or 0, a or 0, top, ch): list(counts) for st, a, top, ch, *counts in main_rows}
-    trend_rows = (cohort.annotate(day=ShanghaiDate("registered_at")).values_list("day")
-                  .annotate(n=Count("pk"), closed=Count("pk", filter=closed)).order_by())
-    trend: dict[dt.date, list[int]] = {}
-    for day, n, n_closed in trend_rows:
-        point = day.replace(day=1) if _monthly(s) else day
-        total = trend.setdefault(point, [0, 0])
-        total[0] += n
-        total[1] += n_closed
-    return Parts(main=main, trend=trend, map=_map_from_cases(cohort, s.grid))
-
-
-def _map_from_cases(cohort: QuerySet[Case], grid: Grid | None) -> dict[int, list[int]]:
-    level_field, _parent, _level = _map_level(grid)
-    rows = (cohort.exclude(**{f"{level_field}__isnull": True}).values_list(level_field)
-            .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True))).order_by())
-    return {pk: [n, overdue] for pk, n, overdue in rows}
+    level_field, _parent, _level = _map_level(s.grid)
+    main: dict[tuple, list[int]] = {}
+    grid_map: dict[int, list[int]] = {}
+    for street, assignee, top, channel, place, *counts, overdue in (
+            cohort.annotate(top=Coalesce("category__parent_id", "category_id"))
+            .values_list("street_id", "assignee_id", "top", "channel", level_field)
+            .annotate(n=Count("pk"), closed=Count("pk", filter=closed),
+                      on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
+                      evaluated=Count("pk", filter=~Q(satisfaction="")),
+                      satisfied=Count("pk", filter=Q(satisfaction__in=metrics.SATISFIED)),
+                      overdue=Count("pk", filter=Q(is_overdue=True)))
+            .order_by()):
+        _add_into(main, {(street or 0, assignee or 0, top, channel): counts})
+        if place:
+            _add_into(grid_map, {place: [counts[0], overdue]})
+    point = ShanghaiMonth("registered_at") if _monthly(s) else ShanghaiDate("registered_at")
+    trend = {start: [n, n_closed] for start, n, n_closed in
+             cohort.annotate(point=point).values_list("point")
+             .annotate(n=Count("pk"), closed=Count("pk", filter=closed)).order_by()}
+    return Parts(main=main, trend=trend, map=grid_map)
 
 
 def _from_rollups(stat_scope: Q, s: Slice) -> Parts:

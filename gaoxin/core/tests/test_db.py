@@ -3,7 +3,7 @@ import datetime as dt
 from django.db.models.functions import TruncDate
 
 from gaoxin.accounts.models import User
-from gaoxin.core.db import SHANGHAI, ShanghaiDate
+from gaoxin.core.db import SHANGHAI, ShanghaiDate, ShanghaiMonth
 
 
 def test_shanghai_date_agrees_with_truncdate_around_midnight(db):
@@ -25,3 +25,16 @@ def test_shanghai_date_agrees_with_truncdate_around_midnight(db):
         "utc_midnight": (dt.date(2023, 3, 2), dt.date(2023, 3, 2)),
         "new_year": (dt.date(2023, 1, 1), dt.date(2023, 1, 1)),
     }
+
+
+def test_shanghai_month_is_the_first_day_of_the_shanghai_month(db):
+    moments = {
+        "march_end": dt.datetime(2023, 3, 31, 23, 59, tzinfo=SHANGHAI),
+        "april_in_shanghai": dt.datetime(2023, 3, 31, 16, 30, tzinfo=dt.UTC),  # 2023-04-01 00:30 in Shanghai
+        "new_year": dt.datetime(2022, 12, 31, 16, 30, tzinfo=dt.UTC),  # 2023-01-01 00:30 in Shanghai
+    }
+    for name, moment in moments.items():
+        User.objects.create(username=name, date_joined=moment)
+    got = dict(User.objects.annotate(month=ShanghaiMonth("date_joined")).values_list("username", "month"))
+    assert got == {"march_end": dt.date(2023, 3, 1), "april_in_shanghai": dt.date(2023, 4, 1),
+                   "new_year": dt.date(2023, 1, 1)}
