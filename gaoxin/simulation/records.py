@@ -128,10 +128,10 @@ class Writer:
     release the GIL while a statement runs) while the caller prepares batch k + 1. On SQLite each statement
     carries up to ``MULTI_ROW`` rows, so the thread takes the GIL once per few hundred rows (to bind their
     values) instead of once per row, and the caller's Python really runs beside the inserts. Moments are passed
-    as Unix seconds (``-1`` for none) and turned into the backend's datetime text by the database
-    (``datetime(?, 'unixepoch')``, the UTC text Django stores on SQLite) or by ``timeline.db_datetimes`` for
-    ``COPY``. Nothing else may use the connection until ``close``, which waits for the last batch and re-raises
-    any error of the thread."""
+    as Unix seconds (``-1`` for none) where the caller says so (``times``) and turned into the backend's
+    datetime text by the database (``datetime(?, 'unixepoch')``, the UTC text Django stores on SQLite) or by
+    ``timeline.db_datetimes`` for ``COPY``. Nothing else may use the connection until ``close``, which waits
+    for the last batch and re-raises any error of the thread."""
 
     MULTI_ROW = 500  # rows per statement, at most (SQLite's limit of bound variables also caps it)
 
@@ -390,7 +390,7 @@ def _write_cases(
                 heads[r] = hashes[e]
 
             writer.insert(Case._meta.db_table, CASE_COLUMNS,
-                          _case_values(rows_idx, intake, life, ids, numbers, heads, defaults), times=CASE_TIMES)
+                          _case_values(rows_idx, intake, life, ids, numbers, heads, defaults, vendor))
             writer.insert(CaseEvent._meta.db_table, EVENT_COLUMNS, [
                 ids[ev.case], ev.seq, _none_if_negative(ev_actor), ev_t, ev.action, ev.from_state, ev.to_state,
                 notes_text, payload, prevs, hashes], times=frozenset({"at"}))
@@ -538,9 +538,10 @@ def _none_if_negative(values: np.ndarray) -> list:
 
 
 def _case_values(rows_idx: np.ndarray, intake: Intake, life: Lifecycle, ids: np.ndarray, numbers: list[str],
-                 heads: list[str], defaults: dict[str, object]) -> list[list | np.ndarray]:
-    """The case rows of a batch column by column, in ``CASE_COLUMNS`` order; moments (``CASE_TIMES``) as Unix
-    seconds with -1 for none."""
+                 heads: list[str], defaults: dict[str, object], vendor: str) -> list[list | np.ndarray]:
+    """The case rows of a batch column by column, in ``CASE_COLUMNS`` order. The thirteen moments of a case
+    are formatted here (``timeline.db_datetimes``) rather than by the database: this thread has time to spare
+    while the writer thread is the busier one."""
     c = life.cols
     r = rows_idx
     r_list = r.tolist()
@@ -625,6 +626,8 @@ def _case_values(rows_idx: np.ndarray, intake: Intake, life: Lifecycle, ids: np.
     }
     for column, value in defaults.items():
         values[column] = [value] * k
+    for column in CASE_TIMES:
+        values[column] = tl.db_datetimes(np.asarray(values[column]), vendor)
     return [values[col] for col in CASE_COLUMNS]
 
 
