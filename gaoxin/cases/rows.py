@@ -41,37 +41,59 @@ def _insert_fields(model: type[Model]) -> list[Field[Any, Any]]:
     return found
 
 
+class PreparedInsert:
+    """The INSERT of one new instance, prepared ahead: related ids taken over, ``pre_save`` sent and every field
+    prepared for the database now; ``update()`` sets fields known only later (and prepares just those);
+    ``execute()`` inserts and sends ``post_save``. Lets a caller do the work before it takes a lock and keep only
+    the statement inside it."""
+
+    def __init__(self, instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+        if not instance._state.adding:
+            raise RuntimeError(f"{instance._meta.label} {instance.pk} is already saved: insert_row only inserts")
+        self.connection = connections[using]  # resolved once: every read through the proxy costs a lookup
+        if not self.connection.features.can_return_columns_from_insert:
+            raise TypeError(f"insert_row needs INSERT … RETURNING ({self.connection.vendor})")
+        self.instance, self.using = instance, using
+        self.model = type(instance)
+        self.fields = _insert_fields(self.model)
+        instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # no stubs
+        pre_save.send(sender=self.model, instance=instance, raw=False, using=using, update_fields=None)
+        self.values = [f.get_db_prep_save(f.pre_save(instance, True), self.connection) for f in self.fields]
+
+    def update(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self.instance, name, value)
+            i = next(i for i, f in enumerate(self.fields) if f.attname == name)
+            self.values[i] = self.fields[i].get_db_prep_save(self.fields[i].pre_save(self.instance, True),
+                                                             self.connection)
+
+    def execute(self) -> None:
+        connection, model, instance = self.connection, self.model, self.instance
+        nulls = tuple(v is None for v in self.values)
+        key = (model, connection.vendor, nulls)
+        sql = _statements.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            meta = model._meta
+            assert meta.pk is not None
+            sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in self.fields)}) "  # noqa: S608
+                   f"VALUES ({', '.join('NULL' if null else '%s' for null in nulls)}) "  # names from the model only
+                   f"RETURNING {quote(meta.pk.column)}")
+            if len(_statements) > 1000:  # NULL patterns are few; never let odd ones pile up
+                _statements.clear()
+            _statements[key] = sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for v in self.values if v is not None])
+            (pk,) = cursor.fetchone()
+        pk_field = model._meta.pk
+        assert pk_field is not None
+        setattr(instance, pk_field.attname, pk_field.to_python(pk))
+        instance._state.adding = False
+        instance._state.db = self.using
+        post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False,
+                       using=self.using)
+
+
 def insert_row(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     """Insert ``instance`` (new, never saved) as ``instance.save(force_insert=True)`` would."""
-    if not instance._state.adding:
-        raise RuntimeError(f"{instance._meta.label} {instance.pk} is already saved: insert_row only inserts")
-    connection = connections[using]  # resolved once: every attribute read through the proxy costs a lookup
-    if not connection.features.can_return_columns_from_insert:
-        raise TypeError(f"insert_row needs INSERT … RETURNING ({connection.vendor})")
-    model = type(instance)
-    fields = _insert_fields(model)
-    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # not in the stubs
-    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    nulls = tuple(v is None for v in values)
-    key = (model, connection.vendor, nulls)
-    sql = _statements.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        meta = model._meta
-        assert meta.pk is not None
-        sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-               f"VALUES ({', '.join('NULL' if null else '%s' for null in nulls)}) "  # names from the model only
-               f"RETURNING {quote(meta.pk.column)}")
-        if len(_statements) > 1000:  # NULL patterns are few; never let odd ones pile up
-            _statements.clear()
-        _statements[key] = sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for v in values if v is not None])
-        (pk,) = cursor.fetchone()
-    pk_field = model._meta.pk
-    assert pk_field is not None
-    setattr(instance, pk_field.attname, pk_field.to_python(pk))
-    instance._state.adding = False
-    instance._state.db = using
-    post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)
+    PreparedInsert(instance, using).execute()

@@ -56,7 +56,7 @@ from gaoxin.cases.models import (
     SupervisionNotice,
     Urgency,
 )
-from gaoxin.cases.rows import insert_row
+from gaoxin.cases.rows import PreparedInsert
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.grids.locator import get_locator
@@ -186,12 +186,19 @@ def _lock(case: Case) -> Case:
 
 # --- the one write path of a transition ----------------------------------------------------------------------
 
+def _event_digest(*, case_number: str, seq: int, actor: User | None, at: dt.datetime, action: str,
+                  from_state: str, to_state: str, note: str, payload: dict[str, Any], prev_hash: str) -> str:
+    return audit.event_hash(case_number=case_number, seq=seq, actor_id=actor.pk if actor else None, at=at,
+                            action=action, from_state=from_state, to_state=to_state, note=note, payload=payload,
+                            prev_hash=prev_hash)
+
+
 def _event(*, case: Case, actor: User | None, action: str, from_state: str, to_state: str, at: dt.datetime,
            note: str, payload: dict[str, Any]) -> tuple[CaseEvent, str]:
     seq = case.event_count + 1
-    digest = audit.event_hash(case_number=case.number, seq=seq, actor_id=actor.pk if actor else None, at=at,
-                              action=action, from_state=from_state, to_state=to_state, note=note, payload=payload,
-                              prev_hash=case.audit_head)
+    digest = _event_digest(case_number=case.number, seq=seq, actor=actor, at=at, action=action,
+                           from_state=from_state, to_state=to_state, note=note, payload=payload,
+                           prev_hash=case.audit_head)
     event = CaseEvent(case_id=case.pk, seq=seq, actor=actor, at=at, action=action, from_state=from_state,
                       to_state=to_state, note=note, payload=payload, prev_hash=case.audit_head, hash=digest)
     return event, digest
@@ -363,41 +370,46 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
     files = _prepare_attachments(attachments)
     street = reference.current().unit(street_id) if street_id else None
 
-    # Everything that may fail or take time is done: take the day's next number (its counter row stays locked
-    # until the commit, so nothing slow should follow) and write.
+    # Everything that may fail or take time is done before the day's next number is taken, since its counter row
+    # stays locked to the commit and every intake of the day queues on it: the case and its report event are
+    # built and prepared for the database here; under the lock only the number, the hash chain's first link
+    # (which covers the number) and the two INSERTs remain.
     now = clock.now()
-    number = _next_case_number(now)
-    case = Case(number=number, channel=channel, category=category, request_type=request_type,
+    case = Case(number="", channel=channel, category=category, request_type=request_type,
                 description=description, address=address, lon=lon, lat=lat, micro_grid_id=micro_grid_id,
                 grid_id=grid_id, street_id=street_id, center=center, reporter_name=reporter_name,
                 reporter_phone=reporter_phone, reporter_user=reporter_user, reported_by=actor,
                 external_ref=external_ref, urgency=urgency, state=workflow.REPORTED, reported_at=now,
-                is_synthetic=is_synthetic)
+                is_synthetic=is_synthetic, event_count=1)
     if street is not None:
         case.street = street
     payload: dict[str, Any] = {"channel": channel, "category": category.code, "urgency": urgency,
                                "center": center.code}
     if files:
         payload["attachments"] = [{"name": f.name, "sha256": sha, "size": f.size} for f, sha in files]
-    note = ""
-    event, digest = _event(case=case, actor=actor, action=workflow.INITIAL_ACTION, from_state="",
-                           to_state=workflow.REPORTED, at=now, note=note, payload=payload)
-    case.event_count, case.audit_head = event.seq, digest
+    first: dict[str, Any] = {"seq": 1, "actor": actor, "at": now, "action": workflow.INITIAL_ACTION, "from_state": "",
+             "to_state": workflow.REPORTED, "note": "", "payload": payload, "prev_hash": case.audit_head}
+    event = CaseEvent(hash="", **first)  # its case_id once the case row has one
+    case_row, event_row = PreparedInsert(case), PreparedInsert(event)
+
+    number = _next_case_number(now)
+    digest = _event_digest(case_number=number, **first)
+    case_row.update(number=number, audit_head=digest)
     if external_ref:
         # A concurrent report of the same external reference loses on the unique constraint: answer Conflict
         # and leave the caller's transaction usable (the 12345 intake then answers with the first case).
         try:
             with transaction.atomic():
-                insert_row(case)
+                case_row.execute()
         except IntegrityError:
             if Case.objects.filter(channel=channel, external_ref=external_ref).exists():
                 raise Conflict(f"外部单号 {external_ref} 已登记", field="external_ref",
                                code="duplicate_external_ref") from None
             raise
     else:
-        insert_row(case)
-    event.case_id = case.pk
-    insert_row(event)
+        case_row.execute()
+    event_row.update(case_id=case.pk, hash=digest)
+    event_row.execute()
     _store_attachments(case, event, actor, files, now)
     return case
 
