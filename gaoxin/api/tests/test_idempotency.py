@@ -31,6 +31,25 @@ def test_retry_with_same_key_returns_first_result_and_creates_nothing(api, peopl
     assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
 
 
+@pytest.mark.parametrize("shape", ["located", "outside", "hotline"])
+def test_answer_and_its_replay_are_the_same_bytes(api, people, clock_on, shape):
+    # The first answer is rendered straight from the case, a replay after validation against CaseOut: equal
+    # bytes mean the first answer has exactly the schema's fields, order and formats.
+    actor, body = people.citizen, report_body()
+    if shape == "outside":
+        body.update(lon=113.70, lat=34.79, address="区外某处")
+    elif shape == "hotline":
+        actor = people.zone_operator
+        body = report_body(channel="hotline_12345", category="H-C02", request_type="H-TS", external_ref="HL-9",
+                           lon=None, lat=None, address="某小区门口", reporter_phone="13900001111")
+    headers = {"Idempotency-Key": f"bytes-{shape}", "Authorization": f"Bearer {api.token(actor)}"}
+    first = api.client.post("/api/v1/cases", body, content_type="application/json", headers=headers)
+    again = api.client.post("/api/v1/cases", body, content_type="application/json", headers=headers)
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true" and first.content == again.content
+    assert first["Content-Type"] == again["Content-Type"] == "application/json; charset=utf-8"
+
+
 def test_same_key_reordered_body_is_the_same_request(api, people, clock_on):
     body = report_body()
     api.post("/cases", body, as_=people.citizen, headers={"Idempotency-Key": "k1"})
