@@ -131,6 +131,9 @@ class CasePage(Schema):
     results: list[CaseOut]
 
 
+CHANNEL_LABELS: dict[str, str] = {str(value): str(label) for value, label in Channel.choices}
+
+
 def _unit(unit: Any) -> dict[str, Any] | None:
     return None if unit is None else {"id": unit.pk, "code": unit.code, "name": unit.name}
 
@@ -142,7 +145,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "id": case.pk,
         "number": case.number,
         "channel": case.channel,
-        "channel_label": Channel(case.channel).label if case.channel in Channel.values else case.channel,
+        "channel_label": CHANNEL_LABELS.get(case.channel, case.channel),
         "category": {"code": case.category.code, "name": case.category.name},
         "request_type": case.request_type.code if case.request_type_id and case.request_type else None,
         "description": case.description,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.models import Field, JSONField, Model
 from django.db.models.fields import NOT_PROVIDED
 from django.db.models.signals import post_save, pre_save
 
@@ -58,14 +58,19 @@ class PreparedInsert:
         self.fields = _insert_fields(self.model)
         instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # no stubs
         pre_save.send(sender=self.model, instance=instance, raw=False, using=using, update_fields=None)
-        self.values = [f.get_db_prep_save(f.pre_save(instance, True), self.connection) for f in self.fields]
+        self.values = [self._prepared(f) for f in self.fields]
+
+    def _prepared(self, f: Field[Any, Any]) -> Any:
+        value = f.pre_save(self.instance, True)
+        if value is None and not isinstance(f, JSONField):  # every other field writes None as NULL
+            return None
+        return f.get_db_prep_save(value, self.connection)
 
     def update(self, **values: Any) -> None:
         for name, value in values.items():
             setattr(self.instance, name, value)
             i = next(i for i, f in enumerate(self.fields) if f.attname == name)
-            self.values[i] = self.fields[i].get_db_prep_save(self.fields[i].pre_save(self.instance, True),
-                                                             self.connection)
+            self.values[i] = self._prepared(self.fields[i])
 
     def execute(self) -> None:
         connection, model, instance = self.connection, self.model, self.instance

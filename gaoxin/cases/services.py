@@ -77,6 +77,8 @@ REPORT_CHANNELS: dict[str, frozenset[str]] = {
         for role in CENTER_ROLES
     },
 }
+# Choices' ``.values`` builds a new list on every read; the intake checks these sets instead.
+CHANNELS, URGENCIES = frozenset(Channel.values), frozenset(Urgency.values)
 DISPATCH_TARGET_KINDS = frozenset({OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.STREET_OFFICE, OrgUnit.Kind.COMMUNITY})
 ATTACHMENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "video/mp4", "application/pdf"})
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -311,7 +313,7 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
             lat: float | None, reporter_name: str, reporter_phone: str, reporter_user: User | None,
             external_ref: str, urgency: str | None, request_type: Category | None,
             attachments: Sequence[UploadedFile], is_synthetic: bool) -> Case:
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise ApplicationError(f"未知的来源渠道：{channel}", field="channel")
     if channel not in REPORT_CHANNELS.get(actor.role, frozenset()):
         raise PermissionDenied(f"{_role_label(actor)}不能通过“{Channel(channel).label}”上报", field="channel",
@@ -325,7 +327,7 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
     if len(address) > 200:
         raise ApplicationError("地址不能超过 200 字", field="address")
     urgency = urgency or category.default_urgency
-    if urgency not in Urgency.values:
+    if urgency not in URGENCIES:
         raise ApplicationError(f"未知的紧急程度：{urgency}", field="urgency")
     if (lon is None) != (lat is None):
         raise ApplicationError("经度和纬度必须同时提供", field="lat" if lat is None else "lon")
