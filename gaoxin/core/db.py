@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.db.models import DateField
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -37,3 +37,19 @@ class ShanghaiMonth(TruncMonth):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
         return f"strftime('%%Y-%%m-01', {sql}, '+8 hours')", params
+
+
+class FirstOfMonth(TruncMonth):
+    """The first day of a date column's month. On SQLite plain SQL instead of Django's per-row Python function."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"strftime('%%Y-%%m-01', {sql})", params
+
+
+class FirstOfYear(TruncYear):
+    """The first day of a date column's year (see FirstOfMonth)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"strftime('%%Y-01-01', {sql})", params
