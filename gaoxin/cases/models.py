@@ -386,14 +386,15 @@ class Grain(models.TextChoices):
 
 class CaseStat(models.Model):
     """Roll-up (统计汇总) of the metric cohort (``cases.metrics``) per registration day, month and year × street ×
-    handling unit × 大类 × channel: the counts behind 受理量, 办结率, 按期办结率 and 满意率. Derived data kept by
-    ``cases.rollup`` (the case services adjust it in the transaction that changes a case; ``rollup.rebuild``
+    center × handling unit × 大类 × channel: the counts behind 受理量, 办结率, 按期办结率 and 满意率. Derived data
+    kept by ``cases.rollup`` (the case services adjust it in the transaction that changes a case; ``rollup.rebuild``
     recomputes it from the cases). Keys are plain ids with 0 for "none" so that the unique key also holds for
     cases without a street or handling unit."""
 
     grain = models.CharField("粒度", max_length=5, choices=Grain.choices)
     period_start = models.DateField("统计期起")
     street_key = models.PositiveIntegerField("办事处")
+    center_key = models.PositiveIntegerField("受理城运中心")
     assignee_key = models.PositiveIntegerField("处置单位")
     category_key = models.PositiveIntegerField("大类")
     channel = models.CharField("来源渠道", max_length=20)
@@ -404,8 +405,8 @@ class CaseStat(models.Model):
     satisfied = models.IntegerField("满意数", default=0)
     overdue = models.IntegerField("超期数", default=0)
 
-    KEY: ClassVar[tuple[str, ...]] = ("grain", "period_start", "street_key", "assignee_key", "category_key",
-                                      "channel")
+    KEY: ClassVar[tuple[str, ...]] = ("grain", "period_start", "street_key", "center_key", "assignee_key",
+                                      "category_key", "channel")
     COUNTS: ClassVar[tuple[str, ...]] = ("registered", "closed", "closed_on_time", "evaluated", "satisfied",
                                          "overdue")
 
@@ -413,7 +414,7 @@ class CaseStat(models.Model):
         verbose_name = "案件统计汇总"
         verbose_name_plural = "案件统计汇总"
         constraints = [models.UniqueConstraint(
-            fields=["grain", "period_start", "street_key", "assignee_key", "category_key", "channel"],
+            fields=["grain", "period_start", "street_key", "center_key", "assignee_key", "category_key", "channel"],
             name="case_stat_key")]
 
     def __str__(self) -> str:
@@ -421,23 +422,24 @@ class CaseStat(models.Model):
 
 
 class CaseGridStat(models.Model):
-    """The grid map's roll-up: per registration day, month and year × grid (and its street), the cohort's cases
-    and how many of them are overdue. Kept like ``CaseStat``."""
+    """The grid map's roll-up: per registration day, month and year × grid (and its street) × center, the cohort's
+    cases and how many of them are overdue. Kept like ``CaseStat``."""
 
     grain = models.CharField("粒度", max_length=5, choices=Grain.choices)
     period_start = models.DateField("统计期起")
     grid_key = models.PositiveIntegerField("网格")
     street_key = models.PositiveIntegerField("办事处")
+    center_key = models.PositiveIntegerField("受理城运中心")
     registered = models.IntegerField("受理量", default=0)
     overdue = models.IntegerField("超期数", default=0)
 
-    KEY: ClassVar[tuple[str, ...]] = ("grain", "period_start", "grid_key", "street_key")
+    KEY: ClassVar[tuple[str, ...]] = ("grain", "period_start", "grid_key", "street_key", "center_key")
     COUNTS: ClassVar[tuple[str, ...]] = ("registered", "overdue")
 
     class Meta:
         verbose_name = "网格统计汇总"
         verbose_name_plural = "网格统计汇总"
-        constraints = [models.UniqueConstraint(fields=["grain", "period_start", "grid_key", "street_key"],
+        constraints = [models.UniqueConstraint(fields=["grain", "period_start", "grid_key", "street_key", "center_key"],
                                                name="case_grid_stat_key")]
 
     def __str__(self) -> str:
@@ -453,17 +455,20 @@ class CaseUnitGridStat(models.Model):
     period_start = models.DateField("统计期起")
     grid_key = models.PositiveIntegerField("网格")
     street_key = models.PositiveIntegerField("办事处")
+    center_key = models.PositiveIntegerField("受理城运中心")
     registered = models.IntegerField("受理量", default=0)
     overdue = models.IntegerField("超期数", default=0)
 
-    KEY: ClassVar[tuple[str, ...]] = ("assignee_key", "grain", "period_start", "grid_key", "street_key")
+    KEY: ClassVar[tuple[str, ...]] = ("assignee_key", "grain", "period_start", "grid_key", "street_key",
+                                      "center_key")
     COUNTS: ClassVar[tuple[str, ...]] = ("registered", "overdue")
 
     class Meta:
         verbose_name = "处置单位网格统计汇总"
         verbose_name_plural = "处置单位网格统计汇总"
         constraints = [models.UniqueConstraint(
-            fields=["assignee_key", "grain", "period_start", "grid_key", "street_key"], name="case_unit_grid_stat_key")]
+            fields=["assignee_key", "grain", "period_start", "grid_key", "street_key", "center_key"],
+            name="case_unit_grid_stat_key")]
 
     def __str__(self) -> str:
         return f"{self.assignee_key} {self.grain} {self.period_start} grid {self.grid_key}"

@@ -34,8 +34,8 @@ from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, 
 from gaoxin.cases.selectors import CENTER_ROLES
 from gaoxin.core.db import SHANGHAI, FirstOfMonth, FirstOfYear, ShanghaiDate
 
-SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "assignee_id", "category_id", "channel", "grid_id",
-                   "closed_on_time", "satisfaction", "is_overdue")
+SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "center_id", "assignee_id", "category_id", "channel",
+                   "grid_id", "closed_on_time", "satisfaction", "is_overdue")
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 GRAINS = (Grain.DAY, Grain.MONTH, Grain.YEAR)
 
@@ -77,15 +77,15 @@ def _contributions(s: Snapshot) -> list[tuple[StatModel, Key, tuple[int, ...]]]:
     overdue = int(bool(s["is_overdue"]))
     case_counts = (1, int(closed), int(closed and s["closed_on_time"] is True), int(s["satisfaction"] != ""),
                    int(s["satisfaction"] in SATISFIED), overdue)
-    street, assignee, grid = s["street_id"] or 0, s["assignee_id"] or 0, s["grid_id"]
+    street, center, assignee, grid = s["street_id"] or 0, s["center_id"] or 0, s["assignee_id"] or 0, s["grid_id"]
     found: list[tuple[StatModel, Key, tuple[int, ...]]] = []
     for grain in GRAINS:
         start = period_start(day, grain)
-        found.append((CaseStat, (grain.value, start, street, assignee, category_top(s["category_id"]),
+        found.append((CaseStat, (grain.value, start, street, center, assignee, category_top(s["category_id"]),
                                  s["channel"]), case_counts))
         if grid:
-            found.append((CaseGridStat, (grain.value, start, grid, street), (1, overdue)))
-            found.append((CaseUnitGridStat, (assignee, grain.value, start, grid, street), (1, overdue)))
+            found.append((CaseGridStat, (grain.value, start, grid, street, center), (1, overdue)))
+            found.append((CaseUnitGridStat, (assignee, grain.value, start, grid, street, center), (1, overdue)))
     return found
 
 
@@ -142,7 +142,7 @@ def _zero(field: str) -> Coalesce:
 def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
     """``model``'s day rows computed from ``cases``, as a values-list queryset in the table's column order."""
     keys: dict[str, Any] = {"grain": Value(Grain.DAY.value), "period_start": ShanghaiDate("registered_at"),
-                            "street_key": _zero("street_id")}
+                            "street_key": _zero("street_id"), "center_key": _zero("center_id")}
     overdue = Count("pk", filter=Q(is_overdue=True))
     qs = _cohort(cases)
     if model is CaseStat:
@@ -185,7 +185,7 @@ def _span(field: str, first: Any, after: Any) -> Q:
 
 
 def _grid_day_rows_from_units(span: Q) -> QuerySet:
-    keys = ("grain", "period_start", "grid_key", "street_key")
+    keys = ("grain", "period_start", "grid_key", "street_key", "center_key")
     qs = (CaseUnitGridStat.objects.filter(span, grain=Grain.DAY).values(*keys)
           .annotate(registered_=Sum("registered"), overdue_=Sum("overdue")))
     return qs.values_list(*keys, "registered_", "overdue_").order_by()
@@ -276,10 +276,10 @@ def scope(actor: User) -> tuple[Q, Q | None] | None:
     for root in roots:
         units |= Q(path__startswith=root.path)
     ids = list(OrgUnit.objects.filter(units).values_list("pk", flat=True)) if roots else []
-    # The roll-ups hold the cases located in the scope's streets; the rest of the scope (cases the actor reported,
-    # cases of the actor's centers located elsewhere) is counted from the cases, through their indexes.
-    outside = (Q(reported_by=actor) | Q(reporter_user=actor) | Q(center_id__in=ids)) & ~Q(street_id__in=ids)
-    return Q(street_key__in=ids), outside
+    # The roll-ups hold the cases of the scope's centers and streets; the cases the actor reported elsewhere are
+    # counted from the cases, through the reporter indexes.
+    outside = (Q(reported_by=actor) | Q(reporter_user=actor)) & ~Q(center_id__in=ids) & ~Q(street_id__in=ids)
+    return Q(center_key__in=ids) | Q(street_key__in=ids), outside
 
 
 def period_rows(model: StatModel, start: dt.date, end: dt.date, coarsest: str = Grain.YEAR) -> QuerySet:

@@ -20,13 +20,14 @@ class Migration(migrations.Migration):
                 ('period_start', models.DateField(verbose_name='统计期起')),
                 ('grid_key', models.PositiveIntegerField(verbose_name='网格')),
                 ('street_key', models.PositiveIntegerField(verbose_name='办事处')),
+                ('center_key', models.PositiveIntegerField(verbose_name='受理城运中心')),
                 ('registered', models.IntegerField(default=0, verbose_name='受理量')),
                 ('overdue', models.IntegerField(default=0, verbose_name='超期数')),
             ],
             options={
                 'verbose_name': '网格统计汇总',
                 'verbose_name_plural': '网格统计汇总',
-                'constraints': [models.UniqueConstraint(fields=('grain', 'period_start', 'grid_key', 'street_key'), name='case_grid_stat_key')],
+                'constraints': [models.UniqueConstraint(fields=('grain', 'period_start', 'grid_key', 'street_key', 'center_key'), name='case_grid_stat_key')],
             },
         ),
         migrations.CreateModel(
@@ -36,6 +37,7 @@ class Migration(migrations.Migration):
                 ('grain', models.CharField(choices=GRAINS, max_length=5, verbose_name='粒度')),
                 ('period_start', models.DateField(verbose_name='统计期起')),
                 ('street_key', models.PositiveIntegerField(verbose_name='办事处')),
+                ('center_key', models.PositiveIntegerField(verbose_name='受理城运中心')),
                 ('assignee_key', models.PositiveIntegerField(verbose_name='处置单位')),
                 ('category_key', models.PositiveIntegerField(verbose_name='大类')),
                 ('channel', models.CharField(max_length=20, verbose_name='来源渠道')),
@@ -49,7 +51,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '案件统计汇总',
                 'verbose_name_plural': '案件统计汇总',
-                'constraints': [models.UniqueConstraint(fields=('grain', 'period_start', 'street_key', 'assignee_key', 'category_key', 'channel'), name='case_stat_key')],
+                'constraints': [models.UniqueConstraint(fields=('grain', 'period_start', 'street_key', 'center_key', 'assignee_key', 'category_key', 'channel'), name='case_stat_key')],
             },
         ),
         migrations.CreateModel(
@@ -61,13 +63,14 @@ class Migration(migrations.Migration):
                 ('period_start', models.DateField(verbose_name='统计期起')),
                 ('grid_key', models.PositiveIntegerField(verbose_name='网格')),
                 ('street_key', models.PositiveIntegerField(verbose_name='办事处')),
+                ('center_key', models.PositiveIntegerField(verbose_name='受理城运中心')),
                 ('registered', models.IntegerField(default=0, verbose_name='受理量')),
                 ('overdue', models.IntegerField(default=0, verbose_name='超期数')),
             ],
             options={
                 'verbose_name': '处置单位网格统计汇总',
                 'verbose_name_plural': '处置单位网格统计汇总',
-                'constraints': [models.UniqueConstraint(fields=('assignee_key', 'grain', 'period_start', 'grid_key', 'street_key'), name='case_unit_grid_stat_key')],
+                'constraints': [models.UniqueConstraint(fields=('assignee_key', 'grain', 'period_start', 'grid_key', 'street_key', 'center_key'), name='case_unit_grid_stat_key')],
             },
         ),
     ]

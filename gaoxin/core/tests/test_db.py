@@ -44,8 +44,8 @@ def test_first_of_month_and_year(db):
     from gaoxin.cases.models import CaseStat
 
     for day in (dt.date(2023, 3, 31), dt.date(2024, 2, 29), dt.date(2023, 1, 1)):
-        CaseStat.objects.create(grain="day", period_start=day, street_key=0, assignee_key=0, category_key=1,
-                                channel=str(day))
+        CaseStat.objects.create(grain="day", period_start=day, street_key=0, center_key=0, assignee_key=0,
+                                category_key=1, channel=str(day))
     got = {row[0]: row[1:] for row in CaseStat.objects.annotate(
         month=FirstOfMonth("period_start"), year=FirstOfYear("period_start")).values_list("channel", "month", "year")}
     assert got == {"2023-03-31": (dt.date(2023, 3, 1), dt.date(2023, 1, 1)),
