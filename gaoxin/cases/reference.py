@@ -55,6 +55,9 @@ class Rule(NamedTuple):
 class Reference(Protocol):
     def category(self, code: str) -> Category | None: ...
 
+    def category_top(self, pk: int) -> int:
+        """The id of the 大类 category ``pk`` is counted under (itself when it is one)."""
+
     def unit(self, pk: int) -> OrgUnit | None: ...
 
     def unit_by_code(self, code: str) -> OrgUnit | None: ...
@@ -85,6 +88,7 @@ class _Snapshot:
     def __init__(self, categories: Iterable[Category], units: Iterable[OrgUnit],
                  rules: Iterable[ResponsibilityRule]) -> None:
         self._categories = {c.code: c for c in categories}
+        self._tops = {c.pk: c.parent_id or c.pk for c in self._categories.values()}
         ordered = sorted(units, key=lambda u: u.path)
         self._units = {u.pk: u for u in ordered}
         self._units_by_code = {u.code: u for u in ordered}
@@ -104,6 +108,9 @@ class _Snapshot:
 
     def category(self, code: str) -> Category | None:
         return _copy(self._categories.get(code))
+
+    def category_top(self, pk: int) -> int:
+        return self._tops[pk]
 
     def unit(self, pk: int) -> OrgUnit | None:
         return _copy(self._units.get(pk))
@@ -128,6 +135,10 @@ class _Live:
 
     def category(self, code: str) -> Category | None:
         return Category.objects.filter(code=code).first()
+
+    def category_top(self, pk: int) -> int:
+        parent = Category.objects.values_list("parent_id", flat=True).get(pk=pk)
+        return parent or pk
 
     def unit(self, pk: int) -> OrgUnit | None:
         return OrgUnit.objects.filter(pk=pk).first()

@@ -29,8 +29,8 @@ from django.db.models.functions import Coalesce
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import workflow
-from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Category, Grain, Satisfaction
+from gaoxin.cases import reference, workflow
+from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Grain, Satisfaction
 from gaoxin.cases.selectors import CENTER_ROLES
 from gaoxin.core.db import SHANGHAI, FirstOfMonth, FirstOfYear, ShanghaiDate
 
@@ -50,19 +50,6 @@ def snapshot(case: Case) -> Snapshot:
     return {name: getattr(case, name) for name in SNAPSHOT_FIELDS}
 
 
-_tops: dict[int, int] = {}
-
-
-def category_top(category_id: int) -> int:
-    """The 大类 a category is counted under (itself when it is one)."""
-    top = _tops.get(category_id)
-    if top is None:
-        _tops.clear()
-        _tops.update({pk: parent or pk for pk, parent in Category.objects.values_list("pk", "parent_id")})
-        top = _tops[category_id]
-    return top
-
-
 def period_start(day: dt.date, grain: str) -> dt.date:
     if grain == Grain.YEAR:
         return day.replace(month=1, day=1)
@@ -78,11 +65,11 @@ def _contributions(s: Snapshot) -> list[tuple[StatModel, Key, tuple[int, ...]]]:
     case_counts = (1, int(closed), int(closed and s["closed_on_time"] is True), int(s["satisfaction"] != ""),
                    int(s["satisfaction"] in SATISFIED), overdue)
     street, center, assignee, grid = s["street_id"] or 0, s["center_id"] or 0, s["assignee_id"] or 0, s["grid_id"]
+    top = reference.current().category_top(s["category_id"])
     found: list[tuple[StatModel, Key, tuple[int, ...]]] = []
     for grain in GRAINS:
         start = period_start(day, grain)
-        found.append((CaseStat, (grain.value, start, street, center, assignee, category_top(s["category_id"]),
-                                 s["channel"]), case_counts))
+        found.append((CaseStat, (grain.value, start, street, center, assignee, top, s["channel"]), case_counts))
         if grid:
             found.append((CaseGridStat, (grain.value, start, grid, street, center), (1, overdue)))
             found.append((CaseUnitGridStat, (assignee, grain.value, start, grid, street, center), (1, overdue)))
