@@ -60,6 +60,9 @@ def shared_database(tmp_path):
     target = sqlite3.connect(path)
     connection.ensure_connection()
     connection.connection.backup(target)
+    # The copy keeps the in-memory database's journal mode; switch it to WAL now, as a deployed database already
+    # is, rather than let the racing threads' first connections switch it (which needs the file to themselves).
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     settings_dict = connections.settings["default"]
     original = settings_dict["NAME"]
