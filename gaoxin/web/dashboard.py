@@ -94,9 +94,13 @@ class Parts:
 
 def _add_into(mine: dict[Any, list[int]], theirs: dict[Any, list[int]]) -> None:
     for key, counts in theirs.items():
-        total = mine.setdefault(key, [0] * len(counts))
-        for i, n in enumerate(counts):
-            total[i] += n
+        _add_counts(mine, key, counts)
+
+
+def _add_counts(mine: dict[Any, list[int]], key: Any, counts: list[int]) -> None:
+    total = mine.setdefault(key, [0] * len(counts))
+    for i, n in enumerate(counts):
+        total[i] += n
 
 
 MAIN_COUNTS = ("registered", "closed", "closed_on_time", "evaluated", "satisfied")
@@ -131,9 +135,9 @@ def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
                       satisfied=Count("pk", filter=Q(satisfaction__in=metrics.SATISFIED)),
                       overdue=Count("pk", filter=Q(is_overdue=True)))
             .order_by()):
-        _add_into(main, {(street or 0, assignee or 0, top, channel): counts})
+        _add_counts(main, (street or 0, assignee or 0, top, channel), counts)
         if place:
-            _add_into(grid_map, {place: [counts[0], overdue]})
+            _add_counts(grid_map, place, [counts[0], overdue])
     point = ShanghaiMonth("registered_at") if _monthly(s) else ShanghaiDate("registered_at")
     trend = {start: [n, n_closed] for start, n, n_closed in
              cohort.annotate(point=point).values_list("point")
@@ -143,12 +147,12 @@ def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
 
 def _from_rollups(stat_scope: Q, s: Slice) -> Parts:
     """Parts summed from the roll-ups (``cases.rollup``): whole years, whole months and the remaining days."""
-    filters = stat_scope
+    filters = stat_scope  # the key columns it filters on are common to the three tables
     if s.street:
         filters &= Q(street_key=s.street.pk)
-    units = list(OrgUnit.objects.filter(path__startswith=s.unit.path).values_list("pk", flat=True)) if s.unit else []
     if s.unit:
-        filters &= Q(assignee_key__in=units)
+        filters &= Q(assignee_key__in=list(OrgUnit.objects.filter(path__startswith=s.unit.path)
+                                            .values_list("pk", flat=True)))
     main_rows = (rollup.period_rows(CaseStat, s.start, s.end).filter(filters)
                  .values_list("street_key", "assignee_key", "category_key", "channel")
                  .annotate(**{c: Sum(c) for c in MAIN_COUNTS}).order_by())
@@ -162,10 +166,7 @@ def _from_rollups(stat_scope: Q, s: Slice) -> Parts:
         total[0] += n
         total[1] += n_closed
     grids = rollup.period_rows(CaseUnitGridStat if s.unit else CaseGridStat, s.start, s.end)
-    grid_filters = stat_scope & Q(street_key=s.street.pk) if s.street else stat_scope
-    if s.unit:
-        grid_filters &= Q(assignee_key__in=units)
-    grid_rows = (grids.filter(grid_filters).values_list("grid_key")
+    grid_rows = (grids.filter(filters).values_list("grid_key")
                  .annotate(n=Sum("registered"), n_overdue=Sum("overdue")).order_by())
     return Parts(main=main, trend=trend, map={pk: [n, overdue] for pk, n, overdue in grid_rows})
 
