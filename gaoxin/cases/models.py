@@ -264,10 +264,8 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)  # (case, seq)
     seq = models.PositiveIntegerField("序号")
-    # No index: events are read per case; only deleting a user (rare, refused anyway once they acted) looks
-    # events up by actor.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+", db_index=False)
+                              on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间")
     action = models.CharField("动作", max_length=20, choices=workflow.ACTION_CHOICES)
     from_state = models.CharField("原状态", max_length=12, blank=True)
@@ -447,8 +445,8 @@ class CaseGridStat(models.Model):
 
 
 class CaseUnitGridStat(models.Model):
-    """The grid map of one handling unit: like ``CaseGridStat`` per handling unit (0: not dispatched yet), keyed
-    unit first so that a unit's rows are read without touching the others'."""
+    """The grid map of one handling unit: like ``CaseGridStat`` per handling unit, keyed unit first so that a
+    unit's rows are read without touching the others'."""
 
     assignee_key = models.PositiveIntegerField("处置单位")
     grain = models.CharField("粒度", max_length=5, choices=Grain.choices)
