@@ -126,10 +126,22 @@ class ResponsibilityRule(models.Model):
 
 
 class CaseNumberCounter(models.Model):
-    """Per-day sequence behind the human-readable case number ``YYYYMMDD`` + six digits."""
+    """Per-day state behind the human-readable case number ``YYYYMMDD`` + six digits.
+
+    Numbers are unique, count per Beijing day from 000001, and rise in the order they are taken.
+    - SQLite: ``last`` is the day's last number, taken under the counter row's lock in the case's own transaction,
+      so numbers are gap-free (SQLite commits one write transaction at a time anyway).
+    - PostgreSQL: numbers are the values of one sequence less the day's ``base``. A sequence hands out values
+      without locks, so the intakes of a day do not commit one after the other, but a value whose transaction
+      then fails is not handed out again: numbers may have gaps (as the city's 12345 order numbers do). That a
+      case was never deleted is shown by the hash-chained event log, not by the numbers. ``last`` counts the
+      numbers a bulk load (the simulation) gave the day; live numbers continue after them.
+    """
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+    base = models.BigIntegerField(null=True, blank=True,
+                                  help_text="PostgreSQL: the sequence value the day's live numbers count from")
 
     class Meta:
         verbose_name = "案件编号计数器"

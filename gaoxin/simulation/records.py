@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Max
 
 from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, SupervisionNotice
+from gaoxin.cases.services import case_number_last_serials
 from gaoxin.simulation import timeline as tl
 from gaoxin.simulation.indexes import IndexDefinition, indexes_deferred
 from gaoxin.simulation.lifecycle import NSLOT, CategoryTable, Intake, Lifecycle, S, pattern
@@ -351,10 +352,7 @@ def _write_cases(
     vendor = writer.vendor
     n = len(intake)
     first_day = tl.local_midnight(_date_of(int(intake.t_report.min()))) if n else 0
-    existing = {
-        f"{d:%Y-%m-%d}": last
-        for d, last in CaseNumberCounter.objects.filter(day__gte=_date_of(first_day)).values_list("day", "last")
-    }
+    existing = {f"{d:%Y-%m-%d}": last for d, last in case_number_last_serials(_date_of(first_day)).items()}
     order, ordered_numbers, counters = case_numbers(intake.t_report, existing)
     numbers = [""] * n
     for row, number in zip(order.tolist(), ordered_numbers, strict=True):
@@ -420,10 +418,10 @@ def _write_counters(counters: dict[str, int], vendor: str) -> None:
     new: list[CaseNumberCounter] = []
     update: list[CaseNumberCounter] = []
     for day, last in counters.items():
-        obj = CaseNumberCounter(day=dt.date.fromisoformat(day), last=last)
+        obj = CaseNumberCounter(day=dt.date.fromisoformat(day), last=last, base=None)
         (update if obj.day in existing else new).append(obj)
     CaseNumberCounter.objects.bulk_create(new, batch_size=1000)
-    CaseNumberCounter.objects.bulk_update(update, ["last"], batch_size=1000)
+    CaseNumberCounter.objects.bulk_update(update, ["last", "base"], batch_size=1000)
 
 
 def _notes(ev_case: np.ndarray, ev_slot: np.ndarray, note_index: np.ndarray) -> tuple[list[str], list[str]]:
