@@ -2,8 +2,8 @@
 
     apt-get install -y wrk        # Debian's wrk 4.1 (C + LuaJIT), the load generator; without it --driver python
     .venv/bin/python bench/bench_api.py [--database-url postgres://postgres@127.0.0.1:5432/gx_bench_api]
-        [--workers 2] [--threads 4] [--connections 8] [--seconds 10] [--rate 500] [--driver wrk|python]
-        [--in-process 300] [--profile]
+        [--workers 2] [--threads 4] [--worker-connections N] [--connections 8] [--seconds 10] [--rate 500]
+        [--repeat 1] [--driver wrk|python] [--in-process 300] [--profile]
 
 1. Prepares the database named in --database-url (created when missing and dropped at the end; the schema by
    ``migrate``): a small zone (committee, zone center, two streets with their centers, a 2 × 2 grid layer) and a
@@ -12,7 +12,13 @@
    both endpoints and the SQL statements of one intake (``--profile``: the top of a CPU-time cProfile).
 3. Starts gunicorn on a free localhost port (``gaoxin.wsgi``, gthread workers, the settings of production —
    persistent database connections, ``CONN_MAX_AGE`` 60 s — except that GAOXIN_BENCH_ENDPOINTS=1 mounts
-   ``POST /api/v1/bench/insert``, which only inserts the case row).
+   ``POST /api/v1/bench/insert``, which only inserts the case row). A gthread worker keeps a keep-alive
+   connection for good, and the load generator's few connections, opened at once, land on the workers by chance:
+   when most land on one worker, that process's GIL caps the run near one core ("cores busy" ≈ 1.3 instead of
+   ≈ 1.9 for the same code from one run to the next). --worker-connections equal to --threads turns keep-alive
+   off (gunicorn keeps worker_connections − threads idle connections), so that every request connects anew and
+   the workers share the load, as behind a proxy that opens a connection per request (nginx's default towards
+   an upstream); connecting costs CPU of its own.
 4. Load:
    - saturation: --connections closed-loop keep-alive connections for --seconds on each endpoint, driven by
      ``wrk`` (one thread, a Lua script giving every request its own body and Idempotency-Key) or, with
@@ -21,6 +27,8 @@
      this process, up to 4 × --connections connections); latency is counted from each request's scheduled send
      time, so a stall shows up as latency (no coordinated omission), and requests not sent by the end are
      reported.
+   --repeat K runs both saturations K times, alternating, and prints the median of the real intake's runs: the
+   machine's speed drifts (other virtual machines on the host), so one run says little.
    For every run the CPU time of gunicorn (master and workers), of the PostgreSQL backends serving the bench
    database and of the load generator is read from /proc and printed per case, next to the load average.
    Real intake = ``POST /api/v1/cases`` with a unique ``Idempotency-Key``: token lookup, validation, locating the
@@ -134,12 +142,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(port: int, workers: int, threads: int, worker_class: str = "gthread") -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int, worker_class: str = "gthread",
+                   worker_connections: int = 1000) -> subprocess.Popen:
     env = dict(os.environ, GAOXIN_BENCH_ENDPOINTS="1", GAOXIN_LOG_LEVEL="WARNING")
     process = subprocess.Popen(  # noqa: S603  # our own virtualenv's gunicorn
         [str(Path(sys.executable).parent / "gunicorn"), "gaoxin.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads), "--log-level",
-         "warning", "--keep-alive", "30"],
+         "warning", "--keep-alive", "30", "--worker-connections", str(worker_connections)],
         cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -219,14 +228,15 @@ POSTGRES_AUXILIARY = {"walwriter", "checkpointer", "background", "autovacuum", "
                       "walsender", "walreceiver", "startup"}
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, user + system CPU seconds) of a process."""
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent pid, user + system CPU seconds, those of its exited children) of a process."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS,
+            (int(fields[13]) + int(fields[14])) / CLOCK_TICKS)
 
 
 def _cmdline(pid: int) -> list[str]:
@@ -240,7 +250,10 @@ def _cmdline(pid: int) -> list[str]:
 @dataclass
 class Cpu:
     """CPU seconds so far of gunicorn (master + workers) and of PostgreSQL (backends of the bench database and
-    the server's auxiliary processes — WAL writer, checkpointer … — which work for whatever writes)."""
+    the server's auxiliary processes — WAL writer, checkpointer … — which work for whatever writes). A backend
+    that exits during a run (a worker's connection reaching ``CONN_MAX_AGE``) takes its CPU time along to the
+    postmaster's count of its exited children, which is added for that reason (it also holds the children of
+    other databases that exited meanwhile: keep the machine otherwise quiet)."""
 
     gunicorn: float = 0.0
     postgres: float = 0.0
@@ -248,6 +261,7 @@ class Cpu:
     @classmethod
     def read(cls, master: int, database: str) -> Cpu:
         cpu = cls()
+        postmaster = None
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -255,8 +269,11 @@ class Cpu:
             stat = _stat(pid)
             if stat is None:
                 continue
-            parent, seconds = stat
-            if pid == master or parent == master:
+            parent, seconds, children = stat
+            if pid == master:
+                cpu.gunicorn += seconds + children
+                continue
+            if parent == master:
                 cpu.gunicorn += seconds
                 continue
             args = _cmdline(pid)  # "postgres: [cluster:] walwriter" or "postgres: [cluster:] user database …"
@@ -265,6 +282,9 @@ class Cpu:
             words = args[2:] if len(args) > 1 and args[1].endswith(":") else args[1:]
             if words[:1] and (words[0] in POSTGRES_AUXILIARY or words[1:2] == [database]):
                 cpu.postgres += seconds
+                postmaster = parent
+        if postmaster is not None and (stat := _stat(postmaster)) is not None:
+            cpu.postgres += stat[2]
         return cpu
 
 
@@ -461,9 +481,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (sync: no keep-alive)")
+    parser.add_argument("--worker-connections", type=int, default=1000,
+                        help="gunicorn: connections a gthread worker holds at most (equal to --threads: no keep-alive)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--repeat", type=int, default=1, help="saturation runs of each endpoint, alternating")
     parser.add_argument("--driver", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--in-process", type=int, default=300, metavar="N",
                         help="requests per endpoint through the test client (0: skip)")
@@ -483,10 +506,11 @@ def main() -> int:
             if args.in_process:
                 in_process(token, args.in_process, args.profile)
             port = free_port()
-            server = start_gunicorn(port, args.workers, args.threads, args.worker_class)
+            server = start_gunicorn(port, args.workers, args.threads, args.worker_class, args.worker_connections)
             try:
-                print(f"\ngunicorn: {args.workers} workers × {args.threads} threads ({args.worker_class}) on "
-                      f"PostgreSQL; load: {args.driver}, {args.connections} connections, {args.seconds:.0f} s per run")
+                print(f"\ngunicorn: {args.workers} workers × {args.threads} threads ({args.worker_class}, at most "
+                      f"{args.worker_connections} connections each) on PostgreSQL; load: {args.driver}, "
+                      f"{args.connections} connections, {args.seconds:.0f} s per run")
 
                 def saturate(path: str, label: str, seconds: float) -> Result:
                     if args.driver == "wrk":
@@ -497,12 +521,20 @@ def main() -> int:
                 saturate(BARE, "warm-up", 2)
                 rows = [measured(lambda path=path, label=label: saturate(path, label, args.seconds), server.pid,
                                  database)
+                        for _ in range(args.repeat)
                         for path, label in ((REAL, f"saturation, real intake POST {REAL}"),
                                             (BARE, f"saturation, bare insert POST {BARE}"))]
                 rows.append(measured(lambda: run_python(port, token, REAL, args.connections * 4, args.seconds,
                                                         args.rate, f"{args.rate:.0f}/s offered, real intake"),
                                      server.pid, database))
                 report(rows)
+                if args.repeat > 1:
+                    real = [r for r in rows if r.label.startswith("saturation, real")]
+                    middle = sorted(real, key=lambda r: r.created / r.elapsed)[len(real) // 2]
+                    print(f"\nreal intake, median of {len(real)} saturation runs: "
+                          f"{middle.created / middle.elapsed:.0f} cases/s, p50 {middle.p50:.1f} ms, "
+                          f"p99 {middle.p99:.1f} ms (each run: "
+                          + ", ".join(f"{r.created / r.elapsed:.0f}/s p99 {r.p99:.0f} ms" for r in real) + ")")
             finally:
                 server.terminate()
                 server.wait(timeout=30)
