@@ -120,7 +120,7 @@ def _counter_serial(day: dt.date) -> int:
 
 CASE_NUMBER_SEQUENCE = "cases_case_number_seq"  # PostgreSQL only (migration 0008)
 # The sequence's value now: the last one handed out (0 before the first).
-SEQUENCE_NOW = "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM cases_case_number_seq"
+SEQUENCE_NOW = f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {CASE_NUMBER_SEQUENCE}"  # noqa: S608
 
 
 def _sequence_serial(day: dt.date) -> int:
