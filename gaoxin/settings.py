@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "gaoxin.hotline",
 ]
 
+# What a case event sets off outside the case engine, called by it in the transaction of the change
+# (gaoxin.cases.effects): the 12345 reply outbox.
+GAOXIN_CASE_EFFECTS = ["gaoxin.hotline.outbox.case_event_recorded"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -23,3 +23,9 @@ class Role(models.TextChoices):
 PERSONAL_DATA_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SHIFT_LEAD, Role.HANDLER})
 # Roles whose scope is the whole zone regardless of their home unit.
 ZONE_WIDE_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+# Staff of an operations center (城运中心): register, reject and merge; dispatchers and shift leads also dispatch
+# and decide requests.
+CENTER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SHIFT_LEAD})
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.SHIFT_LEAD})
+# Roles that act for a unit's subtree (a department, a street office, a community).
+UNIT_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER, Role.SERVICE_CADRE})

@@ -27,11 +27,10 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.accounts.roles import ZONE_WIDE_ROLES
+from gaoxin.accounts.roles import CENTER_ROLES, ZONE_WIDE_ROLES
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import reference, workflow
 from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Grain, Satisfaction
-from gaoxin.cases.selectors import CENTER_ROLES
 from gaoxin.core.db import SHANGHAI, FirstOfMonth, FirstOfYear, ShanghaiDate
 
 SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "center_id", "assignee_id", "category_id", "channel",

@@ -3,13 +3,13 @@ NULL columns.
 
 ``Model.save()`` compiles its INSERT anew on every call (field list, quoting, placeholders, RETURNING), which is
 most of the Python time of a 55-column case row. This does what ``save(force_insert=True)`` does for a new row of
-a plain model — related instances' ids taken over, ``pre_save`` and ``post_save`` sent (the 12345 outbox listens
-to ``CaseEvent``'s), each field's ``pre_save`` and database preparation applied, the primary key read back with
-``RETURNING`` — with the statement kept per (model, vendor, NULL columns). NULLs are written into the statement
-rather than passed, so that a fresh case row stays under psycopg's 50 parameters, above which it parses the
-statement anew on every call. It refuses what ``save()`` would do more for: multi-table inheritance and fields
-the database fills (``db_default``, generated fields). It only ever inserts: an instance that is not new is
-refused (which is all that ``CaseEvent.save()`` adds: events are append-only)."""
+a plain model — related instances' ids taken over, each field's ``pre_save`` and database preparation applied,
+the primary key read back with ``RETURNING`` — with the statement kept per (model, vendor, NULL columns). NULLs
+are written into the statement rather than passed, so that a fresh case row stays under psycopg's 50 parameters,
+above which it parses the statement anew on every call. It sends no model signals: nothing in the domain listens
+to them (the services call the effects, ``cases.effects``). It refuses what ``save()`` would do more for:
+multi-table inheritance and fields the database fills (``db_default``, generated fields). It only ever inserts: an
+instance that is not new is refused (which is all that ``CaseEvent.save()`` adds: events are append-only)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, JSONField, Model
 from django.db.models.fields import NOT_PROVIDED
-from django.db.models.signals import post_save, pre_save
 
 _fields: dict[type[Model], list[Field[Any, Any]]] = {}
 _statements: dict[tuple[type[Model], str, tuple[bool, ...]], str] = {}
@@ -42,10 +41,9 @@ def _insert_fields(model: type[Model]) -> list[Field[Any, Any]]:
 
 
 class PreparedInsert:
-    """The INSERT of one new instance, prepared ahead: related ids taken over, ``pre_save`` sent and every field
-    prepared for the database now; ``update()`` sets fields known only later (and prepares just those);
-    ``execute()`` inserts and sends ``post_save``. Lets a caller do the work before it takes a lock and keep only
-    the statement inside it."""
+    """The INSERT of one new instance, prepared ahead: related ids taken over and every field prepared for the
+    database now; ``update()`` sets fields known only later (and prepares just those); ``execute()`` inserts.
+    Lets a caller do the work before it takes a lock and keep only the statement inside it."""
 
     def __init__(self, instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
         if not instance._state.adding:
@@ -57,7 +55,6 @@ class PreparedInsert:
         self.model = type(instance)
         self.fields = _insert_fields(self.model)
         instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # no stubs
-        pre_save.send(sender=self.model, instance=instance, raw=False, using=using, update_fields=None)
         self.values = [self._prepared(f) for f in self.fields]
 
     def _prepared(self, f: Field[Any, Any]) -> Any:
@@ -95,8 +92,6 @@ class PreparedInsert:
         setattr(instance, pk_field.attname, pk_field.to_python(pk))
         instance._state.adding = False
         instance._state.db = self.using
-        post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False,
-                       using=self.using)
 
 
 def insert_row(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -18,18 +18,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
+from gaoxin.accounts.roles import CENTER_ROLES, UNIT_ROLES, ZONE_WIDE_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import reference, timelimits, workflow
 from gaoxin.cases.models import Case, CaseEvent, Category, SupervisionNotice
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.grids.models import Grid
-
-CENTER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SHIFT_LEAD})
-UNIT_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER, Role.SERVICE_CADRE})
-CENTER_KINDS = frozenset({OrgUnit.Kind.ZONE_CENTER, OrgUnit.Kind.STREET_CENTER})
-
 
 # --- scope ---------------------------------------------------------------------------------------------------
 

@@ -1,186 +1,35 @@
-"""Time limits (办理时限) on the Chinese working calendar. Pure functions, no database.
-
-Schedule: on a working day the clock runs 09:00–12:00 and 13:30–18:00 Beijing time (7.5 working hours a
-day). Working days come from ``chinese_calendar.is_workday`` (public holidays and make-up workdays
-included) for the years it knows (2004–2026 in the pinned version); outside them Monday–Friday is assumed.
-
-Units:
-- ``hour`` (工作小时): ``add_working_time(start, n, "hour")`` is the earliest moment at which ``n`` working hours
-  have elapsed since ``start``; a start outside working hours begins counting at the next working period.
-- ``day`` (工作日): as in Chinese administrative practice the start day is not counted; the deadline is 18:00
-  of the n-th working day after the start's date.
+"""The time limits of a case (办理时限): the category's limit adjusted for urgency, the deadline it gives, the
+80 % warning point and the green / yellow / red status, all counted in working time on the Chinese calendar
+(``gaoxin.core.calendar``, re-exported here for the case code that counts on it). Pure functions, no database.
 
 Urgency shortens the category's limit: 紧急 (urgent) halves it, 特急 (critical) quarters it (hour limits
 rounded up to the half hour, day limits rounded up to whole days, never below half an hour / one day).
-
-Everything is built on one table: for each calendar day from 2000-01-01 to 2060-12-31, whether it is a
-working day and how many working days precede it. ``W(t)`` — working seconds since the table's epoch — is then
-O(1), and so are ``working_time_between(a, b) = W(b) − W(a)`` and its inverse. The numpy variants at the end
-(``working_seconds_at_many``, ``add_working_seconds_many``) apply the same arithmetic to whole arrays for the bulk
-simulation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import numpy as np
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-PERIODS: tuple[tuple[dt.time, dt.time], ...] = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(18, 0)))
-_PERIOD_SECONDS = tuple(
-    (p[0].hour * 3600 + p[0].minute * 60, p[1].hour * 3600 + p[1].minute * 60) for p in PERIODS
+from gaoxin.core.calendar import (  # noqa: F401  # re-exported: the calendar the case rules count on
+    DAY_WORK_SECONDS,
+    END_OF_DAY,
+    SHANGHAI,
+    WorkCalendar,
+    add_working_hours_many,
+    add_working_seconds,
+    add_working_seconds_many,
+    add_working_time,
+    add_working_time_many,
+    calendar,
+    is_workday,
+    working_seconds_between_many,
+    working_time_between,
 )
-DAY_WORK_SECONDS = sum(end - start for start, end in _PERIOD_SECONDS)  # 27,000 s = 7.5 h
-END_OF_DAY = PERIODS[-1][1]
 
-EPOCH = dt.date(2000, 1, 1)
-LAST = dt.date(2060, 12, 31)
 URGENCY_FACTOR = {"normal": 1.0, "urgent": 0.5, "critical": 0.25}
-UTC_OFFSET_SECONDS = 8 * 3600  # Beijing time has had no daylight saving since 1991.
-
-
-def _is_workday_uncached(day: dt.date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
-class WorkCalendar:
-    """The precomputed day table. ``is_work[i]`` for day ``EPOCH + i``; ``rank[i]`` working days before it;
-    ``workdays`` the day indexes of all working days in order."""
-
-    def __init__(self, first: dt.date = EPOCH, last: dt.date = LAST) -> None:
-        self.first = first
-        n = (last - first).days + 1
-        self.is_work = np.fromiter(
-            (_is_workday_uncached(first + dt.timedelta(days=i)) for i in range(n)), dtype=bool, count=n
-        )
-        self.rank = np.concatenate(([0], np.cumsum(self.is_work)[:-1])).astype(np.int64)
-        self.workdays = np.flatnonzero(self.is_work).astype(np.int64)
-        self._is_work_list: list[bool] = self.is_work.tolist()
-        self._rank_list: list[int] = self.rank.tolist()
-        self._workdays_list: list[int] = self.workdays.tolist()
-        # Unix seconds (UTC) of the epoch's local midnight.
-        self.epoch_unix = int(dt.datetime.combine(first, dt.time(), SHANGHAI).timestamp())
-
-    def index(self, day: dt.date) -> int:
-        i = (day - self.first).days
-        if not 0 <= i < len(self._is_work_list):
-            raise ValueError(f"{day} 超出工作日历范围 {self.first}–{LAST}")
-        return i
-
-    def is_workday(self, day: dt.date) -> bool:
-        return self._is_work_list[self.index(day)]
-
-    def workday_table(self, year: int) -> np.ndarray:
-        """Booleans for every day of ``year`` (index 0 = 1 January)."""
-        start = self.index(dt.date(year, 1, 1))
-        return self.is_work[start : self.index(dt.date(year, 12, 31)) + 1].copy()
-
-    # --- scalar working-seconds timeline ---------------------------------------------------------------------
-    def seconds_at(self, moment: dt.datetime) -> int:
-        """W(moment): working seconds from the epoch to ``moment`` (whole seconds, microseconds dropped)."""
-        local = _local(moment)
-        i = self.index(local.date())
-        before = self._rank_list[i] * DAY_WORK_SECONDS
-        if not self._is_work_list[i]:
-            return before
-        return before + _within_day(local.hour * 3600 + local.minute * 60 + local.second)
-
-    def moment_at(self, seconds: int) -> dt.datetime:
-        """The earliest moment at which W reaches ``seconds`` (> 0)."""
-        k = max(0, math.ceil(seconds / DAY_WORK_SECONDS) - 1)
-        if k >= len(self._workdays_list):
-            raise ValueError("期限超出工作日历范围")
-        offset = seconds - k * DAY_WORK_SECONDS
-        day = self.first + dt.timedelta(days=self._workdays_list[k])
-        return dt.datetime.combine(day, dt.time(), SHANGHAI) + dt.timedelta(seconds=_clock_of(offset))
-
-    def nth_workday_after(self, day: dt.date, n: int) -> dt.date:
-        if n < 1:
-            raise ValueError("n 必须为正整数")
-        i = self.index(day)
-        target = self._rank_list[i] + (1 if self._is_work_list[i] else 0) + n - 1
-        if target >= len(self._workdays_list):
-            raise ValueError("期限超出工作日历范围")
-        return self.first + dt.timedelta(days=self._workdays_list[target])
-
-    def workdays_between(self, a: dt.date, b: dt.date) -> int:
-        """Working days d with a < d <= b (negative when b < a)."""
-        ia, ib = self.index(a), self.index(b)
-        return (self._rank_list[ib] + self._is_work_list[ib]) - (self._rank_list[ia] + self._is_work_list[ia])
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
-        raise ValueError("需要带时区的时间")
-    return moment.astimezone(SHANGHAI)
-
-
-def _within_day(second_of_day: int) -> int:
-    """Working seconds elapsed on a working day at ``second_of_day``."""
-    total = 0
-    for start, end in _PERIOD_SECONDS:
-        if second_of_day <= start:
-            break
-        total += min(second_of_day, end) - start
-    return total
-
-
-def _clock_of(offset: int) -> int:
-    """Second of the day at which ``offset`` (0 < offset <= DAY_WORK_SECONDS) working seconds have elapsed."""
-    for start, end in _PERIOD_SECONDS:
-        if offset <= end - start:
-            return start + offset
-        offset -= end - start
-    return _PERIOD_SECONDS[-1][1]
-
-
-@lru_cache(maxsize=1)
-def calendar() -> WorkCalendar:
-    return WorkCalendar()
-
-
-def is_workday(day: dt.date) -> bool:
-    return calendar().is_workday(day)
-
-
-def working_time_between(a: dt.datetime, b: dt.datetime) -> dt.timedelta:
-    """Working time from ``a`` to ``b`` (negative when ``b`` is before ``a``)."""
-    cal = calendar()
-    return dt.timedelta(seconds=cal.seconds_at(b) - cal.seconds_at(a))
-
-
-def add_working_time(start: dt.datetime, amount: float, unit: str = "hour") -> dt.datetime:
-    """``start`` plus ``amount`` working hours (``unit="hour"``) or working days (``unit="day"``)."""
-    if amount < 0:
-        raise ValueError("时限不能为负数")
-    cal = calendar()
-    if unit == "day":
-        if amount != int(amount):
-            raise ValueError("工作日时限必须为整数")
-        if amount == 0:
-            return start
-        day = cal.nth_workday_after(_local(start).date(), int(amount))
-        return dt.datetime.combine(day, END_OF_DAY, SHANGHAI)
-    if unit != "hour":
-        raise ValueError(f"未知的时限单位：{unit}")
-    if amount == 0:
-        return start
-    return cal.moment_at(cal.seconds_at(start) + round(amount * 3600))
-
-
-def add_working_seconds(start: dt.datetime, seconds: int) -> dt.datetime:
-    if seconds <= 0:
-        return start
-    cal = calendar()
-    return cal.moment_at(cal.seconds_at(start) + seconds)
 
 
 def limit_for(time_limit: int, unit: str, urgency: str) -> float:
@@ -223,37 +72,24 @@ def status_color(start: dt.datetime, deadline: dt.datetime, now: dt.datetime) ->
     return YELLOW if used_share(start, deadline, now) >= 0.8 else GREEN
 
 
-# --- numpy fast paths for the bulk simulation ----------------------------------------------------------------
+# --- array twins (int64 Unix seconds) for bulk work -----------------------------------------------------------
 
-def working_seconds_at_many(unix_seconds: np.ndarray) -> np.ndarray:
-    """W(t) for an array of Unix timestamps (int seconds)."""
-    cal = calendar()
-    local = np.asarray(unix_seconds, dtype=np.int64) - cal.epoch_unix
-    day = local // 86400
-    sod = local - day * 86400
-    within = np.zeros_like(sod)
-    for start, end in _PERIOD_SECONDS:
-        within += np.clip(sod, start, end) - start
-    return cal.rank[day] * DAY_WORK_SECONDS + np.where(cal.is_work[day], within, 0)
-
-
-def add_working_seconds_many(unix_seconds: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    """Unix timestamps ``seconds`` working seconds after each ``unix_seconds`` (both int arrays, seconds > 0)."""
-    cal = calendar()
-    target = working_seconds_at_many(unix_seconds) + np.asarray(seconds, dtype=np.int64)
-    k = np.maximum(0, -(-target // DAY_WORK_SECONDS) - 1)
-    offset = target - k * DAY_WORK_SECONDS
-    first_len = _PERIOD_SECONDS[0][1] - _PERIOD_SECONDS[0][0]
-    sod = np.where(
-        offset <= first_len,
-        _PERIOD_SECONDS[0][0] + offset,
-        _PERIOD_SECONDS[1][0] + offset - first_len,
-    )
-    return cal.epoch_unix + cal.workdays[k] * 86400 + sod
+def deadline_for_many(start: np.ndarray, *, time_limit: np.ndarray, is_day: np.ndarray, urgency: np.ndarray
+                      ) -> np.ndarray:
+    """``deadline_for`` element-wise (``limit_for`` computed once per limit, unit and urgency)."""
+    amount = np.zeros(len(start))
+    for limit, day, level in {(int(t), bool(d), str(u)) for t, d, u in zip(
+            np.asarray(time_limit).tolist(), np.asarray(is_day).tolist(), np.asarray(urgency).tolist(),
+            strict=True)}:
+        rows = (time_limit == limit) & (is_day == day) & (urgency == level)
+        amount[rows] = limit_for(limit, "day" if day else "hour", level)
+    return add_working_time_many(start, amount, is_day)
 
 
-def nth_workday_index(day_index: int, n: int) -> int:
-    """Fast path of ``day`` limits on day indexes from the epoch (for simulations working in day numbers)."""
-    cal = calendar()
-    return int(cal.workdays[cal.rank[day_index] + cal.is_work[day_index] + n - 1])
-
+def warn_point_many(start: np.ndarray, deadline: np.ndarray, stopped_seconds: np.ndarray | int = 0,
+                    share: float = 0.8) -> np.ndarray:
+    """``warn_point(start, deadline, stopped_seconds=…)`` element-wise."""
+    stopped = np.broadcast_to(np.asarray(stopped_seconds, dtype=np.int64), start.shape)
+    total = (working_seconds_between_many(start, deadline) - stopped).astype(np.float64)
+    used = stopped + np.ceil(total * share).astype(np.int64)
+    return np.where(total <= 0, deadline, add_working_seconds_many(start, used))

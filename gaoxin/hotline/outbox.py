@@ -1,8 +1,9 @@
 """Outbound side of the 12345 link: the transactional outbox.
 
 Capture. A case event that the city must hear about — 核查通过 (the case is closed: reply with the result) and
-不予立案 (reply that it is not accepted) — is written by a case service inside its transaction; the receiver
-below runs on that event's insert, inside the same transaction, and writes the ``Outbox`` row. Either both
+不予立案 (reply that it is not accepted) — is written by a case service inside its transaction; the case engine
+then calls ``case_event_recorded`` (named in ``GAOXIN_CASE_EFFECTS``) in the same transaction, which writes the
+``Outbox`` row. Either both
 commit or neither does, so a reply can be neither lost nor sent for a change that did not happen. When a
 master case closes, 12345 orders merged into it are answered too.
 
@@ -24,8 +25,6 @@ from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Count, F
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from gaoxin.cases.models import Case, CaseEvent, Channel
@@ -41,16 +40,16 @@ LEASE = dt.timedelta(minutes=5)
 
 # --- capture -------------------------------------------------------------------------------------------------
 
-@receiver(post_save, sender=CaseEvent, dispatch_uid="hotline-outbox-capture")
-def capture(sender: type[CaseEvent], instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    if not created or raw or instance.action not in REPLY_ACTIONS:
+def case_event_recorded(*, case: Case, event: CaseEvent) -> None:
+    """Called by the case engine for every event it writes, in its transaction (``GAOXIN_CASE_EFFECTS``): a
+    closed or rejected 12345 case — and 12345 cases merged into a closed one — gets its reply queued."""
+    if event.action not in REPLY_ACTIONS:
         return
-    case = Case.objects.select_related("assignee", "center").get(pk=instance.case_id)
     targets = [case] if case.channel == Channel.HOTLINE_12345 else []
-    if instance.action == "verify_pass":
+    if event.action == "verify_pass":
         targets += list(Case.objects.filter(merged_into_id=case.pk, channel=Channel.HOTLINE_12345))
     for target in targets:
-        reply_enqueue(case=target, master=case, event=instance)
+        reply_enqueue(case=target, master=case, event=event)
 
 
 def _result_text(master: Case, event: CaseEvent) -> str:

@@ -7,8 +7,8 @@ import datetime as dt
 import hashlib
 
 from gaoxin.cases.models import Case
+from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.models import EnterpriseProblem, QualificationAward, ReceptionSession, Visit
-from gaoxin.simulation.timeline import SHANGHAI
 
 
 def year_digest(year: int) -> str:

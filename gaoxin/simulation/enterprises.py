@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 
-from gaoxin.cases import timelimits
 from gaoxin.cases.models import Category
+from gaoxin.core import calendar
 from gaoxin.enterprises.creditcode import credit_code_complete
 from gaoxin.enterprises.models import (
     Enterprise,
@@ -27,7 +27,6 @@ from gaoxin.enterprises.models import (
 from gaoxin.enterprises.reference import reference_data_ensure
 from gaoxin.grids.locator import get_locator
 from gaoxin.simulation import calibration as cal
-from gaoxin.simulation import timeline as tl
 from gaoxin.simulation.intake import ROADS, names_and_phones
 from gaoxin.simulation.lifecycle import KIND_REGISTERED, Intake
 from gaoxin.simulation.world import World
@@ -63,7 +62,7 @@ class EnterpriseYear:
 
 
 def _working_days(year: int) -> np.ndarray:
-    table = timelimits.calendar().workday_table(year)
+    table = calendar.calendar().workday_table(year)
     return np.flatnonzero(table)
 
 
@@ -237,7 +236,7 @@ def problem_intake(rng: np.random.Generator, world: World, enterprises: list[Ent
     n = len(rows)
     code_of = {c.pk: c.code for c in Category.objects.filter(kind=Category.Kind.ENTERPRISE)}
     group = np.array([1 if src == "visit" else 2 for _, src, _, _, _ in rows], dtype=np.int64)
-    day = np.array([tl.local_midnight(d) for *_, d in rows], dtype=np.int64)
+    day = np.array([calendar.local_midnight(d) for *_, d in rows], dtype=np.int64)
     t_report = day + rng.integers(9 * 3600, 17 * 3600, size=n) if n else day
     actor = np.array([campaign.visits[i].cadre_id if src == "visit" else campaign.sessions[i].created_by_id
                       for _, src, i, _, _ in rows], dtype=np.int64)
@@ -308,4 +307,4 @@ def category_code(pk: int) -> str:
 
 
 def _aware(unix_seconds: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(unix_seconds, tl.SHANGHAI)
+    return dt.datetime.fromtimestamp(unix_seconds, calendar.SHANGHAI)

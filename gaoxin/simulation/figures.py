@@ -22,10 +22,10 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import metrics as case_metrics
 from gaoxin.cases.models import Channel
+from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises import metrics as enterprise_metrics
 from gaoxin.enterprises.selectors import qualification_count
 from gaoxin.simulation import calibration as cal
-from gaoxin.simulation.timeline import SHANGHAI
 
 # Enterprise problems are cases, but not 网格化事件 (F113/F114).
 ENTERPRISE_CHANNELS = (Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY)

@@ -10,13 +10,12 @@ import numpy as np
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.cases import selectors as case_selectors
-from gaoxin.cases import timelimits
-from gaoxin.cases.models import Category
+from gaoxin.cases.models import Category, ResponsibilityRule
+from gaoxin.core import calendar
 from gaoxin.grids.generate import GIVEN_CHARS, SURNAMES
 from gaoxin.grids.locator import get_locator
 from gaoxin.grids.models import Grid
 from gaoxin.simulation import calibration as cal
-from gaoxin.simulation import timeline as tl
 from gaoxin.simulation.lifecycle import (
     KIND_MERGED_REGISTERED,
     KIND_MERGED_REPORTED,
@@ -50,11 +49,11 @@ def report_times(rng: np.random.Generator, year: int, channel: np.ndarray) -> np
     """Seasonality × working/rest day × hour of day, per channel."""
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     days = (end - start).days
-    is_work = timelimits.calendar().workday_table(year)
+    is_work = calendar.calendar().workday_table(year)
     month = np.array([(start + dt.timedelta(days=i)).month - 1 for i in range(days)])
     season = np.asarray(cal.MONTH_WEIGHTS)[month]
     out = np.empty(len(channel), dtype=np.int64)
-    midnight = tl.local_midnight(start)
+    midnight = calendar.local_midnight(start)
     for code in np.unique(channel).tolist():
         rows = np.flatnonzero(channel == code)
         weights = season * np.where(is_work, 1.0, cal.REST_DAY_WEIGHT.get(code, 1.0))
@@ -130,22 +129,38 @@ def names_and_phones(rng: np.random.Generator, n: int) -> tuple[list[str], list[
     return [SURNAMES[s] + ("先生" if g % 2 else "女士") for s, g in zip(surnames, given, strict=True)], phones
 
 
-def routing(world: World, category: np.ndarray, street: np.ndarray, categories: dict[int, Category]
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(center, handling unit, a wrong unit for returns) per case, from the live responsibility matrix and
-    two-level center rule, computed once per (category, street)."""
+def routing(world: World, intake: Intake, categories: dict[int, Category]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(center, handling unit, a wrong unit for returns) per case, from the live responsibility matrix and the
+    two-level center rule (``selectors.responsibility_target``, ``selectors.center_for``) given what the live
+    intake gives them: the category, the street and the grid ids. Computed once per (category, street, ruled
+    grid): a case's grids matter only when a grid-level rule of its category names one of them."""
+    category, street = intake.category, intake.street
     n = len(category)
     center = np.empty(n, dtype=np.int64)
     target = np.empty(n, dtype=np.int64)
     wrong = np.full(n, -1, dtype=np.int64)
     departments = sorted((u for u in world.units.values() if u.kind == OrgUnit.Kind.DEPARTMENT), key=lambda u: u.code)
-    keys = category * 100_000 + np.where(street >= 0, street, 0)
-    for key in np.unique(keys).tolist():
-        rows = np.flatnonzero(keys == key)
-        cat = categories[key // 100_000]
-        street_id = key % 100_000 or None
-        unit = case_selectors.responsibility_target(category=cat, street_id=street_id)
-        chosen = case_selectors.center_for(category=cat, street_id=street_id)
+    ruled: dict[int, set[int]] = {}
+    for category_id, grid_id in ResponsibilityRule.objects.filter(is_active=True, grid__isnull=False).values_list(
+            "category_id", "grid_id"):
+        ruled.setdefault(category_id, set()).add(grid_id)
+    # The grid a rule would match (micro-grid first, as the matrix reads them), else 0.
+    ruled_grid = np.zeros(n, dtype=np.int64)
+    for category_id, grids in ruled.items():
+        rows = np.flatnonzero(category == category_id)
+        listed = np.fromiter(grids, dtype=np.int64)
+        in_grid = np.isin(intake.grid[rows], listed)
+        in_micro = np.isin(intake.micro[rows], listed)
+        ruled_grid[rows] = np.where(in_micro, intake.micro[rows], np.where(in_grid, intake.grid[rows], 0))
+    keys = np.stack([category, np.where(street >= 0, street, 0), ruled_grid], axis=1)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    for j, (category_id, street_id, grid_id) in enumerate(unique.tolist()):
+        rows = np.flatnonzero(inverse == j)
+        cat = categories[category_id]
+        grid_ids = [grid_id] if grid_id else []
+        unit = case_selectors.responsibility_target(category=cat, street_id=street_id or None, grid_ids=grid_ids)
+        chosen = case_selectors.center_for(category=cat, street_id=street_id or None, grid_ids=grid_ids)
         if unit is None:
             raise RuntimeError(f"no handling unit for category {cat.code} in street {street_id}")
         center[rows], target[rows] = chosen.pk, unit.pk
@@ -207,7 +222,7 @@ def grid_events(rng: np.random.Generator, world: World, *, year: int, registered
     kind[rng.choice(base, rejected, replace=False)] = KIND_REJECTED
 
     # Duplicates: a second report of a registered case nearby, within hours, merged into it.
-    _, year_end = (tl.local_midnight(dt.date(year, 1, 1)), tl.local_midnight(dt.date(year + 1, 1, 1)))
+    _, year_end = (calendar.local_midnight(dt.date(year, 1, 1)), calendar.local_midnight(dt.date(year + 1, 1, 1)))
     eligible = np.flatnonzero((kind == KIND_REGISTERED) & (t_report < year_end - 3 * 86400))
     master = rng.choice(eligible, duplicates, replace=False)
     jitter = rng.standard_normal((duplicates, 2)) * 3.0 / 111_320.0

@@ -1,11 +1,11 @@
-"""The life of every simulated case, vectorised: from the intake (``Intake``, one row per report) to the moment
-of every workflow step, the deadlines and node deadlines the services would have computed at each step, and
-the case's fields at the end of the year.
+"""The life of every simulated case, planned vectorised: from the intake (``Intake``, one row per report) to the
+moment of every workflow step.
 
 The history of a case is a sequence of *slots* in a fixed order; a case uses a subset of them (its pattern).
-Every distinct pattern is replayed through ``workflow.replay`` (``patterns``); the slot times only decide
-which steps happened before the year ended. Deadlines, warn points, node deadlines and on-time flags come from
-``timeline`` (the vectorised twins of ``timelimits``), applied step by step as the services apply them.
+Every distinct pattern is replayed through ``workflow.replay`` (``pattern``); the slot times only decide which
+steps happened before the year ended. What each step changes — deadlines, node deadlines, on-time flags, the
+case's fields — is not decided here: ``simulation.engine`` applies the live transitions (``cases.transitions``)
+to the planned steps.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from functools import cache
 import numpy as np
 
 from gaoxin.cases import timelimits, workflow
+from gaoxin.core import calendar
 from gaoxin.simulation import calibration as cal
-from gaoxin.simulation import timeline as tl
 
 # Slots: (name, action). Decision slots carry the approve flag of the case (approve_* or deny_*).
 SLOTS = [
@@ -138,20 +138,6 @@ def category_table(categories: list) -> CategoryTable:
                          sign_h, handle_h, verify_h)
 
 
-def limit_amounts(cats: CategoryTable, category: np.ndarray, urgency: np.ndarray) -> np.ndarray:
-    """``timelimits.limit_for`` per case (computed once per category × urgency)."""
-    out = np.zeros(len(category))
-    for u in ("normal", "urgent", "critical"):
-        mask = urgency == u
-        if not mask.any():
-            continue
-        ids = np.unique(category[mask])
-        table = {int(c): timelimits.limit_for(int(cats.time_limit[c]), "day" if cats.is_day[c] else "hour", u)
-                 for c in ids}
-        out[mask] = [table[int(c)] for c in category[mask]]
-    return out
-
-
 @dataclass
 class Lifecycle:
     """Per case and slot: whether the step happened (``present``) and when (``t``), plus every derived column."""
@@ -166,7 +152,6 @@ class Lifecycle:
     assignee: np.ndarray
     center: np.ndarray
     satisfaction: np.ndarray  # object array ('' when not evaluated)
-    cols: dict[str, np.ndarray]  # derived values, see ``derive``
 
 
 def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
@@ -253,8 +238,8 @@ def plan(
     t[:, S["merge_registered"]] = np.where(present[:, S["merge_registered"]], merge_later, -1)
 
     # The deadline as registration sets it: the span the handling times are drawn against.
-    amount = limit_amounts(cats, intake.category, intake.urgency)
-    d0 = tl.add_amount(t_reg, amount, is_day)
+    d0 = timelimits.deadline_for_many(t_reg, time_limit=cats.time_limit[intake.category], is_day=is_day,
+                                      urgency=intake.urgency)
     span = np.maximum(d0 - t_reg, 1800)
     draws = {
         "dispatch_wrong": 5 * minute + rng.exponential(20 * minute, n),
@@ -316,128 +301,9 @@ def plan(
     mask = bits | np.where(ext_approved, EXT_APPROVED_BIT, 0) | np.where(susp_approved, SUSP_APPROVED_BIT, 0)
     life = Lifecycle(present=present, t=t, mask=mask, ext_approved=ext_approved, susp_approved=susp_approved,
                      ext_amount=ext_amount, assignee_wrong=assignee_wrong, assignee=assignee, center=center,
-                     satisfaction=np.where(present[:, S["evaluate"]], satisfaction, ""), cols={})
-    derive(life, intake, cats, amount, is_day, year_end=year_end)
+                     satisfaction=np.where(present[:, S["evaluate"]], satisfaction, ""))
     return life
 
 
-def derive(life: Lifecycle, intake: Intake, cats: CategoryTable, amount: np.ndarray, is_day: np.ndarray, *,
-           year_end: int) -> None:
-    """Every value the services compute at each step, and the case's fields after its last step."""
-    p, t = life.present, life.t
-    n = len(t)
-    none = np.full(n, -1, dtype=np.int64)
-    cat = intake.category
-
-    def at(name: str) -> np.ndarray:
-        return t[:, S[name]]
-
-    def has(name: str) -> np.ndarray:
-        return p[:, S[name]]
-
-    def step(name: str, values: np.ndarray) -> np.ndarray:
-        return np.where(has(name), values, none)
-
-    def safe(x: np.ndarray) -> np.ndarray:  # a valid moment to compute with where the step is absent
-        return np.where(x >= 0, x, year_end)
-
-    c: dict[str, np.ndarray] = {}
-    t_reg = at("register")
-    d0 = step("register", tl.add_amount(safe(t_reg), amount, is_day))
-    c["register.deadline"] = d0
-    sign_h, handle_h, verify_h = cats.sign_h[cat], cats.handle_h[cat], cats.verify_h[cat]
-    for name, hours in (("dispatch_wrong", sign_h), ("accept_wrong", handle_h), ("dispatch", sign_h),
-                        ("accept", handle_h), ("feedback", verify_h), ("verify_fail", sign_h),
-                        ("accept_rework", handle_h), ("feedback_rework", verify_h)):
-        c[f"{name}.node_deadline"] = step(name, tl.add_hours(safe(at(name)), hours))
-    c["accept_wrong.on_time"] = has("accept_wrong") & (at("accept_wrong") <= c["dispatch_wrong.node_deadline"])
-    c["accept.on_time"] = has("accept") & (at("accept") <= c["dispatch.node_deadline"])
-    c["accept_rework.on_time"] = has("accept_rework") & (at("accept_rework") <= c["verify_fail.node_deadline"])
-
-    approved = has("decide_extension") & life.ext_approved
-    d1 = np.where(approved, tl.add_amount(safe(d0), life.ext_amount, is_day), d0)
-    nd_handle = c["accept.node_deadline"]
-    nd1 = np.where(approved & (nd_handle >= 0), tl.add_amount(safe(nd_handle), life.ext_amount, is_day), nd_handle)
-    c["decide_extension.deadline"] = d1
-    c["decide_extension.overdue"] = approved & (at("decide_extension") > d1)
-    resumed = has("resume")
-    stopped = np.where(resumed, np.maximum(0, tl.between(safe(at("decide_suspension")), safe(at("resume")))), 0)
-    d2 = np.where(resumed, tl.add_seconds(safe(d1), stopped), d1)
-    nd2 = np.where(resumed & (nd1 >= 0), tl.add_seconds(safe(nd1), stopped), nd1)
-    c["resume.stopped"] = stopped
-    c["resume.deadline"] = d2
-    deadline = np.where(has("register"), d2, none)
-    c["deadline"] = deadline
-    c["warn_at"] = np.where(has("register"), tl.warn(safe(t_reg), safe(deadline), stopped), none)
-    c["suspended_working_seconds"] = stopped
-
-    # The current node and its deadline after the last node-setting step.
-    node = np.full(n, "", dtype=object)
-    node_deadline = none.copy()
-    for name, label, nd in (
-        ("dispatch_wrong", "sign", c["dispatch_wrong.node_deadline"]),
-        ("accept_wrong", "handle", c["accept_wrong.node_deadline"]),
-        ("return", "", none),
-        ("dispatch", "sign", c["dispatch.node_deadline"]),
-        ("accept", "handle", nd_handle),
-        ("decide_extension", "handle", nd1),
-        ("resume", "handle", nd2),
-        ("feedback", "verify", c["feedback.node_deadline"]),
-        ("verify_fail", "sign", c["verify_fail.node_deadline"]),
-        ("accept_rework", "handle", c["accept_rework.node_deadline"]),
-        ("feedback_rework", "verify", c["feedback_rework.node_deadline"]),
-        ("verify_pass", "", none),
-    ):
-        node = np.where(has(name), label, node)
-        node_deadline = np.where(has(name), nd, node_deadline)
-    c["node"], c["node_deadline"] = node, node_deadline
-
-    def last_of(*names: str) -> np.ndarray:
-        out = none.copy()
-        for name in names:
-            out = np.where(has(name), at(name), out)
-        return out
-
-    def first_of(*names: str) -> np.ndarray:
-        out = none.copy()
-        for name in reversed(names):
-            out = np.where(has(name), at(name), out)
-        return out
-
-    c["dispatched_at"] = last_of("dispatch_wrong", "dispatch", "verify_fail")
-    c["first_dispatched_at"] = first_of("dispatch_wrong", "dispatch")
-    c["accepted_at"] = last_of("accept_wrong", "accept", "accept_rework")
-    c["handled_at"] = last_of("feedback", "feedback_rework")
-    c["closed_at"] = at("verify_pass")
-    c["evaluated_at"] = at("evaluate")
-    c["suspended_at"] = np.where(has("decide_suspension") & life.susp_approved & ~resumed,
-                                 at("decide_suspension"), none)
-    assignee = np.where(has("dispatch"), life.assignee, np.where(has("dispatch_wrong") & ~has("return"),
-                                                                 life.assignee_wrong, -1))
-    c["assignee"] = assignee
-    closed = has("verify_pass")
-    c["closed_on_time"] = closed & (at("verify_pass") <= deadline)
-    c["handling_seconds"] = np.where(closed, at("verify_pass") - t_reg, -1)
-    c["dispatch_count"] = (has("dispatch_wrong").astype(int) + has("dispatch") + has("verify_fail"))
-    c["on_time_accept_count"] = (c["accept_wrong.on_time"].astype(int) + c["accept.on_time"]
-                                 + c["accept_rework.on_time"])
-    c["returned_count"] = has("return").astype(int)
-    c["handled_count"] = has("feedback").astype(int) + has("feedback_rework")
-    c["reworked_count"] = has("verify_fail").astype(int)
-    c["extension_count"] = approved.astype(int)
-    c["suspension_count"] = (has("decide_suspension") & life.susp_approved).astype(int)
-    c["event_count"] = p.sum(axis=1)
-    last = np.where(p, np.arange(NSLOT), -1).max(axis=1)
-    c["pending_extension"] = last == S["request_extension"]
-    c["pending_suspension"] = last == S["request_suspension"]
-    # Overdue as the five-minute supervision task would have marked it: the deadline passed (a tick after it)
-    # while the case was still running.
-    end = np.where(closed, at("verify_pass"), year_end)
-    tick = ((deadline + 1 + 299) // 300) * 300
-    c["is_overdue"] = has("register") & ~has("merge_registered") & (tick < end)
-    c["supervision_at"] = np.where(c["is_overdue"], tick, none)
-    life.cols = c
-
-
 def year_bounds(year: int) -> tuple[int, int]:
-    return tl.local_midnight(dt.date(year, 1, 1)), tl.local_midnight(dt.date(year + 1, 1, 1))
+    return calendar.local_midnight(dt.date(year, 1, 1)), calendar.local_midnight(dt.date(year + 1, 1, 1))

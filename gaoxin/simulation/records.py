@@ -1,14 +1,14 @@
 """Writing the simulated cases: numbers, rows, the hash-chained events and the supervision notices, in batches
 with the database cursor's ``executemany`` inside the caller's transaction.
 
-The events of a batch are the (case, slot) pairs of its cases' validated patterns in order; each event's hash
-is ``audit.canonical``'s SHA-256 — the canonical JSON is produced here with the same keys, order and
-separators (``records_check`` in the tests re-hashes them with ``audit.event_hash``)."""
+What the rows and events contain comes from ``simulation.engine`` (the live transitions applied to the planned
+steps); the events of a batch are the (case, slot) pairs of its cases' validated patterns in order, each hashed
+with ``cases.audit.canonical_text`` — the canonical JSON the live services hash."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import json
 import queue
 import sqlite3
 import sys
@@ -23,11 +23,15 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max
 
+from gaoxin.cases import notices
+from gaoxin.cases.audit import canonical_text
 from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, SupervisionNotice
 from gaoxin.cases.services import case_number_last_serials
-from gaoxin.simulation import timeline as tl
+from gaoxin.cases.transitions import json_value
+from gaoxin.core import calendar, timetext
+from gaoxin.simulation.engine import Replay
 from gaoxin.simulation.indexes import IndexDefinition, indexes_deferred
-from gaoxin.simulation.lifecycle import NSLOT, CategoryTable, Intake, Lifecycle, S, pattern
+from gaoxin.simulation.lifecycle import NSLOT, Intake, Lifecycle, S, pattern
 from gaoxin.simulation.world import World
 
 BATCH = 20_000
@@ -117,8 +121,29 @@ def case_numbers(t_report: np.ndarray, existing: dict[str, int]) -> tuple[np.nda
     return order, numbers, last
 
 
-def _json(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+@dataclass
+class Numbering:
+    """The cases' numbers and ids, by intake row, and the order they are written in (report time)."""
+
+    order: np.ndarray
+    numbers: list[str]
+    ids: np.ndarray
+    counters: dict[str, int]
+
+
+def number_cases(t_report: np.ndarray) -> Numbering:
+    """Numbers continuing each day's counter, ids after the largest one in the table."""
+    n = len(t_report)
+    first_day = calendar.local_midnight(_date_of(int(t_report.min()))) if n else 0
+    existing = {f"{d:%Y-%m-%d}": last for d, last in case_number_last_serials(_date_of(first_day)).items()}
+    order, ordered_numbers, counters = case_numbers(t_report, existing)
+    numbers = [""] * n
+    for row, number in zip(order.tolist(), ordered_numbers, strict=True):
+        numbers[row] = number
+    base = (Case.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = base + np.arange(n, dtype=np.int64)
+    return Numbering(order=order, numbers=numbers, ids=ids, counters=counters)
 
 
 class Writer:
@@ -131,7 +156,7 @@ class Writer:
     values) instead of once per row, and the caller's Python really runs beside the inserts. Moments are passed
     as Unix seconds (``-1`` for none) where the caller says so (``times``) and turned into the backend's
     datetime text by the database (``datetime(?, 'unixepoch')``, the UTC text Django stores on SQLite) or by
-    ``timeline.db_datetimes`` for ``COPY``. Nothing else may use the connection until ``close``, which waits
+    ``timetext.db_datetimes`` for ``COPY``. Nothing else may use the connection until ``close``, which waits
     for the last batch and re-raises any error of the thread."""
 
     MULTI_ROW = 500  # rows per statement, at most (SQLite's limit of bound variables also caps it)
@@ -166,7 +191,7 @@ class Writer:
         cursor = self.raw.cursor()
         try:
             if self.vendor == "postgresql":  # COPY: PostgreSQL's own bulk path, same rows, same constraints
-                cols = [tl.db_datetimes(v, self.vendor) if c in times else _listed(v) for c, v in
+                cols = [timetext.db_datetimes(v, self.vendor) if c in times else _listed(v) for c, v in
                         zip(columns, values, strict=True)]
                 with cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
                     for row in zip(*cols, strict=True):
@@ -254,35 +279,36 @@ class WriteResult:
 
 
 def write_cases(
-    *, intake: Intake, life: Lifecycle, actors: Actors, world: World, cats: CategoryTable, rng: np.random.Generator,
-    year_end: int, progress: Callable[[int], None] = lambda n: None,
+    *, intake: Intake, life: Lifecycle, actors: Actors, world: World, rng: np.random.Generator, replay: Replay,
+    numbering: Numbering, progress: Callable[[int], None] = lambda n: None,
     index_built: Callable[[IndexDefinition], None] = lambda d: None,
 ) -> WriteResult:
     """Write the cases, their events and the supervision notices in the caller's transaction. On SQLite the
     secondary indexes of the three tables are set aside for the load and built again at the end (``indexes``)."""
     with indexes_deferred(deferred_tables(), built=index_built):
-        return _write_cases(intake=intake, life=life, actors=actors, world=world, cats=cats, rng=rng,
-                            progress=progress)
+        return _write_cases(intake=intake, life=life, actors=actors, world=world, rng=rng, replay=replay,
+                            numbering=numbering, progress=progress)
 
 
 @dataclass
 class Events:
-    """The events of a batch of cases, flat, in (case, seq) order."""
+    """The events of a batch of cases, flat, in (case, seq) order; action and states also JSON-encoded, as the
+    canonical JSON contains them."""
 
     offsets: np.ndarray  # (k + 1,) first event of each case of the batch
     row: np.ndarray  # position of the event's case in the batch
     case: np.ndarray  # intake row of the event's case
     slot: np.ndarray
     seq: np.ndarray
-    # Constant pieces of the canonical JSON (``audit.canonical``) per pattern step, the keys in sorted order:
-    # {"action":"…","actor":  <actor>  ,"at":"<at>","case":"<number>  ","from":"…","note":  <note>
-    # ,"payload":<payload>,"prev":"  <prev>  ","seq":n,"to":"…"}
-    head: list[str]
-    middle: list[str]
-    tail: list[str]
     action: list[str]
     from_state: list[str]
     to_state: list[str]
+    action_json: list[str]
+    from_json: list[str]
+    to_json: list[str]
+
+
+PIECES = ("action", "from", "to", "action_json", "from_json", "to_json")
 
 
 def _events(rows_idx: np.ndarray, life: Lifecycle) -> Events:
@@ -292,7 +318,7 @@ def _events(rows_idx: np.ndarray, life: Lifecycle) -> Events:
     total = int(offsets[-1])
     slot = np.empty(total, dtype=np.int64)
     row = np.repeat(np.arange(len(rows_idx)), counts)
-    columns = {name: np.empty(total, dtype=object) for name in ("head", "middle", "tail", "action", "from", "to")}
+    columns = {name: np.empty(total, dtype=object) for name in PIECES}
     uniq, inverse = np.unique(life.mask[rows_idx], return_inverse=True)
     for j, mask in enumerate(uniq.tolist()):
         pat = pattern(int(mask))
@@ -304,115 +330,98 @@ def _events(rows_idx: np.ndarray, life: Lifecycle) -> Events:
             columns[name][pos] = np.tile(values, len(rows))
     assert np.array_equal(slot, np.nonzero(present)[1]), "pattern and present steps disagree"
     return Events(offsets=offsets, row=row, case=rows_idx[row], slot=slot, seq=np.arange(total) - offsets[row] + 1,
-                  head=columns["head"].tolist(), middle=columns["middle"].tolist(), tail=columns["tail"].tolist(),
                   action=columns["action"].tolist(), from_state=columns["from"].tolist(),
-                  to_state=columns["to"].tolist())
+                  to_state=columns["to"].tolist(), action_json=columns["action_json"].tolist(),
+                  from_json=columns["from_json"].tolist(), to_json=columns["to_json"].tolist())
 
 
 @cache
 def _pattern_pieces(mask: int) -> dict[str, np.ndarray]:
     pat = pattern(mask)
-    steps = range(len(pat.slots))
     return {
-        "head": np.array([f'{{"action":{_json(a)},"actor":' for a in pat.actions], dtype=object),
-        "middle": np.array([f',"from":{_json(f)},"note":' for f in pat.from_states], dtype=object),
-        "tail": np.array([f',"seq":{i + 1},"to":{_json(pat.to_states[i])}}}' for i in steps], dtype=object),
         "action": np.array(pat.actions, dtype=object),
         "from": np.array(pat.from_states, dtype=object),
         "to": np.array(pat.to_states, dtype=object),
+        "action_json": np.array([json_value(a) for a in pat.actions], dtype=object),
+        "from_json": np.array([json_value(f) for f in pat.from_states], dtype=object),
+        "to_json": np.array([json_value(t) for t in pat.to_states], dtype=object),
     }
 
 
-def _chain(ev: Events, actor: list[int], at_iso: list[str], numbers: list[str], notes_json: list[str],
+def _chain(ev: Events, actor: list[int], at_utc: list[str], numbers: list[str], notes_json: list[str],
            payloads: list[str]) -> tuple[list[str], list[str]]:
-    """(prev_hash, hash) of every event: SHA-256 of ``audit.canonical``'s JSON, chained per case — the only
+    """(prev_hash, hash) of every event: SHA-256 of ``audit.canonical_text``, chained per case — the only
     sequential part."""
     sha = hashlib.sha256
-    total = len(ev.head)
+    total = len(ev.seq)
     hashes: list[str] = [""] * total
     prevs: list[str] = [""] * total
     prev = ""
-    for e, (head, a, at, number, middle, note, payload, tail, seq) in enumerate(zip(
-            ev.head, actor, at_iso, numbers, ev.middle, notes_json, payloads, ev.tail, ev.seq.tolist(),
+    for e, (a, at, number, action, from_state, to_state, note, payload, seq) in enumerate(zip(
+            actor, at_utc, numbers, ev.action_json, ev.from_json, ev.to_json, notes_json, payloads, ev.seq.tolist(),
             strict=True)):
         if seq == 1:
             prev = ""
         prevs[e] = prev
-        prev = sha(f'{head}{a if a >= 0 else "null"},"at":"{at}","case":"{number}"{middle}{note},"payload":{payload},'
-                   f'"prev":"{prev}"{tail}'.encode()).hexdigest()
+        prev = sha(canonical_text(f'"{number}"', seq, str(a) if a >= 0 else "null", f'"{at}"', action, from_state,
+                                  to_state, note, payload, f'"{prev}"').encode()).hexdigest()
         hashes[e] = prev
     return prevs, hashes
 
 
 def _write_cases(
-    *, intake: Intake, life: Lifecycle, actors: Actors, world: World, cats: CategoryTable, rng: np.random.Generator,
-    progress: Callable[[int], None],
+    *, intake: Intake, life: Lifecycle, actors: Actors, world: World, rng: np.random.Generator, replay: Replay,
+    numbering: Numbering, progress: Callable[[int], None],
 ) -> WriteResult:
     writer = Writer()
     vendor = writer.vendor
     n = len(intake)
-    first_day = tl.local_midnight(_date_of(int(intake.t_report.min()))) if n else 0
-    existing = {f"{d:%Y-%m-%d}": last for d, last in case_number_last_serials(_date_of(first_day)).items()}
-    order, ordered_numbers, counters = case_numbers(intake.t_report, existing)
-    numbers = [""] * n
-    for row, number in zip(order.tolist(), ordered_numbers, strict=True):
-        numbers[row] = number
-    base = (Case.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-    ids = np.empty(n, dtype=np.int64)
-    ids[order] = base + np.arange(n, dtype=np.int64)
+    numbers, ids = numbering.numbers, numbering.ids
     heads = [""] * n
-    unit_code = {pk: u.code for pk, u in world.units.items()}
 
     # Notes: one random template per (case, slot) that needs one.
     note_index = rng.integers(0, 1 << 30, size=(n, NSLOT))
     events_total = 0
-    notices = 0
     defaults = _defaults(Case, CASE_COLUMNS, CASE_GIVEN, vendor)
-    master_number = [numbers[m] if m >= 0 else "" for m in intake.master.tolist()]
-    intake_lists = _IntakeLists(intake, life, cats, unit_code)
 
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         for start in range(0, n, BATCH):
-            rows_idx = order[start : start + BATCH]  # write in number order
+            rows_idx = numbering.order[start : start + BATCH]  # write in number order
             ev = _events(rows_idx, life)
             ev_t = life.t[ev.case, ev.slot]
             ev_case = ev.case.tolist()
             ev_actor = actors.matrix[ev.case, ev.slot]
-            payload = _payloads(ev.case, ev.slot, intake, life, cats, unit_code, master_number, intake_lists)
+            payload = replay.payloads(ev.case, ev.slot, ev.action)
             notes_text, notes_json = _notes(ev.case, ev.slot, note_index)
-            prevs, hashes = _chain(ev, ev_actor.tolist(), tl.iso_utc_micro(ev_t),
+            prevs, hashes = _chain(ev, ev_actor.tolist(), timetext.iso_utc_micro(ev_t),
                                    list(map(numbers.__getitem__, ev_case)), notes_json, payload)
             for r, e in zip(rows_idx.tolist(), (ev.offsets[1:] - 1).tolist(), strict=True):
                 heads[r] = hashes[e]
 
             writer.insert(Case._meta.db_table, CASE_COLUMNS,
-                          _case_values(rows_idx, intake, life, ids, numbers, heads, defaults, vendor))
+                          _case_values(rows_idx, intake, replay, ids, numbers, heads, defaults, vendor))
             writer.insert(CaseEvent._meta.db_table, EVENT_COLUMNS, [
                 ids[ev.case], ev.seq, _none_if_negative(ev_actor), ev_t, ev.action, ev.from_state, ev.to_state,
                 notes_text, payload, prevs, hashes], times=frozenset({"at"}))
-            notices += _write_notices(writer, rows_idx, life, ids, numbers, world)
             events_total += len(ev_case)
             progress(len(rows_idx))
+        notices = _write_notices(writer, replay, ids, numbers, world)
     finally:
         writer.close()  # waits for the last batch (also when this thread failed)
         sys.setswitchinterval(switch_interval)
     writer.reset_sequences([Case])
-    _write_counters(counters, vendor)
+    _write_counters(numbering.counters, vendor)
     return WriteResult(cases=n, events=events_total, notices=notices, numbers=numbers, ids=ids, heads=heads,
                        insert_seconds=writer.seconds, insert_rows=writer.rows)
 
 
-def _date_of(unix_seconds: int):
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(unix_seconds, tl.SHANGHAI).date()
+def _date_of(unix_seconds: int) -> dt.date:
+    return dt.datetime.fromtimestamp(unix_seconds, calendar.SHANGHAI).date()
 
 
 def _write_counters(counters: dict[str, int], vendor: str) -> None:
-    import datetime as dt
-
     existing = set(CaseNumberCounter.objects.filter(
         day__in=[dt.date.fromisoformat(d) for d in counters]).values_list("day", flat=True))
     new: list[CaseNumberCounter] = []
@@ -429,89 +438,13 @@ def _notes(ev_case: np.ndarray, ev_slot: np.ndarray, note_index: np.ndarray) -> 
     encoded = ['""'] * len(ev_case)
     for name, key in NOTE_SLOTS.items():
         options = NOTES[key]
-        options_json = [_json(o) for o in options]
+        options_json = [json_value(o) for o in options]
         pos = np.flatnonzero(ev_slot == S[name])
         picks = (note_index[ev_case[pos], S[name]] % len(options)).tolist()
         for p, choice in zip(pos.tolist(), picks, strict=True):
             text[p] = options[choice]
             encoded[p] = options_json[choice]
     return text, encoded
-
-
-def _b(value: bool) -> str:
-    return "true" if value else "false"
-
-
-class _IntakeLists:
-    """Per intake row texts of the payloads, as Python lists (element-wise indexing of numpy arrays is slow)."""
-
-    def __init__(self, intake: Intake, life: Lifecycle, cats: CategoryTable, unit_code: dict[int, str]) -> None:
-        category = [cats.code[c] for c in intake.category.tolist()]
-        urgency = intake.urgency.tolist()
-        self.report = [f'{{"category":"{code}","center":"{unit_code[center]}","channel":"{channel}",'
-                       f'"urgency":"{u}"}}' for code, center, channel, u in
-                       zip(category, life.center.tolist(), intake.channel.tolist(), urgency, strict=True)]
-        self.register_head = [f'{{"category":"{code}","deadline":"' for code in category]
-        self.register_tail = [f'","urgency":"{u}"}}' for u in urgency]
-        self.extension_unit = np.where(cats.is_day[intake.category], "day", "hour").tolist()
-
-
-def _payloads(ev_case: np.ndarray, ev_slot: np.ndarray, intake: Intake, life: Lifecycle, cats: CategoryTable,
-              unit_code: dict[int, str], master_number: list[str], lists: _IntakeLists) -> list[str]:
-    """The payload JSON of every event, exactly as ``json.dumps(..., sort_keys=True, separators=(",", ":"))``
-    renders what the services put there."""
-    out = np.full(len(ev_case), "{}", dtype=object)
-    c = life.cols
-    iso = tl.iso_shanghai
-
-    def rows(name: str) -> tuple[np.ndarray, np.ndarray]:
-        pos = np.flatnonzero(ev_slot == S[name])
-        return pos, ev_case[pos]
-
-    def put(pos: np.ndarray, values: list[str]) -> None:
-        if len(pos):
-            out[pos] = values
-
-    pos, cs = rows("report")
-    put(pos, list(map(lists.report.__getitem__, cs.tolist())))
-    for name in ("merge_reported", "merge_registered"):
-        pos, cs = rows(name)
-        put(pos, [f'{{"into":"{master_number[i]}"}}' for i in cs.tolist()])
-    pos, cs = rows("register")
-    put(pos, [f"{lists.register_head[i]}{d}{lists.register_tail[i]}"
-              for i, d in zip(cs.tolist(), iso(c["register.deadline"][cs]), strict=True)])
-    for name, unit in (("dispatch_wrong", life.assignee_wrong), ("dispatch", life.assignee)):
-        pos, cs = rows(name)
-        put(pos, [f'{{"assignee":"{unit_code[u]}","node_deadline":"{d}"}}'
-                  for u, d in zip(unit[cs].tolist(), iso(c[f"{name}.node_deadline"][cs]), strict=True)])
-    for name in ("accept_wrong", "accept", "accept_rework"):
-        pos, cs = rows(name)
-        put(pos, [f'{{"node_deadline":"{d}","on_time":{"true" if ok else "false"}}}' for d, ok in
-                  zip(iso(c[f"{name}.node_deadline"][cs]), c[f"{name}.on_time"][cs].tolist(), strict=True)])
-    pos, cs = rows("return")
-    put(pos, [f'{{"from_unit":"{unit_code[u]}"}}' for u in life.assignee_wrong[cs].tolist()])
-    pos, cs = rows("request_extension")
-    put(pos, [f'{{"amount":{a},"unit":"{lists.extension_unit[i]}"}}'
-              for i, a in zip(cs.tolist(), life.ext_amount[cs].astype(np.int64).tolist(), strict=True)])
-    pos, cs = rows("decide_extension")
-    put(pos, [f'{{"amount":{a},"approved":true,"deadline":"{d}"}}' if ok else f'{{"amount":{a},"approved":false}}'
-              for a, ok, d in zip(life.ext_amount[cs].astype(np.int64).tolist(), life.ext_approved[cs].tolist(),
-                                  iso(c["decide_extension.deadline"][cs]), strict=True)])
-    pos, cs = rows("decide_suspension")
-    put(pos, [f'{{"approved":{_b(bool(ok))}}}' for ok in life.susp_approved[cs].tolist()])
-    pos, cs = rows("resume")
-    put(pos, [f'{{"deadline":"{d}","stopped_seconds":{s}}}'
-              for d, s in zip(iso(c["resume.deadline"][cs]), c["resume.stopped"][cs].tolist(), strict=True)])
-    for name in ("feedback", "feedback_rework"):
-        pos, cs = rows(name)
-        put(pos, [f'{{"node_deadline":"{d}"}}' for d in iso(c[f"{name}.node_deadline"][cs])])
-    pos, cs = rows("verify_fail")
-    out[pos] = '{"passed":false}'
-    pos, cs = rows("verify_pass")
-    put(pos, [f'{{"on_time":{_b(ok)},"passed":true}}' for ok in c["closed_on_time"][cs].tolist()])
-    pos, cs = rows("evaluate")
-    put(pos, [f'{{"satisfaction":"{s}"}}' for s in life.satisfaction[cs].tolist()])
-    return out.tolist()
 
 
 CASE_GIVEN = frozenset({
@@ -535,12 +468,13 @@ def _none_if_negative(values: np.ndarray) -> list:
     return out.tolist()
 
 
-def _case_values(rows_idx: np.ndarray, intake: Intake, life: Lifecycle, ids: np.ndarray, numbers: list[str],
+def _case_values(rows_idx: np.ndarray, intake: Intake, replay: Replay, ids: np.ndarray, numbers: list[str],
                  heads: list[str], defaults: dict[str, object], vendor: str) -> list[list | np.ndarray]:
-    """The case rows of a batch column by column, in ``CASE_COLUMNS`` order. The thirteen moments of a case
-    are formatted here (``timeline.db_datetimes``) rather than by the database: this thread has time to spare
-    while the writer thread is the busier one."""
-    c = life.cols
+    """The case rows of a batch column by column, in ``CASE_COLUMNS`` order: the intake's fields, and every field
+    the steps set as ``replay`` left it. The thirteen moments of a case are formatted here
+    (``timetext.db_datetimes``) rather than by the database: this thread has time to spare while the writer thread
+    is the busier one."""
+    f = replay.fields
     r = rows_idx
     r_list = r.tolist()
     k = len(r)
@@ -557,19 +491,13 @@ def _case_values(rows_idx: np.ndarray, intake: Intake, life: Lifecycle, ids: np.
         out[np.isnan(v)] = None
         return out.tolist()
 
-    final_state = [pattern(m).to_states[-1] for m in life.mask[r].tolist()]
-    closed = life.present[r, S["verify_pass"]]
-    master = intake.master[r]
-    merged = (life.present[r, S["merge_reported"]] | life.present[r, S["merge_registered"]]) & (master >= 0)
-    merged_into = np.where(merged, ids[np.where(master >= 0, master, 0)], -1)
-    pending_amount = np.where(c["pending_extension"][r], life.ext_amount[r].astype(np.int64), -1)
-    closed_on_time = c["closed_on_time"][r].astype(object)
-    closed_on_time[~closed] = None  # open cases: not decided yet
+    closed_on_time = f["closed_on_time"][r]
+    decided = closed_on_time.astype(bool).astype(object)
+    decided[closed_on_time < 0] = None  # open cases: not decided yet
     values: dict[str, list | np.ndarray] = {
         "id": ids[r],
         "number": pick(numbers),
         "channel": intake.channel[r],
-        "category_id": intake.category[r],
         "request_type_id": opt(intake.request_type),
         "description": pick(intake.description),
         "address": pick(intake.address),
@@ -578,77 +506,42 @@ def _case_values(rows_idx: np.ndarray, intake: Intake, life: Lifecycle, ids: np.
         "micro_grid_id": opt(intake.micro),
         "grid_id": opt(intake.grid),
         "street_id": opt(intake.street),
-        "center_id": life.center[r],
         "reporter_name": pick(intake.reporter_name),
         "reporter_phone": pick(intake.reporter_phone),
         "reporter_user_id": opt(intake.reporter_user),
         "reported_by_id": intake.reporter_actor[r],
         "external_ref": pick(intake.external_ref),
-        "urgency": intake.urgency[r],
-        "state": final_state,
-        "assignee_id": opt(c["assignee"]),
-        "merged_into_id": _none_if_negative(merged_into),
-        "reported_at": intake.t_report[r],
-        "registered_at": life.t[r, S["register"]],
-        "first_dispatched_at": c["first_dispatched_at"][r],
-        "dispatched_at": c["dispatched_at"][r],
-        "accepted_at": c["accepted_at"][r],
-        "handled_at": c["handled_at"][r],
-        "closed_at": c["closed_at"][r],
-        "evaluated_at": c["evaluated_at"][r],
-        "suspended_at": c["suspended_at"][r],
-        "clock_started_at": life.t[r, S["register"]],
-        "deadline": c["deadline"][r],
-        "warn_at": c["warn_at"][r],
-        "node": c["node"][r],
-        "node_deadline": c["node_deadline"][r],
-        "suspended_working_seconds": c["suspended_working_seconds"][r],
-        "is_overdue": c["is_overdue"][r],
-        "pending_extension_amount": _none_if_negative(pending_amount),
-        "pending_suspension": c["pending_suspension"][r],
-        "dispatch_count": c["dispatch_count"][r],
-        "on_time_accept_count": c["on_time_accept_count"][r],
-        "returned_count": c["returned_count"][r],
-        "handled_count": c["handled_count"][r],
-        "reworked_count": c["reworked_count"][r],
-        "extension_count": c["extension_count"][r],
-        "suspension_count": c["suspension_count"][r],
-        "reopened_count": [0] * k,
-        "closed_on_time": closed_on_time.tolist(),
-        "handling_seconds": opt(c["handling_seconds"]),
-        "satisfaction": life.satisfaction[r],
-        "version": c["event_count"][r],
-        "event_count": c["event_count"][r],
+        "closed_on_time": decided.tolist(),
         "audit_head": pick(heads),
         "is_synthetic": [True] * k,
     }
+    for column in ("assignee_id", "merged_into_id", "pending_extension_amount", "handling_seconds"):
+        values[column] = opt(f[column])
+    for column in CASE_COLUMNS:
+        if column not in values and column in f:
+            values[column] = f[column][r]
     for column, value in defaults.items():
         values[column] = [value] * k
     for column in CASE_TIMES:
-        values[column] = tl.db_datetimes(np.asarray(values[column]), vendor)
+        values[column] = timetext.db_datetimes(np.asarray(values[column]), vendor)
+    missing = set(CASE_COLUMNS) - set(values)
+    assert not missing, f"no value for the case columns {sorted(missing)}"
     return [values[col] for col in CASE_COLUMNS]
 
 
-def _write_notices(writer: Writer, rows_idx: np.ndarray, life: Lifecycle, ids: np.ndarray, numbers: list[str],
-                   world: World) -> int:
-    """督办 notices (node ``case``) the five-minute supervision task raised for the overdue cases."""
-    c = life.cols
-    rows = rows_idx[c["is_overdue"][rows_idx]]
-    if not len(rows):
+def _write_notices(writer: Writer, replay: Replay, ids: np.ndarray, numbers: list[str], world: World) -> int:
+    """督办 notices the five-minute supervision task raised (``engine``), worded as ``cases.notices`` words them."""
+    found = replay.notices
+    k = len(found["case"])
+    if not k:
         return 0
-    deadlines = c["deadline"][rows]
-    local = np.datetime_as_string((deadlines + 8 * 3600).astype("datetime64[m]")).tolist()
-    units, superiors, messages = [], [], []
-    for j, i in enumerate(rows.tolist()):
-        assignee = int(c["assignee"][i])
-        unit = world.units[assignee if assignee >= 0 else int(life.center[i])]
-        units.append(unit.pk)
-        superiors.append(unit.parent_id)
-        messages.append(f"案件 {numbers[i]} 办结已超期（期限 {local[j].replace('T', ' ')}）")
-    k = len(rows)
+    rows = found["case"]
+    superiors = [world.units[u].parent_id for u in found["unit"].tolist()]
+    messages = [notices.notice_message(numbers[i], node, due) for i, node, due in zip(
+        rows.tolist(), found["node"].tolist(), timetext.minute_texts(found["deadline"]), strict=True)]
     columns = ["case_id", "node", "unit_id", "superior_unit_id", "deadline", "created_at", "message",
                "acknowledged_at"]
     writer.insert(SupervisionNotice._meta.db_table, columns, [
-        ids[rows], [SupervisionNotice.Node.CASE.value] * k, units, superiors, deadlines, c["supervision_at"][rows],
+        ids[rows], found["node"].tolist(), found["unit"], superiors, found["deadline"], found["created_at"],
         messages, [None] * k], times=frozenset({"deadline", "created_at"}))
     return k

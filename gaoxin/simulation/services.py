@@ -7,7 +7,8 @@ Stages (each one transaction, each with its progress bar):
 2. registry — enterprises with their qualification awards;
 3. campaign — 万人助万企 visits and 企业家接待日 sessions;
 4. plan — every report of the year (grid events, and the enterprise problems), its route and its whole
-   lifecycle, drawn with numpy; each distinct event sequence replayed through the live state machine;
+   lifecycle, drawn with numpy; each distinct event sequence replayed through the live state machine; then
+   every step taken with the live transitions, all cases at once (``engine``), supervision included;
 5. cases — cases, hash-chained events and supervision notices with ``executemany``, then the enterprise
    problems linked to their cases;
 6. indicators — approved submissions, marked simulated, for the figures whose systems do not exist yet.
@@ -31,13 +32,14 @@ from django.db import connection, transaction
 from gaoxin.cases import rollup
 from gaoxin.cases.models import Case, CaseEvent, Category
 from gaoxin.core import clock
+from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import Conflict
 from gaoxin.core.progress import bar
 from gaoxin.indicators.services import simulated_submissions_ensure
 from gaoxin.simulation import calibration as cal
+from gaoxin.simulation import engine, lifecycle, records
 from gaoxin.simulation import enterprises as ent
 from gaoxin.simulation import intake as intake_mod
-from gaoxin.simulation import lifecycle, records
 from gaoxin.simulation.indexes import secondary_indexes
 from gaoxin.simulation.lifecycle import Intake
 from gaoxin.simulation.world import world_ensure
@@ -90,8 +92,8 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
     if not 0 < scale <= 1:
         raise ValueError("scale must be in (0, 1]")
     year_start, year_end = lifecycle.year_bounds(year)
-    start_dt = dt.datetime.fromtimestamp(year_start, lifecycle.tl.SHANGHAI)
-    end_dt = dt.datetime.fromtimestamp(year_end, lifecycle.tl.SHANGHAI)
+    start_dt = dt.datetime.fromtimestamp(year_start, SHANGHAI)
+    end_dt = dt.datetime.fromtimestamp(year_end, SHANGHAI)
     if Case.objects.filter(reported_at__gte=start_dt, reported_at__lt=end_dt).exists():
         raise Conflict(f"数据库中已有 {year} 年的案件，未做任何修改", code="year_exists")
     streams = np.random.SeedSequence([seed, year]).spawn(8)
@@ -125,7 +127,7 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
     intake = _concat([grid, problems])
     categories = {c.pk: c for c in Category.objects.all()}
     cats = lifecycle.category_table(list(categories.values()))
-    routing = intake_mod.routing(world, intake.category, intake.street, categories)
+    routing = intake_mod.routing(world, intake, categories)
     raised_v = cal.scaled(cal.VISIT_PROBLEMS_RAISED, scale)
     raised_r = cal.scaled(cal.RECEPTION_PROBLEMS_RAISED, scale)
     open_targets = {  # registered cases still open at year end, per group
@@ -138,6 +140,13 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
     actors = records.actors_assign(rngs[5], intake, life, world)
     for mask in np.unique(life.mask).tolist():  # every distinct history, through the live state machine
         lifecycle.pattern(int(mask))
+    numbering = records.number_cases(intake.t_report)
+    codes = np.array([""] + [""] * max(world.units), dtype=object)
+    for pk, unit in world.units.items():
+        codes[pk] = unit.code
+    replayed = engine.replay(intake=intake, life=life, cats=cats, year_end=year_end, ids=numbering.ids,
+                             numbers=numbering.numbers,
+                             unit_code=lambda ids: [codes[i] if i >= 0 else None for i in ids.tolist()])
     stage("plan")
 
     # The bulk path of loaddata: foreign keys are checked once for the written tables before the commit
@@ -147,8 +156,8 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
             bar(desc="案件 cases", total=len(intake), enabled=show_progress) as progress, \
             bar(desc="索引 indexes", total=len(secondary_indexes(records.deferred_tables())),
                 enabled=show_progress) as index_progress:
-        written = records.write_cases(intake=intake, life=life, actors=actors, world=world, cats=cats, rng=rngs[6],
-                                      year_end=year_end, progress=progress.update,
+        written = records.write_cases(intake=intake, life=life, actors=actors, world=world, rng=rngs[6],
+                                      replay=replayed, numbering=numbering, progress=progress.update,
                                       index_built=lambda d: index_progress.update(1))
         n_grid = len(grid)
         rows = np.arange(n_grid, len(intake))

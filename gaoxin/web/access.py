@@ -1,4 +1,5 @@
-"""Who may open which page. Views check here (and the services check again); templates only hide buttons."""
+"""Who may open which page. Views check here; what a user may do to a case is the action policy's
+(``cases.policy``), which the services enforce and the pages ask to offer only what may be done."""
 
 from __future__ import annotations
 
@@ -12,34 +13,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
-from gaoxin.accounts.roles import PERSONAL_DATA_ROLES, Role
+from gaoxin.accounts.roles import CENTER_ROLES, PERSONAL_DATA_ROLES, Role
 from gaoxin.core.errors import ApplicationError
 
-CENTER_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SHIFT_LEAD})
-DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.SHIFT_LEAD})
 STAFF_ROLES = frozenset({*CENTER_ROLES, Role.HANDLER, Role.GRID_WORKER, Role.LEADER, Role.ADMIN,
                          Role.SERVICE_CADRE, Role.DATA_OFFICER})
 DASHBOARD_ROLES = frozenset({*CENTER_ROLES, Role.LEADER, Role.ADMIN})
 REVEAL_ROLES = PERSONAL_DATA_ROLES
-
-# Workflow action (URL name) → roles that may attempt it. The case services then check scope and state.
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "register": CENTER_ROLES,
-    "reject": CENTER_ROLES,
-    "merge": CENTER_ROLES,
-    "dispatch": DISPATCH_ROLES,
-    "approve_extension": DISPATCH_ROLES,
-    "approve_suspension": DISPATCH_ROLES,
-    "reopen": DISPATCH_ROLES,
-    "accept": frozenset({Role.HANDLER}),
-    "return": frozenset({Role.HANDLER}),
-    "request_extension": frozenset({Role.HANDLER}),
-    "request_suspension": frozenset({Role.HANDLER}),
-    "feedback": frozenset({Role.HANDLER}),
-    "resume": frozenset({Role.HANDLER, *DISPATCH_ROLES}),
-    "verify": frozenset({Role.GRID_WORKER, *CENTER_ROLES}),
-    "evaluate": CENTER_ROLES,
-}
 
 
 def actor_of(request: HttpRequest) -> User:

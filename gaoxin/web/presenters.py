@@ -1,5 +1,5 @@
-"""What the pages show about a case beyond its fields: deadline color, time left in working days, the actions the
-viewer's role may try in the case's state, and map data."""
+"""What the pages show about a case beyond its fields: deadline color, time left in working days, and map data.
+(The actions a viewer is offered come from the action policy, ``cases.policy.available_actions``.)"""
 
 from __future__ import annotations
 
@@ -7,20 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from gaoxin.accounts.models import User
-from gaoxin.cases import selectors, timelimits, workflow
+from gaoxin.cases import selectors, timelimits
 from gaoxin.cases.models import Case
 from gaoxin.core import clock
-from gaoxin.web.access import ACTION_ROLES
-
-# Workflow action → the action names of ``workflow`` it may perform (for the "what can I do here" check).
-_ACTION_MOVES: dict[str, tuple[str, ...]] = {
-    "register": ("register",), "reject": ("reject",), "merge": ("merge",), "dispatch": ("dispatch",),
-    "accept": ("accept",), "return": ("return",), "request_extension": ("request_extension",),
-    "request_suspension": ("request_suspension",), "approve_extension": ("approve_extension",),
-    "approve_suspension": ("approve_suspension",), "resume": ("resume",), "feedback": ("feedback",),
-    "verify": ("verify_pass",), "evaluate": ("evaluate",), "reopen": ("reopen",),
-}
 
 
 @dataclass
@@ -50,26 +39,6 @@ def decorate(cases: list[Case]) -> list[Case]:
     for case in cases:
         case.timing = timing(case, now)  # type: ignore[attr-defined]  # display only
     return cases
-
-
-def available_actions(*, actor: User, case: Case) -> set[str]:
-    """Actions whose role check the actor passes and that the case's state allows (scope is the service's)."""
-    allowed = set(workflow.allowed_actions(case.state))
-    actions = set()
-    for action, roles in ACTION_ROLES.items():
-        if actor.role in roles and any(move in allowed for move in _ACTION_MOVES[action]):
-            actions.add(action)
-    if case.pending_extension_amount is not None:
-        actions.discard("request_extension")
-    else:
-        actions.discard("approve_extension")
-    if case.pending_suspension:
-        actions.discard("request_suspension")
-    else:
-        actions.discard("approve_suspension")
-    if case.satisfaction != "unsatisfied":
-        actions.discard("reopen")
-    return actions
 
 
 def point(case: Case, label: str = "") -> dict[str, Any] | None:

@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.accounts.selectors import org_unit_list
-from gaoxin.cases import privacy, selectors
+from gaoxin.cases import policy, privacy, selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, CaseAttachment, Category, Channel, Satisfaction, Urgency
 from gaoxin.cases.workflow import STATES
-from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
+from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.grids.models import Grid
 from gaoxin.web import presenters, uploads
-from gaoxin.web.access import ACTION_ROLES, REVEAL_ROLES, STAFF_ROLES, actor_of, error_page, is_htmx, role_required
+from gaoxin.web.access import REVEAL_ROLES, STAFF_ROLES, actor_of, error_page, is_htmx, role_required
 from gaoxin.web.filters import apply_case_query, parse_case_query
 from gaoxin.web.paging import keyset_page
 from gaoxin.web.routing import dispatch_proposals
@@ -31,12 +31,11 @@ from gaoxin.web.suggest import suggest_categories
 from gaoxin.web.uploads import IMAGE_TYPES
 
 PAGE_SIZE = 25
-DISPATCH_TARGET_KINDS = (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.STREET_OFFICE, OrgUnit.Kind.COMMUNITY)
 
 
 def filter_choices() -> dict[str, Any]:
-    units = list(OrgUnit.objects.filter(kind__in=DISPATCH_TARGET_KINDS[:2]).order_by("path").only("id", "name",
-                                                                                                   "kind"))
+    kinds = (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.STREET_OFFICE)
+    units = list(OrgUnit.objects.filter(kind__in=kinds).order_by("path").only("id", "name", "kind"))
     return {
         "states": list(STATES.items()),
         "channels": Channel.choices,
@@ -73,7 +72,7 @@ def _assignable_categories() -> list[Category]:
 
 def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     actor = actor_of(request)
-    actions = presenters.available_actions(actor=actor, case=case)
+    actions = set(policy.available_actions(actor, case))
     context: dict[str, Any] = {
         "case": case,
         "case_pk": case.pk,
@@ -109,7 +108,7 @@ def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, An
         context["suggestions"] = suggest_categories(case.description)
     if "dispatch" in actions:
         context["proposal"] = dispatch_proposals([case]).get(case.pk)
-        context["targets"] = list(org_unit_list(actor=actor).filter(kind__in=DISPATCH_TARGET_KINDS))
+        context["targets"] = list(org_unit_list(actor=actor).filter(kind__in=policy.DISPATCH_TARGET_KINDS))
     context["map_data"] = map_data
     context.update(extra)
     return context
@@ -221,7 +220,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 @require_POST
 @role_required(STAFF_ROLES)
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTION_ROLES:
+    if action not in policy.COMMANDS:
         raise Http404
     actor = actor_of(request)
     try:
@@ -229,8 +228,6 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except NotFound as error:
         return error_page(request, error)
     try:
-        if actor.role not in ACTION_ROLES[action]:
-            raise PermissionDenied(_("当前角色无权执行此操作"), code="role_not_allowed")
         version = request.POST.get("version")
         if version:
             try:

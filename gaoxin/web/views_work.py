@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.accounts.roles import Role
+from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import selectors
 from gaoxin.cases import services as case_services
@@ -20,7 +20,7 @@ from gaoxin.cases.models import Case, Category, Channel, Urgency
 from gaoxin.core.errors import ApplicationError
 from gaoxin.grids.models import Grid
 from gaoxin.web import presenters, uploads
-from gaoxin.web.access import CENTER_ROLES, DISPATCH_ROLES, actor_of, error_page, is_htmx, role_required
+from gaoxin.web.access import actor_of, error_page, is_htmx, role_required
 from gaoxin.web.filters import apply_case_query, parse_case_query
 from gaoxin.web.paging import keyset_page
 from gaoxin.web.routing import dispatch_proposals

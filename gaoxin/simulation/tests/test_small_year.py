@@ -13,6 +13,7 @@ from django.db import transaction
 from gaoxin.cases import audit, rollup, services, timelimits, workflow
 from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, Category, Channel
 from gaoxin.core import clock
+from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.models import EnterpriseProblem
 from gaoxin.grids.models import Grid
 from gaoxin.simulation import calibration as cal
@@ -20,7 +21,6 @@ from gaoxin.simulation.digest import year_digest
 from gaoxin.simulation.figures import grid_event_metrics, seed_figures
 from gaoxin.simulation.services import simulate_year
 from gaoxin.simulation.tests.conftest import SCALE, SEED, YEAR
-from gaoxin.simulation.timeline import SHANGHAI
 from gaoxin.simulation.world import world_load
 
 pytestmark = pytest.mark.django_db
@@ -216,26 +216,3 @@ def test_refuses_a_year_already_simulated(small_year):
     with pytest.raises(Conflict) as excinfo:
         simulate_year(year=YEAR, seed=SEED, scale=SCALE)
     assert excinfo.value.code == "year_exists"
-
-
-def test_vectorised_time_rules_are_the_scalar_ones():
-    import numpy as np
-
-    from gaoxin.simulation import timeline as tl
-
-    rng = np.random.default_rng(1)
-    start = tl.local_midnight(dt.date(2023, 1, 1))
-    t = start + rng.integers(0, 366 * 86400, 2000)
-    hours = rng.choice([0.5, 1.0, 2.0, 7.5, 22.5], 2000)
-    days = rng.integers(1, 16, 2000)
-    stopped = rng.integers(0, 20 * 27000, 2000)
-    deadline = tl.add_days(t, days)
-    for i in range(2000):
-        moment = dt.datetime.fromtimestamp(int(t[i]), SHANGHAI)
-        assert tl.add_hours(t[i : i + 1], hours[i : i + 1])[0] == int(
-            timelimits.add_working_time(moment, float(hours[i]), "hour").timestamp())
-        due = timelimits.add_working_time(moment, int(days[i]), "day")
-        assert deadline[i] == int(due.timestamp())
-        assert tl.warn(t[i : i + 1], deadline[i : i + 1], stopped[i : i + 1])[0] == int(
-            timelimits.warn_point(moment, due, stopped_seconds=int(stopped[i])).timestamp())
-        assert tl.iso_shanghai(deadline[i : i + 1]) == [due.isoformat()]

@@ -1,0 +1,61 @@
+"""Supervision (督办): the periodic task (every five minutes, ``cases.tasks``) that marks late cases overdue and
+raises one notice per case and node whose limit has passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from gaoxin.cases import notices, rollup, workflow
+from gaoxin.cases.models import Case, SupervisionNotice
+from gaoxin.core import clock
+
+
+def case_supervise_overdue(*, now: dt.datetime | None = None, batch_size: int = 1000) -> int:
+    """Mark cases past their deadline as overdue and raise one supervision notice per case and node whose limit
+    has passed — the current node (签收 / 处置 / 核查) and the overall deadline (办结) — to the responsible unit
+    and its superior (``cases.notices``). Idempotent: the (case, node) unique constraint makes a second run, or
+    two concurrent runs, create nothing new. Returns the number of notices created."""
+    moment = now or clock.now()
+    running = list(workflow.CLOCK_RUNNING_STATES)
+    with transaction.atomic():
+        late = list(Case.objects.select_for_update().filter(state__in=running, deadline__lt=moment, is_overdue=False)
+                    .order_by("pk").values_list("pk", flat=True))
+        for i in range(0, len(late), batch_size):
+            becoming_overdue = Case.objects.filter(pk__in=late[i : i + batch_size])
+            rollup.overdue_marked(becoming_overdue)
+            becoming_overdue.update(is_overdue=True)
+    created = 0
+    node_open = Exists(SupervisionNotice.objects.filter(case_id=OuterRef("pk"), node=OuterRef("node")))
+    case_open = Exists(SupervisionNotice.objects.filter(case_id=OuterRef("pk"), node=notices.NODE_CASE))
+    queries = [
+        ("node", Case.objects.filter(state__in=notices.NODE_STATES, node_deadline__lt=moment)
+         .exclude(node="").filter(~node_open)),
+        ("case", Case.objects.filter(state__in=running, deadline__lt=moment).filter(~case_open)),
+    ]
+    for kind, qs in queries:
+        last = 0
+        while True:
+            batch = list(qs.filter(pk__gt=last).select_related("assignee", "center").order_by("pk")[:batch_size])
+            if not batch:
+                break
+            last = batch[-1].pk
+            raised = []
+            for case in batch:
+                node = case.node if kind == "node" else notices.NODE_CASE
+                deadline = case.node_deadline if kind == "node" else case.deadline
+                assert deadline is not None
+                unit_id = notices.notice_unit_id(node, assignee_id=case.assignee_id, center_id=case.center_id)
+                unit = case.center if unit_id == case.center_id else case.assignee
+                assert unit is not None
+                raised.append(SupervisionNotice(
+                    case=case, node=node, unit=unit, superior_unit_id=unit.parent_id, deadline=deadline,
+                    created_at=moment,
+                    message=notices.notice_message(case.number, node, notices.deadline_text(deadline)),
+                ))
+            with transaction.atomic():
+                SupervisionNotice.objects.bulk_create(raised, ignore_conflicts=True)
+            created += len(raised)
+    return created
