@@ -9,6 +9,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 
 from gaoxin.cases import audit, rollup, services, timelimits, workflow
 from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, Category, Channel
@@ -216,3 +217,28 @@ def test_refuses_a_year_already_simulated(small_year):
     with pytest.raises(Conflict) as excinfo:
         simulate_year(year=YEAR, seed=SEED, scale=SCALE)
     assert excinfo.value.code == "year_exists"
+
+
+def test_grid_level_rules_route_the_simulated_cases(small_year):
+    """The simulated intake routes with the grid ids, as the live intake does: a grid-level rule of the
+    responsibility matrix decides the handling unit of the simulated cases in that grid (and so their center)."""
+    from gaoxin.accounts.models import OrgUnit
+    from gaoxin.cases.models import ResponsibilityRule
+
+    with transaction.atomic():
+        category_id = (Case.objects.filter(channel=Channel.GRID_WORKER).values("category_id")
+                       .annotate(n=Count("pk")).order_by("-n", "category_id").first()["category_id"])
+        handler = OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("code").last()
+        grids = list(Grid.objects.filter(level=Grid.Level.GRID).order_by("code").values_list("pk", flat=True)[::2])
+        ResponsibilityRule.objects.bulk_create([ResponsibilityRule(category_id=category_id, grid_id=g, handler=handler)
+                                                for g in grids])
+        simulate_year(year=YEAR - 1, seed=SEED, scale=0.05)
+        start, end = dt.datetime(YEAR - 1, 1, 1, tzinfo=SHANGHAI), dt.datetime(YEAR, 1, 1, tzinfo=SHANGHAI)
+        of_year = Case.objects.filter(reported_at__gte=start, reported_at__lt=end, category_id=category_id)
+        ruled = of_year.filter(grid_id__in=grids).exclude(assignee=None)
+        assert ruled.count() > 10
+        assert set(ruled.values_list("assignee_id", flat=True)) == {handler.pk}
+        assert set(ruled.values_list("center__kind", flat=True)) == {OrgUnit.Kind.ZONE_CENTER}
+        # Outside the ruled grids the street's own rules still apply.
+        assert of_year.exclude(grid_id__in=grids).exclude(assignee=None).exclude(assignee=handler).exists()
+        transaction.set_rollback(True)
