@@ -1,10 +1,14 @@
-"""Case metrics (DESIGN §4), computed by the database for any period × org unit / street / grid × category ×
-channel, scoped to the actor like every selector.
+"""The case metrics (DESIGN §4) and the populations they count, defined once: the counts and rates of any
+period × org unit / street / grid × category × channel (computed by the database, scoped to the actor like every
+selector), the dashboard's roll-ups (``cases.rollup``, both the incremental and the bulk path), the case list's
+``set`` filter (``web.filters``) and the year-end indicators all read ``COHORT``, ``POPULATIONS`` and
+``METRICS`` from here.
 
-The population of every metric is the *cohort*: cases registered (立案) in the half-open period
-``[start, end)``, visible to the actor, matching the filters, and not merged into another case (a merged case
-is counted once, as its master). Rejected cases are never registered and so never counted. Ratios are
-fractions in [0, 1] (None when the denominator is 0); times are in hours.
+The population of every metric is the *cohort*: cases registered (立案) in the half-open period ``[start, end)``,
+visible to the actor, matching the filters, and not merged into another case (a merged case is counted once, as
+its master). Rejected cases are never registered and so never counted. A *population* is a subset of the cohort
+(办结, 按期办结, 评价, 满意, 超期, 挂账), written as a ``Q`` that the database counts and that ``core.qmatch``
+evaluates for one case. Ratios are fractions in [0, 1] (None when the denominator is 0); times are in hours.
 
 Counts come from one aggregate query; each percentile is one ``ORDER BY … OFFSET k LIMIT 1`` query (nearest
 rank), so no metric loads case rows into Python.
@@ -14,33 +18,75 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import workflow
-from gaoxin.cases.models import Case, Category, Satisfaction
+from gaoxin.cases.models import Case, Category, Channel, Satisfaction
 from gaoxin.cases.selectors import case_scope_q, category_ids
 from gaoxin.core.errors import ApplicationError
+from gaoxin.core.qmatch import matches
 from gaoxin.grids.models import Grid
 
-# Definitions are part of the product: the UI shows them next to each number.
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+# 受理: registered (立案), not merged into another case.
+COHORT = Q(registered_at__isnull=False) & ~Q(state=workflow.MERGED)
+
+
+@dataclass(frozen=True)
+class Population:
+    """A subset of the cohort, by its code (the roll-up columns and the case list's ``set`` use the codes)."""
+
+    code: str
+    name: str
+    condition: Q
+
+    def count(self) -> Count:
+        """The database's count of the population among the rows of a cohort query."""
+        return Count("pk", filter=self.condition) if self.condition else Count("pk")
+
+    def contains(self, case: Mapping[str, Any]) -> bool:
+        """Whether one case of the cohort (its fields as a mapping) belongs to the population."""
+        return matches(self.condition, case)
+
+
+POPULATIONS: dict[str, Population] = {p.code: p for p in (
+    Population("registered", "受理", Q()),
+    Population("closed", "办结", Q(state__in=workflow.CLOSED_STATES)),
+    Population("closed_on_time", "按期办结", Q(state__in=workflow.CLOSED_STATES, closed_on_time=True)),
+    Population("evaluated", "评价", ~Q(satisfaction="")),
+    Population("satisfied", "满意", Q(satisfaction__in=SATISFIED)),
+    Population("overdue", "超期", Q(is_overdue=True)),
+    Population("suspended", "挂账", Q(state=workflow.SUSPENDED)),
+)}
+
+
+def in_cohort(case: Mapping[str, Any]) -> bool:
+    return matches(COHORT, case)
+
+
+# Definitions are part of the product: the UI shows them next to each number. A rate of two populations names
+# them (``numerator`` ÷ ``denominator``); the dashboard's numbers link to those populations' case lists.
 METRICS: dict[str, dict[str, str]] = {
     "accepted_volume": {
-        "name": "受理量", "unit": "件",
+        "name": "受理量", "unit": "件", "numerator": "registered",
         "definition": "统计期内立案的案件数（不予立案、被并案的案件不计）。",
     },
     "closure_rate": {
-        "name": "办结率", "unit": "%",
+        "name": "办结率", "unit": "%", "numerator": "closed", "denominator": "registered",
         "definition": "统计期内立案的案件中已办结（核查通过）的比例 = 办结数 ÷ 受理量。",
     },
     "on_time_closure_rate": {
-        "name": "按期办结率", "unit": "%",
+        "name": "按期办结率", "unit": "%", "numerator": "closed_on_time", "denominator": "closed",
         "definition": "已办结案件中在办理时限内（含批准的延期，扣除挂账停表时间）办结的比例 = 按期办结数 ÷ 办结数。",
     },
     "satisfaction_rate": {
-        "name": "满意率", "unit": "%",
+        "name": "满意率", "unit": "%", "numerator": "satisfied", "denominator": "evaluated",
         "definition": "回访评价的案件中评价为“满意”或“基本满意”的比例 = 满意数 ÷ 评价数。",
     },
     "response_rate": {
@@ -56,7 +102,7 @@ METRICS: dict[str, dict[str, str]] = {
         "definition": "核查不通过（返工）次数 ÷ 处置反馈次数。",
     },
     "suspended_count": {
-        "name": "挂账数", "unit": "件",
+        "name": "挂账数", "unit": "件", "numerator": "suspended",
         "definition": "统计期内立案、当前处于挂账状态的案件数（单独统计，不计入超期）。",
     },
     "avg_handling_hours": {
@@ -73,7 +119,14 @@ METRICS: dict[str, dict[str, str]] = {
     },
 }
 
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+def population_rate(code: str, counts: Mapping[str, int]) -> float | None:
+    """A metric of ``METRICS`` that is a population or a ratio of two, from population counts."""
+    meta = METRICS[code]
+    numerator = counts[meta["numerator"]]
+    if "denominator" not in meta:
+        return numerator
+    return _ratio(numerator, counts[meta["denominator"]])
 
 
 def metric_cases(
@@ -92,8 +145,7 @@ def metric_cases(
     grid or micro-grid, ``category`` that category (a 大类 includes its 小类)."""
     if start >= end:
         raise ApplicationError("统计期的开始时间必须早于结束时间", field="start")
-    qs = Case.objects.filter(case_scope_q(actor=actor)).filter(registered_at__gte=start, registered_at__lt=end)
-    qs = qs.exclude(state=workflow.MERGED)
+    qs = Case.objects.filter(case_scope_q(actor=actor)).filter(COHORT, registered_at__gte=start, registered_at__lt=end)
     if org_unit is not None:
         qs = qs.filter(assignee__path__startswith=org_unit.path)
     if street is not None:
@@ -108,6 +160,22 @@ def metric_cases(
     return qs
 
 
+COUNTED_POPULATIONS = ("registered", "closed", "closed_on_time", "evaluated", "satisfied", "suspended")
+
+
+# 网格化事件 (the report's F113/F114): the fused flow of 12345 and 数字城管 plus everything else the grid governance
+# takes in. Problems raised at enterprise visits and reception days are cases too, but the enterprise service's
+# own figures count them.
+GRID_EVENT_CHANNELS: tuple[str, ...] = tuple(
+    c for c in Channel.values if c not in (Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY)
+)
+
+
+def grid_event_cases(*, actor: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Case]:
+    """The cohort of 网格化事件 registered in ``[start, end)``."""
+    return metric_cases(actor=actor, start=start, end=end).filter(channel__in=GRID_EVENT_CHANNELS)
+
+
 def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     if not denominator:
         return None
@@ -116,20 +184,14 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
 
 def counts(qs: QuerySet[Case]) -> dict[str, Any]:
     """Every count behind the metrics, in one aggregate query."""
-    closed = Q(state__in=workflow.CLOSED_STATES)
     return qs.aggregate(
-        registered=Count("pk"),
-        closed=Count("pk", filter=closed),
-        closed_on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
-        evaluated=Count("pk", filter=~Q(satisfaction="")),
-        satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+        **{code: POPULATIONS[code].count() for code in COUNTED_POPULATIONS},
         dispatched=Sum("dispatch_count"),
         accepted_on_time=Sum("on_time_accept_count"),
         returned=Sum("returned_count"),
         handled=Sum("handled_count"),
         reworked=Sum("reworked_count"),
-        suspended=Count("pk", filter=Q(state=workflow.SUSPENDED)),
-        avg_handling_seconds=Avg("handling_seconds", filter=closed),
+        avg_handling_seconds=Avg("handling_seconds", filter=POPULATIONS["closed"].condition),
     )
 
 
@@ -137,7 +199,7 @@ def handling_percentile(qs: QuerySet[Case], p: float, *, closed_count: int | Non
     """The nearest-rank ``p``-th percentile (0 < p ≤ 1) of handling seconds of the closed cases of ``qs``."""
     if not 0 < p <= 1:
         raise ValueError("p must be in (0, 1]")
-    closed = qs.filter(state__in=workflow.CLOSED_STATES, handling_seconds__isnull=False)
+    closed = qs.filter(POPULATIONS["closed"].condition, handling_seconds__isnull=False)
     n = closed.count() if closed_count is None else closed_count
     if n == 0:
         return None
@@ -154,18 +216,14 @@ def compute(qs: QuerySet[Case], *, percentiles: bool = True) -> dict[str, Any]:
     """All metrics of METRICS for a cohort queryset, plus the raw counts under ``counts``."""
     c = counts(qs)
     dispatched = c["dispatched"] or 0
-    result: dict[str, Any] = {
-        "accepted_volume": c["registered"],
-        "closure_rate": _ratio(c["closed"], c["registered"]),
-        "on_time_closure_rate": _ratio(c["closed_on_time"], c["closed"]),
-        "satisfaction_rate": _ratio(c["satisfied"], c["evaluated"]),
+    result: dict[str, Any] = {code: population_rate(code, c) for code, meta in METRICS.items() if "numerator" in meta}
+    result.update({
         "response_rate": _ratio(c["accepted_on_time"], dispatched),
         "dispatch_accuracy": None if not dispatched else 1 - (c["returned"] or 0) / dispatched,
         "rework_rate": _ratio(c["reworked"], c["handled"]),
-        "suspended_count": c["suspended"],
         "avg_handling_hours": _hours(c["avg_handling_seconds"]),
         "counts": c,
-    }
+    })
     if percentiles:
         result["p50_handling_hours"] = _hours(handling_percentile(qs, 0.5, closed_count=c["closed"]))
         result["p90_handling_hours"] = _hours(handling_percentile(qs, 0.9, closed_count=c["closed"]))

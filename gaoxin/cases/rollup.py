@@ -11,9 +11,9 @@ One definition, two ways to keep it:
   simulation, and after an administrator re-parents a category). ``differences()`` compares the tables with a
   fresh computation — what the tests and ``gaoxin cases rollup --check`` use to prove the two ways agree.
 
-A case counts from the day it is registered (立案) until it is merged into another (并案), as in
-``cases.metrics``: registered 1; closed when its state is a closed state; closed on time when also
-``closed_on_time``; evaluated / satisfied by its rating; overdue by ``is_overdue``.
+A case counts from the day it is registered (立案) until it is merged into another (并案) — ``metrics.COHORT`` —
+and each count column is the population of ``metrics.POPULATIONS`` of the same name, counted by the database in
+bulk and decided per case (``Population.contains``) incrementally.
 """
 
 from __future__ import annotations
@@ -23,19 +23,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import CENTER_ROLES, ZONE_WIDE_ROLES
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import reference, workflow
-from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Grain, Satisfaction
+from gaoxin.cases import metrics, reference
+from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Grain
 from gaoxin.core.db import SHANGHAI, FirstOfMonth, FirstOfYear, ShanghaiDate
 
 SNAPSHOT_FIELDS = ("registered_at", "state", "street_id", "center_id", "assignee_id", "category_id", "channel",
                    "grid_id", "closed_on_time", "satisfaction", "is_overdue")
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 GRAINS = (Grain.DAY, Grain.MONTH, Grain.YEAR)
 
 Snapshot = dict[str, Any]
@@ -56,13 +55,11 @@ def period_start(day: dt.date, grain: str) -> dt.date:
 
 
 def _contributions(s: Snapshot) -> list[tuple[StatModel, Key, tuple[int, ...]]]:
-    if s["registered_at"] is None or s["state"] == workflow.MERGED:
+    if not metrics.in_cohort(s):
         return []
     day = s["registered_at"].astimezone(SHANGHAI).date()
-    closed = s["state"] in workflow.CLOSED_STATES
-    overdue = int(bool(s["is_overdue"]))
-    case_counts = (1, int(closed), int(closed and s["closed_on_time"] is True), int(s["satisfaction"] != ""),
-                   int(s["satisfaction"] in SATISFIED), overdue)
+    case_counts = tuple(int(metrics.POPULATIONS[code].contains(s)) for code in CaseStat.COUNTS)
+    overdue = case_counts[CaseStat.COUNTS.index("overdue")]
     street, center, assignee, grid = s["street_id"] or 0, s["center_id"] or 0, s["assignee_id"] or 0, s["grid_id"]
     top = reference.current().category_top(s["category_id"])
     found: list[tuple[StatModel, Key, tuple[int, ...]]] = []
@@ -118,7 +115,7 @@ def _add(model: StatModel, rows: list[tuple]) -> None:
 # --- bulk --------------------------------------------------------------------------------------------------------
 
 def _cohort(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.filter(registered_at__isnull=False).exclude(state=workflow.MERGED)
+    return cases.filter(metrics.COHORT)
 
 
 def _zero(field: str) -> Coalesce:
@@ -129,22 +126,16 @@ def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
     """``model``'s day rows computed from ``cases``, as a values-list queryset in the table's column order."""
     keys: dict[str, Any] = {"grain": Value(Grain.DAY.value), "period_start": ShanghaiDate("registered_at"),
                             "street_key": _zero("street_id"), "center_key": _zero("center_id")}
-    overdue = Count("pk", filter=Q(is_overdue=True))
     qs = _cohort(cases)
     if model is CaseStat:
-        closed = Q(state__in=workflow.CLOSED_STATES)
         keys.update(assignee_key=_zero("assignee_id"), category_key=Coalesce("category__parent_id", "category_id"),
                     channel=F("channel"))
-        counts = {"registered": Count("pk"), "closed": Count("pk", filter=closed),
-                  "closed_on_time": Count("pk", filter=closed & Q(closed_on_time=True)),
-                  "evaluated": Count("pk", filter=~Q(satisfaction="")),
-                  "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED)), "overdue": overdue}
     else:
         qs = qs.filter(grid_id__isnull=False)
         keys["grid_key"] = F("grid_id")
         if model is CaseUnitGridStat:
             keys["assignee_key"] = _zero("assignee_id")
-        counts = {"registered": Count("pk"), "overdue": overdue}
+    counts = {code: metrics.POPULATIONS[code].count() for code in model.COUNTS}
     qs = qs.annotate(**{f"{k}_": keys[k] for k in model.KEY}).values(*(f"{k}_" for k in model.KEY))
     qs = qs.annotate(**{f"{c}_": counts[c] for c in model.COUNTS})
     return qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()

@@ -13,23 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
-from gaoxin.cases.models import Channel
+from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises import metrics as enterprise_metrics
 from gaoxin.enterprises.selectors import qualification_counts
 from gaoxin.grids.models import Grid
 from gaoxin.indicators import links
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-# 网格化事件 (F113/F114): the fused flow of 12345 and 数字城管 plus everything else the grid governance takes in;
-# problems raised at enterprise visits and reception days are cases too, but they are counted by F053/F055.
-GRID_EVENT_CHANNELS: tuple[str, ...] = tuple(
-    c for c in Channel.values if c not in (Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY)
-)
 
 
 @dataclass
@@ -131,8 +122,7 @@ def grid_count(ctx: Context, *, level: str) -> Computed:
 
 
 def _grid_event_metrics(ctx: Context) -> dict[str, Any]:
-    qs = case_metrics.metric_cases(actor=ctx.actor, start=ctx.start, end=ctx.end).filter(
-        channel__in=GRID_EVENT_CHANNELS)
+    qs = case_metrics.grid_event_cases(actor=ctx.actor, start=ctx.start, end=ctx.end)
     return case_metrics.compute(qs, percentiles=False)
 
 
@@ -140,13 +130,14 @@ def _grid_event_metrics(ctx: Context) -> dict[str, Any]:
 def grid_event_metric(ctx: Context, *, metric: str) -> Computed:
     values = ctx.once("grid_events", lambda: _grid_event_metrics(ctx))
     params = {"registered_from": ctx.start.isoformat(), "registered_to": ctx.end.isoformat(),
-              "channel": list(GRID_EVENT_CHANNELS)}
+              "channel": list(case_metrics.GRID_EVENT_CHANNELS)}
     # The web case list (gaoxin/web/filters.py) takes reg_from/reg_to as dates (inclusive), the metric's
     # population as ``set`` and one channel: the figure links to each counted channel's list.
-    population = "closed" if metric == "closure_rate" else "registered"
+    population = case_metrics.METRICS[metric]["numerator"]
     period = {"reg_from": ctx.start_date.isoformat(), "reg_to": (ctx.end_date - dt.timedelta(days=1)).isoformat(),
               "set": population}
-    by_channel = {channel: links.records_url("cases", **period, channel=channel) for channel in GRID_EVENT_CHANNELS}
+    by_channel = {channel: links.records_url("cases", **period, channel=channel)
+                  for channel in case_metrics.GRID_EVENT_CHANNELS}
     detail = {"registered": values["counts"]["registered"], "closed": values["counts"]["closed"],
               "records_by_channel": by_channel}
     return Computed(_dec(values[metric], percent=metric == "closure_rate"), {"metric": metric, **params},

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
 from gaoxin.core import clock
-from gaoxin.indicators.computations import GRID_EVENT_CHANNELS, SHANGHAI, Context
+from gaoxin.indicators.computations import SHANGHAI, Context
 from gaoxin.indicators.figures import Figure, figure_values, system_actor
 from gaoxin.indicators.services import catalog_sync
 from gaoxin.reports import charts, fonts
@@ -106,7 +106,7 @@ def _monthly_events(actor: User, year: int) -> list[tuple[str, int]]:
     """Grid events registered per month, in one aggregate of twelve filtered counts (plain range comparisons:
     truncating dates per row in the time zone is several times slower on SQLite)."""
     ctx = Context(actor=actor, year=year)
-    qs = case_metrics.metric_cases(actor=actor, start=ctx.start, end=ctx.end).filter(channel__in=GRID_EVENT_CHANNELS)
+    qs = case_metrics.grid_event_cases(actor=actor, start=ctx.start, end=ctx.end)
     bounds = [dt.datetime(year, m, 1, tzinfo=SHANGHAI) for m in range(1, 13)] + [ctx.end]
     counts = qs.aggregate(**{f"m{m}": Count("pk", filter=Q(registered_at__gte=bounds[m - 1],
                                                              registered_at__lt=bounds[m]))

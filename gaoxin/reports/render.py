@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from gaoxin.indicators.computations import GRID_EVENT_CHANNELS
+from gaoxin.cases.metrics import GRID_EVENT_CHANNELS
 from gaoxin.reports.builder import YearEndReport, keyword_sentence, report_context
 
 # GB/T 9704-2012: A4, margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), 22 lines × 28 characters.

@@ -23,16 +23,8 @@ from gaoxin.grids.models import Grid
 from gaoxin.web.filters import SHANGHAI
 
 CACHE_SECONDS = 30
+# Each a population or a ratio of two (``cases.metrics.METRICS``); their numbers link to the populations' lists.
 KPIS = ("accepted_volume", "closure_rate", "on_time_closure_rate", "satisfaction_rate")
-# The case-list ``set`` behind each KPI's numerator and denominator.
-KPI_SETS = {
-    "accepted_volume": ("registered", None),
-    "closure_rate": ("closed", "registered"),
-    "on_time_closure_rate": ("on_time", "closed"),
-    "satisfaction_rate": ("satisfied", "evaluated"),
-}
-KPI_COUNTS = {"registered": "registered", "closed": "closed", "on_time": "closed_on_time",
-              "evaluated": "evaluated", "satisfied": "satisfied"}
 
 
 @dataclass
@@ -122,18 +114,15 @@ def _map_level(grid: Grid | None) -> tuple[str, int | None, str]:
 
 def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
     """Parts counted from the cases themselves (grid drill-down, scopes the roll-ups cannot express)."""
-    closed = Q(state__in=workflow.CLOSED_STATES)
+    populations = metrics.POPULATIONS
     level_field, _parent, _level = _map_level(s.grid)
     main: dict[tuple, list[int]] = {}
     grid_map: dict[int, list[int]] = {}
     for street, assignee, top, channel, place, *counts, overdue in (
             cohort.annotate(top=Coalesce("category__parent_id", "category_id"))
             .values_list("street_id", "assignee_id", "top", "channel", level_field)
-            .annotate(n=Count("pk"), closed=Count("pk", filter=closed),
-                      on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
-                      evaluated=Count("pk", filter=~Q(satisfaction="")),
-                      satisfied=Count("pk", filter=Q(satisfaction__in=metrics.SATISFIED)),
-                      overdue=Count("pk", filter=Q(is_overdue=True)))
+            .annotate(**{f"{code}_": populations[code].count() for code in MAIN_COUNTS},
+                      overdue_=populations["overdue"].count())
             .order_by()):
         _add_counts(main, (street or 0, assignee or 0, top, channel), counts)
         if place:
@@ -141,7 +130,7 @@ def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
     point = ShanghaiMonth("registered_at") if _monthly(s) else ShanghaiDate("registered_at")
     trend = {start: [n, n_closed] for start, n, n_closed in
              cohort.annotate(point=point).values_list("point")
-             .annotate(n=Count("pk"), closed=Count("pk", filter=closed)).order_by()}
+             .annotate(n=populations["registered"].count(), closed=populations["closed"].count()).order_by()}
     return Parts(main=main, trend=trend, map=grid_map)
 
 
@@ -236,23 +225,17 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
             unit_totals[0] += n_closed
             unit_totals[1] += on_time
     counts = totals
-    values: dict[str, Any] = {
-        "accepted_volume": counts["registered"],
-        "closure_rate": counts["closed"] / counts["registered"] if counts["registered"] else None,
-        "on_time_closure_rate": counts["closed_on_time"] / counts["closed"] if counts["closed"] else None,
-        "satisfaction_rate": counts["satisfied"] / counts["evaluated"] if counts["evaluated"] else None,
-    }
     kpis = []
     for code in KPIS:
         meta = metrics.METRICS[code]
-        num_set, den_set = KPI_SETS[code]
-        value = values[code]
+        num_set, den_set = meta["numerator"], meta.get("denominator")
+        value = metrics.population_rate(code, counts)
         kpis.append({
             "code": code, "name": meta["name"], "definition": meta["definition"],
-            "display": str(value) if code == "accepted_volume" else _pct(value),
+            "display": str(value) if den_set is None else _pct(value),
             "url": s.list_url(set=num_set),
-            "numerator": counts[KPI_COUNTS[num_set]],
-            "denominator": counts[KPI_COUNTS[den_set]] if den_set else None,
+            "numerator": counts[num_set],
+            "denominator": counts[den_set] if den_set else None,
             "denominator_url": s.list_url(set=den_set) if den_set else None,
         })
 
@@ -294,7 +277,7 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
                      for unit_id, (n_closed, on_time) in by_unit.items() if n_closed),
                     key=lambda r: (-r[0], -r[1], r[3]))[:15]
     ranking = [{"unit_id": unit_id, "name": name, "closed": n_closed, "on_time": on_time, "rate": rate,
-                "display": _pct(rate), "url": s.list_url(set="on_time", unit=unit_id),
+                "display": _pct(rate), "url": s.list_url(set="closed_on_time", unit=unit_id),
                 "closed_url": s.list_url(set="closed", unit=unit_id)}
                for rate, n_closed, on_time, name, unit_id in ranked]
 

@@ -15,22 +15,15 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import selectors, workflow
-from gaoxin.cases.metrics import SATISFIED
+from gaoxin.cases.metrics import COHORT, POPULATIONS
 from gaoxin.cases.models import Case, Channel
 from gaoxin.core.errors import ApplicationError
 from gaoxin.web.paging import DEFAULT_SORT, SORTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# ``set``: a metric's population within the cohort (cases registered in the period, merged excluded), so that a
-# dashboard number and the list behind it are the same query.
-SETS = {
-    "registered": Q(),
-    "closed": Q(state__in=workflow.CLOSED_STATES),
-    "on_time": Q(state__in=workflow.CLOSED_STATES, closed_on_time=True),
-    "evaluated": ~Q(satisfaction=""),
-    "satisfied": Q(satisfaction__in=SATISFIED),
-}
+# ``set``: a metric's population within the cohort (``cases.metrics.POPULATIONS``: cases registered in the
+# period, merged excluded), so that a dashboard number and the list behind it are the same query.
 PARAMS = ("state", "channel", "category", "street", "unit", "grid", "color", "overdue", "q", "reg_from", "reg_to",
           "set", "sort")
 
@@ -111,9 +104,9 @@ def parse_case_query(data: Mapping[str, str], *, defaults: Mapping[str, str] | N
     if raw["reg_to"]:
         f["registered_to"] = day_start(parse_date(raw["reg_to"], "reg_to") + dt.timedelta(days=1))
     if raw["set"]:
-        if raw["set"] not in SETS:
+        if raw["set"] not in POPULATIONS:
             raise ApplicationError(_("未知的统计口径：%(s)s") % {"s": raw["set"]}, field="set")
-        query.cohort = SETS[raw["set"]]
+        query.cohort = POPULATIONS[raw["set"]].condition
     if raw["sort"]:
         if raw["sort"] not in SORTS:
             raise ApplicationError(_("未知的排序方式：%(s)s") % {"s": raw["sort"]}, field="sort")
@@ -126,5 +119,5 @@ def apply_case_query(*, actor: User, query: CaseQuery) -> QuerySet[Case]:
     if query.unit is not None:
         qs = qs.filter(assignee__path__startswith=query.unit.path)
     if query.cohort is not None:
-        qs = qs.filter(query.cohort).exclude(state=workflow.MERGED)
+        qs = qs.filter(COHORT, query.cohort)
     return qs

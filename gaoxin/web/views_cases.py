@@ -44,7 +44,7 @@ def filter_choices() -> dict[str, Any]:
         "colors": [("red", _("超期")), ("yellow", _("预警")), ("green", _("正常"))],
         "sorts": [("-reported_at", _("最新上报")), ("reported_at", _("最早上报")), ("-registered_at", _("最新立案")),
                   ("deadline", _("期限最近"))],
-        "sets": [("registered", _("受理")), ("closed", _("办结")), ("on_time", _("按期办结")),
+        "sets": [("registered", _("受理")), ("closed", _("办结")), ("closed_on_time", _("按期办结")),
                  ("evaluated", _("已评价")), ("satisfied", _("满意"))],
     }
 
