@@ -19,7 +19,6 @@ from ninja import Header, NinjaAPI, Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.accounts.selectors import org_unit_list
 from gaoxin.api import errors
 from gaoxin.api import services as api_services
 from gaoxin.api.auth import session_auth, token_auth
@@ -50,12 +49,10 @@ from gaoxin.api.schemas import (
     event_out,
 )
 from gaoxin.cases import metrics as case_metrics
-from gaoxin.cases import selectors
+from gaoxin.cases import policy, resolve, selectors
 from gaoxin.cases import services as cases
 from gaoxin.cases.models import Case, Category
 from gaoxin.cases.privacy import case_reveal_reporter, mask_name, mask_phone
-from gaoxin.core.errors import ApplicationError, NotFound
-from gaoxin.grids.models import Grid
 
 api = NinjaAPI(
     title="高新区运营平台 API",
@@ -84,14 +81,11 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def _category(code: str, field: str) -> Category:
-    try:
-        return selectors.category_get(code=code)
-    except NotFound:
-        raise ApplicationError(f"未知的类别编码：{code}", field=field, code="unknown_category") from None
+    return resolve.category(code, field=field)
 
 
 def _case(actor: User, case_id: int, version: int | None = None) -> Case:
-    case = selectors.case_get(actor=actor, pk=case_id)
+    case = resolve.case(actor=actor, ref=case_id)
     if version is not None:
         case.version = version
     return case
@@ -217,6 +211,7 @@ def detail(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
     case = _case(actor, case_id)
     body = _detail(actor, case.pk)
     body["events"] = [event_out(e) for e in selectors.case_events(actor=actor, case=case)]
+    body["allowed_actions"] = policy.available_actions(actor, case)
     return body
 
 
@@ -245,10 +240,7 @@ def _action(path: str, summary: str, schema: type[Schema], run: Any) -> None:
 
 
 def _unit_in_scope(actor: User, code: str, field: str) -> OrgUnit:
-    unit = org_unit_list(actor=actor).filter(code=code).first()
-    if unit is None:
-        raise ApplicationError(f"未知的单位或不在本人管辖范围：{code}", field=field, code="unknown_unit")
-    return unit
+    return resolve.unit(actor=actor, ref=code, field=field)
 
 
 _action("register", "立案", RegisterIn, lambda a, c, p: cases.case_register(
@@ -256,7 +248,7 @@ _action("register", "立案", RegisterIn, lambda a, c, p: cases.case_register(
     note=p.note))
 _action("reject", "不予立案", ReasonIn, lambda a, c, p: cases.case_reject(actor=a, case=c, reason=p.reason))
 _action("merge", "并案", MergeIn, lambda a, c, p: cases.case_merge(
-    actor=a, case=c, into=_case(a, p.into), note=p.note))
+    actor=a, case=c, into=resolve.case(actor=a, ref=p.into, field="into"), note=p.note))
 _action("dispatch", "派遣", DispatchIn, lambda a, c, p: cases.case_dispatch(
     actor=a, case=c, assignee=_unit_in_scope(a, p.assignee, "assignee") if p.assignee else None, note=p.note))
 _action("accept", "签收", NoteIn, lambda a, c, p: cases.case_accept(actor=a, case=c, note=p.note))
@@ -304,11 +296,7 @@ def metrics(request: HttpRequest, filters: Query[MetricFilters]) -> dict[str, An
     actor = actor_of(request)
     org_unit = _unit_in_scope(actor, filters.org_unit, "org_unit") if filters.org_unit else None
     street = _unit_in_scope(actor, filters.street, "street") if filters.street else None
-    grid = None
-    if filters.grid:
-        grid = Grid.objects.filter(code=filters.grid).first()
-        if grid is None:
-            raise ApplicationError(f"未知的网格编码：{filters.grid}", field="grid", code="unknown_grid")
+    grid = resolve.grid(filters.grid) if filters.grid else None
     category = _category(filters.category, "category") if filters.category else None
     values = case_metrics.case_metrics(actor=actor, start=filters.start, end=filters.end, org_unit=org_unit,
                                        street=street, grid=grid, category=category, channel=filters.channel)

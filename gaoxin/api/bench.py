@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from gaoxin.api.schemas import ReportIn
-from gaoxin.cases import selectors
+from gaoxin.cases import resolve, selectors
 from gaoxin.cases.models import Case
 from gaoxin.core import clock
 
@@ -19,7 +19,7 @@ router = Router(tags=["bench"])
 @router.post("/insert", response={201: dict[str, Any]}, include_in_schema=False)
 def insert(request: HttpRequest, payload: ReportIn) -> Status:
     now = clock.now()
-    category = selectors.category_get(code=payload.category)
+    category = resolve.category(payload.category)
     case = Case.objects.create(number=f"B{now:%H%M%S%f}{id(request) % 10_000:04d}"[:20], channel=payload.channel,
                                category=category, description=payload.description, center=selectors.zone_center(),
                                reported_at=now, is_synthetic=True)

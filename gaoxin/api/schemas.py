@@ -122,6 +122,10 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     events: list[EventOut]
+    allowed_actions: list[str] = Field(
+        description="当前用户此刻可对该案件执行的操作（与各操作接口路径对应：register、reject、merge、dispatch、accept、"
+                    "return、request_extension→extension、approve_extension→extension/decision、request_suspension→"
+                    "suspension、approve_suspension→suspension/decision、resume、feedback、verify、evaluate、reopen）")
 
 
 class CasePage(Schema):

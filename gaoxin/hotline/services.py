@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gaoxin.accounts.models import User
-from gaoxin.cases import selectors
+from gaoxin.cases import resolve, selectors
 from gaoxin.cases import services as cases
 from gaoxin.cases.models import Case, Category, Channel, Satisfaction
 from gaoxin.cases.workflow import CLOSED, EVALUATED
@@ -32,10 +32,7 @@ def fingerprint(payload: dict[str, Any]) -> str:
 
 
 def _category(code: str | None, field: str, kind: str) -> Category:
-    found = selectors.category_list(kind=kind, assignable_only=False).filter(code=code or "").first()
-    if found is None:
-        raise ApplicationError(f"未知的编码：{code}", field=field, code="unknown_category")
-    return found
+    return resolve.category(code, field=field, kinds=(kind,))
 
 
 def _ack(order: HotlineOrder) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.accounts.selectors import org_unit_list
-from gaoxin.cases import policy, privacy, selectors
+from gaoxin.cases import policy, privacy, resolve, selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, CaseAttachment, Category, Channel, Satisfaction, Urgency
 from gaoxin.cases.workflow import STATES
@@ -135,46 +135,26 @@ def _bool(request: HttpRequest, name: str) -> bool:
     return value == "1"
 
 
-def _category(value: str, field: str = "category") -> Category:
-    category = Category.objects.filter(code=value).first()
-    if category is None:
-        raise ApplicationError(_("请选择案件类别"), field=field)
-    return category
-
-
 def _photos(request: HttpRequest, name: str = "photo") -> list:
     return uploads.clean_photos(request.FILES.getlist(name), field=name)
-
-
-def _unit(value: str, field: str) -> OrgUnit | None:
-    if not value:
-        return None
-    try:
-        unit = OrgUnit.objects.filter(pk=int(value)).first()
-    except ValueError:
-        unit = None
-    if unit is None:
-        raise ApplicationError(_("处置单位不存在"), field=field)
-    return unit
 
 
 def _perform(request: HttpRequest, action: str, case: Case) -> Case:
     actor = actor_of(request)
     s = case_services
     if action == "register":
-        category = _category(_text(request, "category")) if _text(request, "category") else None
+        category = resolve.category(_text(request, "category")) if _text(request, "category") else None
         return s.case_register(actor=actor, case=case, category=category, urgency=_text(request, "urgency") or None,
                                note=_text(request, "note"))
     if action == "reject":
         return s.case_reject(actor=actor, case=case, reason=_text(request, "reason"))
     if action == "merge":
-        into = Case.objects.filter(number=_text(request, "into")).first()
-        if into is None or not selectors.case_list(actor=actor).filter(pk=into.pk).exists():
-            raise ApplicationError(_("并入案件不存在"), field="into")
+        into = resolve.case(actor=actor, ref=_text(request, "into"), field="into")
         return s.case_merge(actor=actor, case=case, into=into, note=_text(request, "note"))
     if action == "dispatch":
-        return s.case_dispatch(actor=actor, case=case, assignee=_unit(_text(request, "assignee"), "assignee"),
-                               note=_text(request, "note"))
+        assignee = _text(request, "assignee")
+        return s.case_dispatch(actor=actor, case=case, note=_text(request, "note"),
+                               assignee=resolve.unit(actor=actor, ref=assignee, field="assignee") if assignee else None)
     if action == "accept":
         return s.case_accept(actor=actor, case=case, note=_text(request, "note"))
     if action == "return":

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import selectors
+from gaoxin.cases import resolve, selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, Category, Channel, Urgency
 from gaoxin.core.errors import ApplicationError
@@ -168,14 +168,11 @@ def work_operator_new(request: HttpRequest) -> HttpResponse:
         return render(request, "web/work/operator_new.html", context)
     try:
         post = request.POST
-        category = Category.objects.filter(code=post.get("category", "")).first()
-        if category is None:
-            raise ApplicationError(_("请选择案件类别"), field="category")
+        category = resolve.category(post.get("category"))
         request_type = None
         if post.get("request_type"):
-            request_type = Category.objects.filter(code=post["request_type"]).first()
-            if request_type is None:
-                raise ApplicationError(_("诉求类型不存在"), field="request_type")
+            request_type = resolve.category(post["request_type"], field="request_type",
+                                            kinds=(Category.Kind.HOTLINE_TYPE,))
         case = case_services.case_report(
             actor=actor, channel=post.get("channel", ""), category=category,
             description=post.get("description", ""), address=post.get("address", ""),
@@ -203,9 +200,7 @@ def work_grid(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         try:
-            category = Category.objects.filter(code=request.POST.get("category", "")).first()
-            if category is None:
-                raise ApplicationError(_("请选择案件类别"), field="category")
+            category = resolve.category(request.POST.get("category"))
             case = case_services.case_report(
                 actor=actor, channel=Channel.GRID_WORKER, category=category,
                 description=request.POST.get("description", ""), address=request.POST.get("address", ""),

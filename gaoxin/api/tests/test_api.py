@@ -148,6 +148,11 @@ def test_detail_has_history_and_is_scoped(api, people, clock_on):
     assert [e["action"] for e in body["events"]] == ["report", "register", "dispatch", "accept", "feedback",
                                                      "verify_pass"]
     assert body["events"][0]["actor"]["name"] == "张*"
+    assert body["allowed_actions"] == ["evaluate"]  # 回访 by the center's staff
+    status, body, _ = api.get(f"/cases/{case.pk}", as_=people.citizen)
+    assert body["allowed_actions"] == ["evaluate"]  # the reporter rates the answer
+    status, body, _ = api.get(f"/cases/{case.pk}", as_=people.street_a_handler)
+    assert body["allowed_actions"] == []
     status, problem, response = api.get(f"/cases/{case.pk}", as_=people.b_operator)
     assert_problem(status, problem, response, expect_status=404, code="case_not_found")
     status, problem, response = api.get(f"/cases/{2**70}", as_=people.a_operator)

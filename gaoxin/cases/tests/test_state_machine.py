@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from gaoxin.cases import audit, rollup, services, workflow
+from gaoxin.cases import audit, policy, rollup, services, workflow
 from gaoxin.cases.models import Case, CaseEvent, Channel, Satisfaction
 from gaoxin.cases.tests.conftest import EAST, OUTSIDE, WEST, WEST_NORTH, category
 from gaoxin.core import clock
@@ -99,11 +99,17 @@ def make_machine(actors, plausible, reporters, units):  # noqa: C901 - one class
             call, action_for = ACTIONS[name]
             other = Case.objects.get(pk=other_pk)
             before, before_other = row(pk), row(other_pk)
+            # The action policy the pages and the API ask answers as the service decides.
+            refused = policy.refusal(actor, Case.objects.select_related("center", "assignee").get(pk=pk), name)
             try:
                 result = call(actor, case, flag, other, unit)
-            except ApplicationError:
-                assert row(pk) == before and row(other_pk) == before_other
+            except ApplicationError as exc:
+                assert row(pk) == before
+                assert row(other_pk) == before_other
+                if refused is not None and name != "merge":  # a merge checks its target first
+                    assert exc.code == refused.code
                 return
+            assert refused is None
             expected = workflow.next_state(before[0]["state"], action_for(flag))
             assert result.state == expected == Case.objects.get(pk=pk).state
             assert Case.objects.get(pk=pk).version == before[0]["version"] + 1
