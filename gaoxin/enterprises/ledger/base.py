@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import ApplicationError
-from gaoxin.enterprises.validation import FieldError
+from gaoxin.core.validation import FieldError
+from gaoxin.enterprises.validation import LABELS
 
 ERROR_HEADER = "错误说明"
 INSTRUCTIONS_TITLE = "填表说明"
@@ -76,7 +77,7 @@ class LedgerRow:
         return "；".join(str(e) for e in self.errors)
 
     def add(self, name: str, message: str, code: str = "invalid") -> None:
-        self.errors.append(FieldError(name, message, code))
+        self.errors.append(FieldError(name, message, code, LABELS.get(name, name)))
 
 
 @dataclass

@@ -10,6 +10,8 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
+from gaoxin.core.validation import clean_text as _text
+from gaoxin.core.validation import parse_date
 from gaoxin.enterprises import casebridge, services_problems
 from gaoxin.enterprises.creditcode import credit_code_problem
 from gaoxin.enterprises.ledger.base import Column, Kind, LedgerRow, SheetSpec, append_rows, new_workbook, register
@@ -19,7 +21,6 @@ from gaoxin.enterprises.models import Enterprise, EnterpriseProblem
 from gaoxin.enterprises.scope import enterprise_scope_q
 from gaoxin.enterprises.selectors_visits import VisitFilters, visit_list
 from gaoxin.enterprises.services_problems import CheckedProblem, department_from_input
-from gaoxin.enterprises.validation import _text, parse_date
 
 VISITS = SheetSpec(
     "走访记录",
