@@ -29,17 +29,6 @@ LABELS = {
     "issuing_body": "认定机构",
     "evidence_ref": "文号/证明材料",
     "is_new": "当年新增",
-    # visit ledger
-    "ref": "走访编号",
-    "visited_on": "走访日期",
-    "cadre": "走访干部账号",
-    "participants": "参与人员",
-    "notes": "走访情况",
-    "revisit_on": "计划回访日期",
-    "visit_ref": "走访编号",
-    "category": "问题类型",
-    "description": "问题描述",
-    "department": "责任部门",
 }
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
