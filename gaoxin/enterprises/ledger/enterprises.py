@@ -24,7 +24,7 @@ ENTERPRISES = SheetSpec(
         Column("lon", "经度", width=12, note="WGS 84，如 113.5512；与纬度同时填写或同时留空"),
         Column("lat", "纬度", width=12, note="WGS 84，如 34.8123"),
         Column("industry", "行业代码", width=10, text=True, note="国民经济行业分类代码，如 C39、I65"),
-        Column("chains", "所属产业链", width=24, options="chains", note="可填多个，用顿号“、”分隔"),
+        Column("chains", "所属产业链", width=24, options="chains", multiple=True, note="可填多个，用顿号“、”分隔"),
         Column("size", "企业规模", width=10, options="sizes"),
         Column("contact_name", "联系人", width=10),
         Column("contact_phone", "联系电话", width=16, text=True, note="手机号11位，或区号-座机号"),

@@ -240,3 +240,11 @@ def test_export_round_trip(staff, grid_layer, make_enterprise, frozen_now):
         result = ledger_import_commit(actor=staff.admin, file=exported)
     assert result.created == {"enterprises": 3, "awards": 3}
     assert snapshot() == before
+
+
+def test_the_chain_list_suggests_without_refusing_several_chains(refdata):
+    wb = load_workbook(io.BytesIO(ledger_template(kind="enterprises")))
+    by_range = {dv.formula1: dv for dv in wb["企业名录"].data_validations.dataValidation}
+    assert by_range["'选项'!$A$2:$A$9"].showErrorMessage is False  # 所属产业链: "智能传感器、新材料" must be accepted
+    assert by_range["'选项'!$C$2:$C$5"].showErrorMessage is True  # 企业规模: one of the list
+
