@@ -85,3 +85,21 @@ def test_dashboard_queries_do_not_grow_with_the_records(officers, grid_layer, st
                                                            qualification_type=code, year=2023)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/indicators/?year=2023")
+
+
+def test_pages_default_to_the_reporting_year_not_the_calendar_year(officers, frozen_now):
+    from gaoxin.indicators import services
+
+    client = login(officers.officer)
+    with frozen_now(2026, 3, 1, 9):
+        html = client.get("/indicators/submissions/").content.decode()
+        assert "<h1>2025 年指标填报</h1>" in html
+        assert 'href="/indicators/template.xlsx?year=2025"' in html
+        assert 'name="year" value="2025"' in html  # the year switch starts at it
+        template = client.get("/indicators/template.xlsx")
+        assert template["Content-Disposition"] == 'attachment; filename="indicators-GX-D10-2025.xlsx"'
+        assert "<h1>2024 年指标填报</h1>" in client.get("/indicators/submissions/?year=2024").content.decode()
+        # A platform holding a simulated year (the demo) reports on that year.
+        services.simulated_submissions_ensure(year=2023)
+        assert "<h1>2023 年指标填报</h1>" in client.get("/indicators/submissions/").content.decode()
+        assert "2023 年指标看板" in login(officers.approver).get("/indicators/").content.decode()
