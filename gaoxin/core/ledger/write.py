@@ -100,10 +100,14 @@ def _write_table(ws: Any, spec: SheetSpec, rows: Iterable[Mapping[str, Any]], *,
                 ws.data_validations.append(validation)
     ws.append([_header(ws, c) for c in spec.columns])
     fill_inputs = spec.input_fill and not spec.read_only
+    styled = [c.text or (fill_inputs and c.is_input) for c in spec.columns]
     for data in rows:
+        values = [data.get(c.field) for c in spec.columns]
         ws.append([
-            text_cell(ws, data.get(c.field), text=c.text, fill=INPUT_FILL if fill_inputs and c.is_input else None)
-            for c in spec.columns
+            # A plain value needs no cell object of its own (the write-only sheet reuses one): faster exports.
+            text_cell(ws, v, text=c.text, fill=INPUT_FILL if fill_inputs and c.is_input else None)
+            if style or is_formula_like(v) else v
+            for c, v, style in zip(spec.columns, values, styled, strict=True)
         ])
     if any(c.text for c in spec.columns):
         # Empty rows formatted as text in code columns, so that Excel keeps an all-digit code as typed instead
