@@ -14,6 +14,7 @@ from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
+from gaoxin.core.validation import parse_date
 from gaoxin.enterprises import casebridge
 from gaoxin.enterprises.models import (
     Enterprise,
@@ -23,7 +24,6 @@ from gaoxin.enterprises.models import (
     Visit,
 )
 from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
-from gaoxin.enterprises.validation import parse_date
 
 VISIT_ROLES = frozenset({Role.SERVICE_CADRE, Role.ADMIN})
 RECEPTION_ROLES = frozenset({Role.SERVICE_CADRE, Role.ADMIN, Role.LEADER})

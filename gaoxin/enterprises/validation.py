@@ -1,15 +1,14 @@
 """Field-by-field validation of enterprise and award data, shared by the services (which raise the first
-error) and the Excel ledger (which reports every error of every row)."""
+error) and the Excel ledger (which reports every error of every row). The generic parts — ``FieldError``,
+``Checked`` and the parsers of typed-in values — are in ``gaoxin.core.validation``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from gaoxin.core import clock
-from gaoxin.core.errors import ApplicationError
+from gaoxin.core.validation import Checked, clean_text, parse_bool, parse_date, parse_float
 from gaoxin.enterprises.creditcode import credit_code_problem, normalize_input
 from gaoxin.enterprises.models import Enterprise, IndustrialChain, Industry, QualificationType
 
@@ -30,17 +29,6 @@ LABELS = {
     "issuing_body": "认定机构",
     "evidence_ref": "文号/证明材料",
     "is_new": "当年新增",
-    # visit ledger
-    "ref": "走访编号",
-    "visited_on": "走访日期",
-    "cadre": "走访干部账号",
-    "participants": "参与人员",
-    "notes": "走访情况",
-    "revisit_on": "计划回访日期",
-    "visit_ref": "走访编号",
-    "category": "问题类型",
-    "description": "问题描述",
-    "department": "责任部门",
 }
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -48,51 +36,9 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 MIN_YEAR = 1978
 
 
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-    code: str = "invalid"
-
-    @property
-    def label(self) -> str:
-        return LABELS.get(self.field, self.field)
-
-    def __str__(self) -> str:
-        return f"{self.label}: {self.message}"
-
-
-@dataclass
-class Checked:
-    """Cleaned values and the errors found; ``ok`` when there are none."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[FieldError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def add(self, name: str, message: str, code: str = "invalid") -> None:
-        self.errors.append(FieldError(name, message, code))
-
-    def raise_first(self) -> None:
-        if self.errors:
-            first = self.errors[0]
-            raise ApplicationError(f"{first.label}：{first.message}", field=first.field, code=first.code)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def size_from_input(value: Any) -> str | None:
     """A size code from a code or its Chinese label ('' when empty, None when unknown)."""
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         return ""
     for code, label in Enterprise.Size.choices:
@@ -101,45 +47,13 @@ def size_from_input(value: Any) -> str | None:
     return None
 
 
-def parse_float(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return float(_text(value))
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from a date, a datetime or text in YYYY-MM-DD / YYYY/MM/DD / YYYY.MM.DD / YYYY年M月D日."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if not match:
-        raise ValueError(text)
-    return dt.date(int(match[1]), int(match[2]), int(match[3]))
-
-
-def parse_bool(value: Any) -> bool | None:
-    text = _text(value).lower()
-    if text in ("", "none"):
-        return None
-    if text in ("是", "y", "yes", "true", "1", "新增"):
-        return True
-    if text in ("否", "n", "no", "false", "0"):
-        return False
-    raise ValueError(text)
-
-
 def check_enterprise(data: dict[str, Any], *, existing: Enterprise | None = None) -> Checked:
     """Check enterprise fields given as text or typed values. ``chains`` is a list of chain codes or names
     (or one string separated by 、,;；，). ``existing`` is the enterprise being updated, if any."""
-    checked = Checked()
+    checked = Checked(labels=LABELS)
     values = checked.values
 
-    raw_code = _text(data.get("credit_code"))
+    raw_code = clean_text(data.get("credit_code"))
     problem = credit_code_problem(raw_code)
     if problem is not None:
         checked.add("credit_code", problem.message, problem.code)
@@ -152,14 +66,14 @@ def check_enterprise(data: dict[str, Any], *, existing: Enterprise | None = None
             checked.add("credit_code", "已存在于企业库", "duplicate")
         values["credit_code"] = code
 
-    name = _text(data.get("name"))
+    name = clean_text(data.get("name"))
     if not name:
         checked.add("name", "不能为空", "required")
     elif len(name) > 200:
         checked.add("name", "不能超过200个字符")
     values["name"] = name
 
-    address = _text(data.get("address"))
+    address = clean_text(data.get("address"))
     if len(address) > 300:
         checked.add("address", "不能超过300个字符")
     values["address"] = address
@@ -167,22 +81,22 @@ def check_enterprise(data: dict[str, Any], *, existing: Enterprise | None = None
     lon_raw, lat_raw = data.get("lon"), data.get("lat")
     lon = lat = None
     try:
-        lon = None if _text(lon_raw) == "" else parse_float(lon_raw)
+        lon = None if clean_text(lon_raw) == "" else parse_float(lon_raw)
         if lon is not None and not -180 <= lon <= 180:
             checked.add("lon", "应在 -180 到 180 之间")
     except ValueError:
-        checked.add("lon", f"“{_text(lon_raw)}”不是数字")
+        checked.add("lon", f"“{clean_text(lon_raw)}”不是数字")
     try:
-        lat = None if _text(lat_raw) == "" else parse_float(lat_raw)
+        lat = None if clean_text(lat_raw) == "" else parse_float(lat_raw)
         if lat is not None and not -90 <= lat <= 90:
             checked.add("lat", "应在 -90 到 90 之间")
     except ValueError:
-        checked.add("lat", f"“{_text(lat_raw)}”不是数字")
+        checked.add("lat", f"“{clean_text(lat_raw)}”不是数字")
     if (lon is None) != (lat is None) and not any(e.field in ("lon", "lat") for e in checked.errors):
         checked.add("lat" if lat is None else "lon", "经度和纬度须同时填写或同时留空")
     values["lon"], values["lat"] = lon, lat
 
-    industry_code = _text(data.get("industry")).upper()
+    industry_code = clean_text(data.get("industry")).upper()
     values["industry"] = None
     if industry_code:
         industry = Industry.objects.filter(code=industry_code).first()
@@ -207,15 +121,15 @@ def check_enterprise(data: dict[str, Any], *, existing: Enterprise | None = None
 
     size = size_from_input(data.get("size"))
     if size is None:
-        checked.add("size", f"“{_text(data.get('size'))}”不是大型/中型/小型/微型之一")
+        checked.add("size", f"“{clean_text(data.get('size'))}”不是大型/中型/小型/微型之一")
     values["size"] = size or ""
 
-    contact_name = _text(data.get("contact_name"))
+    contact_name = clean_text(data.get("contact_name"))
     if len(contact_name) > 50:
         checked.add("contact_name", "不能超过50个字符")
     values["contact_name"] = contact_name
 
-    phone = _text(data.get("contact_phone")).replace(" ", "")
+    phone = clean_text(data.get("contact_phone")).replace(" ", "")
     if phone and not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
         checked.add("contact_phone", "格式不正确（手机号11位，或区号-座机号）")
     values["contact_phone"] = phone
@@ -225,7 +139,7 @@ def check_enterprise(data: dict[str, Any], *, existing: Enterprise | None = None
 def qualification_type_from_input(value: Any) -> QualificationType | None:
     if isinstance(value, QualificationType):
         return value
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         return None
     return QualificationType.objects.filter(code=text).first() or QualificationType.objects.filter(name=text).first()
@@ -233,11 +147,11 @@ def qualification_type_from_input(value: Any) -> QualificationType | None:
 
 def check_award(data: dict[str, Any]) -> Checked:
     """Check qualification award fields (not the enterprise). ``is_new`` may be None: derived later."""
-    checked = Checked()
+    checked = Checked(labels=LABELS)
     values = checked.values
     qtype = qualification_type_from_input(data.get("qualification_type"))
     if qtype is None:
-        raw = _text(data.get("qualification_type"))
+        raw = clean_text(data.get("qualification_type"))
         checked.add("qualification_type", f"资质类型“{raw}”不存在" if raw else "不能为空",
                     "unknown" if raw else "required")
     values["qualification_type"] = qtype
@@ -245,11 +159,11 @@ def check_award(data: dict[str, Any]) -> Checked:
     today = clock.now().date()
     year: int | None = None
     try:
-        year = int(_text(data.get("year")))
+        year = int(clean_text(data.get("year")))
         if not MIN_YEAR <= year <= today.year:
             checked.add("year", f"应在 {MIN_YEAR} 到 {today.year} 之间")
     except ValueError:
-        raw_year = _text(data.get("year"))
+        raw_year = clean_text(data.get("year"))
         checked.add("year", f"“{raw_year}”不是年份" if raw_year else "不能为空",
                     "invalid" if raw_year else "required")
     values["year"] = year
@@ -260,11 +174,11 @@ def check_award(data: dict[str, Any]) -> Checked:
             checked.add("awarded_on", "不能晚于今天")
         values["awarded_on"] = awarded_on
     except ValueError:
-        checked.add("awarded_on", f"“{_text(data.get('awarded_on'))}”不是日期（应为 YYYY-MM-DD）")
+        checked.add("awarded_on", f"“{clean_text(data.get('awarded_on'))}”不是日期（应为 YYYY-MM-DD）")
         values["awarded_on"] = None
 
     for name, limit in (("issuing_body", 100), ("evidence_ref", 200)):
-        text = _text(data.get(name))
+        text = clean_text(data.get(name))
         if len(text) > limit:
             checked.add(name, f"不能超过{limit}个字符")
         values[name] = text

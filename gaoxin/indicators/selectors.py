@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
+from gaoxin.core import clock
 from gaoxin.core.errors import NotFound, PermissionDenied
 from gaoxin.indicators.figures import Figure, derived_by_base, figure_values
 from gaoxin.indicators.models import Indicator, ReferenceValue, Submission
@@ -18,6 +19,15 @@ READER_ROLES = frozenset({Role.LEADER, Role.ADMIN, Role.DATA_OFFICER})
 def require_reader(actor: User) -> None:
     if not (actor.is_superuser or actor.role in READER_ROLES):
         raise PermissionDenied("只有领导、管理员和数据填报员可以查看指标", code="indicator_role")
+
+
+def reporting_year() -> int:
+    """The year the zone is reporting on, the pages' default: the year of the latest simulated year-end report
+    when the platform holds one (the demo's records are of that year), otherwise the year before the current
+    one — the year-end report (年终答卷) of year N is written early in N + 1. The platform has no notion of a
+    closed report yet; when it does, the year after the last closed one is the reporting year."""
+    simulated = Submission.objects.filter(is_simulated=True).aggregate(year=Max("period"))["year"]
+    return int(simulated) if simulated else clock.now().year - 1
 
 
 def submission_list(*, actor: User, period: str | None = None) -> QuerySet[Submission]:

@@ -10,12 +10,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.indicators import excel, services
 from gaoxin.indicators.figures import figure_values
 from gaoxin.indicators.models import Indicator
-from gaoxin.indicators.selectors import dashboard_rows, require_reader, submission_get, submission_list
+from gaoxin.indicators.selectors import (
+    dashboard_rows,
+    reporting_year,
+    require_reader,
+    submission_get,
+    submission_list,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -24,11 +29,12 @@ def _user(request: HttpRequest) -> User:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year") or request.POST.get("year") or str(clock.now().year - 1)
+    """The year asked for, or the reporting year (not the calendar year)."""
+    raw = request.GET.get("year") or request.POST.get("year")
     try:
-        return int(services.parse_period(raw))
+        return int(services.parse_period(raw)) if raw else reporting_year()
     except ApplicationError:
-        return clock.now().year - 1
+        return reporting_year()
 
 
 def _error(request: HttpRequest, error: ApplicationError) -> HttpResponse:

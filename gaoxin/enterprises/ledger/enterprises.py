@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.accounts.models import User
+from gaoxin.core.ledger import Column, LedgerKind, LedgerRow, LedgerUpload, SheetSpec, export_workbook
 from gaoxin.enterprises import services
 from gaoxin.enterprises.creditcode import credit_code_problem, normalize_input
-from gaoxin.enterprises.ledger.base import Column, Kind, LedgerRow, SheetSpec, append_rows, new_workbook, register
-from gaoxin.enterprises.ledger.base import _save as save_workbook
 from gaoxin.enterprises.masking import mask_name, mask_phone
 from gaoxin.enterprises.models import Enterprise, IndustrialChain, QualificationAward, QualificationType
 from gaoxin.enterprises.scope import enterprise_scope_q
@@ -25,7 +24,7 @@ ENTERPRISES = SheetSpec(
         Column("lon", "经度", width=12, note="WGS 84，如 113.5512；与纬度同时填写或同时留空"),
         Column("lat", "纬度", width=12, note="WGS 84，如 34.8123"),
         Column("industry", "行业代码", width=10, text=True, note="国民经济行业分类代码，如 C39、I65"),
-        Column("chains", "所属产业链", width=24, options="chains", note="可填多个，用顿号“、”分隔"),
+        Column("chains", "所属产业链", width=24, options="chains", multiple=True, note="可填多个，用顿号“、”分隔"),
         Column("size", "企业规模", width=10, options="sizes"),
         Column("contact_name", "联系人", width=10),
         Column("contact_phone", "联系电话", width=16, text=True, note="手机号11位，或区号-座机号"),
@@ -48,6 +47,8 @@ AWARDS = SheetSpec(
                note="是/否；留空时按“此前年度未获得该资质”自动判断"),
     ),
 )
+
+EXPORT_CHUNK = 2000  # rows fetched at a time while an export is written
 
 INSTRUCTIONS = (
     "“企业名录”每行一家企业；统一社会信用代码在企业库中已存在的行会被指出，不会覆盖。",
@@ -78,9 +79,9 @@ def _code(raw: Any) -> str:
     return normalize_input(str(raw or ""))
 
 
-def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
+def _validate(actor: User, upload: LedgerUpload) -> None:
     in_file: dict[str, LedgerRow] = {}
-    for row in sheets.get(ENTERPRISES.title, []):
+    for row in upload.rows(ENTERPRISES):
         raw = dict(row.raw)
         raw["credit_code"] = _code(raw.get("credit_code"))
         checked = check_enterprise(raw)
@@ -95,7 +96,7 @@ def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
 
     scoped = Enterprise.objects.filter(enterprise_scope_q(actor=actor))
     seen_awards: dict[tuple[str, int, int], LedgerRow] = {}
-    for row in sheets.get(AWARDS.title, []):
+    for row in upload.rows(AWARDS):
         code = _code(row.raw.get("credit_code"))
         enterprise: Enterprise | None = None
         problem = credit_code_problem(code)
@@ -125,19 +126,19 @@ def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
                 row.add("qualification_type", f"该企业 {year} 年度的“{qtype.name}”已登记", "duplicate")
 
 
-def _write(actor: User, sheets: dict[str, list[LedgerRow]]) -> dict[str, int]:
+def _write(actor: User, upload: LedgerUpload) -> dict[str, int]:
     created: dict[str, Enterprise] = {}
-    for row in sheets.get(ENTERPRISES.title, []):
+    for row in upload.rows(ENTERPRISES):
         enterprise = services._enterprise_create_checked(values=row.values)
         created[enterprise.credit_code] = enterprise
-    awards = sorted(sheets.get(AWARDS.title, []), key=lambda r: (r.values["year"], r.row_number))
+    awards = sorted(upload.rows(AWARDS), key=lambda r: (r.values["year"], r.row_number))
     for row in awards:
         enterprise = row.values["enterprise"] or created[row.values["credit_code"]]
         services._award_create_checked(enterprise=enterprise, values=row.values)
     return {"enterprises": len(created), "awards": len(awards)}
 
 
-register(Kind(
+ENTERPRISE_LEDGER = LedgerKind[User](
     name="enterprises",
     label="企业库台账",
     sheets=(ENTERPRISES, AWARDS),
@@ -145,8 +146,8 @@ register(Kind(
     options=_options,
     validate=_validate,
     write=_write,
-    require_actor=_require_actor,
-))
+    check_actor=_require_actor,
+)
 
 
 def ledger_export_enterprises(
@@ -154,48 +155,44 @@ def ledger_export_enterprises(
 ) -> bytes:
     """The registry list under ``filters`` with the awards of those enterprises, in the template's layout.
     Contacts are masked unless ``reveal_personal_data`` (allowed roles only, audited)."""
-    from gaoxin.enterprises.ledger.base import KINDS
-
-    enterprises = list(
-        enterprise_list(actor=actor, filters=filters).select_related("grid").prefetch_related("chains")
-    )
+    enterprises = enterprise_list(actor=actor, filters=filters)
     if reveal_personal_data:
         services.personal_data_access_log(actor=actor, purpose="导出企业库台账（联系人明文）",
-                                          record_count=len(enterprises))
-    wb, sheets = new_workbook(KINDS["enterprises"])
-    append_rows(sheets[ENTERPRISES.title], ENTERPRISES, (
-        {
-            "credit_code": e.credit_code,
-            "name": e.name,
-            "address": e.address,
-            "lon": e.lon,
-            "lat": e.lat,
-            "industry": e.industry.code if e.industry else "",
-            "chains": "、".join(c.name for c in sorted(e.chains.all(), key=lambda c: (c.sort_order, c.code))),
-            "size": e.get_size_display() if e.size else "",
-            "contact_name": e.contact_name if reveal_personal_data else mask_name(e.contact_name),
-            "contact_phone": e.contact_phone if reveal_personal_data else mask_phone(e.contact_phone),
-            "street": e.street.name if e.street else "",
-            "grid": e.grid.name if e.grid else "",
-        }
-        for e in enterprises
-    ))
+                                          record_count=enterprises.count())
     awards = (
-        QualificationAward.objects.filter(enterprise__in=enterprise_list(actor=actor, filters=filters).values("pk"))
+        QualificationAward.objects.filter(enterprise__in=enterprises.values("pk"))
         .select_related("enterprise", "qualification_type")
         .order_by("enterprise__credit_code", "year", "qualification_type__sort_order")
     )
-    append_rows(sheets[AWARDS.title], AWARDS, (
-        {
-            "credit_code": a.enterprise.credit_code,
-            "enterprise_name": a.enterprise.name,
-            "qualification_type": a.qualification_type.name,
-            "year": a.year,
-            "awarded_on": a.awarded_on.isoformat() if a.awarded_on else "",
-            "issuing_body": a.issuing_body,
-            "evidence_ref": a.evidence_ref,
-            "is_new": "是" if a.is_new else "否",
-        }
-        for a in awards
-    ))
-    return save_workbook(wb)
+    return export_workbook(ENTERPRISE_LEDGER, {
+        ENTERPRISES.title: (
+            {
+                "credit_code": e.credit_code,
+                "name": e.name,
+                "address": e.address,
+                "lon": e.lon,
+                "lat": e.lat,
+                "industry": e.industry.code if e.industry else "",
+                "chains": "、".join(c.name for c in sorted(e.chains.all(), key=lambda c: (c.sort_order, c.code))),
+                "size": e.get_size_display() if e.size else "",
+                "contact_name": e.contact_name if reveal_personal_data else mask_name(e.contact_name),
+                "contact_phone": e.contact_phone if reveal_personal_data else mask_phone(e.contact_phone),
+                "street": e.street.name if e.street else "",
+                "grid": e.grid.name if e.grid else "",
+            }
+            for e in enterprises.prefetch_related("chains").iterator(chunk_size=EXPORT_CHUNK)
+        ),
+        AWARDS.title: (
+            {
+                "credit_code": a.enterprise.credit_code,
+                "enterprise_name": a.enterprise.name,
+                "qualification_type": a.qualification_type.name,
+                "year": a.year,
+                "awarded_on": a.awarded_on.isoformat() if a.awarded_on else "",
+                "issuing_body": a.issuing_body,
+                "evidence_ref": a.evidence_ref,
+                "is_new": "是" if a.is_new else "否",
+            }
+            for a in awards.iterator(chunk_size=EXPORT_CHUNK)
+        ),
+    })

@@ -10,16 +10,15 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
+from gaoxin.core.ledger import Column, LedgerKind, LedgerRow, LedgerUpload, SheetSpec, export_workbook
+from gaoxin.core.validation import clean_text, parse_date
 from gaoxin.enterprises import casebridge, services_problems
 from gaoxin.enterprises.creditcode import credit_code_problem
-from gaoxin.enterprises.ledger.base import Column, Kind, LedgerRow, SheetSpec, append_rows, new_workbook, register
-from gaoxin.enterprises.ledger.base import _save as save_workbook
-from gaoxin.enterprises.ledger.enterprises import _code
+from gaoxin.enterprises.ledger.enterprises import EXPORT_CHUNK, _code
 from gaoxin.enterprises.models import Enterprise, EnterpriseProblem
 from gaoxin.enterprises.scope import enterprise_scope_q
 from gaoxin.enterprises.selectors_visits import VisitFilters, visit_list
 from gaoxin.enterprises.services_problems import CheckedProblem, department_from_input
-from gaoxin.enterprises.validation import _text, parse_date
 
 VISITS = SheetSpec(
     "走访记录",
@@ -64,15 +63,15 @@ def _require_actor(actor: User) -> None:
                                "visit_role")
 
 
-def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
+def _validate(actor: User, upload: LedgerUpload) -> None:
     today = clock.now().date()
     scoped = Enterprise.objects.filter(enterprise_scope_q(actor=actor))
     is_admin = actor.is_superuser or actor.role == Role.ADMIN
     refs: dict[str, LedgerRow] = {}
     cadres: dict[str, User | None] = {}
-    for row in sheets.get(VISITS.title, []):
+    for row in upload.rows(VISITS):
         values = row.values
-        ref = _text(row.raw.get("ref"))
+        ref = clean_text(row.raw.get("ref"))
         if not ref:
             row.add("ref", "不能为空", "required")
         elif ref in refs:
@@ -95,12 +94,12 @@ def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
                     row.add(name, "不能为空", "required")
             except ValueError:
                 values[name] = None
-                row.add(name, f"“{_text(row.raw.get(name))}”不是日期（应为 YYYY-MM-DD）")
+                row.add(name, f"“{clean_text(row.raw.get(name))}”不是日期（应为 YYYY-MM-DD）")
         if values["visited_on"] and values["visited_on"] > today:
             row.add("visited_on", "不能晚于今天")
         if values["visited_on"] and values["revisit_on"] and values["revisit_on"] <= values["visited_on"]:
             row.add("revisit_on", "应晚于走访日期")
-        username = _text(row.raw.get("cadre"))
+        username = clean_text(row.raw.get("cadre"))
         if username and username not in cadres:
             cadres[username] = User.objects.filter(username=username, is_active=True).first()
         cadre = cadres.get(username)
@@ -112,14 +111,14 @@ def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
             row.add("cadre", "只能导入本人的走访记录", "permission_denied")
         values["cadre"] = cadre
         for name, limit in (("participants", 300), ("notes", 5000)):
-            values[name] = _text(row.raw.get(name))
+            values[name] = clean_text(row.raw.get(name))
             if len(values[name]) > limit:
                 row.add(name, f"不能超过{limit}个字符")
         values["problems"] = []
 
-    for row in sheets.get(PROBLEMS.title, []):
+    for row in upload.rows(PROBLEMS):
         values = row.values
-        ref = _text(row.raw.get("visit_ref"))
+        ref = clean_text(row.raw.get("visit_ref"))
         visit_row = refs.get(ref)
         if not ref:
             row.add("visit_ref", "不能为空", "required")
@@ -127,16 +126,16 @@ def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
             row.add("visit_ref", f"“走访记录”中没有编号为“{ref}”的走访", "unknown")
         elif not visit_row.ok:
             row.add("visit_ref", f"对应的“走访记录”第{visit_row.row_number}行有错误", "visit_row_invalid")
-        category_raw = _text(row.raw.get("category"))
+        category_raw = clean_text(row.raw.get("category"))
         values["category"] = casebridge.enterprise_category(category_raw)
         if not category_raw:
             row.add("category", "不能为空", "required")
         elif values["category"] is None:
             row.add("category", f"问题类型“{category_raw}”不存在", "unknown")
-        values["description"] = _text(row.raw.get("description"))
+        values["description"] = clean_text(row.raw.get("description"))
         if not values["description"]:
             row.add("description", "不能为空", "required")
-        department_raw = _text(row.raw.get("department"))
+        department_raw = clean_text(row.raw.get("department"))
         values["department"] = department_from_input(department_raw)
         if department_raw and values["department"] is None:
             row.add("department", f"责任部门“{department_raw}”不存在", "unknown")
@@ -146,16 +145,16 @@ def _validate(actor: User, sheets: dict[str, list[LedgerRow]]) -> None:
     # A visit whose problem rows are bad is not written either (its problems would be lost silently).
     for visit_row in refs.values():
         if visit_row.ok:
-            bad = [r.row_number for r in sheets.get(PROBLEMS.title, [])
-                   if _text(r.raw.get("visit_ref")) == _text(visit_row.raw.get("ref")) and not r.ok]
+            bad = [r.row_number for r in upload.rows(PROBLEMS)
+                   if clean_text(r.raw.get("visit_ref")) == clean_text(visit_row.raw.get("ref")) and not r.ok]
             if bad:
                 rows = "、".join(str(n) for n in bad)
                 visit_row.add("ref", f"“企业问题”第{rows}行有错误", "problem_row_invalid")
 
 
-def _write(actor: User, sheets: dict[str, list[LedgerRow]]) -> dict[str, int]:
+def _write(actor: User, upload: LedgerUpload) -> dict[str, int]:
     visits = problems = 0
-    for row in sheets.get(VISITS.title, []):
+    for row in upload.rows(VISITS):
         v = row.values
         checked = [CheckedProblem(p.values["category"], p.values["description"], p.values["department"])
                    for p in v["problems"]]
@@ -168,7 +167,7 @@ def _write(actor: User, sheets: dict[str, list[LedgerRow]]) -> dict[str, int]:
     return {"visits": visits, "problems": problems}
 
 
-register(Kind(
+VISIT_LEDGER = LedgerKind[User](
     name="visits",
     label="万人助万企走访台账",
     sheets=(VISITS, PROBLEMS),
@@ -176,8 +175,8 @@ register(Kind(
     options=_options,
     validate=_validate,
     write=_write,
-    require_actor=_require_actor,
-))
+    check_actor=_require_actor,
+)
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -186,38 +185,36 @@ def _local(moment: dt.datetime | None) -> str:
 
 def ledger_export_visits(*, actor: User, filters: VisitFilters | None = None) -> bytes:
     """The visit list under ``filters`` and the problems of those visits with their case state."""
-    from gaoxin.enterprises.ledger.base import KINDS
-
-    visits = list(visit_list(actor=actor, filters=filters).order_by("visited_on", "pk"))
-    wb, sheets = new_workbook(KINDS["visits"])
-    append_rows(sheets[VISITS.title], VISITS, (
-        {
-            "ref": f"V{v.pk}",
-            "credit_code": v.enterprise.credit_code,
-            "enterprise_name": v.enterprise.name,
-            "visited_on": v.visited_on.isoformat(),
-            "cadre": v.cadre.username,
-            "participants": v.participants,
-            "notes": v.notes,
-            "revisit_on": v.revisit_on.isoformat() if v.revisit_on else "",
-        }
-        for v in visits
-    ))
+    visits = visit_list(actor=actor, filters=filters)
     problems = (
-        EnterpriseProblem.objects.filter(visit__in=visit_list(actor=actor, filters=filters).values("pk"))
+        EnterpriseProblem.objects.filter(visit__in=visits.values("pk"))
         .select_related("category", "department", "case")
         .order_by("visit__visited_on", "visit_id", "pk")
     )
-    append_rows(sheets[PROBLEMS.title], PROBLEMS, (
-        {
-            "visit_ref": f"V{p.visit_id}",
-            "category": p.category.name,
-            "description": p.description,
-            "department": p.department.name if p.department else "",
-            "case_number": p.case.number if p.case else "",
-            "state": casebridge.STATE_LABELS.get(p.case.state, p.case.state) if p.case else "",
-            "closed_at": _local(p.case.closed_at) if p.case else "",
-        }
-        for p in problems
-    ))
-    return save_workbook(wb)
+    return export_workbook(VISIT_LEDGER, {
+        VISITS.title: (
+            {
+                "ref": f"V{v.pk}",
+                "credit_code": v.enterprise.credit_code,
+                "enterprise_name": v.enterprise.name,
+                "visited_on": v.visited_on.isoformat(),
+                "cadre": v.cadre.username,
+                "participants": v.participants,
+                "notes": v.notes,
+                "revisit_on": v.revisit_on.isoformat() if v.revisit_on else "",
+            }
+            for v in visits.order_by("visited_on", "pk").iterator(chunk_size=EXPORT_CHUNK)
+        ),
+        PROBLEMS.title: (
+            {
+                "visit_ref": f"V{p.visit_id}",
+                "category": p.category.name,
+                "description": p.description,
+                "department": p.department.name if p.department else "",
+                "case_number": p.case.number if p.case else "",
+                "state": casebridge.STATE_LABELS.get(p.case.state, p.case.state) if p.case else "",
+                "closed_at": _local(p.case.closed_at) if p.case else "",
+            }
+            for p in problems.iterator(chunk_size=EXPORT_CHUNK)
+        ),
+    })

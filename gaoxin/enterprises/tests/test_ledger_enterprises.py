@@ -240,3 +240,22 @@ def test_export_round_trip(staff, grid_layer, make_enterprise, frozen_now):
         result = ledger_import_commit(actor=staff.admin, file=exported)
     assert result.created == {"enterprises": 3, "awards": 3}
     assert snapshot() == before
+
+
+def test_the_chain_list_suggests_without_refusing_several_chains(refdata):
+    wb = load_workbook(io.BytesIO(ledger_template(kind="enterprises")))
+    by_range = {dv.formula1: dv for dv in wb["企业名录"].data_validations.dataValidation}
+    assert by_range["'选项'!$A$2:$A$9"].showErrorMessage is False  # 所属产业链: "智能传感器、新材料" must be accepted
+    assert by_range["'选项'!$C$2:$C$5"].showErrorMessage is True  # 企业规模: one of the list
+
+
+def test_export_neutralises_text_that_a_spreadsheet_would_run(staff, make_enterprise, frozen_now):
+    with frozen_now(2024, 1, 10, 9):
+        make_enterprise("=HYPERLINK(\"http://evil.example\",\"点击查看\")", address="@SUM(1+1)*cmd|' /C calc'!A0")
+        exported = ledger_export_enterprises(actor=staff.admin)
+    ws = load_workbook(io.BytesIO(exported))["企业名录"]
+    name, address = ws["B2"], ws["C2"]
+    assert (name.value, name.data_type, name.quotePrefix) == (
+        "=HYPERLINK(\"http://evil.example\",\"点击查看\")", "s", True)
+    assert (address.value, address.data_type, address.quotePrefix) == ("@SUM(1+1)*cmd|' /C calc'!A0", "s", True)
+    assert ws["A2"].quotePrefix is False

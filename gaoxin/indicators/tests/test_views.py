@@ -85,3 +85,48 @@ def test_dashboard_queries_do_not_grow_with_the_records(officers, grid_layer, st
                                                            qualification_type=code, year=2023)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/indicators/?year=2023")
+
+
+def test_pages_default_to_the_reporting_year_not_the_calendar_year(officers, frozen_now):
+    from gaoxin.indicators import services
+
+    client = login(officers.officer)
+    with frozen_now(2026, 3, 1, 9):
+        html = client.get("/indicators/submissions/").content.decode()
+        assert "<h1>2025 年指标填报</h1>" in html
+        assert 'href="/indicators/template.xlsx?year=2025"' in html
+        assert 'name="year" value="2025"' in html  # the year switch starts at it
+        template = client.get("/indicators/template.xlsx")
+        assert template["Content-Disposition"] == 'attachment; filename="indicators-GX-D10-2025.xlsx"'
+        assert "<h1>2024 年指标填报</h1>" in client.get("/indicators/submissions/?year=2024").content.decode()
+        # A platform holding a simulated year (the demo) reports on that year.
+        services.simulated_submissions_ensure(year=2023)
+        assert "<h1>2023 年指标填报</h1>" in client.get("/indicators/submissions/").content.decode()
+        assert "2023 年指标看板" in login(officers.approver).get("/indicators/").content.decode()
+
+
+def test_the_downloaded_template_filled_and_uploaded_through_the_pages(officers):
+    from openpyxl import load_workbook
+
+    from gaoxin.indicators import excel
+
+    approved(officers, "F013", "58")  # issue 15 #6: an approved value must not make the filled template fail
+    client = login(officers.officer)
+    template = client.get("/indicators/template.xlsx?year=2023").content
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb[excel.SHEET]
+    for row in ws.iter_rows(min_row=2):
+        row[3].value = {"F011": 434.6, "F014": 228.1}.get(row[0].value)
+    upload = io.BytesIO()
+    wb.save(upload)
+    upload.seek(0)
+    upload.name = "indicators-GX-D10-2023.xlsx"
+    response = client.post("/indicators/upload/", {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "已保存 2 项草稿" in html
+    unchanged = io.BytesIO(template)
+    unchanged.name = "indicators-GX-D10-2023.xlsx"
+    response = client.post("/indicators/upload/", {"file": unchanged})
+    assert response.status_code == 400
+    assert "没有需要导入的内容" in response.content.decode()
