@@ -3,6 +3,7 @@ attachments and supervision notices. Workflow lives in ``services.py`` and ``wor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db.models import Q
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.cases import workflow
+from gaoxin.core.audit import Chain, ChainedEvent
 from gaoxin.grids.models import Grid
 
 
@@ -262,32 +264,18 @@ class Case(models.Model):
         return workflow.STATES.get(self.state, self.state)
 
 
-class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise RuntimeError("案件事件只能追加，不能修改")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("案件事件只能追加，不能删除")
-
-
-class CaseEvent(models.Model):
-    """One immutable step of a case's history. ``hash`` is SHA-256 over the canonical content and the previous
-    event's hash (``prev_hash``) of the same case, so any later edit breaks the chain (see ``audit.py``)."""
+class CaseEvent(ChainedEvent):
+    """One immutable step of a case's history: the hash-chained history of ``core.audit`` (``hash`` is SHA-256
+    over the canonical content and the previous event's hash of the same case, so any later edit breaks the
+    chain), with the workflow action and the states it moved between."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)  # (case, seq)
-    seq = models.PositiveIntegerField("序号")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间")
     action = models.CharField("动作", max_length=20, choices=workflow.ACTION_CHOICES)
     from_state = models.CharField("原状态", max_length=12, blank=True)
     to_state = models.CharField("新状态", max_length=12)
-    note = models.TextField("说明", blank=True)
-    payload = models.JSONField("数据", default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
 
-    objects: ClassVar[models.Manager[CaseEvent]] = CaseEventQuerySet.as_manager()
+    chain = Chain(subject="case", key="number", content_key="case",
+                  fields={"action": "action", "from": "from_state", "to": "to_state"})
 
     class Meta:
         verbose_name = "案件事件"
@@ -298,13 +286,12 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("案件事件只能追加，不能修改")
-        super().save(*args, **kwargs)
+    @classmethod
+    def canonical(cls, content: Mapping[str, Any]) -> bytes:
+        # The same JSON as core.audit.canonical_json, rendered without sorting a dict per event (millions a year).
+        from gaoxin.cases.audit import canonical_from_content
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("案件事件只能追加，不能删除")
+        return canonical_from_content(content)
 
 
 def attachment_path(instance: CaseAttachment, filename: str) -> str:

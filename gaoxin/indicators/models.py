@@ -3,12 +3,11 @@ reference values from outside the zone from which shares, growth, completion and
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 
 from gaoxin.accounts.models import OrgUnit
+from gaoxin.core.audit import Chain, ChainedEvent, HistoryHead
 
 
 class Indicator(models.Model):
@@ -68,7 +67,7 @@ def evidence_upload_to(instance: SubmissionEvidence, filename: str) -> str:
     return f"indicators/evidence/{instance.submission.period}/{instance.submission.indicator.ref}/{filename}"
 
 
-class Submission(models.Model):
+class Submission(HistoryHead):
     """A value of a ``submitted`` indicator for one period and org unit: draft → submitted → approved / returned.
     Approved values are locked; every change is an append-only ``SubmissionEvent``."""
 
@@ -125,21 +124,11 @@ class SubmissionEvidence(models.Model):
         return self.original_name
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise RuntimeError("the submission log is append-only")
-
-    def delete(self) -> NoReturn:
-        raise RuntimeError("the submission log is append-only")
-
-
-class SubmissionEvent(models.Model):
-    """One change of a submission (append-only: rows are never updated or deleted)."""
+class SubmissionEvent(ChainedEvent):
+    """One change of a submission: a hash-chained history of ``core.audit`` (append-only; ``gaoxin audit verify``
+    re-hashes it)."""
 
     submission = models.ForeignKey(Submission, verbose_name="填报", on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
     action = models.CharField("操作", max_length=20)
     from_status = models.CharField("原状态", max_length=10, blank=True)
     to_status = models.CharField("新状态", max_length=10)
@@ -147,23 +136,18 @@ class SubmissionEvent(models.Model):
     value_after = models.DecimalField("新数值", max_digits=20, decimal_places=4, null=True, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    chain = Chain(subject="submission", key="pk", content_key="submission",
+                  fields={"action": "action", "from": "from_status", "to": "to_status",
+                          "value_before": "value_before", "value_after": "value_after"})
 
     class Meta:
         verbose_name = "填报日志"
         verbose_name_plural = "填报日志"
-        ordering = ["at", "pk"]
+        ordering = ["submission_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["submission", "seq"], name="submission_event_unique_seq")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("the submission log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise RuntimeError("the submission log is append-only")
 
 
 class ReferenceValue(models.Model):

@@ -14,7 +14,7 @@ from django.db import transaction
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import org_unit_in_scope
-from gaoxin.core import clock
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.indicators import catalog, references
 from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvent, SubmissionEvidence
@@ -85,11 +85,9 @@ def check_submitter(*, actor: User, indicator: Indicator, org_unit: OrgUnit) -> 
 
 def _log(submission: Submission, *, actor: User | None, action: str, from_status: str,
          value_before: Decimal | None = None, note: str = "") -> None:
-    SubmissionEvent.objects.create(
-        submission=submission, at=clock.now(), actor=actor if actor is not None and actor.pk else None,
-        action=action, from_status=from_status, to_status=submission.status, value_before=value_before,
-        value_after=submission.value, note=note[:500],
-    )
+    audit.append(SubmissionEvent, submission, actor=actor if actor is not None and actor.pk else None,
+                 at=clock.now(), action=action, from_status=from_status, to_status=submission.status,
+                 value_before=value_before, value_after=submission.value, note=note[:500])
 
 
 def _locked(submission: Submission) -> Submission:

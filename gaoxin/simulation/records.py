@@ -402,9 +402,11 @@ def _write_cases(
 
             writer.insert(Case._meta.db_table, CASE_COLUMNS,
                           _case_values(rows_idx, intake, replay, ids, numbers, heads, defaults, vendor))
-            writer.insert(CaseEvent._meta.db_table, EVENT_COLUMNS, [
-                ids[ev.case], ev.seq, _none_if_negative(ev_actor), ev_t, ev.action, ev.from_state, ev.to_state,
-                notes_text, payload, prevs, hashes], times=frozenset({"at"}))
+            event_values = {"case_id": ids[ev.case], "seq": ev.seq, "actor_id": _none_if_negative(ev_actor),
+                            "at": ev_t, "action": ev.action, "from_state": ev.from_state, "to_state": ev.to_state,
+                            "note": notes_text, "payload": payload, "prev_hash": prevs, "hash": hashes}
+            writer.insert(CaseEvent._meta.db_table, EVENT_COLUMNS, [event_values[c] for c in EVENT_COLUMNS],
+                          times=frozenset({"at"}))
             events_total += len(ev_case)
             progress(len(rows_idx))
         notices = _write_notices(writer, replay, ids, numbers, world)

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 
+from gaoxin.core import audit
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.indicators import services
 from gaoxin.indicators.figures import figure_values, system_actor
@@ -160,3 +162,22 @@ def test_simulated_submissions_cover_every_submitted_indicator_once(officers):
     assert sims.get(indicator__ref="F058").value == Decimal("2.3")
     f = figure_values(actor=system_actor(), year=2023, refs=["F026", "F100"])
     assert f["F100"].value == 2 and f["F100"].provenance["inputs"][1]["is_synthetic"] is True
+
+
+def test_the_log_is_a_hash_chain_that_finds_tampering(officers):
+    """Every change of a submission is a link of its core.audit history: in order, each covering the one before,
+    the head kept on the submission; editing a stored value in the database is found."""
+    sub = approved(officers, "F011", "434.6")
+    sub.refresh_from_db()
+    events = list(sub.events.order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert sub.event_count == len(events)
+    assert sub.audit_head == events[-1].hash
+    assert list(audit.verify(SubmissionEvent)) == []
+    with connection.cursor() as cursor:  # behind the model's back, as an attacker with database access would
+        cursor.execute(f"UPDATE {SubmissionEvent._meta.db_table} SET value_after = 999 WHERE id = %s",  # noqa: S608
+                       [events[-1].pk])
+    broken = list(audit.verify(SubmissionEvent))
+    assert [(b.subject, b.event_id) for b in broken] == [(str(sub.pk), events[-1].pk)]
+    assert broken[0].reason == "事件内容与哈希不符（事件被改动）"

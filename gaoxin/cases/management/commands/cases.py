@@ -33,9 +33,9 @@ class Command(BaseCommand):
             broken = list(audit.verify_chains(cases))
             for item in broken:
                 event = f"事件 {item.event_id}" if item.event_id is not None else "链头"
-                self.stdout.write(f"BROKEN case={item.case_number} event={item.event_id}  {event}: {item.reason}")
+                self.stdout.write(f"BROKEN case={item.subject} event={item.event_id}  {event}: {item.reason}")
             if broken:
-                count = len({b.case_number for b in broken})
+                count = len({b.subject for b in broken})
                 raise CommandError(f"审计链校验失败：{count} 个案件，{len(broken)} 处异常")
             self.stdout.write(self.style.SUCCESS(f"审计链完整：{cases.count()} 个案件"))
         elif options["subcommand"] == "rollup":
