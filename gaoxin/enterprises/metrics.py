@@ -82,6 +82,27 @@ def _problems(
     return qs
 
 
+def visit_records(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[Visit]:
+    """The visits ``visit_metrics`` counts (家次): the records behind the figure."""
+    _check_period(start, end)
+    return _visits(actor, start, end, None, "")
+
+
+def problem_records(*, actor: User, source: str, start: dt.date, end: dt.date, resolved: bool = False
+                    ) -> QuerySet[EnterpriseProblem]:
+    """The problems raised (``resolved``: and resolved) that ``visit_metrics`` / ``reception_metrics`` count."""
+    _check_period(start, end)
+    qs = _problems(actor, source, start, end)
+    return qs.filter(resolved_q()).distinct() if resolved else qs
+
+
+def reception_session_records(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[ReceptionSession]:
+    """The sessions ``reception_metrics`` counts (none for a non-staff actor)."""
+    _check_period(start, end)
+    sessions = ReceptionSession.objects.filter(held_on__gte=start, held_on__lt=end)
+    return sessions if is_staff_role(actor) else sessions.none()
+
+
 def _problem_counts(qs: QuerySet[EnterpriseProblem]) -> dict[str, Any]:
     counts = qs.aggregate(raised=Count("pk", distinct=True), resolved=Count("pk", filter=resolved_q(),
                                                                             distinct=True))

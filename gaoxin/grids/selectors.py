@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import QuerySet
+
 from gaoxin.grids.layer import LayerFeature, feature_collection_text
 from gaoxin.grids.models import Grid
 
@@ -32,3 +34,9 @@ def grid_layer_features() -> list[LayerFeature]:
 def grid_layer_geojson() -> str:
     """The layer as a GeoJSON FeatureCollection (the format ``services.grid_layer_import`` reads)."""
     return feature_collection_text([f.as_geojson() for f in grid_layer_features()])
+
+
+def grid_list(*, level: str | None = None) -> QuerySet[Grid]:
+    """The grids (of one level: zone, grid or micro-grid), by code. The grid layer is public within the platform."""
+    qs = Grid.objects.all()
+    return (qs.filter(level=level) if level else qs).order_by("code")

@@ -248,3 +248,25 @@ def test_grid_level_rules_route_the_simulated_cases(small_year):
         # Outside the ruled grids the street's own rules still apply.
         assert of_year.exclude(grid_id__in=grids).exclude(assignee=None).exclude(assignee=handler).exists()
         transaction.set_rollback(True)
+
+
+def test_every_computed_figure_is_the_count_of_its_records(small_year):
+    """The provenance query of every computed indicator adds up to the figure: a count is its records' count, a
+    rate the ratio of its numerator's and denominator's records."""
+    from decimal import Decimal
+
+    from gaoxin.indicators.computations import Context, compute
+    from gaoxin.indicators.models import Indicator
+
+    ctx = Context(actor=system_actor(), year=YEAR)
+    checked = 0
+    for indicator in Indicator.objects.filter(source=Indicator.Source.COMPUTED).order_by("ref"):
+        result = compute(ctx, indicator.computation, indicator.params)
+        assert result.records is not None, indicator.ref
+        if result.denominator_records is None:
+            assert Decimal(result.records.count()) == result.value, indicator.ref
+        else:
+            ratio = Decimal(result.records.count()) / Decimal(result.denominator_records.count()) * 100
+            assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
+        checked += 1
+    assert checked == 28

@@ -1,0 +1,20 @@
+"""The registered computations of ``computed`` indicators, one module per domain: each reads the platform's
+records through the owning app's selectors or metrics (never its tables directly) and says which records it
+counted (``base.Computed``). A new domain adds a module here with its ``COMPUTATIONS`` and lists it below; the
+catalog (``indicators.catalog.COMPUTED``) names a computation and its parameters per figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaoxin.indicators.computations import cases, enterprises, grids
+from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
+
+REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS}
+
+
+def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:
+    return REGISTRY[name](ctx, **params)
+
+
+__all__ = ["REGISTRY", "SHANGHAI", "Computation", "Computed", "Context", "compute"]
