@@ -11,7 +11,8 @@ Stages (each one transaction, each with its progress bar):
    every step taken with the live transitions, all cases at once (``engine``), supervision included;
 5. cases — cases, hash-chained events and supervision notices with ``executemany``, then the enterprise
    problems linked to their cases;
-6. indicators — approved submissions, marked simulated, for the figures whose systems do not exist yet.
+6. the domains — each domain system's generator (``simulation.domains``), one stage each;
+7. indicators — approved submissions, marked simulated, for the figures whose systems do not exist yet.
 
 Everything written is ``is_synthetic``; all moments come from the simulated calendar (never the wall clock);
 the same seed and scale give the same year.
@@ -37,7 +38,7 @@ from gaoxin.core.errors import Conflict
 from gaoxin.core.progress import bar
 from gaoxin.indicators.services import simulated_submissions_ensure
 from gaoxin.simulation import calibration as cal
-from gaoxin.simulation import engine, lifecycle, records
+from gaoxin.simulation import domains, engine, lifecycle, records
 from gaoxin.simulation import enterprises as ent
 from gaoxin.simulation import intake as intake_mod
 from gaoxin.simulation.indexes import secondary_indexes
@@ -60,6 +61,7 @@ class SimulationResult:
     sessions: int = 0
     problems: int = 0
     submissions: int = 0
+    domains: dict[str, dict[str, int]] = field(default_factory=dict)  # per domain generator: what it wrote
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mib: float = 0.0
 
@@ -175,6 +177,13 @@ def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progr
     # The dashboard's roll-ups, recomputed from the cases just written (some register early next January).
     rollup.rebuild(start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 31))
     stage("rollup")
+    # Each domain system's own part of the year (``simulation.domains``), clock at the end of the year.
+    year_context = domains.SimulatedYear(year=year, seed=seed, scale=scale, world=world, start=start_dt, end=end_dt,
+                                         enterprises=enterprises)
+    for generator in domains.DOMAINS:
+        with clock.frozen(end_dt - dt.timedelta(seconds=1)), transaction.atomic():
+            result.domains[generator.name] = generator.generate(year_context)
+        stage(generator.name)
     # Figures whose systems do not exist yet (projects, land, finance …) enter as approved submissions marked
     # simulated, dated at the end of the year; the computed ones come from the records just written.
     with clock.frozen(end_dt - dt.timedelta(seconds=1)):

@@ -270,3 +270,30 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
     assert checked == 28
+
+
+def test_domain_generators_run_in_the_year_with_streams_of_their_own(small_year, monkeypatch):
+    """A domain's generator gets the simulated year (world, registry, bounds, scale), runs at the year's end, and
+    draws from a stream that depends on the seed, the year and its name only."""
+    from gaoxin.simulation import domains
+
+    seen: list[tuple[str, object]] = []
+
+    def generate(year: domains.SimulatedYear) -> dict[str, int]:
+        seen.append(("clock", clock.now()))
+        seen.append(("draw", int(year.rng("demo").integers(10**9))))
+        seen.append(("enterprises", len(year.enterprises)))
+        return {"records": year.scaled(1000)}
+
+    monkeypatch.setattr(domains, "DOMAINS", (domains.DomainGenerator("demo", generate),))
+    with transaction.atomic():
+        result = simulate_year(year=YEAR - 1, seed=SEED, scale=0.002)
+        transaction.set_rollback(True)
+    assert result.domains == {"demo": {"records": 2}}
+    assert "demo" in result.seconds
+    assert seen[0] == ("clock", dt.datetime(YEAR, 1, 1, tzinfo=SHANGHAI) - dt.timedelta(seconds=1))
+    twin = domains.SimulatedYear(year=YEAR - 1, seed=SEED, scale=1.0, world=world_load(), start=seen[0][1],
+                                 end=seen[0][1])
+    assert seen[1] == ("draw", int(twin.rng("demo").integers(10**9)))
+    assert seen[1] != ("draw", int(twin.rng("other").integers(10**9)))
+    assert seen[2][1] == result.enterprises

@@ -1,0 +1,55 @@
+"""The simulated year's per-domain generators: the hook by which each domain system writes its own part of the
+synthetic year (its 2023 records, through its services or a bulk path proven equal to them), after the zone, the
+enterprise registry, the 万人助万企 campaign and the cases exist.
+
+A domain adds one ``DomainGenerator`` to ``DOMAINS`` (``docs/ARCHITECTURE.md``, "The recipe"): a name (its stage
+in the timings and the progress output) and ``generate(year) -> counts``. ``year`` (``SimulatedYear``) gives the
+world, the registry, the campaign, the year's bounds, the scale and a random stream of the domain's own — seeded by
+the seed, the year and the domain's name, so that adding a domain never changes what the others write. The
+generator runs in its own transaction, with the platform clock at the end of the year; everything it writes is
+labelled synthetic; the counts it returns are reported with the run (``SimulationResult.domains``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gaoxin.enterprises.models import Enterprise
+from gaoxin.simulation.world import World
+
+
+@dataclass
+class SimulatedYear:
+    year: int
+    seed: int
+    scale: float
+    world: World
+    start: dt.datetime
+    end: dt.datetime
+    enterprises: list[Enterprise] = field(default_factory=list)
+
+    def rng(self, domain: str) -> np.random.Generator:
+        """The domain's own random stream (the same for the same seed, year and domain)."""
+        return np.random.default_rng(np.random.SeedSequence([self.seed, self.year, zlib.crc32(domain.encode())]))
+
+    def scaled(self, full_year: int) -> int:
+        """A full-scale count at this run's scale (half up, at least 1)."""
+        from gaoxin.simulation.calibration import scaled
+
+        return scaled(full_year, self.scale)
+
+
+@dataclass(frozen=True)
+class DomainGenerator:
+    name: str
+    generate: Callable[[SimulatedYear], dict[str, int]]
+
+
+# Each phase-2 domain (projects, land, policies, finance, innovation, talent, ledgers, compute) lists its
+# generator here, in dependency order.
+DOMAINS: tuple[DomainGenerator, ...] = ()
