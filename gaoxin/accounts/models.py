@@ -45,10 +45,6 @@ class OrgUnit(models.Model):
                 unit.path = self.path + unit.path[len(old_path) :]
                 unit.save(update_fields=["path"])
 
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 1
-
     def contains(self, other: OrgUnit) -> bool:
         return other.path.startswith(self.path)
 

@@ -60,5 +60,3 @@ def synthetic_org_ensure() -> OrgUnit:
     return committee
 
 
-def synthetic_streets() -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET_OFFICE, path__startswith=f"/{ZONE_CODE}/"))

@@ -219,5 +219,3 @@ def check_report(actor: User, channel: str) -> None:
                                code="channel_not_allowed")
 
 
-def report_channels(actor: User) -> frozenset[str]:
-    return REPORT_CHANNELS.get(actor.role, frozenset())

@@ -1,4 +1,4 @@
-"""``insert_row``: the INSERT of one new model instance with its SQL built once per model, database and set of
+"""``PreparedInsert``: the INSERT of one new model instance with its SQL built once per model, database and set of
 NULL columns.
 
 ``Model.save()`` compiles its INSERT anew on every call (field list, quoting, placeholders, RETURNING), which is
@@ -94,6 +94,3 @@ class PreparedInsert:
         instance._state.db = self.using
 
 
-def insert_row(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Insert ``instance`` (new, never saved) as ``instance.save(force_insert=True)`` would."""
-    PreparedInsert(instance, using).execute()

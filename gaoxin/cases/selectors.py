@@ -163,14 +163,6 @@ def category_list(*, kind: str | None = None, assignable_only: bool = True) -> Q
     return qs.order_by("code")
 
 
-def category_get(*, code: str) -> Category:
-    """The category with ``code`` (from the per-process reference data, ``gaoxin.cases.reference``)."""
-    found = reference.current().category(code)
-    if found is None:
-        raise NotFound(f"未知的类别编码：{code}", code="category_not_found")
-    return found
-
-
 def case_public_state(*, case: Case) -> str:
     """The state shown to the public: a merged case follows the case it was merged into."""
     seen = set()
@@ -194,13 +186,19 @@ def case_time_status(*, case: Case, now: dt.datetime | None = None) -> str | Non
     return timelimits.GREEN
 
 
-def supervision_notice_list(*, actor: User) -> QuerySet[SupervisionNotice]:
+def supervision_notice_list(*, actor: User, open_only: bool = False) -> QuerySet[SupervisionNotice]:
+    """督办 notices told to a unit of the actor's scope or to its superior, newest first (leaders and admins:
+    all); ``open_only``: not yet acknowledged."""
     if actor.role in ZONE_WIDE_ROLES or actor.is_superuser:
-        return SupervisionNotice.objects.all().order_by("-created_at")
-    query = Q(pk__in=[])
-    for root in scope_roots(actor=actor):
-        query |= Q(unit__path__startswith=root.path) | Q(superior_unit__path__startswith=root.path)
-    return SupervisionNotice.objects.filter(query).order_by("-created_at")
+        qs = SupervisionNotice.objects.all()
+    else:
+        query = Q(pk__in=[])
+        for root in scope_roots(actor=actor):
+            query |= Q(unit__path__startswith=root.path) | Q(superior_unit__path__startswith=root.path)
+        qs = SupervisionNotice.objects.filter(query)
+    if open_only:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return qs.select_related("case", "unit", "superior_unit").order_by("-created_at", "-pk")
 
 
 # --- routing -------------------------------------------------------------------------------------------------

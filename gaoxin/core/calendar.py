@@ -188,10 +188,6 @@ END_OF_DAY_SECONDS = END_OF_DAY.hour * 3600 + END_OF_DAY.minute * 60
 NONE = np.int64(-1)  # "no moment" in int64 time arrays
 
 
-def unix(moment: dt.datetime) -> int:
-    return int(moment.timestamp())
-
-
 def local_midnight(day: dt.date) -> int:
     """Unix seconds of ``day``'s midnight in Beijing time."""
     return int(dt.datetime.combine(day, dt.time(), SHANGHAI).timestamp())

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import NotFound
-from gaoxin.enterprises.models import Enterprise, IndustrialChain, QualificationAward, QualificationType
+from gaoxin.enterprises.models import Enterprise, QualificationAward, QualificationType
 from gaoxin.enterprises.scope import enterprise_scope_q
 
 
@@ -54,16 +54,6 @@ def enterprise_get(*, actor: User, pk: int) -> Enterprise:
     if enterprise is None:
         raise NotFound("企业不存在或不在您的管辖范围内", field="enterprise")
     return enterprise
-
-
-def enterprise_awards(*, actor: User, enterprise: Enterprise) -> QuerySet[QualificationAward]:
-    """The dated history of one enterprise's qualifications, newest first."""
-    enterprise_get(actor=actor, pk=enterprise.pk)
-    return (
-        QualificationAward.objects.filter(enterprise=enterprise)
-        .select_related("qualification_type")
-        .order_by("-year", "qualification_type__sort_order")
-    )
 
 
 def award_list(
@@ -144,14 +134,3 @@ def enterprises_with_qualification(
     return enterprise_list(actor=actor).filter(pk__in=Enterprise.objects.filter(award_q).values("pk"))
 
 
-def chain_counts(*, actor: User) -> list[dict]:
-    """Enterprises per industrial chain (within the actor's scope)."""
-    scoped = Enterprise.objects.filter(enterprise_scope_q(actor=actor)).values("pk")
-    rows = IndustrialChain.objects.annotate(
-        enterprise_count=Count("enterprises", filter=Q(enterprises__in=scoped), distinct=True)
-    ).order_by("sort_order", "code")
-    return [{"code": c.code, "name": c.name, "enterprises": c.enterprise_count} for c in rows]
-
-
-def qualification_type_list() -> QuerySet[QualificationType]:
-    return QualificationType.objects.filter(is_active=True).order_by("sort_order", "code")

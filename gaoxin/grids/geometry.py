@@ -34,11 +34,6 @@ def project(geom: BaseGeometry, lat0: float) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: xy * [kx, ky])
 
 
-def unproject(geom: BaseGeometry, lat0: float) -> BaseGeometry:
-    kx, ky = metres_per_deg_lon(lat0), METRES_PER_DEG_LAT
-    return shapely.transform(geom, lambda xy: xy / [kx, ky])
-
-
 def area_m2(geom: BaseGeometry) -> float:
     return float(project(geom, geom.centroid.y).area) if not geom.is_empty else 0.0
 

@@ -234,11 +234,6 @@ def definition(ref: str) -> Definition:
     raise KeyError(ref)
 
 
-def seed_refs() -> list[str]:
-    """The ids of figures.csv (F001–F116), without the supplementary bases."""
-    return [d.ref for d in definitions() if d.ref.startswith("F")]
-
-
 def catalog_ensure(apps: Any = None) -> int:
     """Write the catalog to the database: create missing indicators, update changed ones. Returns the number of
     rows written. ``apps`` is a migration's app registry; without it the live models are used."""

@@ -16,6 +16,8 @@ urlpatterns = [
     path("work/dispatch/", views_work.work_dispatch, name="work_dispatch"),
     path("work/handler/", views_work.work_handler, name="work_handler"),
     path("work/grid/", views_work.work_grid, name="work_grid"),
+    path("work/supervision/", views_work.work_supervision, name="work_supervision"),
+    path("work/supervision/<int:pk>/ack/", views_work.supervision_acknowledge, name="supervision_acknowledge"),
     path("work/suggest/", views_cases.category_suggest, name="category_suggest"),
     # Cases
     path("cases/", views_cases.case_list, name="case_list"),

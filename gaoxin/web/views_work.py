@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
@@ -221,3 +222,34 @@ def work_grid(request: HttpRequest) -> HttpResponse:
         return error_page(request, error)
     context.update(page=page, rows=presenters.decorate(page.items), reported=request.GET.get("reported", ""))
     return render(request, "web/work/grid.html", context, status=status)
+
+
+SUPERVISION_ROLES = frozenset({*CENTER_ROLES, Role.HANDLER, Role.LEADER, Role.ADMIN})
+SUPERVISION_PAGE = 100
+
+
+@role_required(SUPERVISION_ROLES)
+def work_supervision(request: HttpRequest) -> HttpResponse:
+    """督办: the notices raised to the actor's units (or to their superiors) when a time limit passed, open ones
+    first; the unit confirms each. ``?all=1`` shows the acknowledged ones too."""
+    actor = actor_of(request)
+    show_all = request.GET.get("all") == "1"
+    notices = selectors.supervision_notice_list(actor=actor, open_only=not show_all)
+    context = {"notices": list(notices[:SUPERVISION_PAGE]), "total": notices.count(), "show_all": show_all,
+               "open_count": selectors.supervision_notice_list(actor=actor, open_only=True).count(),
+               "page_size": SUPERVISION_PAGE, "acknowledged": request.GET.get("acknowledged", "")}
+    return render(request, "web/work/supervision.html", context)
+
+
+@require_POST
+@role_required(SUPERVISION_ROLES)
+def supervision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    notice = selectors.supervision_notice_list(actor=actor).filter(pk=pk).first()
+    if notice is None:
+        return error_page(request, ApplicationError(_("督办通知不存在或无权查看"), code="notice_not_found", status=404))
+    try:
+        case_services.supervision_notice_acknowledge(actor=actor, notice=notice)
+    except ApplicationError as error:
+        return error_page(request, error)
+    return HttpResponseRedirect(f"{reverse('web:work_supervision')}?acknowledged={notice.case.number}", status=303)

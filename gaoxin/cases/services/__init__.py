@@ -29,7 +29,7 @@ from gaoxin.cases.services.handling import (
 )
 from gaoxin.cases.services.intake import case_report
 from gaoxin.cases.services.numbering import case_number, case_number_last_serials
-from gaoxin.cases.services.supervision import case_supervise_overdue
+from gaoxin.cases.services.supervision import case_supervise_overdue, supervision_notice_acknowledge
 
 __all__ = [
     "case_accept",
@@ -51,4 +51,5 @@ __all__ = [
     "case_reopen",
     "case_supervise_overdue",
     "case_verify",
+    "supervision_notice_acknowledge",
 ]

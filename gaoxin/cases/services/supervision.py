@@ -8,9 +8,12 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from gaoxin.cases import notices, rollup, workflow
+from gaoxin.accounts.models import User
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES
+from gaoxin.cases import notices, policy, rollup, workflow
 from gaoxin.cases.models import Case, SupervisionNotice
 from gaoxin.core import clock
+from gaoxin.core.errors import PermissionDenied
 
 
 def case_supervise_overdue(*, now: dt.datetime | None = None, batch_size: int = 1000) -> int:
@@ -59,3 +62,18 @@ def case_supervise_overdue(*, now: dt.datetime | None = None, batch_size: int = 
                 SupervisionNotice.objects.bulk_create(raised, ignore_conflicts=True)
             created += len(raised)
     return created
+
+
+@transaction.atomic
+def supervision_notice_acknowledge(*, actor: User, notice: SupervisionNotice) -> SupervisionNotice:
+    """确认督办: the unit told (or its superior) acknowledges the notice; a second acknowledgement changes nothing.
+    Refused (and nothing changed) for anyone outside those two units."""
+    current = SupervisionNotice.objects.select_for_update().select_related("unit", "superior_unit", "case").get(
+        pk=notice.pk)
+    units = [u for u in (current.unit, current.superior_unit) if u is not None]
+    if not (actor.role in ZONE_WIDE_ROLES or any(policy.in_scope(actor, u) for u in units)):
+        raise PermissionDenied("该督办不是发给本单位的，无权确认", field="notice", code="not_notified")
+    if current.acknowledged_at is None:
+        current.acknowledged_at = clock.now()
+        SupervisionNotice.objects.filter(pk=current.pk).update(acknowledged_at=current.acknowledged_at)
+    return current

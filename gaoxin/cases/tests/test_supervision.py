@@ -1,9 +1,12 @@
 import datetime as dt
 
-from gaoxin.cases import services, tasks
+import pytest
+
+from gaoxin.cases import selectors, services, tasks
 from gaoxin.cases.models import Case, SupervisionNotice
 from gaoxin.cases.tests.conftest import report
 from gaoxin.core import clock
+from gaoxin.core.errors import PermissionDenied
 
 S = dt.timezone(dt.timedelta(hours=8))
 
@@ -53,3 +56,26 @@ def test_periodic_task_runs_the_service(people, frozen_now):
         clock.advance(dt.timedelta(days=1))
         assert tasks.supervise_overdue_cases.call_local() == 1
     assert SupervisionNotice.objects.get().node == "case"
+
+
+def test_the_notified_units_see_and_acknowledge_their_notices_and_nobody_else(people, org, frozen_now):
+    with frozen_now(2023, 3, 1, 9, 30):
+        case = services.case_register(actor=people.a_operator, case=report(people.citizen))
+        services.case_dispatch(actor=people.a_dispatcher, case=case)
+    services.case_supervise_overdue(now=at(10, 5))
+    notice = SupervisionNotice.objects.get()
+    assert list(selectors.supervision_notice_list(actor=people.street_a_handler)) == [notice]
+    assert list(selectors.supervision_notice_list(actor=people.street_b_handler)) == []
+    assert list(selectors.supervision_notice_list(actor=people.leader, open_only=True)) == [notice]
+    with pytest.raises(PermissionDenied) as refused:
+        services.supervision_notice_acknowledge(actor=people.street_b_handler, notice=notice)
+    assert refused.value.code == "not_notified"
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None
+    with frozen_now(2023, 3, 1, 10, 20):
+        services.supervision_notice_acknowledge(actor=people.street_a_handler, notice=notice)
+    with frozen_now(2023, 3, 1, 11, 0):  # a second confirmation keeps the first moment
+        services.supervision_notice_acknowledge(actor=people.street_a_handler, notice=notice)
+    notice.refresh_from_db()
+    assert notice.acknowledged_at == at(10, 20)
+    assert list(selectors.supervision_notice_list(actor=people.leader, open_only=True)) == []

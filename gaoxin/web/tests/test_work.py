@@ -3,6 +3,8 @@ worker's report; batch dispatch proposals equal the case engine's."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from gaoxin.cases import selectors, services
@@ -103,3 +105,30 @@ def test_batch_proposals_match_the_case_engine(people, org, grid_layer):
     batch = dispatch_proposals(cases)
     for case in cases:
         assert batch[case.pk] == selectors.case_dispatch_proposal(case=case), case.category.code
+
+
+def test_supervision_page_lists_the_units_notices_and_acknowledges_them(people, client_for, frozen_now):
+    """督办通知: the handler sees the notice raised to its unit, confirms it, and the page says so; another
+    street's handler sees none and cannot confirm it."""
+    from gaoxin.cases.models import SupervisionNotice
+
+    with frozen_now(2023, 3, 1, 9, 30):
+        case = services.case_register(actor=people.a_operator, case=report(people.citizen))
+        case = services.case_dispatch(actor=people.a_dispatcher, case=case)
+    services.case_supervise_overdue(now=case.node_deadline + dt.timedelta(minutes=5))
+    notice = SupervisionNotice.objects.get()
+    handler = client_for(people.street_a_handler)
+    page = handler.get("/work/supervision/").content.decode()
+    assert case.number in page
+    assert "签收已超期" in page
+    other = client_for(people.street_b_handler)
+    assert case.number not in other.get("/work/supervision/").content.decode()
+    assert other.post(f"/work/supervision/{notice.pk}/ack/").status_code == 404
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None
+    response = handler.post(f"/work/supervision/{notice.pk}/ack/")
+    assert response.status_code == 303
+    assert handler.get(response["Location"]).content.decode().count(f"已确认案件 {case.number} 的督办") == 1
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is not None
+    assert client_for(people.worker_west).get("/work/supervision/").status_code == 403
