@@ -114,3 +114,18 @@ class TestLockout:
         response = Client().post("/login/", {"username": "ghost", "password": "x"})
         assert response.status_code == 200
         assert User.objects.get(username="op").failed_login_count == 0
+
+    def test_the_admin_unlocks_a_locked_account(self, org, make_user, frozen_now, settings):
+        settings.GAOXIN_LOCKOUT_THRESHOLD = 1
+        make_user(Role.OPERATOR, org.zone_center, username="op")
+        admin = User.objects.create_superuser(username="root", password=PASSWORD)
+        with frozen_now(2023, 3, 1, 9, 0):
+            assert not self._login(Client(), "wrong")
+            locked = User.objects.get(username="op")
+            assert locked.locked_until is not None
+            staff = Client()
+            staff.force_login(admin)
+            response = staff.post("/admin/accounts/user/", {"action": "unlock", "_selected_action": [locked.pk]})
+            assert response.status_code == 302
+            assert User.objects.get(username="op").locked_until is None
+            assert self._login(Client(), PASSWORD)
