@@ -21,16 +21,19 @@ from gaoxin.cases.transitions import json_value, payload_json
 from gaoxin.core import audit as core_audit
 from gaoxin.core.audit import Broken, utc_text
 
+# The canonical JSON of a case event with its parts already encoded as JSON values: what ``json.dumps(content,
+# sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` writes for the content (``core.audit.content``),
+# built without a dict per event. One ``%`` per event: the simulated year fills it millions of times.
+CANONICAL_TEMPLATE = ('{"action":%s,"actor":%s,"at":%s,"case":%s,"from":%s,"note":%s,"payload":%s,"prev":%s,'
+                      '"seq":%d,"to":%s}')
+
 
 def canonical_text(case: str, seq: int, actor: str, at: str, action: str, from_state: str, to_state: str, note: str,
                    payload: str, prev_hash: str) -> str:
-    """The canonical JSON of an event from its parts already encoded as JSON values (``case``, ``at``,
-    ``action``, ``from_state``, ``to_state``, ``note``, ``prev_hash`` as JSON strings, ``actor`` as ``null`` or
-    digits, ``payload`` as ``transitions.payload_json`` renders it): what ``json.dumps(content, sort_keys=True,
-    separators=(",", ":"), ensure_ascii=False)`` writes for the content (``core.audit.content``), built without a
-    dict per event. Positional arguments: it is called that often."""
-    return (f'{{"action":{action},"actor":{actor},"at":{at},"case":{case},"from":{from_state},"note":{note},'
-            f'"payload":{payload},"prev":{prev_hash},"seq":{seq},"to":{to_state}}}')
+    """``CANONICAL_TEMPLATE`` filled: ``case``, ``at``, ``action``, ``from_state``, ``to_state``, ``note`` and
+    ``prev_hash`` as JSON strings, ``actor`` as ``null`` or digits, ``payload`` as ``transitions.payload_json``
+    renders it."""
+    return CANONICAL_TEMPLATE % (action, actor, at, case, from_state, note, payload, prev_hash, seq, to_state)
 
 
 def canonical_from_content(content: Mapping[str, Any]) -> bytes:

@@ -427,30 +427,37 @@ def payload_json(payload: dict[str, Any]) -> str:
 
 def payload_json_many(payload: dict[str, Any], n: int) -> list[str]:
     """``payload_json`` of ``n`` payloads given column by column (a list or array per key, or one value for all),
-    rendered column-wise: one encoding per distinct value, not one ``json.dumps`` per payload."""
+    rendered column-wise: each column encoded once (one encoding per distinct text), then one ``%`` per payload."""
     if not payload:
         return ["{}"] * n
-    parts: list[list[str]] = []
-    for key in sorted(payload):
-        head = f"{json_value(key)}:"
-        column = payload[key]
-        if isinstance(column, IsoTimes):
-            column = column.texts()
-        if isinstance(column, np.ndarray) and column.dtype == bool:
-            encoded = np.where(column, head + "true", head + "false").tolist()
-        elif isinstance(column, np.ndarray) and column.dtype.kind in "iu":
-            encoded = [f"{head}{v}" for v in column.tolist()]
-        elif isinstance(column, (list, np.ndarray)):
-            values = column.tolist() if isinstance(column, np.ndarray) else column
-            memo: dict[Any, str] = {}
-            encoded = []
-            for v in values:
-                text = memo.get(v)
-                if text is None:
-                    text = memo[v] = head + json_value(v)
-                encoded.append(text)
-        else:
-            encoded = [head + json_value(column)] * n
-        parts.append(encoded)
-    return ["{" + ",".join(row) + "}" for row in zip(*parts, strict=True)]
+    keys = sorted(payload)
+    template = "{" + ",".join(json_value(key).replace("%", "%%") + ":%s" for key in keys) + "}"
+    columns = [_encoded(payload[key], n) for key in keys]
+    return [template % row for row in zip(*columns, strict=True)]
 
+
+def _encoded(column: Any, n: int) -> list[str]:
+    """A payload column as JSON values."""
+    if isinstance(column, IsoTimes):
+        present = column.moments >= 0
+        stand_in = calendar.calendar().epoch_unix
+        texts = timetext.iso_shanghai(np.where(present, column.moments, stand_in), quoted=True)
+        for i in np.flatnonzero(~present).tolist():
+            texts[i] = "null"
+        return texts
+    if isinstance(column, np.ndarray) and column.dtype == bool:
+        encoded: list[str] = np.where(column, "true", "false").tolist()
+        return encoded
+    if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+        return list(map(str, column.tolist()))
+    if isinstance(column, (list, np.ndarray)):
+        values = column.tolist() if isinstance(column, np.ndarray) else column
+        memo: dict[Any, str] = {}
+        out = []
+        for value in values:
+            text = memo.get(value)
+            if text is None:
+                text = memo[value] = json_value(value)
+            out.append(text)
+        return out
+    return [json_value(column)] * n

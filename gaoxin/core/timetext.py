@@ -24,13 +24,20 @@ def _day_texts(sep: str) -> tuple[int, list[str]]:
     return (first - dt.date(1970, 1, 1)).days, [f"{first + dt.timedelta(days=i):%Y-%m-%d}{sep}" for i in range(days)]
 
 
-def _texts(t: np.ndarray, suffix: str, *, shift: int = 0, sep: str = "T") -> list[str]:
-    """ISO-like texts of int64 Unix seconds from two lookup tables (day, second of day)."""
+@lru_cache(maxsize=8)
+def _quoted_day_texts(sep: str) -> tuple[int, list[str]]:
+    first, days = _day_texts(sep)
+    return first, ['"' + d for d in days]
+
+
+def _texts(t: np.ndarray, suffix: str, *, shift: int = 0, sep: str = "T", quoted: bool = False) -> list[str]:
+    """ISO-like texts of int64 Unix seconds from two lookup tables (day, second of day); ``quoted``: as JSON
+    strings (the suffix then ends with the closing quote)."""
     if not len(t):
         return []
     local = t + shift
     day = local // 86400
-    first, days = _day_texts(sep)
+    first, days = _quoted_day_texts(sep) if quoted else _day_texts(sep)
     clocks = _clock_texts()
     if suffix:
         return [days[d] + clocks[c] + suffix for d, c in zip((day - first).tolist(), (local - day * 86400).tolist(),
@@ -38,14 +45,16 @@ def _texts(t: np.ndarray, suffix: str, *, shift: int = 0, sep: str = "T") -> lis
     return [days[d] + clocks[c] for d, c in zip((day - first).tolist(), (local - day * 86400).tolist(), strict=True)]
 
 
-def iso_shanghai(t: np.ndarray) -> list[str]:
-    """``datetime.isoformat()`` of Beijing-time moments (what the services write into event payloads)."""
-    return _texts(t, "+08:00", shift=8 * 3600)
+def iso_shanghai(t: np.ndarray, *, quoted: bool = False) -> list[str]:
+    """``datetime.isoformat()`` of Beijing-time moments (what the services write into event payloads);
+    ``quoted``: as JSON strings."""
+    return _texts(t, '+08:00"' if quoted else "+08:00", shift=8 * 3600, quoted=quoted)
 
 
-def iso_utc_micro(t: np.ndarray) -> list[str]:
-    """``at.astimezone(UTC).isoformat(timespec="microseconds")``: the event time as the audit hash sees it."""
-    return _texts(t, ".000000+00:00")
+def iso_utc_micro(t: np.ndarray, *, quoted: bool = False) -> list[str]:
+    """``at.astimezone(UTC).isoformat(timespec="microseconds")``: the event time as the audit hash sees it;
+    ``quoted``: as JSON strings."""
+    return _texts(t, '.000000+00:00"' if quoted else ".000000+00:00", quoted=quoted)
 
 
 def db_datetimes(t: np.ndarray, vendor: str) -> list[str | None]:

@@ -25,6 +25,8 @@ from gaoxin.cases.transitions import ARRAY, IsoTimes
 from gaoxin.simulation.lifecycle import NSLOT, SLOTS, CategoryTable, Intake, Lifecycle, S
 
 TICK = 300  # the supervision task runs every five minutes
+ACTIONS = list(workflow.ACTIONS)
+ACTION_INDEX = {action: i for i, action in enumerate(ACTIONS)}
 NODE_BITS = {transitions.NODE_SIGN: 1, transitions.NODE_HANDLE: 2, transitions.NODE_VERIFY: 4,
              transitions.NODE_CASE: 8}
 
@@ -111,19 +113,25 @@ class Replay:
     notices: dict[str, np.ndarray]
     step_index: dict[tuple[int, str], Step] = field(default_factory=dict)
 
-    def payloads(self, ev_case: np.ndarray, ev_slot: np.ndarray, ev_action: list[str]) -> list[str]:
-        """The payload JSON of the given events (intake row, slot, action), as the hash chain sees it."""
-        out: list[str] = ["{}"] * len(ev_case)
-        actions = np.asarray(ev_action, dtype=object)
-        for (slot, action), step in self.step_index.items():
-            at = np.flatnonzero((ev_slot == slot) & (actions == action))
-            if not len(at):
+    def payloads(self, ev_case: np.ndarray, ev_slot: np.ndarray, ev_action: np.ndarray) -> list[str]:
+        """The payload JSON of the given events (intake row, slot, ``workflow.ACTIONS`` index of the action), as
+        the hash chain sees it: the events grouped by step, each step's columns taken at its cases and rendered
+        together."""
+        out = np.full(len(ev_case), "{}", dtype=object)
+        key = ev_slot.astype(np.int64) * len(ACTION_INDEX) + ev_action
+        order = np.argsort(key, kind="stable")
+        keys, starts = np.unique(key[order], return_index=True)
+        bounds = [*starts.tolist(), len(order)]
+        for j, k in enumerate(keys.tolist()):
+            at = order[bounds[j]:bounds[j + 1]]
+            step = self.step_index.get((k // len(ACTION_INDEX), ACTIONS[k % len(ACTION_INDEX)]))
+            if step is None:
                 continue
             pos = np.searchsorted(step.rows, ev_case[at])
-            columns = {k: _take(v, pos) for k, v in step.payload.items()}
-            for i, text in zip(at.tolist(), transitions.payload_json_many(columns, len(at)), strict=True):
-                out[i] = text
-        return out
+            columns = {name: _take(column, pos) for name, column in step.payload.items()}
+            out[at] = transitions.payload_json_many(columns, len(at))
+        result: list[str] = out.tolist()
+        return result
 
 
 def _take(column: Any, pos: np.ndarray) -> Any:

@@ -24,12 +24,12 @@ from django.db import connection
 from django.db.models import Max
 
 from gaoxin.cases import notices
-from gaoxin.cases.audit import canonical_text
+from gaoxin.cases.audit import CANONICAL_TEMPLATE
 from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, SupervisionNotice
 from gaoxin.cases.services import case_number_last_serials
 from gaoxin.cases.transitions import json_value
 from gaoxin.core import calendar, timetext
-from gaoxin.simulation.engine import Replay
+from gaoxin.simulation.engine import ACTION_INDEX, Replay
 from gaoxin.simulation.indexes import IndexDefinition, indexes_deferred
 from gaoxin.simulation.lifecycle import NSLOT, Intake, Lifecycle, S, pattern
 from gaoxin.simulation.world import World
@@ -301,6 +301,7 @@ class Events:
     slot: np.ndarray
     seq: np.ndarray
     action: list[str]
+    action_index: np.ndarray  # the action's index in ``workflow.ACTIONS``
     from_state: list[str]
     to_state: list[str]
     action_json: list[str]
@@ -319,6 +320,7 @@ def _events(rows_idx: np.ndarray, life: Lifecycle) -> Events:
     slot = np.empty(total, dtype=np.int64)
     row = np.repeat(np.arange(len(rows_idx)), counts)
     columns = {name: np.empty(total, dtype=object) for name in PIECES}
+    action_index = np.empty(total, dtype=np.int64)
     uniq, inverse = np.unique(life.mask[rows_idx], return_inverse=True)
     for j, mask in enumerate(uniq.tolist()):
         pat = pattern(int(mask))
@@ -328,9 +330,10 @@ def _events(rows_idx: np.ndarray, life: Lifecycle) -> Events:
         slot[pos] = np.tile(pat.slots, len(rows))
         for name, values in pieces.items():
             columns[name][pos] = np.tile(values, len(rows))
+        action_index[pos] = np.tile([ACTION_INDEX[a] for a in pat.actions], len(rows))
     assert np.array_equal(slot, np.nonzero(present)[1]), "pattern and present steps disagree"
     return Events(offsets=offsets, row=row, case=rows_idx[row], slot=slot, seq=np.arange(total) - offsets[row] + 1,
-                  action=columns["action"].tolist(), from_state=columns["from"].tolist(),
+                  action=columns["action"].tolist(), action_index=action_index, from_state=columns["from"].tolist(),
                   to_state=columns["to"].tolist(), action_json=columns["action_json"].tolist(),
                   from_json=columns["from_json"].tolist(), to_json=columns["to_json"].tolist())
 
@@ -350,9 +353,10 @@ def _pattern_pieces(mask: int) -> dict[str, np.ndarray]:
 
 def _chain(ev: Events, actor: list[int], at_utc: list[str], numbers: list[str], notes_json: list[str],
            payloads: list[str]) -> tuple[list[str], list[str]]:
-    """(prev_hash, hash) of every event: SHA-256 of ``audit.canonical_text``, chained per case — the only
-    sequential part."""
+    """(prev_hash, hash) of every event: SHA-256 of ``audit.CANONICAL_TEMPLATE`` filled (``at_utc`` and
+    ``numbers`` already JSON strings), chained per case — the only sequential part."""
     sha = hashlib.sha256
+    template = CANONICAL_TEMPLATE
     total = len(ev.seq)
     hashes: list[str] = [""] * total
     prevs: list[str] = [""] * total
@@ -363,8 +367,8 @@ def _chain(ev: Events, actor: list[int], at_utc: list[str], numbers: list[str], 
         if seq == 1:
             prev = ""
         prevs[e] = prev
-        prev = sha(canonical_text(f'"{number}"', seq, str(a) if a >= 0 else "null", f'"{at}"', action, from_state,
-                                  to_state, note, payload, f'"{prev}"').encode()).hexdigest()
+        prev = sha((template % (action, a if a >= 0 else "null", at, number, from_state, note, payload,
+                                '"' + prev + '"', seq, to_state)).encode()).hexdigest()
         hashes[e] = prev
     return prevs, hashes
 
@@ -377,6 +381,7 @@ def _write_cases(
     vendor = writer.vendor
     n = len(intake)
     numbers, ids = numbering.numbers, numbering.ids
+    quoted_numbers = [json_value(number) for number in numbers]
     heads = [""] * n
 
     # Notes: one random template per (case, slot) that needs one.
@@ -393,10 +398,10 @@ def _write_cases(
             ev_t = life.t[ev.case, ev.slot]
             ev_case = ev.case.tolist()
             ev_actor = actors.matrix[ev.case, ev.slot]
-            payload = replay.payloads(ev.case, ev.slot, ev.action)
+            payload = replay.payloads(ev.case, ev.slot, ev.action_index)
             notes_text, notes_json = _notes(ev.case, ev.slot, note_index)
-            prevs, hashes = _chain(ev, ev_actor.tolist(), timetext.iso_utc_micro(ev_t),
-                                   list(map(numbers.__getitem__, ev_case)), notes_json, payload)
+            prevs, hashes = _chain(ev, ev_actor.tolist(), timetext.iso_utc_micro(ev_t, quoted=True),
+                                   list(map(quoted_numbers.__getitem__, ev_case)), notes_json, payload)
             for r, e in zip(rows_idx.tolist(), (ev.offsets[1:] - 1).tolist(), strict=True):
                 heads[r] = hashes[e]
 
