@@ -64,14 +64,21 @@ def case_supervise_overdue(*, now: dt.datetime | None = None, batch_size: int = 
     return created
 
 
+def may_acknowledge(actor: User, notice: SupervisionNotice) -> bool:
+    """The unit told, or its superior, confirms a notice: staff acting for one of those units (leaders and
+    admins read the notices; they do not confirm on a unit's behalf)."""
+    if actor.role in ZONE_WIDE_ROLES:
+        return False
+    return any(policy.in_scope(actor, unit) for unit in (notice.unit, notice.superior_unit) if unit is not None)
+
+
 @transaction.atomic
 def supervision_notice_acknowledge(*, actor: User, notice: SupervisionNotice) -> SupervisionNotice:
     """确认督办: the unit told (or its superior) acknowledges the notice; a second acknowledgement changes nothing.
     Refused (and nothing changed) for anyone outside those two units."""
     current = SupervisionNotice.objects.select_for_update().select_related("unit", "superior_unit", "case").get(
         pk=notice.pk)
-    units = [u for u in (current.unit, current.superior_unit) if u is not None]
-    if not (actor.role in ZONE_WIDE_ROLES or any(policy.in_scope(actor, u) for u in units)):
+    if not may_acknowledge(actor, current):
         raise PermissionDenied("该督办不是发给本单位的，无权确认", field="notice", code="not_notified")
     if current.acknowledged_at is None:
         current.acknowledged_at = clock.now()

@@ -67,6 +67,8 @@ def test_the_notified_units_see_and_acknowledge_their_notices_and_nobody_else(pe
     assert list(selectors.supervision_notice_list(actor=people.street_a_handler)) == [notice]
     assert list(selectors.supervision_notice_list(actor=people.street_b_handler)) == []
     assert list(selectors.supervision_notice_list(actor=people.leader, open_only=True)) == [notice]
+    with pytest.raises(PermissionDenied):  # leaders read the notices; the unit told confirms them
+        services.supervision_notice_acknowledge(actor=people.leader, notice=notice)
     with pytest.raises(PermissionDenied) as refused:
         services.supervision_notice_acknowledge(actor=people.street_b_handler, notice=notice)
     assert refused.value.code == "not_notified"

@@ -132,3 +132,8 @@ def test_supervision_page_lists_the_units_notices_and_acknowledges_them(people, 
     notice.refresh_from_db()
     assert notice.acknowledged_at is not None
     assert client_for(people.worker_west).get("/work/supervision/").status_code == 403
+    leader_page = client_for(people.leader).get("/work/supervision/?all=1&node=sign").content.decode()
+    assert case.number in leader_page
+    assert "/ack/" not in leader_page  # leaders read; the unit confirms
+    assert client_for(people.leader).get("/work/supervision/?node=x").status_code == 400
+    assert client_for(people.leader).get("/work/supervision/?page=abc").status_code == 400

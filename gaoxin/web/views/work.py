@@ -4,6 +4,7 @@ grid worker (网格员, a phone page). Lists are keyset-paginated and bounded; t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,7 +18,8 @@ from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import resolve, selectors
 from gaoxin.cases import services as case_services
-from gaoxin.cases.models import Case, Category, Channel, Urgency
+from gaoxin.cases.models import Case, Category, Channel, SupervisionNotice, Urgency
+from gaoxin.cases.services.supervision import may_acknowledge
 from gaoxin.core.errors import ApplicationError
 from gaoxin.grids.models import Grid
 from gaoxin.web import presenters, uploads
@@ -230,14 +232,34 @@ SUPERVISION_PAGE = 100
 
 @role_required(SUPERVISION_ROLES)
 def work_supervision(request: HttpRequest) -> HttpResponse:
-    """督办: the notices raised to the actor's units (or to their superiors) when a time limit passed, open ones
-    first; the unit confirms each. ``?all=1`` shows the acknowledged ones too."""
+    """督办: the notices raised to the actor's units (or to their superiors) when a time limit passed, newest
+    first, open ones by default (``?all=1``: the acknowledged ones too), one node (``?node=``), a page at a time;
+    the notified unit confirms each."""
     actor = actor_of(request)
     show_all = request.GET.get("all") == "1"
+    node = request.GET.get("node", "")
+    nodes = SupervisionNotice.Node.choices
+    if node and node not in dict(nodes):
+        return error_page(request, ApplicationError(_("未知的环节：%(n)s") % {"n": node}, field="node"))
+    try:
+        page_number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        return error_page(request, ApplicationError(_("页码必须是正整数"), field="page"))
     notices = selectors.supervision_notice_list(actor=actor, open_only=not show_all)
-    context = {"notices": list(notices[:SUPERVISION_PAGE]), "total": notices.count(), "show_all": show_all,
+    if node:
+        notices = notices.filter(node=node)
+    total = notices.count()
+    start = (page_number - 1) * SUPERVISION_PAGE
+    rows = list(notices[start:start + SUPERVISION_PAGE])
+    for notice in rows:
+        notice.may_acknowledge = may_acknowledge(actor, notice)  # type: ignore[attr-defined]  # display only
+    base = {"all": "1" if show_all else "", "node": node}
+    context = {"notices": rows, "total": total, "show_all": show_all, "node": node, "nodes": nodes,
                "open_count": selectors.supervision_notice_list(actor=actor, open_only=True).count(),
-               "page_size": SUPERVISION_PAGE, "acknowledged": request.GET.get("acknowledged", "")}
+               "first": start + 1 if rows else 0, "last": start + len(rows),
+               "previous": urlencode({**base, "page": page_number - 1}) if page_number > 1 else "",
+               "next": urlencode({**base, "page": page_number + 1}) if start + len(rows) < total else "",
+               "acknowledged": request.GET.get("acknowledged", "")}
     return render(request, "web/work/supervision.html", context)
 
 
