@@ -23,7 +23,6 @@ import xml.etree.ElementTree as ET  # noqa: S405  # building XML only; nothing i
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +38,7 @@ from gaoxin.cases import selectors as case_selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases import workflow
 from gaoxin.cases.models import Case, Category, Channel
-from gaoxin.core import clock
+from gaoxin.core import clock, ratelimit
 from gaoxin.core.errors import ApplicationError, PermissionDenied
 
 CLOSED_STATES = frozenset({workflow.CLOSED, workflow.EVALUATED, workflow.REJECTED})
@@ -227,18 +226,18 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, found, root="service_requests", item="request")
 
 
+def anonymous_rate_key(ip: str) -> str:
+    return f"open311:anonymous:{ratelimit.digest(ip)}"
+
+
 def _anonymous_allowed(request: HttpRequest) -> bool:
+    """Anonymous filing is on and this address is within ``GAOXIN_OPEN311_ANON_PER_HOUR`` (one count for every
+    worker and server: ``core.ratelimit``)."""
     if os.environ.get("GAOXIN_OPEN311_ANONYMOUS", "1") != "1":
         return False
     limit = int(os.environ.get("GAOXIN_OPEN311_ANON_PER_HOUR", "20"))
-    key = f"open311-anon:{request.META.get('REMOTE_ADDR', '')}:{clock.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= limit
+    return ratelimit.hit(anonymous_rate_key(request.META.get("REMOTE_ADDR", "")), limit=limit,
+                         window_seconds=3600).allowed
 
 
 def _token(request: HttpRequest) -> ApiToken | None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Category, Channel
-from gaoxin.core import clock
+from gaoxin.core import clock, ratelimit
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.web.models import PublicReport
 
@@ -47,17 +46,15 @@ def client_hash(ip: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), (ip or "-").encode(), hashlib.sha256).hexdigest()
 
 
+def rate_limit_key(ip: str) -> str:
+    return f"web:public-report:{client_hash(ip)[:32]}"
+
+
 def rate_limit_exceeded(ip: str) -> bool:
-    """Counts this report against the client's hourly allowance; True when the allowance is used up."""
-    hour = int(clock.now().timestamp() // 3600)
-    key = f"web:public-report:{client_hash(ip)[:32]}:{hour}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.GAOXIN_PUBLIC_REPORTS_PER_HOUR
+    """Counts this report against the client's hourly allowance (``GAOXIN_PUBLIC_REPORTS_PER_HOUR``, one count
+    for every worker and server: ``core.ratelimit``); True when the allowance is used up."""
+    result = ratelimit.hit(rate_limit_key(ip), limit=settings.GAOXIN_PUBLIC_REPORTS_PER_HOUR, window_seconds=3600)
+    return not result.allowed
 
 
 @dataclass(frozen=True)

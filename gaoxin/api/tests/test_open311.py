@@ -14,11 +14,13 @@ import xml.etree.ElementTree as ET  # noqa: S405  # parsing our own test respons
 import pytest
 from django.test import Client
 
+from gaoxin.api import open311
 from gaoxin.api.models import Open311Request
 from gaoxin.api.services import api_token_create
 from gaoxin.cases import services
 from gaoxin.cases.models import Case
 from gaoxin.cases.tests.conftest import WEST, report, run_to_closed
+from gaoxin.core import ratelimit
 
 REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
                   "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
@@ -206,6 +208,23 @@ def test_anonymous_filing_is_rate_limited_and_can_be_switched_off(people, clock_
     token = api_token_create(user=people.citizen).token
     assert post(api_key=token, **FILING)[0].status_code == 201
     assert Case.objects.count() == 3
+
+
+def test_anonymous_limit_is_one_count_for_every_worker(people, clock_on, frozen_now, monkeypatch):
+    """The allowance is counted in the shared store (core.ratelimit), not in this process: filings counted by
+    another worker or server use it up here too, and a refusal writes nothing."""
+    monkeypatch.setenv("GAOXIN_OPEN311_ANON_PER_HOUR", "2")
+    for _ in range(2):  # two filings from this address through another worker
+        assert ratelimit.hit(open311.anonymous_rate_key("127.0.0.1"), limit=2, window_seconds=3600).allowed
+    response, errors = post(**FILING)
+    assert response.status_code == 403
+    assert errors == [{"code": 403,
+                       "description": "api_key：请提供 api_key（匿名提交已关闭或超过频率限制） (api_key_required)"}]
+    assert Case.objects.count() == 0
+    assert Open311Request.objects.count() == 0
+    with frozen_now(2023, 3, 1, 10):  # a new hour, a new allowance
+        assert post(**FILING)[0].status_code == 201
+    assert Case.objects.count() == 1
 
 
 def test_post_honours_idempotency_key(people, clock_on):

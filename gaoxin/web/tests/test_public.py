@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from gaoxin.cases import services
 from gaoxin.cases.models import Case
+from gaoxin.core import ratelimit
 from gaoxin.web import services as web_services
 from gaoxin.web.models import PublicReport
 from gaoxin.web.tests.conftest import upload
@@ -74,14 +75,34 @@ def test_public_report_refusals_change_nothing(people):
 
 
 @override_settings(GAOXIN_PUBLIC_REPORTS_PER_HOUR=2)
-def test_public_report_rate_limit_per_ip(people):
+def test_public_report_rate_limit_per_ip(people, frozen_now):
     client = Client(REMOTE_ADDR="10.1.2.3")
-    assert client.post("/public/", form()).status_code == 303
-    assert client.post("/public/", form()).status_code == 303
-    third = client.post("/public/", form())
-    assert third.status_code == 429
-    assert Case.objects.count() == 2
-    assert Client(REMOTE_ADDR="10.9.9.9").post("/public/", form()).status_code == 303
+    with frozen_now(2023, 3, 1, 9, 10):
+        assert client.post("/public/", form()).status_code == 303
+        assert client.post("/public/", form()).status_code == 303
+        third = client.post("/public/", form())
+        assert third.status_code == 429
+        assert 'data-field="description"' in third.content.decode()
+        assert Case.objects.count() == 2
+        assert PublicReport.objects.count() == 2
+        assert Client(REMOTE_ADDR="10.9.9.9").post("/public/", form()).status_code == 303
+    with frozen_now(2023, 3, 1, 10, 0):  # a new hour, a new allowance
+        assert client.post("/public/", form()).status_code == 303
+    assert Case.objects.count() == 4
+
+
+@override_settings(GAOXIN_PUBLIC_REPORTS_PER_HOUR=2)
+def test_public_report_limit_is_one_count_for_every_worker(people, frozen_now):
+    """The allowance is counted in the shared store (core.ratelimit), not in this process: reports counted by
+    another worker or server use it up here too."""
+    with frozen_now(2023, 3, 1, 9, 10):
+        for _ in range(2):  # two reports through another worker
+            assert ratelimit.hit(web_services.rate_limit_key("10.1.2.3"), limit=2, window_seconds=3600).allowed
+        refused = Client(REMOTE_ADDR="10.1.2.3").post("/public/", form())
+        assert refused.status_code == 429
+        assert Case.objects.count() == 0
+        assert PublicReport.objects.count() == 0
+        assert Client(REMOTE_ADDR="10.9.9.9").post("/public/", form()).status_code == 303
 
 
 @override_settings(GAOXIN_WEB_UPLOAD_MAX_BYTES=1024)
