@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Path, Query, Router, Schema, Status
+from ninja import NinjaAPI, Path, Query, Router, Schema
 from pydantic import Field
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.api import errors
-from gaoxin.api import services as api_services
 from gaoxin.api.auth import session_auth, token_auth
+from gaoxin.api.idempotency import idempotent
 from gaoxin.api.schemas import (
     CaseDetailOut,
     CaseOut,
@@ -114,34 +113,21 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="上报案件（支持 Idempotency-Key）")
-def report(request: HttpRequest, response: HttpResponse, payload: ReportIn,
-           idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
+@idempotent(path="/api/v1/cases")
+def report(request: HttpRequest, payload: ReportIn) -> HttpResponse:
     actor = actor_of(request)
-    rendered: list[str] = []
-
-    def call() -> tuple[int, Any]:
-        case = cases.case_report(
-            actor=actor, channel=payload.channel, category=_category(payload.category, "category"),
-            description=payload.description, address=payload.address, lon=payload.lon, lat=payload.lat,
-            reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone, urgency=payload.urgency,
-            request_type=_category(payload.request_type, "request_type") if payload.request_type else None,
-            external_ref=payload.external_ref, savepoint=False,  # idempotent_call's transaction rolls back whole
-        )
-        # The case as created (category, center, street and request type are on it), rendered as ninja renders
-        # its answers; the idempotency record keeps that JSON. case_out gives CaseOut's fields in CaseOut's types,
-        # so the answer is not validated again here (a replay is; test_answer_and_its_replay_are_the_same_bytes).
-        content = api.renderer.render(request, case_out(case), response_status=201)
-        rendered.append(content)
-        return 201, json.loads(content)
-
-    fingerprint = api_services.request_fingerprint(method="POST", path="/api/v1/cases",
-                                                   payload=payload.model_dump(mode="json"))
-    result = api_services.idempotent_call(client=f"user:{actor.pk}", key=idempotency_key, fingerprint=fingerprint,
-                                          call=call)
-    if result.replayed:
-        response["Idempotent-Replayed"] = "true"
-        return Status(result.status, result.body)
-    return HttpResponse(rendered[-1], status=result.status, content_type=api.get_content_type())
+    case = cases.case_report(
+        actor=actor, channel=payload.channel, category=_category(payload.category, "category"),
+        description=payload.description, address=payload.address, lon=payload.lon, lat=payload.lat,
+        reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone, urgency=payload.urgency,
+        request_type=_category(payload.request_type, "request_type") if payload.request_type else None,
+        external_ref=payload.external_ref, savepoint=False,  # the idempotent call's transaction rolls back whole
+    )
+    # The case as created (category, center, street and request type are on it), rendered as ninja renders its
+    # answers; the idempotency record keeps that JSON. case_out gives CaseOut's fields in CaseOut's types, so the
+    # answer is not validated again here (a replay is; test_answer_and_its_replay_are_the_same_bytes).
+    content = api.renderer.render(request, case_out(case), response_status=201)
+    return HttpResponse(content, status=201, content_type=api.get_content_type())
 
 
 class CaseFilters(Schema):

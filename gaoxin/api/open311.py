@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from gaoxin.accounts.roles import Role
 from gaoxin.api import selectors as public
 from gaoxin.api import services as api_services
+from gaoxin.api.idempotency import idempotent_response
 from gaoxin.api.models import ApiToken, Open311Request
 from gaoxin.cases import selectors as case_selectors
 from gaoxin.cases import services as case_services
@@ -306,7 +307,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
                                            "device_id", "account_id", "first_name", "last_name", "phone",
                                            "description", "media_url")}
 
-    def call() -> tuple[int, Any]:
+    def work() -> tuple[int, Any]:
         case = case_services.case_report(
             actor=actor, channel=Channel.OPEN311, category=category, description=data.get("description", ""),
             address=address[:200], lon=lon, lat=lat,
@@ -319,15 +320,10 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         return 201, [{"service_request_id": case.number, "service_notice": "已受理，请凭编号查询办理进度",
                       "account_id": data.get("account_id") or None}]
 
-    client = f"token:{token.pk}" if token is not None else f"anon:{request.META.get('REMOTE_ADDR', '')}"
-    result = api_services.idempotent_call(
-        client=client, key=request.headers.get("Idempotency-Key"),
-        fingerprint=api_services.request_fingerprint(method="POST", path="/open311/v2/requests", payload=fields),
-        call=call)
-    response = render(fmt, result.body, root="service_requests", item="request", status=result.status)
-    if result.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+    return idempotent_response(
+        request, path="/open311/v2/requests", payload=fields, work=work,
+        client=f"token:{token.pk}" if token is not None else f"anon:{request.META.get('REMOTE_ADDR', '')}",
+        answer=lambda status, body: render(fmt, body, root="service_requests", item="request", status=status))
 
 
 @open311_view

@@ -1,27 +1,23 @@
-"""Writes of the API app: tokens and idempotent calls."""
+"""Writes of the API app: tokens and system accounts (idempotent calls: ``gaoxin.api.idempotency``)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Model, QuerySet
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.api.models import ApiToken, IdempotencyRecord
+from gaoxin.api.models import ApiToken
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
 
 TOKEN_PREFIX = "gx_"  # noqa: S105  # a marker, not a secret
 # last_used_at is written at most this often per token, so that a busy client does not write on every call.
 LAST_USED_GRANULARITY_S = 300
-IDEMPOTENCY_KEY_MAX = 200
 
 
 def _digest(token: str) -> str:
@@ -133,106 +129,6 @@ def _token_with_user(digest: str) -> ApiToken | None:
     User._meta.get_field("org_unit").set_cached_value(user, unit)
     ApiToken._meta.get_field("user").set_cached_value(token, user)
     return token
-
-
-# --- idempotency ---------------------------------------------------------------------------------------------
-
-def request_fingerprint(*, method: str, path: str, payload: Any) -> str:
-    """SHA-256 over the method, the path and the canonical JSON of the validated payload (so a retry that only
-    reorders keys or changes whitespace is the same request)."""
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class IdempotentResult:
-    status: int
-    body: Any
-    replayed: bool
-
-
-def idempotent_call(*, client: str, key: str | None, fingerprint: str,
-                    call: Callable[[], tuple[int, Any]]) -> IdempotentResult:
-    """Run ``call`` (which returns status and a JSON-able body) once per (client, key).
-
-    The record is claimed in the same transaction as whatever ``call`` writes, before it runs, with
-    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: a concurrent retry with the same key waits on the unique index
-    (PostgreSQL) or on the write lock (SQLite) until the first commits, inserts nothing, and returns the stored
-    response. If ``call`` raises, the transaction rolls back, no record remains, and a retry runs again (on
-    PostgreSQL a retry that waited on such a claim then inserts its own). The same key with another body is
-    refused (422, ``idempotency_key_reused``). Without a key, ``call`` simply runs. ``call`` runs inside this
-    transaction and any error rolls it back whole, so what it calls needs no savepoint of its own."""
-    if not key:
-        with transaction.atomic():
-            status, body = call()
-        return IdempotentResult(status, body, False)
-    key = key.strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
-        raise ApplicationError(f"Idempotency-Key 须为 1–{IDEMPOTENCY_KEY_MAX} 个可打印字符",
-                               field="Idempotency-Key", code="bad_idempotency_key")
-    with transaction.atomic():
-        for _ in range(3):
-            record_id = _idempotency_claim(client=client, key=key, fingerprint=fingerprint)
-            if record_id is not None:
-                break
-            existing = (IdempotencyRecord.objects.filter(client=client, key=key)
-                        .values_list("fingerprint", "status", "body").first())
-            if existing is None:  # purged meanwhile: claim again
-                continue
-            if existing[0] != fingerprint:
-                raise ApplicationError("同一个 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key",
-                                       code="idempotency_key_reused", status=422)
-            return IdempotentResult(existing[1], existing[2], True)
-        else:
-            raise ApplicationError("幂等记录冲突，请重试", field="Idempotency-Key", code="idempotency_busy", status=409)
-        status, body = call()
-        _idempotency_store(record_id=record_id, status=status, body=body)
-    return IdempotentResult(status, body, False)
-
-
-def _prepped(name: str, value: Any, connection: BaseDatabaseWrapper) -> Any:
-    """``value`` as the model field ``name`` writes it (JSON, timestamps) on ``connection``."""
-    field = IdempotencyRecord._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field.get_db_prep_save(value, connection)
-
-
-def _idempotency_claim(*, client: str, key: str, fingerprint: str) -> int | None:
-    """Insert the (client, key) record unless it exists; its id, or None when another call holds the key."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    quote = connection.ops.quote_name
-    table = quote(IdempotencyRecord._meta.db_table)
-    columns = ", ".join(quote(c) for c in ("client", "key", "fingerprint", "status", "body", "created_at"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, 0, %s, %s) "  # noqa: S608  # names only
-            f"ON CONFLICT ({quote('client')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}",
-            [client, key, fingerprint, _prepped("body", {}, connection),
-             _prepped("created_at", clock.now(), connection)],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
-def _idempotency_store(*, record_id: int, status: int, body: Any) -> None:
-    connection = connections[DEFAULT_DB_ALIAS]
-    quote = connection.ops.quote_name
-    table = quote(IdempotencyRecord._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {quote('status')} = %s, {quote('body')} = %s "  # noqa: S608  # names only
-            f"WHERE {quote('id')} = %s",
-            [status, _prepped("body", body, connection), record_id],
-        )
-
-
-def idempotency_purge(*, older_than_hours: int = 72) -> int:
-    """Forget records older than the retry window."""
-    import datetime as dt
-
-    cutoff = clock.now() - dt.timedelta(hours=older_than_hours)
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
 
 
 # --- system accounts -----------------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
 from pydantic import Field
 
-from gaoxin.api import services as api_services
+from gaoxin.api.idempotency import idempotent
 from gaoxin.api.schemas import Moment, Problem
 from gaoxin.hotline import services
 
@@ -71,27 +71,14 @@ class ReturnAck(Schema):
 
 @router.post("/orders", response={200: OrderAck, 201: OrderAck, **ERRORS},
              summary="接收工单（市→区，幂等：Idempotency-Key 或同一工单编号）")
-def order_push(request: HttpRequest, response: HttpResponse, payload: OrderIn,
-               idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
-    data = payload.model_dump(mode="json")
-
-    def call() -> tuple[int, Any]:
-        receipt = services.hotline_order_receive(
-            actor=actor, order_id=payload.order_id, content=payload.content, category=payload.category,
-            request_type=payload.request_type, caller_name=payload.caller_name, caller_phone=payload.caller_phone,
-            address=payload.address, lon=payload.lon, lat=payload.lat, urgency=payload.urgency,
-            reply_deadline=payload.reply_deadline, payload=data)
-        return (201 if receipt.created else 200), receipt.ack
-
-    result = api_services.idempotent_call(
-        client=f"user:{actor.pk}", key=idempotency_key,
-        fingerprint=api_services.request_fingerprint(method="POST", path="/api/v1/hotline/12345/orders",
-                                                     payload=data),
-        call=call)
-    if result.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return Status(result.status, result.body)
+@idempotent(path="/api/v1/hotline/12345/orders")
+def order_push(request: HttpRequest, payload: OrderIn) -> Status:
+    receipt = services.hotline_order_receive(
+        actor=request.auth, order_id=payload.order_id, content=payload.content,  # type: ignore[attr-defined]
+        category=payload.category, request_type=payload.request_type, caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone, address=payload.address, lon=payload.lon, lat=payload.lat,
+        urgency=payload.urgency, reply_deadline=payload.reply_deadline, payload=payload.model_dump(mode="json"))
+    return Status(201 if receipt.created else 200, receipt.ack)
 
 
 @router.post("/urges", response={200: UrgeAck, **ERRORS}, summary="催办（市→区，按消息编号幂等）")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
-from gaoxin.api.models import IdempotencyRecord
+from gaoxin.api.idempotency import idempotent
+from gaoxin.api.models import IdempotencyRecord, Open311Request
 from gaoxin.api.services import api_token_create
 from gaoxin.api.tests.conftest import report_body
 from gaoxin.cases.models import Case, CaseEvent
@@ -111,3 +113,66 @@ def test_concurrent_retries_with_the_same_key_create_exactly_one_case(people, fr
         counts = in_thread(lambda: (Case.objects.count(), CaseEvent.objects.count(),
                                     IdempotencyRecord.objects.count()))
         assert counts == (1, 1, 1)
+
+
+# --- the one layer, in every adapter ----------------------------------------------------------------------------
+
+OPEN311_FILING = {"service_code": "09001", "lat": "34.79", "long": "113.52", "description": "路口有人占道经营",
+                  "address_string": "冬青街 1 号"}
+
+
+def test_open311_replay_is_the_first_answer_in_either_format(people, clock_on):
+    headers = {"Idempotency-Key": "o311-fmt"}
+    first = Client().post("/open311/v2/requests.json", OPEN311_FILING, headers=headers)
+    again = Client().post("/open311/v2/requests.json", OPEN311_FILING, headers=headers)
+    as_xml = Client().post("/open311/v2/requests.xml", OPEN311_FILING, headers=headers)
+    assert (first.status_code, again.status_code, as_xml.status_code) == (201, 201, 201)
+    assert first.content == again.content
+    assert "Idempotent-Replayed" not in first
+    assert again["Idempotent-Replayed"] == as_xml["Idempotent-Replayed"] == "true"
+    number = json.loads(first.content)[0]["service_request_id"]
+    assert f"<service_request_id>{number}</service_request_id>".encode() in as_xml.content
+    assert Case.objects.count() == 1
+    assert IdempotencyRecord.objects.get().client == "anon:127.0.0.1"
+
+
+def test_open311_reused_key_is_refused_and_changes_nothing(people, clock_on):
+    Client().post("/open311/v2/requests.json", OPEN311_FILING, headers={"Idempotency-Key": "o311-k"})
+    before = (Case.objects.count(), Open311Request.objects.count(), IdempotencyRecord.objects.count())
+    refused = Client().post("/open311/v2/requests.json", {**OPEN311_FILING, "description": "另一件事"},
+                            headers={"Idempotency-Key": "o311-k"})
+    assert refused.status_code == 422
+    assert json.loads(refused.content) == [{"code": 422, "description": (
+        "Idempotency-Key：同一个 Idempotency-Key 已用于内容不同的请求 (idempotency_key_reused)")}]
+    assert (Case.objects.count(), Open311Request.objects.count(), IdempotencyRecord.objects.count()) == before
+
+
+def test_api_reused_key_changes_nothing(api, people, clock_on):
+    api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "k4"})
+    before = list(IdempotencyRecord.objects.values_list("client", "key", "fingerprint", "status", "body"))
+    status, body, _ = api.post("/cases", report_body(description="另一件事"), as_=people.citizen,
+                               headers={"Idempotency-Key": "k4"})
+    assert (status, body["code"]) == (422, "idempotency_key_reused")
+    assert list(IdempotencyRecord.objects.values_list("client", "key", "fingerprint", "status", "body")) == before
+    assert Case.objects.count() == 1
+    assert CaseEvent.objects.count() == 1
+
+
+def test_openapi_lists_the_key_header_and_keeps_the_operation_ids(api):
+    _, doc, _ = api.get("/api/v1/openapi.json")
+    for path, operation_id in [("/api/v1/cases", "gaoxin_api_api_report"),
+                               ("/api/v1/hotline/12345/orders", "gaoxin_hotline_api_order_push")]:
+        operation = doc["paths"][path]["post"]
+        assert operation["operationId"] == operation_id
+        assert operation["parameters"] == [{"in": "header", "name": "Idempotency-Key",
+                                            "schema": {"anyOf": [{"type": "string"}, {"type": "null"}],
+                                                       "title": "Idempotency-Key"},
+                                            "required": False}]
+
+
+def test_the_decorator_owns_its_parameters():
+    def endpoint(request: HttpRequest, response: HttpResponse) -> None:
+        return None
+
+    with pytest.raises(TypeError, match="response"):
+        idempotent(path="/x")(endpoint)

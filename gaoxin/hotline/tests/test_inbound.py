@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from gaoxin.api.models import IdempotencyRecord
 from gaoxin.cases import services as cases
 from gaoxin.cases.models import Case
 from gaoxin.hotline.models import HotlineOrder, HotlineUrge, InboundMessage
@@ -54,6 +55,21 @@ def test_repeated_push_returns_the_first_acknowledgement(integration, clock_on):
     without_key = call(token, "orders", ORDER)
     assert without_key[0] == 200 and without_key[1] == first[1]
     assert Case.objects.count() == 1 and HotlineOrder.objects.count() == 1
+
+
+def test_replayed_push_is_the_same_bytes_and_a_reused_key_changes_nothing(integration, clock_on):
+    _, token = integration
+    first = call(token, "orders", ORDER, **{"Idempotency-Key": "push-b"})[2]
+    again = call(token, "orders", ORDER, **{"Idempotency-Key": "push-b"})[2]
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.content == again.content
+    assert "Idempotent-Replayed" not in first
+    assert again["Idempotent-Replayed"] == "true"
+    before = (Case.objects.count(), HotlineOrder.objects.count(), IdempotencyRecord.objects.count())
+    status, problem, _ = call(token, "orders", {**ORDER, "order_id": "HL-OTHER"}, **{"Idempotency-Key": "push-b"})
+    assert (status, problem["code"], problem["field"]) == (422, "idempotency_key_reused", "Idempotency-Key")
+    assert (Case.objects.count(), HotlineOrder.objects.count(), IdempotencyRecord.objects.count()) == before
+    assert IdempotencyRecord.objects.get().client == f"user:{integration[0].pk}"
 
 
 def test_same_order_with_other_content_is_refused(integration, clock_on):
