@@ -323,7 +323,17 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     return idempotent_response(
         request, path="/open311/v2/requests", payload=fields, work=work,
         client=f"token:{token.pk}" if token is not None else f"anon:{request.META.get('REMOTE_ADDR', '')}",
-        answer=lambda status, body: render(fmt, body, root="service_requests", item="request", status=status))
+        answer=lambda status, body: _filed(fmt, status, body))
+
+
+FILED_FIELDS = ("service_request_id", "service_notice", "account_id")
+
+
+def _filed(fmt: str, status: int, body: list[dict[str, Any]]) -> HttpResponse:
+    """The answer to a filing, its fields in the spec's order: a replay comes from the idempotency record, whose
+    JSON PostgreSQL keeps with its keys reordered, and must be the same bytes (and XML elements) as the first."""
+    ordered = [{name: item.get(name) for name in FILED_FIELDS} for item in body]
+    return render(fmt, ordered, root="service_requests", item="request", status=status)
 
 
 @open311_view
