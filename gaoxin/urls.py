@@ -1,5 +1,17 @@
+"""The project's URL configuration, and the place where the interfaces are composed.
+
+The JSON API v1 is the API app's routers (``gaoxin.api.api``) plus the routers of the adapters above it — the city
+12345 link (``gaoxin.hotline.api``), which uses the API app's services, schemas and idempotency. It is put together
+here, at the top, so that ``gaoxin.api`` never imports an app above it (the layers in pyproject.toml,
+``[tool.importlinter]``)."""
+
 from django.contrib import admin
 from django.urls import include, path
+
+from gaoxin.api.api import api
+from gaoxin.hotline.api import router as hotline_router
+
+api.add_router("/hotline/12345", hotline_router)
 
 admin.site.site_header = "高新区运营平台 管理后台"
 admin.site.site_title = "高新 Gaoxin"
@@ -7,7 +19,8 @@ admin.site.site_title = "高新 Gaoxin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("gaoxin.api.urls")),
+    path("api/v1/", api.urls),
+    path("", include("gaoxin.api.urls")),  # Open311
     path("indicators/", include("gaoxin.indicators.urls")),
     path("reports/", include("gaoxin.reports.urls")),
     path("", include("gaoxin.web.urls")),

@@ -299,9 +299,6 @@ api.add_router("/", reference)
 
 
 def _mount_optional() -> None:
-    from gaoxin.hotline.api import router as hotline_router
-
-    api.add_router("/hotline/12345", hotline_router)
     if os.environ.get("GAOXIN_BENCH_ENDPOINTS") == "1" and not settings.PRODUCTION:
         from gaoxin.api.bench import router as bench_router
 

@@ -1,12 +1,13 @@
-from django.urls import path, re_path
+"""Open311 GeoReport v2 at ``/open311/v2/``. The JSON API (``gaoxin.api.api.api``) is mounted by the project's URL
+configuration, which composes it with the routers of the apps above this one (``gaoxin/urls.py``)."""
+
+from django.urls import re_path
 
 from gaoxin.api import open311
-from gaoxin.api.api import api
 
 FMT = r"(?P<fmt>json|xml)"
 
 urlpatterns = [
-    path("api/v1/", api.urls),
     re_path(rf"^open311/v2/discovery\.{FMT}$", open311.discovery, name="open311-discovery"),
     re_path(rf"^open311/v2/services\.{FMT}$", open311.services, name="open311-services"),
     re_path(rf"^open311/v2/services/(?P<code>[\w-]{{1,16}})\.{FMT}$", open311.service_definition,
