@@ -9,9 +9,10 @@ master case closes, 12345 orders merged into it are answered too.
 
 Delivery. ``deliver_pending`` claims due rows (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
 serialises writers) by pushing their next attempt one lease ahead, sends each to the city platform, and marks
-it delivered, or schedules the next attempt with exponential backoff (``Backoff``, injected in tests). A
-process that dies between sending and marking leaves the row to be sent again after the lease: the city
-platform deduplicates by ``message_id``, so each reply takes effect once. Permanent refusals (4xx other than
+it delivered, or schedules the next attempt with exponential backoff (``delivery.Backoff``, injected in tests;
+the transport is any ``delivery.Transport``, by default ``transport.HttpTransport``). A process that dies between
+sending and marking leaves the row to be sent again after the lease: the city platform deduplicates by
+``message_id``, so each reply takes effect once. Permanent refusals (4xx other than
 408/409/425/429) are set aside as ``dead`` for a person to look at (``gaoxin hotline status``)."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -30,7 +31,9 @@ from django.utils import timezone
 from gaoxin.cases.models import Case, CaseEvent, Channel
 from gaoxin.core import clock
 from gaoxin.hotline import conf
+from gaoxin.hotline.delivery import Backoff, Transport
 from gaoxin.hotline.models import HotlineOrder, Outbox
+from gaoxin.hotline.transport import HttpTransport
 
 logger = logging.getLogger(__name__)
 
@@ -88,34 +91,6 @@ def reply_enqueue(*, case: Case, master: Case, event: CaseEvent) -> Outbox | Non
 
 # --- delivery ------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Backoff:
-    """Delay before attempt ``n + 1`` after ``n`` failed attempts: ``base × factor^(n−1)``, at most ``cap``."""
-
-    base_seconds: float = 30.0
-    factor: float = 2.0
-    cap_seconds: float = 3600.0
-
-    def delay(self, failed_attempts: int) -> dt.timedelta:
-        seconds = self.base_seconds * self.factor ** max(0, failed_attempts - 1)
-        return dt.timedelta(seconds=min(self.cap_seconds, seconds))
-
-    @classmethod
-    def from_settings(cls) -> Backoff:
-        return cls(base_seconds=conf.backoff_base_seconds(), cap_seconds=conf.backoff_cap_seconds())
-
-
-@dataclass(frozen=True)
-class SendResult:
-    outcome: str  # delivered | retry | dead
-    detail: str = ""
-    connection_failed: bool = False
-
-
-class Transport(Protocol):
-    def send(self, *, kind: str, message_id: str, payload: dict[str, Any]) -> SendResult: ...
-
-
 @dataclass
 class DeliveryReport:
     delivered: int = 0
@@ -138,8 +113,6 @@ def _claim(now: dt.datetime, limit: int) -> list[Outbox]:
 def deliver_pending(*, transport: Transport | None = None, backoff: Backoff | None = None, limit: int = 100,
                     now: dt.datetime | None = None) -> DeliveryReport:
     """Send the due outbox messages once each; see the module docstring."""
-    from gaoxin.hotline.transport import HttpTransport
-
     report = DeliveryReport()
     if transport is None:
         if not conf.city_url():

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from gaoxin.hotline.outbox import SendResult
+from gaoxin.hotline.delivery import SendResult
 
 RETRY_STATUSES = frozenset({408, 425, 429})
 PATHS = {"reply": "/replies"}

@@ -12,8 +12,9 @@ import pytest
 
 from gaoxin.cases.models import Case
 from gaoxin.core import clock
+from gaoxin.hotline.delivery import Backoff
 from gaoxin.hotline.models import HotlineOrder, HotlineUrge, Outbox
-from gaoxin.hotline.outbox import Backoff, deliver_pending
+from gaoxin.hotline.outbox import deliver_pending
 from gaoxin.hotline.simulator import CityPlatform
 from gaoxin.hotline.tests.test_inbound import close_case
 from gaoxin.hotline.transport import HttpTransport

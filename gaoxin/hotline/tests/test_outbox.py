@@ -11,8 +11,9 @@ from django.db import transaction
 from gaoxin.cases import services as cases
 from gaoxin.core import clock
 from gaoxin.hotline import services
+from gaoxin.hotline.delivery import Backoff, SendResult
 from gaoxin.hotline.models import Outbox
-from gaoxin.hotline.outbox import Backoff, SendResult, deliver_pending, outbox_retry_dead, outbox_status
+from gaoxin.hotline.outbox import deliver_pending, outbox_retry_dead, outbox_status
 from gaoxin.hotline.tests.conftest import ORDER
 from gaoxin.hotline.tests.test_inbound import close_case
 
