@@ -134,6 +134,14 @@ def enterprise_user_link(*, actor: User, user: User, enterprise: Enterprise) -> 
     return EnterpriseUser.objects.create(user=user, enterprise=enterprise, created_at=clock.now())
 
 
+@transaction.atomic
+def enterprise_user_unlink(*, actor: User, link: EnterpriseUser) -> None:
+    """Undo ``enterprise_user_link`` (the user no longer acts for the enterprise)."""
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise PermissionDenied("只有管理员可以解除企业用户关联", code="enterprise_link_role")
+    link.delete()
+
+
 def _derive_is_new(enterprise: Enterprise, qtype: QualificationType, year: int) -> bool:
     """New in a year = the enterprise held no award of this type in any earlier year."""
     return not QualificationAward.objects.filter(
@@ -192,6 +200,50 @@ def _award_create_checked(
     )
     if evidence_file is not None:
         award.evidence_file.save(getattr(evidence_file, "name", "evidence") or "evidence", evidence_file, save=False)
+    award.save()
+    return award
+
+
+AWARD_FIELDS = ("qualification_type", "year", "awarded_on", "issuing_body", "evidence_ref", "evidence_file", "is_new")
+
+
+@transaction.atomic
+def qualification_award_update(*, actor: User, award: QualificationAward, **changes: Any) -> QualificationAward:
+    """Change any of AWARD_FIELDS (same forms as ``qualification_award_create``; ``is_new=None`` derives 当年新增
+    again; ``evidence_file`` replaces the file, or removes it when None or False)."""
+    _require_registry_role(actor)
+    _require_in_scope(actor, award.enterprise)
+    unknown = set(changes) - set(AWARD_FIELDS)
+    if unknown:
+        raise ApplicationError(f"不能修改的字段：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+    is_new = changes.get("is_new", award.is_new)
+    checked = check_award({
+        "qualification_type": changes.get("qualification_type", award.qualification_type),
+        "year": changes.get("year", award.year),
+        "awarded_on": changes.get("awarded_on", award.awarded_on),
+        "issuing_body": changes.get("issuing_body", award.issuing_body),
+        "evidence_ref": changes.get("evidence_ref", award.evidence_ref),
+        "is_new": "" if is_new is None else ("是" if is_new else "否"),
+    })
+    checked.raise_first()
+    values = checked.values
+    qtype: QualificationType = values["qualification_type"]
+    year: int = values["year"]
+    if QualificationAward.objects.filter(enterprise_id=award.enterprise_id, qualification_type=qtype,
+                                         year=year).exclude(pk=award.pk).exists():
+        raise Conflict(f"{award.enterprise.name} 已登记 {year} 年度的“{qtype.name}”", field="qualification_type",
+                       code="award_duplicate")
+    award.qualification_type, award.year = qtype, year
+    award.awarded_on, award.issuing_body, award.evidence_ref = (values["awarded_on"], values["issuing_body"],
+                                                                values["evidence_ref"])
+    award.is_new = _derive_is_new(award.enterprise, qtype, year) if values["is_new"] is None else values["is_new"]
+    if "evidence_file" in changes:  # a file replaces the current one; None or False removes it
+        evidence_file = changes["evidence_file"]
+        if evidence_file:
+            award.evidence_file.save(getattr(evidence_file, "name", "evidence") or "evidence", evidence_file,
+                                     save=False)
+        else:
+            award.evidence_file.name = ""  # no file, as a form's "clear" leaves it
     award.save()
     return award
 

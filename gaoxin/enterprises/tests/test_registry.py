@@ -8,7 +8,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from gaoxin.enterprises import selectors, services
 from gaoxin.enterprises.masking import mask_name, mask_phone
-from gaoxin.enterprises.models import Enterprise, PersonalDataAccess, QualificationAward
+from gaoxin.enterprises.models import Enterprise, EnterpriseUser, PersonalDataAccess, QualificationAward
 from gaoxin.enterprises.selectors import EnterpriseFilters
 from gaoxin.enterprises.tests.conftest import usc
 
@@ -193,6 +193,51 @@ def test_award_duplicate_and_bad_input(staff, awards, frozen_now):
     assert QualificationAward.objects.count() == 12
 
 
+def _award_rows():
+    return list(QualificationAward.objects.order_by("pk").values_list(
+        "pk", "enterprise_id", "qualification_type__code", "year", "awarded_on", "issuing_body", "evidence_ref",
+        "is_new"))
+
+
+def test_award_update(staff, awards, frozen_now):
+    award = QualificationAward.objects.get(enterprise=awards[3], qualification_type__code="gazelle_prov")
+    with frozen_now(2024, 1, 10, 9):
+        updated = services.qualification_award_update(actor=staff.cadre, award=award, year=2022,
+                                                      issuing_body="郑州市科技局", is_new=None)
+    award.refresh_from_db()
+    assert (updated.pk, award.year, award.issuing_body, award.evidence_ref, award.is_new) == (
+        award.pk, 2022, "郑州市科技局", "豫科〔2023〕88号", True)  # no earlier award: new again
+    assert award.awarded_on == dt.date(2023, 9, 15)
+
+
+def test_award_update_refusals_change_nothing(staff, awards, frozen_now):
+    award = QualificationAward.objects.get(enterprise=awards[0], qualification_type__code="gazelle_prov", year=2023)
+    before = _award_rows()
+    with frozen_now(2024, 1, 10, 9):
+        with pytest.raises(Conflict) as exc:  # e0 already holds 2022
+            services.qualification_award_update(actor=staff.admin, award=award, year=2022)
+        assert (exc.value.field, exc.value.code) == ("qualification_type", "award_duplicate")
+        with pytest.raises(ApplicationError) as exc:
+            services.qualification_award_update(actor=staff.admin, award=award, year=2030)
+        assert exc.value.field == "year"
+        with pytest.raises(ApplicationError) as exc:
+            services.qualification_award_update(actor=staff.admin, award=award, enterprise=awards[1])
+        assert exc.value.field == "enterprise"
+        with pytest.raises(PermissionDenied):
+            services.qualification_award_update(actor=staff.leader, award=award, year=2021)
+    assert _award_rows() == before
+
+
+def test_enterprise_user_unlink(staff, make_enterprise, make_user):
+    member = make_user(Role.ENTERPRISE, None, username="member")
+    link = services.enterprise_user_link(actor=staff.admin, user=member, enterprise=make_enterprise())
+    with pytest.raises(PermissionDenied):
+        services.enterprise_user_unlink(actor=staff.cadre, link=link)
+    assert EnterpriseUser.objects.count() == 1
+    services.enterprise_user_unlink(actor=staff.admin, link=link)
+    assert EnterpriseUser.objects.count() == 0
+
+
 def test_street_cadre_counts_only_its_enterprises(staff, grid_layer, make_enterprise, frozen_now):
     west = make_enterprise(lon=113.52, lat=34.80)
     east = make_enterprise(lon=113.57, lat=34.80)
@@ -202,3 +247,16 @@ def test_street_cadre_counts_only_its_enterprises(staff, grid_layer, make_enterp
                                                 year=2023)
     assert selectors.qualification_count(actor=staff.cadre_street_a, type_code="srdi_prov", year=2023) == 1
     assert selectors.qualification_count(actor=staff.leader, type_code="srdi_prov", year=2023) == 2
+
+
+def test_award_update_replaces_and_removes_the_evidence_file(staff, awards, frozen_now, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    award = QualificationAward.objects.get(enterprise=awards[4], qualification_type__code="gazelle_prov")
+    with frozen_now(2024, 1, 10, 9):
+        services.qualification_award_update(actor=staff.admin, award=award,
+                                            evidence_file=ContentFile(b"%PDF-1.4", name="cert.pdf"))
+        assert QualificationAward.objects.get(pk=award.pk).evidence_file.name == "enterprises/evidence/2023/cert.pdf"
+        services.qualification_award_update(actor=staff.admin, award=award, evidence_file=None)
+    assert QualificationAward.objects.get(pk=award.pk).evidence_file.name == ""
