@@ -252,5 +252,5 @@ STATICFILES_FINDERS = [
 ]
 # Uploads through the web pages (photos): images only, checked by their magic bytes.
 GAOXIN_WEB_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-# Public reporting page: reports per client IP per hour (counted in the cache).
+# Public reporting page: reports per client IP per hour (one count for all workers: core.ratelimit, Redis or the DB).
 GAOXIN_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("GAOXIN_PUBLIC_REPORTS_PER_HOUR", "5"))
