@@ -289,7 +289,7 @@ class CaseEvent(ChainedEvent):
     @classmethod
     def canonical(cls, content: Mapping[str, Any]) -> bytes:
         # The same JSON as core.audit.canonical_json, rendered without sorting a dict per event (millions a year).
-        from gaoxin.cases.audit import canonical_from_content
+        from gaoxin.cases.canonical import canonical_from_content
 
         return canonical_from_content(content)
 

@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Max
 
 from gaoxin.cases import notices
-from gaoxin.cases.audit import CANONICAL_TEMPLATE
+from gaoxin.cases.canonical import CANONICAL_TEMPLATE
 from gaoxin.cases.models import Case, CaseEvent, CaseNumberCounter, SupervisionNotice
 from gaoxin.cases.services import case_number_last_serials
 from gaoxin.cases.transitions import json_value

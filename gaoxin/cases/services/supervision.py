@@ -76,8 +76,8 @@ def may_acknowledge(actor: User, notice: SupervisionNotice) -> bool:
 def supervision_notice_acknowledge(*, actor: User, notice: SupervisionNotice) -> SupervisionNotice:
     """确认督办: the unit told (or its superior) acknowledges the notice; a second acknowledgement changes nothing.
     Refused (and nothing changed) for anyone outside those two units."""
-    current = SupervisionNotice.objects.select_for_update().select_related("unit", "superior_unit", "case").get(
-        pk=notice.pk)
+    current = (SupervisionNotice.objects.select_for_update(of=("self",))
+               .select_related("unit", "superior_unit", "case").get(pk=notice.pk))
     if not may_acknowledge(actor, current):
         raise PermissionDenied("该督办不是发给本单位的，无权确认", field="notice", code="not_notified")
     if current.acknowledged_at is None:
