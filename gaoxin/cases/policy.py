@@ -31,6 +31,8 @@ state, a specific code (409) for a condition.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
@@ -101,6 +103,13 @@ def in_scope(actor: User, unit: OrgUnit) -> bool:
 def is_grid_worker_of(actor: User, case: Case) -> bool:
     ids = [g for g in (case.grid_id, case.micro_grid_id) if g]
     return bool(ids) and Grid.workers.through.objects.filter(user_id=actor.pk, grid_id__in=ids).exists()
+
+
+def grid_worker_cases_q(actor: User) -> Q:
+    """The cases located in the grid worker's grids or micro-grids — those whose fix the worker may verify
+    (``is_grid_worker_of``), as a filter for lists that offer the verification."""
+    own = Grid.workers.through.objects.filter(user_id=actor.pk).values("grid_id")
+    return Q(grid_id__in=own) | Q(micro_grid_id__in=own)
 
 
 # --- who -----------------------------------------------------------------------------------------------------

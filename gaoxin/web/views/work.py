@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import resolve, selectors
+from gaoxin.cases import policy, resolve, selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, Category, Channel, SupervisionNotice, Urgency
 from gaoxin.cases.services.supervision import may_acknowledge
@@ -217,7 +217,8 @@ def work_grid(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(f"{reverse('web:work_grid')}?reported={case.number}", status=303)
     else:
         status = 200
-    qs = selectors.case_list(actor=actor, filters={"state": "handled"})
+    # Only the verifications the worker may do (cases.policy): not a case the worker reported outside the own grids.
+    qs = selectors.case_list(actor=actor, filters={"state": "handled"}).filter(policy.grid_worker_cases_q(actor))
     try:
         page = keyset_page(qs, sort="reported_at", cursor=request.GET.get("cursor", ""), size=PAGE_SIZE)
     except ApplicationError as error:
