@@ -1,8 +1,9 @@
 """Inbound side of the 12345 link: orders pushed by the city become cases; urges (催办) are recorded on the case;
 returns (重办) reopen it through the case services. Each is atomic and idempotent: an order by its order id, a
 message by its message id (a repeat gets the first answer and changes nothing; the same id with other content
-is refused). The actor is the caller's account — normally the integration account, a shift lead of the zone
-center (``gaoxin hotline setup``) — so the case services apply their usual role and scope checks."""
+is refused). Only the integration account (``gaoxin hotline setup``, a shift lead of the zone center) speaks as
+the city platform: any other caller — even a center's own dispatcher with a valid token — is refused (403
+``not_city_platform``) and nothing is written; the case services then apply their usual role and scope checks."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from gaoxin.cases import services as cases
 from gaoxin.cases.models import Case, Category, Channel, Satisfaction
 from gaoxin.cases.workflow import CLOSED, EVALUATED
 from gaoxin.core import clock
-from gaoxin.core.errors import ApplicationError, Conflict, NotFound
+from gaoxin.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from gaoxin.hotline import conf
 from gaoxin.hotline.models import HotlineOrder, HotlineUrge, InboundMessage
 
 
@@ -33,6 +35,11 @@ def fingerprint(payload: dict[str, Any]) -> str:
 
 def _category(code: str | None, field: str, kind: str) -> Category:
     return resolve.category(code, field=field, kinds=(kind,))
+
+
+def _require_city_platform(actor: User) -> None:
+    if not actor.is_active or actor.username != conf.integration_username():
+        raise PermissionDenied("只有 12345 对接账号可以代表市级平台推送工单", code="not_city_platform")
 
 
 def _ack(order: HotlineOrder) -> dict[str, Any]:
@@ -54,6 +61,7 @@ def hotline_order_receive(*, actor: User, order_id: str, content: str, category:
                           payload: dict[str, Any] | None = None) -> OrderReceipt:
     """接收工单: a new case on channel hotline_12345 with ``external_ref = order_id`` (state reported; the center
     registers it as usual). A repeated push of the same order returns the first acknowledgement."""
+    _require_city_platform(actor)
     order_id = (order_id or "").strip()
     if not order_id or len(order_id) > 64:
         raise ApplicationError("工单编号须为 1–64 个字符", field="order_id")
@@ -113,6 +121,7 @@ def _begin_message(*, message_id: str, kind: str, order_id: str, payload: dict[s
 def hotline_urge_receive(*, actor: User, message_id: str, order_id: str, content: str) -> dict[str, Any]:
     """催办: a supervision-like record to the unit handling the case (the center while undispatched) and its
     superior."""
+    _require_city_platform(actor)
     content = (content or "").strip()
     if not content:
         raise ApplicationError("催办内容不能为空", field="content", code="required")
@@ -136,6 +145,7 @@ def hotline_return_receive(*, actor: User, message_id: str, order_id: str, reaso
     """重办: the city found the reply unsatisfactory. A closed case is evaluated 不满意 and reopened (it waits for
     a new dispatch with a fresh time limit); a case evaluated unsatisfied is reopened. Any other state is
     refused (409 ``not_returnable``) and nothing changes."""
+    _require_city_platform(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("重办原因不能为空", field="reason", code="required")

@@ -103,7 +103,27 @@ def test_push_by_an_account_that_may_not_take_hotline_orders_changes_nothing(peo
 
     token = api_token_create(user=people.street_a_handler).token
     status, problem, _ = call(token, "orders", ORDER)
-    assert status == 403 and problem["field"] == "channel" and Case.objects.count() == 0
+    assert status == 403
+    assert problem["code"] == "not_city_platform"
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind,body", [
+    ("orders", ORDER),
+    ("urges", {"message_id": "U1", "order_id": ORDER["order_id"], "content": "请尽快办理"}),
+    ("returns", {"message_id": "R1", "order_id": ORDER["order_id"], "reason": "群众不满意"}),
+])
+def test_only_the_integration_account_speaks_as_the_city_platform(integration, people, clock_on, kind, body):
+    """A zone dispatcher may take 12345 orders by hand (the operator's new-order page), but its API token cannot
+    pose as the city platform: no case, no order, no message is written."""
+    from gaoxin.api.services import api_token_create
+    from gaoxin.hotline.models import HotlineOrder, InboundMessage
+
+    token = api_token_create(user=people.zone_dispatcher).token
+    status, problem, _ = call(token, kind, body)
+    assert status == 403
+    assert problem["code"] == "not_city_platform"
+    assert (Case.objects.count(), HotlineOrder.objects.count(), InboundMessage.objects.count()) == (0, 0, 0)
 
 
 def test_urge_is_recorded_once_per_message(integration, people, clock_on):
