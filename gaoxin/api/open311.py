@@ -89,11 +89,26 @@ def render_error(fmt: str, status: int, description: str) -> HttpResponse:
     return render(fmt, [{"code": status, "description": description}], root="errors", item="error", status=status)
 
 
+def jurisdiction_id() -> str:
+    """The one jurisdiction this endpoint serves (``GAOXIN_OPEN311_JURISDICTION``)."""
+    return os.environ.get("GAOXIN_OPEN311_JURISDICTION", "gaoxin.zhengzhou")
+
+
+def _check_jurisdiction(request: HttpRequest) -> None:
+    """GeoReport v2: ``jurisdiction_id`` may be omitted where an endpoint serves one jurisdiction; another one
+    than ours is not found here."""
+    asked = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+    if asked and asked != jurisdiction_id():
+        raise ApplicationError(f"未知的辖区：{asked[:40]}（本接口服务 {jurisdiction_id()}）", field="jurisdiction_id",
+                               code="jurisdiction_not_found", status=404)
+
+
 def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Map ApplicationError (and unexpected errors) to the spec's error list, once for every Open311 view."""
 
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
+            _check_jurisdiction(request)
             return view(request, *args, fmt=fmt, **kwargs)
         except ApplicationError as exc:
             where = f"{exc.field}：" if exc.field else ""
@@ -185,12 +200,23 @@ def _request(case: Case) -> dict[str, Any]:
     }
 
 
+EARLIEST, LATEST = 2000, 2100  # the years a request date may name
+
+
 def _parse_date(value: str, field: str) -> dt.datetime:
-    parsed = parse_datetime(value.strip().replace(" ", "+")) if value else None
+    """A W3C date-time with its zone, within the years a case may have; anything else is the caller's error (year
+    0, a +99:00 offset and other values the date constructor rejects included), never a server error."""
+    bad = ApplicationError("时间格式不正确，应为 W3C 格式，例如 2023-03-01T09:00:00+08:00", field=field)
+    try:
+        parsed = parse_datetime(value.strip().replace(" ", "+")) if value and len(value) <= 40 else None
+    except ValueError:
+        raise bad from None
     if parsed is None:
-        raise ApplicationError("时间格式不正确，应为 W3C 格式，例如 2023-03-01T09:00:00+08:00", field=field)
+        raise bad
     if timezone.is_naive(parsed):
         raise ApplicationError("时间须带时区，例如 2023-03-01T09:00:00+08:00 或 …Z", field=field)
+    if not EARLIEST <= parsed.year <= LATEST:
+        raise ApplicationError(f"时间须在 {EARLIEST}–{LATEST} 年之间", field=field)
     return parsed
 
 
@@ -351,3 +377,21 @@ def request_detail(request: HttpRequest, number: str, *, fmt: str) -> HttpRespon
         raise ApplicationError("只支持 GET", code="method_not_allowed", status=405)
     case = public.open311_request_get(number=number)
     return render(fmt, [_request(case)], root="service_requests", item="request")
+
+
+@open311_view
+def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
+    """GeoReport v2 ``tokens/{token}``: the service request a token stands for. This endpoint files requests
+    synchronously, so the token a client holds is the request's own number (``service_request_id``); an unknown
+    token is not found."""
+    if request.method != "GET":
+        raise ApplicationError("只支持 GET", code="method_not_allowed", status=405)
+    case = public.open311_request_get(number=token)
+    return render(fmt, [{"service_request_id": case.number, "token": case.number}], root="tokens", item="token")
+
+
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """Any other path under ``/open311/v2/``: the spec's error list, in the format the path asks for (JSON when
+    it names none we speak)."""
+    fmt = "xml" if path.endswith(".xml") else "json"
+    return render_error(fmt, 404, f"没有这个接口：/open311/v2/{path[:80]}（格式只支持 .json 与 .xml）")

@@ -15,4 +15,6 @@ urlpatterns = [
     re_path(rf"^open311/v2/requests\.{FMT}$", open311.requests, name="open311-requests"),
     re_path(rf"^open311/v2/requests/(?P<number>[\w-]{{1,20}})\.{FMT}$", open311.request_detail,
             name="open311-request"),
+    re_path(rf"^open311/v2/tokens/(?P<token>[\w-]{{1,20}})\.{FMT}$", open311.token_detail, name="open311-token"),
+    re_path(r"^open311/v2/(?P<path>.*)$", open311.not_found, name="open311-not-found"),
 ]

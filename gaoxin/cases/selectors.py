@@ -121,9 +121,12 @@ def _as_id(value: Any, field: str) -> int:
     if hasattr(value, "pk"):
         return int(value.pk)
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise ApplicationError("编号格式不正确", field=field) from None
+    if not 1 <= number <= 2**63 - 1:
+        raise ApplicationError("编号超出范围", field=field)
+    return number
 
 
 def category_ids(category: Category | int | str) -> list[int]:

@@ -13,6 +13,7 @@ from gaoxin.reports.builder import report_build
 from gaoxin.reports.render import render_docx, render_html, render_json
 
 READERS = frozenset({Role.LEADER, Role.ADMIN})
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the platform's calendar and periods cover
 
 
 def _allowed(request: HttpRequest) -> User | None:
@@ -28,6 +29,10 @@ def report(request: HttpRequest, year: int, fmt: str = "html") -> HttpResponse:
     if actor is None:
         return render(request, "indicators/error.html",
                       {"error": {"message": "只有领导和管理员可以查看年终答卷", "code": "report_role"}}, status=403)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return render(request, "indicators/error.html",
+                      {"error": {"message": f"没有 {year} 年的年终答卷（年份须在 {FIRST_YEAR}–{LAST_YEAR} 之间）",
+                                 "code": "report_year"}}, status=404)
     built = report_build(year=year, actor=actor)
     if fmt == "json":
         return JsonResponse(render_json(built), json_dumps_params={"ensure_ascii": False})

@@ -39,11 +39,17 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
+MAX_ID = 2**63 - 1  # the largest bigint: a larger id is an input error, not a database error
+
+
 def _int(value: str, name: str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ApplicationError(_("编号格式不正确"), field=name) from None
+    if not 1 <= number <= MAX_ID:
+        raise ApplicationError(_("编号超出范围"), field=name)
+    return number
 
 
 @dataclass

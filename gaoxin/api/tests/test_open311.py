@@ -156,6 +156,10 @@ def test_get_requests_filters(people, frozen_now):
     ({"start_date": "yesterday"}, "start_date"),
     ({"start_date": "2023-03-01T00:00:00"}, "start_date"),
     ({"start_date": "2023-01-01T00:00:00Z", "end_date": "2023-06-01T00:00:00Z"}, "end_date"),
+    # Dates the date constructor rejects are the caller's error, not a server error.
+    ({"start_date": "0000-01-01T00:00:00Z"}, "start_date"),
+    ({"start_date": "2023-01-01T00:00:00+99:00"}, "start_date"),
+    ({"end_date": "99999-01-01T00:00:00Z"}, "end_date"),
 ])
 def test_get_requests_bad_parameters(db, params, field):
     for fmt in ("json", "xml"):
@@ -267,3 +271,36 @@ def test_end_to_end_with_the_georeport_client_against_a_live_server(live_server,
         xml_client = GeoReport(root, output_format="xml")
         assert xml_client.get_service_request(number)["status"] == "closed"
         assert xml_client.get_service_request(number)["agency_responsible"] == "石佛办事处"
+
+
+def test_another_jurisdiction_is_not_found_here(db):
+    for fmt in ("json", "xml"):
+        response, errors = get("services", fmt, jurisdiction_id="somewhere.else")
+        assert response.status_code == 404
+        if fmt == "json":
+            assert errors[0]["code"] == 404
+            assert errors[0]["description"].startswith("jurisdiction_id")
+    response, _ = get("services", "json", jurisdiction_id=open311.jurisdiction_id())
+    assert response.status_code == 200
+
+
+def test_a_token_stands_for_its_request(people, clock_on):
+    response, created = post(**FILING)
+    number = created[0]["service_request_id"]
+    response, tokens = get(f"tokens/{number}")
+    assert response.status_code == 200
+    assert tokens == [{"service_request_id": number, "token": number}]
+    response, errors = get("tokens/20230301999999")
+    assert response.status_code == 404
+    assert errors[0]["code"] == 404
+
+
+@pytest.mark.parametrize(("path", "content_type"), [
+    ("requests.yaml", "application/json"), ("nothing.json", "application/json"), ("nothing.xml", "text/xml"),
+    ("services/09001/extra.json", "application/json"),
+])
+def test_unknown_paths_and_formats_answer_the_error_list(db, path, content_type):
+    response = Client().get(f"/open311/v2/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith(content_type)
+    assert b"<html" not in response.content.lower()
