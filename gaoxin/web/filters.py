@@ -28,11 +28,17 @@ PARAMS = ("state", "channel", "category", "street", "unit", "grid", "color", "ov
           "set", "sort")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the working calendar and the records cover
+
+
 def parse_date(value: str, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ApplicationError(_("日期格式应为 YYYY-MM-DD"), field=name) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ApplicationError(_("日期须在 %(a)s–%(b)s 年之间") % {"a": FIRST_YEAR, "b": LAST_YEAR}, field=name)
+    return day
 
 
 def day_start(day: dt.date) -> dt.datetime:

@@ -22,7 +22,7 @@ from gaoxin.core.errors import ApplicationError
 from gaoxin.grids.models import Grid
 from gaoxin.web.access import DASHBOARD_ROLES, STAFF_ROLES, actor_of, error_page, is_htmx, role_required
 from gaoxin.web.dashboard import Slice, dashboard_data
-from gaoxin.web.filters import parse_date
+from gaoxin.web.filters import MAX_ID, parse_date
 
 MAX_DAYS = 5 * 366
 PRESETS = (("7", gettext_noop("近7天")), ("30", gettext_noop("近30天")), ("90", gettext_noop("近90天")),
@@ -138,8 +138,10 @@ def grid_geojson(request: HttpRequest) -> HttpResponse:
     Grid geometry is not personal data and changes rarely; the answer is cached for five minutes."""
     level = request.GET.get("level", "grid")
     parent = request.GET.get("parent", "")
-    if level not in (Grid.Level.GRID, Grid.Level.MICRO, Grid.Level.ZONE) or (parent and not parent.isdigit()):
+    if level not in (Grid.Level.GRID, Grid.Level.MICRO, Grid.Level.ZONE):
         return error_page(request, ApplicationError(_("参数不正确"), field="level"))
+    if parent and not (parent.isdigit() and 1 <= int(parent) <= MAX_ID):
+        return error_page(request, ApplicationError(_("参数不正确"), field="parent"))
     key = f"web:geojson:{level}:{parent}"
     body = cache.get(key)
     if body is None:

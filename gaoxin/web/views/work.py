@@ -243,9 +243,11 @@ def work_supervision(request: HttpRequest) -> HttpResponse:
     if node and node not in dict(nodes):
         return error_page(request, ApplicationError(_("未知的环节：%(n)s") % {"n": node}, field="node"))
     try:
-        page_number = max(1, int(request.GET.get("page") or 1))
+        page_number = int(request.GET.get("page") or 1)
     except ValueError:
-        return error_page(request, ApplicationError(_("页码必须是正整数"), field="page"))
+        page_number = 0
+    if not 1 <= page_number <= 100_000:
+        return error_page(request, ApplicationError(_("页码必须是 1 到 100000 之间的整数"), field="page"))
     notices = selectors.supervision_notice_list(actor=actor, open_only=not show_all)
     if node:
         notices = notices.filter(node=node)
