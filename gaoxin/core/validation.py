@@ -54,6 +54,18 @@ class Checked:
             raise ApplicationError(f"{first.name}：{first.message}", field=first.field, code=first.code)
 
 
+# Control characters (NUL and the other C0 codes but tab and newlines, DEL) and the bidirectional overrides that
+# make a text display other than it reads: refused in any text a user gives.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def refuse_control_characters(value: str, *, field: str, label: str) -> str:
+    """``value`` unchanged, or ``ApplicationError`` naming ``field`` when it holds a control character."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ApplicationError(f"{label}不能包含控制字符", field=field, code="control_characters")
+    return value
+
+
 def clean_text(value: Any) -> str:
     """The text of a value, stripped; ``None`` is empty and a whole float (Excel's 2023.0) loses its ``.0``."""
     if value is None:

@@ -29,6 +29,7 @@ import numpy as np
 import shapely
 from django.core.cache import cache
 
+from gaoxin.core.errors import ApplicationError
 from gaoxin.grids import geometry
 from gaoxin.grids.models import Grid
 
@@ -203,6 +204,7 @@ class Locator:
         self.ids = np.array([g.pk for g in micro_grids], dtype=np.int64)
         self.polygons = np.array([geometry.to_shape(g.geometry) for g in micro_grids], dtype=object)
         shapely.prepare(self.polygons)
+        self.bounds = tuple(float(v) for v in shapely.total_bounds(self.polygons)) if len(self.polygons) else None
         self.raster = _Raster(self.polygons)
         # Answer per cell value: value 0 → -1 (outside), value k + 1 → ids[k].
         self._answer = np.concatenate([np.array([-1], dtype=np.int64), self.ids])
@@ -216,6 +218,24 @@ class Locator:
             )
             for g in micro_grids
         }
+
+    # How far around the zone's extent a reported point may lie (about 15 km): a report from the next district is
+    # taken (and routed to the zone center), one from another city is a mistake.
+    NEAR_ZONE_DEGREES = 0.15
+
+    def check_near_zone(self, lon: float, lat: float) -> None:
+        """Refuse a point far outside the zone's extent (``ApplicationError`` naming ``lon`` or ``lat``); without a
+        grid layer every point is taken."""
+        if self.bounds is None:
+            return
+        min_x, min_y, max_x, max_y = self.bounds
+        margin = self.NEAR_ZONE_DEGREES
+        if not min_x - margin <= lon <= max_x + margin:
+            raise ApplicationError(f"位置不在本辖区附近（经度应在 {min_x - margin:.2f}–{max_x + margin:.2f} 之间）",
+                                   field="lon", code="outside_zone")
+        if not min_y - margin <= lat <= max_y + margin:
+            raise ApplicationError(f"位置不在本辖区附近（纬度应在 {min_y - margin:.2f}–{max_y + margin:.2f} 之间）",
+                                   field="lat", code="outside_zone")
 
     @classmethod
     def from_database(cls) -> Locator:

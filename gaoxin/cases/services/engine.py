@@ -22,6 +22,7 @@ from gaoxin.accounts.models import User
 from gaoxin.cases import audit, effects, policy, rollup, transitions, workflow
 from gaoxin.cases.models import Case, CaseAttachment, CaseEvent
 from gaoxin.core.errors import ApplicationError, Conflict
+from gaoxin.core.validation import refuse_control_characters
 
 ATTACHMENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "video/mp4", "application/pdf"})
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -60,7 +61,7 @@ def require_text(value: str, field: str, label: str, max_length: int = 2000) -> 
         raise ApplicationError(f"{label}不能为空", field=field, code="required")
     if len(text) > max_length:
         raise ApplicationError(f"{label}不能超过 {max_length} 字", field=field, code="too_long")
-    return text
+    return refuse_control_characters(text, field=field, label=label)
 
 
 def event_digest(*, case_number: str, seq: int, actor: User | None, at: dt.datetime, action: str,
@@ -74,6 +75,7 @@ def apply(*, actor: User, case: Case, action: str, now: dt.datetime, effect: tra
           attachments: Sequence[UploadedFile] = (), related: Mapping[str, Model | None] | None = None) -> Case:
     """Write the step ``action`` of ``case`` (locked, checked) at ``now``: ``effect``'s changes and one event.
     ``related`` gives the objects behind changed ids (e.g. ``{"assignee": unit}``) so the returned case has them."""
+    refuse_control_characters(note, field="note", label="说明")
     from_state = case.state
     to_state = workflow.next_state(from_state, action)
     before = rollup.snapshot(case)

@@ -17,6 +17,7 @@ from gaoxin.cases.services.engine import event_digest, prepare_attachments, requ
 from gaoxin.cases.services.numbering import next_case_number
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, Conflict
+from gaoxin.core.validation import refuse_control_characters
 from gaoxin.grids.locator import get_locator
 from gaoxin.grids.models import Grid
 
@@ -79,12 +80,16 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
             raise ApplicationError("经度必须在 -180 到 180 之间", field="lon")
         if not -90 <= lat <= 90:
             raise ApplicationError("纬度必须在 -90 到 90 之间", field="lat")
+        get_locator().check_near_zone(lon, lat)
     reporter_phone = "".join((reporter_phone or "").split())
     if reporter_phone and (not 5 <= len(reporter_phone) <= 20
                            or not reporter_phone.replace("-", "").replace("+", "").isdigit()):
         raise ApplicationError("联系电话格式不正确", field="reporter_phone")
     reporter_name = (reporter_name or "").strip()[:50]
     external_ref = (external_ref or "").strip()
+    for field, label, text in (("address", "地址", address), ("reporter_name", "反映人", reporter_name),
+                               ("external_ref", "外部单号", external_ref)):
+        refuse_control_characters(text, field=field, label=label)
     if len(external_ref) > 64:
         raise ApplicationError("外部单号不能超过 64 个字符", field="external_ref")
     if actor.role in (Role.CITIZEN, Role.ENTERPRISE):
