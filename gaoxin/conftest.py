@@ -150,6 +150,12 @@ def _fresh_process_state():
     clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, tmp_path):
+    """Uploads and exports a test writes go to its own temporary directory, never into the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def pytest_collection_modifyitems(config, items):
     _restore_reference_data_after_transactional_tests(items)
     _skip_slow_unless_asked(items)

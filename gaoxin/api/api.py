@@ -6,21 +6,21 @@ and scope rules hold as in the web pages; errors are RFC 7807 bodies (``gaoxin.a
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Path, Query, Router, Schema
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from ninja import NinjaAPI, Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.api import errors
+from gaoxin.api import errors, exports
 from gaoxin.api.auth import session_auth, token_auth
 from gaoxin.api.idempotency import idempotent
+from gaoxin.api.models import ExportJob
 from gaoxin.api.schemas import (
     CaseDetailOut,
     CaseOut,
@@ -29,6 +29,7 @@ from gaoxin.api.schemas import (
     DecisionIn,
     DispatchIn,
     EvaluateIn,
+    ExportOut,
     ExtensionIn,
     FeedbackIn,
     MeOut,
@@ -51,7 +52,8 @@ from gaoxin.cases import metrics as case_metrics
 from gaoxin.cases import policy, resolve, selectors
 from gaoxin.cases import services as cases
 from gaoxin.cases.models import Case, Category
-from gaoxin.cases.privacy import case_reveal_reporter, mask_name, mask_phone
+from gaoxin.cases.privacy import case_reveal_reporter
+from gaoxin.core.errors import ApplicationError
 
 api = NinjaAPI(
     title="高新区运营平台 API",
@@ -171,23 +173,51 @@ def search(request: HttpRequest, filters: Query[CaseFilters], page: int = Query(
             "results": [case_out(c) for c in qs[start:start + page_size]]}
 
 
-EXPORT_LIMIT = 50_000
-
-
-@router.get("/cases/export.csv", response={200: None, **ERRORS}, summary="导出案件（CSV，个人信息脱敏）")
-def export(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
+@router.get("/cases/export.csv", response={200: None, **ERRORS},
+            summary=f"导出案件（CSV，个人信息脱敏；不超过 {exports.SYNC_LIMIT} 行时直接返回，更多请用后台导出）")
+def export(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponseBase:
     qs = _search(actor_of(request), filters)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["案件编号", "来源渠道", "类别", "状态", "地址", "反映人", "联系电话", "处置单位", "上报时间",
-                     "办结时间"])
-    for c in qs[:EXPORT_LIMIT]:
-        writer.writerow([c.number, c.get_channel_display(), c.category.name, c.state_label, c.address,
-                         mask_name(c.reporter_name), mask_phone(c.reporter_phone),
-                         c.assignee.name if c.assignee else "", c.reported_at.isoformat(),
-                         c.closed_at.isoformat() if c.closed_at else ""])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    n = qs.count()
+    if n > exports.SYNC_LIMIT:
+        raise ApplicationError(f"共 {n} 行，超过直接导出的 {exports.SYNC_LIMIT} 行：请用 POST /api/v1/cases/exports "
+                               "后台导出，完成后下载", field="filters", code="export_too_large", status=413,
+                               extra={"rows": n, "limit": exports.SYNC_LIMIT})
+    response = StreamingHttpResponse(exports.stream_csv(qs), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export_out(request: HttpRequest, job: ExportJob) -> dict[str, Any]:
+    done = job.status == ExportJob.Status.DONE
+    return {"id": job.pk, "kind": job.kind, "status": job.status, "rows_total": job.rows_total,
+            "rows_done": job.rows_done, "error": job.error, "created_at": job.created_at,
+            "finished_at": job.finished_at,
+            "file_url": request.build_absolute_uri(f"/api/v1/exports/{job.pk}/file") if done else None}
+
+
+@router.post("/cases/exports", response={202: ExportOut, **ERRORS}, tags=["导出"],
+             summary="后台导出案件（CSV）：返回任务，查询进度，完成后下载")
+def export_start(request: HttpRequest, filters: CaseFilters) -> Status:
+    actor = actor_of(request)
+    job = exports.export_job_create(actor=actor, kind="cases", source="api", filters=filters.as_filters())
+    return Status(202, _export_out(request, job))
+
+
+@router.get("/exports/{job_id}", response={200: ExportOut, **ERRORS}, tags=["导出"], summary="导出任务的进度")
+def export_status(request: HttpRequest, job_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
+    return _export_out(request, exports.export_job_get(actor=actor_of(request), job_id=job_id))
+
+
+@router.get("/exports/{job_id}/file", response={200: None, **ERRORS}, tags=["导出"], summary="下载导出文件")
+def export_file(request: HttpRequest, job_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> HttpResponseBase:
+    job = exports.export_job_get(actor=actor_of(request), job_id=job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise ApplicationError(f"导出尚未完成（{job.get_status_display()}）", field="job_id", code="export_not_ready",
+                               status=409)
+    response = FileResponse(job.file.open("rb"), content_type="text/csv; charset=utf-8", as_attachment=True,
+                            filename=f"cases-{job.pk}.csv")
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -5,6 +5,7 @@
   for the record.
 - ``IdempotencyRecord``: the first response to a creating call, per (client, Idempotency-Key), so that a retry
   returns it instead of creating again. The unique constraint is what makes concurrent retries safe.
+- ``ExportJob``: a large export run in the background, with its progress and its file.
 - ``Open311Request``: what an Open311 filer gave that has no place on a case (media URL, e-mail, device and
   account ids), and the client key it came with.
 """
@@ -70,3 +71,40 @@ class Open311Request(models.Model):
 
     def __str__(self) -> str:
         return str(self.case_id)
+
+
+def export_upload_to(instance: ExportJob, filename: str) -> str:
+    return f"exports/{instance.pk}-{filename}"
+
+
+class ExportJob(models.Model):
+    """An export run in the background (a large CSV): who asked, what (the kind and the filters as given), how far
+    it has come, and the file once written. Only its owner downloads it; files are deleted after a week."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导出中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE,
+                              related_name="export_jobs")
+    kind = models.CharField("类型", max_length=20)
+    source = models.CharField("来源", max_length=10)  # api | web: whose filter syntax ``params`` follows
+    params = models.JSONField("筛选条件", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已导出行数", default=0)
+    file = models.FileField("文件", upload_to=export_upload_to, max_length=200, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("申请时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="export_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -128,6 +128,18 @@ class CaseDetailOut(CaseOut):
                     "suspension、approve_suspension→suspension/decision、resume、feedback、verify、evaluate、reopen）")
 
 
+class ExportOut(Schema):
+    id: int
+    kind: str
+    status: str = Field(description="queued / running / done / failed")
+    rows_total: int
+    rows_done: int
+    error: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    file_url: str | None = Field(description="完成后的下载地址（仅申请人可下载）")
+
+
 class CasePage(Schema):
     count: int
     page: int

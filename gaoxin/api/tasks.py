@@ -5,6 +5,8 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from gaoxin.api.exports import export_job_task  # noqa: F401  # defined beside its service; the worker loads it here
+
 
 @db_periodic_task(crontab(minute="17", hour="3"))
 def idempotency_purge_old() -> int:
@@ -12,3 +14,11 @@ def idempotency_purge_old() -> int:
     from gaoxin.api.idempotency import idempotency_purge
 
     return idempotency_purge()
+
+
+@db_periodic_task(crontab(minute="23", hour="3"))
+def export_purge_old() -> int:
+    """Nightly: delete exports older than a week."""
+    from gaoxin.api.exports import export_purge
+
+    return export_purge()

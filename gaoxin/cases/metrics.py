@@ -19,56 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, QuerySet, Sum
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.cases import workflow
-from gaoxin.cases.models import Case, Category, Channel, Satisfaction
+from gaoxin.cases.models import Case, Category, Channel
+from gaoxin.cases.populations import COHORT, POPULATIONS
 from gaoxin.cases.selectors import case_scope_q, category_ids
 from gaoxin.core.errors import ApplicationError
-from gaoxin.core.qmatch import matches
 from gaoxin.grids.models import Grid
-
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
-
-# 受理: registered (立案), not merged into another case.
-COHORT = Q(registered_at__isnull=False) & ~Q(state=workflow.MERGED)
-
-
-@dataclass(frozen=True)
-class Population:
-    """A subset of the cohort, by its code (the roll-up columns and the case list's ``set`` use the codes)."""
-
-    code: str
-    name: str
-    condition: Q
-
-    def count(self) -> Count:
-        """The database's count of the population among the rows of a cohort query."""
-        return Count("pk", filter=self.condition) if self.condition else Count("pk")
-
-    def contains(self, case: Mapping[str, Any]) -> bool:
-        """Whether one case of the cohort (its fields as a mapping) belongs to the population."""
-        return matches(self.condition, case)
-
-
-POPULATIONS: dict[str, Population] = {p.code: p for p in (
-    Population("registered", "受理", Q()),
-    Population("closed", "办结", Q(state__in=workflow.CLOSED_STATES)),
-    Population("closed_on_time", "按期办结", Q(state__in=workflow.CLOSED_STATES, closed_on_time=True)),
-    Population("evaluated", "评价", ~Q(satisfaction="")),
-    Population("satisfied", "满意", Q(satisfaction__in=SATISFIED)),
-    Population("overdue", "超期", Q(is_overdue=True)),
-    Population("suspended", "挂账", Q(state=workflow.SUSPENDED)),
-)}
-
-
-def in_cohort(case: Mapping[str, Any]) -> bool:
-    return matches(COHORT, case)
-
 
 # Definitions are part of the product: the UI shows them next to each number. A rate of two populations names
 # them (``numerator`` ÷ ``denominator``); the dashboard's numbers link to those populations' case lists.

@@ -11,8 +11,8 @@ One definition, two ways to keep it:
   simulation, and after an administrator re-parents a category). ``differences()`` compares the tables with a
   fresh computation — what the tests and ``gaoxin cases rollup --check`` use to prove the two ways agree.
 
-A case counts from the day it is registered (立案) until it is merged into another (并案) — ``metrics.COHORT`` —
-and each count column is the population of ``metrics.POPULATIONS`` of the same name, counted by the database in
+A case counts from the day it is registered (立案) until it is merged into another (并案) — ``populations.COHORT`` —
+and each count column is the population of ``populations.POPULATIONS`` of the same name, counted by the database in
 bulk and decided per case (``Population.contains``) incrementally.
 """
 
@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import CENTER_ROLES, ZONE_WIDE_ROLES
 from gaoxin.accounts.selectors import scope_roots
-from gaoxin.cases import metrics, reference
+from gaoxin.cases import populations, reference
 from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Grain
 from gaoxin.core.db import SHANGHAI, FirstOfMonth, FirstOfYear, ShanghaiDate
 
@@ -55,10 +55,10 @@ def period_start(day: dt.date, grain: str) -> dt.date:
 
 
 def _contributions(s: Snapshot) -> list[tuple[StatModel, Key, tuple[int, ...]]]:
-    if not metrics.in_cohort(s):
+    if not populations.in_cohort(s):
         return []
     day = s["registered_at"].astimezone(SHANGHAI).date()
-    case_counts = tuple(int(metrics.POPULATIONS[code].contains(s)) for code in CaseStat.COUNTS)
+    case_counts = tuple(int(populations.POPULATIONS[code].contains(s)) for code in CaseStat.COUNTS)
     overdue = case_counts[CaseStat.COUNTS.index("overdue")]
     street, center, assignee, grid = s["street_id"] or 0, s["center_id"] or 0, s["assignee_id"] or 0, s["grid_id"]
     top = reference.current().category_top(s["category_id"])
@@ -115,7 +115,7 @@ def _add(model: StatModel, rows: list[tuple]) -> None:
 # --- bulk --------------------------------------------------------------------------------------------------------
 
 def _cohort(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.filter(metrics.COHORT)
+    return cases.filter(populations.COHORT)
 
 
 def _zero(field: str) -> Coalesce:
@@ -135,7 +135,7 @@ def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
         keys["grid_key"] = F("grid_id")
         if model is CaseUnitGridStat:
             keys["assignee_key"] = _zero("assignee_id")
-    counts = {code: metrics.POPULATIONS[code].count() for code in model.COUNTS}
+    counts = {code: populations.POPULATIONS[code].count() for code in model.COUNTS}
     qs = qs.annotate(**{f"{k}_": keys[k] for k in model.KEY}).values(*(f"{k}_" for k in model.KEY))
     qs = qs.annotate(**{f"{c}_": counts[c] for c in model.COUNTS})
     return qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()

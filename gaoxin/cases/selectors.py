@@ -22,6 +22,7 @@ from gaoxin.accounts.roles import CENTER_ROLES, UNIT_ROLES, ZONE_WIDE_ROLES, Rol
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import reference, timelimits, workflow
 from gaoxin.cases.models import Case, CaseEvent, Category, SupervisionNotice
+from gaoxin.cases.populations import COHORT, POPULATIONS
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.grids.models import Grid
@@ -53,7 +54,7 @@ def case_scope_q(*, actor: User) -> Q:
 
 _FILTERS = {
     "state", "street", "assignee", "center", "category", "channel", "grid", "registered_from", "registered_to",
-    "reported_from", "reported_to", "q", "overdue", "color", "is_synthetic", "number", "external_ref",
+    "reported_from", "reported_to", "q", "overdue", "color", "is_synthetic", "number", "external_ref", "unit", "set",
 }
 
 
@@ -61,7 +62,9 @@ def case_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> Query
     """Cases visible to ``actor``, filtered. Filters: state (code or list), street / assignee / center / grid
     (id), category (id, code or Category; a 大类 includes its 小类), channel, registered_from/_to and
     reported_from/_to (datetimes, half-open), q (number or description text), overdue (bool), color
-    (green/yellow/red at the platform clock), is_synthetic, number, external_ref."""
+    (green/yellow/red at the platform clock), is_synthetic, number, external_ref, unit (id: cases assigned to the
+    unit or a unit below it), set (a metric population's code, ``cases.populations``: only cases of the cohort —
+    registered, not merged — in that population; what a dashboard number counts)."""
     filters = dict(filters or {})
     unknown = set(filters) - _FILTERS
     if unknown:
@@ -102,6 +105,16 @@ def case_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> Query
         qs = qs.filter(is_overdue=bool(filters["overdue"]))
     if filters.get("is_synthetic") is not None:
         qs = qs.filter(is_synthetic=bool(filters["is_synthetic"]))
+    if filters.get("unit") not in (None, ""):
+        unit = OrgUnit.objects.filter(pk=_as_id(filters["unit"], "unit")).first()
+        if unit is None:
+            raise ApplicationError("处置单位不存在", field="unit")
+        qs = qs.filter(assignee__path__startswith=unit.path)
+    if filters.get("set"):
+        population = POPULATIONS.get(str(filters["set"]))
+        if population is None:
+            raise ApplicationError(f"未知的统计口径：{filters['set']}", field="set")
+        qs = qs.filter(COHORT, population.condition)
     if filters.get("color"):
         now = clock.now()
         running = Q(state__in=workflow.CLOCK_RUNNING_STATES, deadline__isnull=False)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -37,11 +38,14 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     return error_page(request, ApplicationError(_("当前角色无权访问此页面"), code="forbidden", status=403))
 
 
-def role_required(roles: frozenset[str]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+View = Callable[..., HttpResponseBase]
+
+
+def role_required(roles: frozenset[str]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = actor_of(request)
             if user.role not in roles and not user.is_superuser:
                 return forbidden(request)

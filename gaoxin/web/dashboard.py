@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.cases import metrics, rollup, selectors, timelimits, workflow
 from gaoxin.cases.models import Case, CaseGridStat, CaseStat, CaseUnitGridStat, Category, Channel, Grain
+from gaoxin.cases.populations import POPULATIONS
 from gaoxin.core.db import ShanghaiDate, ShanghaiMonth
 from gaoxin.grids.models import Grid
 from gaoxin.web.filters import SHANGHAI
@@ -114,7 +115,7 @@ def _map_level(grid: Grid | None) -> tuple[str, int | None, str]:
 
 def _from_cases(cohort: QuerySet[Case], s: Slice) -> Parts:
     """Parts counted from the cases themselves (grid drill-down, scopes the roll-ups cannot express)."""
-    populations = metrics.POPULATIONS
+    populations = POPULATIONS
     level_field, _parent, _level = _map_level(s.grid)
     main: dict[tuple, list[int]] = {}
     grid_map: dict[int, list[int]] = {}

@@ -10,19 +10,19 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.models import User
 from gaoxin.cases import selectors, workflow
-from gaoxin.cases.metrics import COHORT, POPULATIONS
 from gaoxin.cases.models import Case, Channel
+from gaoxin.cases.populations import POPULATIONS
 from gaoxin.core.errors import ApplicationError
 from gaoxin.web.paging import DEFAULT_SORT, SORTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# ``set``: a metric's population within the cohort (``cases.metrics.POPULATIONS``: cases registered in the
+# ``set``: a metric's population within the cohort (``cases.populations.POPULATIONS``: cases registered in the
 # period, merged excluded), so that a dashboard number and the list behind it are the same query.
 PARAMS = ("state", "channel", "category", "street", "unit", "grid", "color", "overdue", "q", "reg_from", "reg_to",
           "set", "sort")
@@ -62,8 +62,6 @@ def _int(value: str, name: str) -> int:
 class CaseQuery:
     params: dict[str, str] = field(default_factory=dict)
     filters: dict[str, Any] = field(default_factory=dict)
-    unit: OrgUnit | None = None
-    cohort: Q | None = None
     sort: str = DEFAULT_SORT
     cursor: str = ""
 
@@ -95,10 +93,7 @@ def parse_case_query(data: Mapping[str, str], *, defaults: Mapping[str, str] | N
         if raw[name]:
             f[name] = _int(raw[name], name)
     if raw["unit"]:
-        unit = OrgUnit.objects.filter(pk=_int(raw["unit"], "unit")).first()
-        if unit is None:
-            raise ApplicationError(_("处置单位不存在"), field="unit")
-        query.unit = unit
+        f["unit"] = _int(raw["unit"], "unit")
     if raw["color"]:
         if raw["color"] not in ("green", "yellow", "red"):
             raise ApplicationError(_("未知的时限状态：%(s)s") % {"s": raw["color"]}, field="color")
@@ -118,7 +113,7 @@ def parse_case_query(data: Mapping[str, str], *, defaults: Mapping[str, str] | N
     if raw["set"]:
         if raw["set"] not in POPULATIONS:
             raise ApplicationError(_("未知的统计口径：%(s)s") % {"s": raw["set"]}, field="set")
-        query.cohort = POPULATIONS[raw["set"]].condition
+        f["set"] = raw["set"]
     if raw["sort"]:
         if raw["sort"] not in SORTS:
             raise ApplicationError(_("未知的排序方式：%(s)s") % {"s": raw["sort"]}, field="sort")
@@ -127,9 +122,4 @@ def parse_case_query(data: Mapping[str, str], *, defaults: Mapping[str, str] | N
 
 
 def apply_case_query(*, actor: User, query: CaseQuery) -> QuerySet[Case]:
-    qs = selectors.case_list(actor=actor, filters=query.filters)
-    if query.unit is not None:
-        qs = qs.filter(assignee__path__startswith=query.unit.path)
-    if query.cohort is not None:
-        qs = qs.filter(COHORT, query.cohort)
-    return qs
+    return selectors.case_list(actor=actor, filters=query.filters)

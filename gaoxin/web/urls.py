@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gaoxin.web.views import account, cases, dashboard, public, work
+from gaoxin.web.views import account, cases, dashboard, exports, public, work
 
 app_name = "web"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
     path("cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
     path("attachments/<int:pk>/", cases.attachment_download, name="attachment"),
+    # Exports
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/cases/", exports.export_cases, name="export_cases"),
+    path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download", exports.export_download, name="export_download"),
     # Dashboard and maps
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("maps/grids.geojson", dashboard.grid_geojson, name="grid_geojson"),

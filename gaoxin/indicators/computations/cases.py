@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from gaoxin.cases import metrics as case_metrics
+from gaoxin.cases.populations import POPULATIONS
 from gaoxin.indicators import links
 from gaoxin.indicators.computations.base import Computation, Computed, Context, decimal
 
@@ -30,7 +31,7 @@ def grid_event_metric(ctx: Context, *, metric: str) -> Computed:
     detail = {"registered": values["counts"]["registered"], "closed": values["counts"]["closed"],
               "records_by_channel": by_channel}
     cohort = case_metrics.grid_event_cases(actor=ctx.actor, start=ctx.start, end=ctx.end)
-    populations = case_metrics.POPULATIONS
+    populations = POPULATIONS
     return Computed(decimal(values[metric], percent=denominator is not None), {"metric": metric, **params},
                     links.records_url("cases", **period), "cases.metrics.grid_event_cases + compute", detail,
                     records=cohort.filter(populations[numerator].condition),

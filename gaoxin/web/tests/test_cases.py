@@ -253,3 +253,33 @@ def test_suggest_endpoint(people, client_for):
     assert response.status_code == 200
     assert "占道经营" in response.content.decode()
     assert client_for(people.citizen).get("/work/suggest/?description=x").status_code == 403
+
+
+def test_the_case_list_exports_its_filtered_cases_in_the_background(people, client_for,
+                                                                   django_capture_on_commit_callbacks):
+    """导出: the list's current filters go with the request, the job page follows the progress and offers the
+    file, which holds exactly the filtered cases, masked; another user cannot open the job."""
+    import csv
+    import io
+
+    from gaoxin.api.models import ExportJob
+
+    kept = report(people.citizen, description="占道经营 导出", reporter_name="张三", reporter_phone="13812341234")
+    report(people.citizen, description="别的事")
+    client = client_for(people.a_operator)
+    page = client.get("/cases/?q=导出").content.decode()
+    assert 'action="/exports/cases/"' in page
+    assert 'name="q" value="导出"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/exports/cases/", {"q": "导出"})
+    assert response.status_code == 303
+    job = ExportJob.objects.get()
+    detail = client.get(response["Location"]).content.decode()
+    assert f"/exports/{job.pk}/download" in detail
+    body = b"".join(client.get(f"/exports/{job.pk}/download").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert [r[0] for r in rows[1:]] == [kept.number]
+    assert rows[1][5:7] == ["张*", "138****1234"]
+    assert client_for(people.b_operator).get(f"/exports/{job.pk}/download").status_code == 404
+    assert client.post("/exports/cases/", {"state": "nonsense"}).status_code == 400
+    assert ExportJob.objects.count() == 1
