@@ -237,7 +237,7 @@ def reveal(request: HttpRequest, case_id: CaseId, payload: RevealIn) -> dict[str
     actor = actor_of(request)
     shown = case_reveal_reporter(actor=actor, case=_case(actor, case_id), purpose=payload.purpose, via="api")
     return {"case_id": shown.case_id, "reporter_name": shown.name, "reporter_phone": shown.phone,
-            "reveal_id": shown.reveal.pk, "revealed_at": shown.reveal.at}
+            "description": shown.description, "reveal_id": shown.reveal.pk, "revealed_at": shown.reveal.at}
 
 
 def _action(path: str, summary: str, schema: type[Schema], run: Any) -> None:

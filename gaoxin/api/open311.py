@@ -39,6 +39,7 @@ from gaoxin.cases import selectors as case_selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases import workflow
 from gaoxin.cases.models import Case, Category, Channel
+from gaoxin.cases.privacy import mask_free_text
 from gaoxin.core import clock, ratelimit
 from gaoxin.core.errors import ApplicationError, PermissionDenied
 
@@ -173,7 +174,7 @@ def _request(case: Case) -> dict[str, Any]:
     unit = case.assignee or case.center
     if state == workflow.REJECTED:
         last_note = getattr(case, "last_note", "")  # annotated by the selector
-        notes = f"不予立案：{last_note}" if last_note else "不予立案"
+        notes = f"不予立案：{mask_free_text(last_note)}" if last_note else "不予立案"
     elif case.state == workflow.MERGED:
         notes = f"已与其他案件合并办理（{workflow.STATES.get(state, state)}）"
     else:
@@ -185,7 +186,7 @@ def _request(case: Case) -> dict[str, Any]:
         "status_notes": notes,
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description,
+        "description": mask_free_text(case.description),
         "agency_responsible": unit.name,
         "service_notice": "",
         "requested_datetime": _iso(case.reported_at),

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import workflow
 from gaoxin.cases.models import Case, CaseEvent, Channel
-from gaoxin.cases.privacy import mask_name, mask_phone
+from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
 from gaoxin.cases.selectors import case_time_status
 
 
@@ -164,7 +164,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "channel_label": CHANNEL_LABELS.get(case.channel, case.channel),
         "category": {"code": case.category.code, "name": case.category.name},
         "request_type": case.request_type.code if case.request_type_id and case.request_type else None,
-        "description": case.description,
+        "description": mask_free_text(case.description),
         "address": case.address,
         "lon": case.lon,
         "lat": case.lat,
@@ -214,7 +214,7 @@ def event_out(event: CaseEvent) -> dict[str, Any]:
         "to_state": event.to_state,
         "at": event.at,
         "actor": actor,
-        "note": event.note,
+        "note": mask_free_text(event.note),
         "payload": event.payload,
     }
 
@@ -307,6 +307,7 @@ class RevealOut(Schema):
     case_id: int
     reporter_name: str
     reporter_phone: str
+    description: str = Field(description="问题描述原文（其中的电话、证件号等在其他接口中已脱敏）")
     reveal_id: int
     revealed_at: dt.datetime
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from gaoxin.cases.models import Case, CaseAttachment, CaseEvent, Category, ResponsibilityRule, SupervisionNotice
-from gaoxin.cases.privacy import mask_name, mask_phone
+from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
 
 
 @admin.register(Category)
@@ -40,8 +40,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ("seq", "at", "actor", "action", "from_state", "to_state", "note", "payload", "hash")
+    fields = ("seq", "at", "actor", "action", "from_state", "to_state", "masked_note", "payload", "hash")
     readonly_fields = fields
+
+    @admin.display(description="说明（脱敏）")
+    def masked_note(self, obj: CaseEvent) -> str:
+        return mask_free_text(obj.note)
     ordering = ("seq",)
 
 
@@ -61,11 +65,16 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("number", "external_ref")
     date_hierarchy = "reported_at"
     inlines = (CaseEventInline, CaseAttachmentInline)
-    exclude = ("reporter_name", "reporter_phone")
+    PERSONAL = ("reporter_name", "reporter_phone", "description")
+    exclude = PERSONAL
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = [f.name for f in Case._meta.fields if f.name not in ("reporter_name", "reporter_phone")]
-        return [*fields, "masked_reporter"]
+        fields = [f.name for f in Case._meta.fields if f.name not in self.PERSONAL]
+        return [*fields, "masked_description", "masked_reporter"]
+
+    @admin.display(description="问题描述（脱敏）")
+    def masked_description(self, obj: Case) -> str:
+        return mask_free_text(obj.description)
 
     @admin.display(description="反映人（脱敏）")
     def masked_reporter(self, obj: Case) -> str:

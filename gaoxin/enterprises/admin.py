@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from gaoxin.accounts.models import User
 from gaoxin.core.admin import ServiceModelAdmin
@@ -116,6 +116,11 @@ class EnterpriseAdminForm(forms.ModelForm):
         return normalize_input(code)
 
 
+def _may_see_contacts(request: HttpRequest) -> bool:
+    actor = _actor(request)
+    return actor.is_superuser or actor.role in services.REVEAL_ROLES
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ServiceModelAdmin):
     form = EnterpriseAdminForm
@@ -139,13 +144,32 @@ class EnterpriseAdmin(ServiceModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The change form shows the contact in clear, so opening it is a reveal, recorded like every other one
+        (``services.enterprise_contact_reveal``); a user who may not see contacts gets the form without them."""
+        if request.method == "GET" and _may_see_contacts(request):
+            enterprise = Enterprise.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+            if enterprise is not None and (enterprise.contact_name or enterprise.contact_phone):
+                services.enterprise_contact_reveal(actor=_actor(request), enterprise=enterprise,
+                                                   purpose="管理后台编辑企业信息")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if not _may_see_contacts(request):  # the admin's own exclusions (its read-only fields) kept
+            kwargs["exclude"] = (*(self.exclude or ()), *self.get_readonly_fields(request, obj), "contact_name",
+                                 "contact_phone")
+        return super().get_form(request, obj, change, **kwargs)
+
     def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
         data = form.cleaned_data
         values: dict[str, Any] = {
             "credit_code": data["credit_code"], "name": data["name"], "address": data["address"],
             "lon": data["lon"], "lat": data["lat"], "industry": data["industry"].code if data["industry"] else "",
             "chains": [chain.code for chain in data["chains"]], "size": data["size"],
-            "contact_name": data["contact_name"], "contact_phone": data["contact_phone"],
+            # A user who may not see contacts has no contact fields: the stored ones stay.
+            "contact_name": data.get("contact_name", obj.contact_name),
+            "contact_phone": data.get("contact_phone", obj.contact_phone),
         }
         if change:
             saved = services.enterprise_update(actor=_actor(request), enterprise=Enterprise.objects.get(pk=obj.pk),

@@ -381,3 +381,15 @@ def test_metrics_are_scoped(api, people, frozen_now):
     status, body, _ = api.get("/metrics", as_=people.b_operator, start="2023-03-01T00:00:00+08:00",
                               end="2023-03-02T00:00:00+08:00")
     assert status == 200 and body["metrics"]["accepted_volume"]["value"] == 0
+
+
+def test_descriptions_are_masked_and_shown_in_clear_only_through_the_audited_reveal(api, people, clock_on):
+    from gaoxin.cases.models import PersonalDataReveal
+
+    case = report(people.citizen, description="请联系我 13987654321 处理占道")
+    status, body, _ = api.get(f"/cases/{case.pk}", as_=people.a_operator)
+    assert body["description"] == "请联系我 139****4321 处理占道"
+    status, shown, _ = api.post(f"/cases/{case.pk}/reporter/reveal", {"purpose": "回访核实"}, as_=people.a_operator)
+    assert status == 200
+    assert shown["description"] == "请联系我 13987654321 处理占道"
+    assert PersonalDataReveal.objects.filter(case=case, actor=people.a_operator).count() == 1

@@ -304,3 +304,17 @@ def test_unknown_paths_and_formats_answer_the_error_list(db, path, content_type)
     assert response.status_code == 404
     assert response["Content-Type"].startswith(content_type)
     assert b"<html" not in response.content.lower()
+
+
+def test_personal_data_written_into_a_description_is_not_republished(people, clock_on):
+    """Issue 16 #5: what a filer writes into the description — phone, ID number — is masked in every public
+    answer, JSON and XML."""
+    text = "请联系我 13987654321，身份证410100199001011234，路口占道经营"
+    response, data = post(**{**FILING, "description": text})
+    number = data[0]["service_request_id"]
+    for fmt in ("json", "xml"):
+        raw = Client().get(f"/open311/v2/requests/{number}.{fmt}").content.decode()
+        assert "13987654321" not in raw
+        assert "410100199001011234" not in raw
+        assert "139****4321" in raw
+    assert Case.objects.get(number=number).description == text  # stored as given

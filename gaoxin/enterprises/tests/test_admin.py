@@ -196,3 +196,39 @@ def test_enterprise_users_are_linked_through_the_service(admin_client, staff, ma
 def test_records_of_other_pages_are_read_only_here(admin_client, model):
     assert admin_client.get(reverse(f"admin:enterprises_{model}_add")).status_code == 403
     assert admin_client.get(reverse(f"admin:enterprises_{model}_changelist")).status_code == 200
+
+
+def test_opening_an_enterprise_in_the_admin_is_an_audited_reveal(admin_client, staff, make_enterprise, frozen_now):
+    """Issue 16 #4: the admin's change form shows the contact in clear, so opening it writes an access record
+    (who, when, which enterprise, why), like every other reveal; the list shows contacts masked and records
+    nothing."""
+    from gaoxin.enterprises.models import PersonalDataAccess
+
+    with frozen_now(2023, 6, 1, 9):
+        enterprise = make_enterprise("某科技有限公司", contact_name="李四", contact_phone="13700001111")
+    listing = admin_client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
+    assert enterprise.contact_phone not in listing
+    assert PersonalDataAccess.objects.count() == 0
+    with frozen_now(2023, 6, 2, 10):
+        page = admin_client.get(reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]))
+    assert enterprise.contact_phone in page.content.decode()
+    access = PersonalDataAccess.objects.get()
+    assert (access.actor_id, access.enterprise_id) == (staff.admin.pk, enterprise.pk)
+    assert access.purpose == "管理后台编辑企业信息"
+
+
+def test_a_user_who_may_not_see_contacts_gets_the_form_without_them(client, staff, make_enterprise, frozen_now):
+    from gaoxin.enterprises.models import PersonalDataAccess
+
+    with frozen_now(2023, 6, 1, 9):
+        enterprise = make_enterprise("某科技有限公司", contact_name="李四", contact_phone="13700001111")
+    leader = staff.leader
+    leader.is_staff = True
+    leader.save(update_fields=["is_staff"])
+    leader.user_permissions.add(*Permission.objects.filter(content_type__app_label="enterprises",
+                                                           codename__in=["view_enterprise", "change_enterprise"]))
+    client.force_login(leader)
+    page = client.get(reverse("admin:enterprises_enterprise_change", args=[enterprise.pk])).content.decode()
+    assert "13700001111" not in page
+    assert "李四" not in page
+    assert PersonalDataAccess.objects.count() == 0

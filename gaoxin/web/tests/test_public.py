@@ -125,3 +125,23 @@ def test_public_pages_need_csrf(people):
     page = client.get("/public/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     assert client.post("/public/", {**form(), "csrfmiddlewaretoken": token}).status_code == 303
+
+
+def test_personal_data_in_notes_is_masked_on_the_tracking_page_and_in_staff_pages(people, client_for):
+    """Issue 16 #5: a handler's note quoting a phone number is masked on the public page; staff see descriptions
+    masked too, and in clear only through the audited reveal."""
+    client = Client()
+    response = client.post("/public/", {**form(), "description": "小区门口有大量积存垃圾渣土，电话 13911112222 联系我"})
+    report = PublicReport.objects.get()
+    case = services.case_register(actor=people.a_operator, case=report.case)
+    case = services.case_dispatch(actor=people.a_dispatcher, case=case)
+    case = services.case_accept(actor=people.street_a_handler, case=case)
+    services.case_feedback(actor=people.street_a_handler, case=case, result="已电话 13911112222 联系并清运")
+    track = client.get(response["Location"]).content.decode()
+    assert "13911112222" not in track
+    assert "139****2222" in track
+    staff = client_for(people.a_operator)
+    page = staff.get(f"/cases/{case.pk}/").content.decode()
+    assert "13911112222" not in page
+    shown = staff.post(f"/cases/{case.pk}/reveal/", {"purpose": "回访核实"}).content.decode()
+    assert "小区门口有大量积存垃圾渣土，电话 13911112222 联系我" in shown
