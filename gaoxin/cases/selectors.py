@@ -305,7 +305,7 @@ def case_duplicate_candidates(*, actor: User, case: Case, limit: int = 10) -> li
             if d <= radius:
                 other.distance_m = d  # type: ignore[attr-defined]  # annotation for the merge dialog
                 found.append(other)
-        found.sort(key=lambda c: (c.distance_m, c.reported_at))  # type: ignore[attr-defined]
+        found.sort(key=lambda c: (c.distance_m, c.reported_at))  # type: ignore[attr-defined]  # set just above
         return found[:limit]
     same = Q(pk__in=[])
     if case.address.strip():

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Router, Schema, Status
+from ninja.params.functions import Header  # what ninja.Header calls; typed as a function, not mypy's alias
 from pydantic import Field
 
 from gaoxin.api import services as api_services
@@ -73,7 +74,7 @@ class ReturnAck(Schema):
              summary="接收工单（市→区，幂等：Idempotency-Key 或同一工单编号）")
 def order_push(request: HttpRequest, response: HttpResponse, payload: OrderIn,
                idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = request.auth  # type: ignore[attr-defined]  # set by the auth classes
     data = payload.model_dump(mode="json")
 
     def call() -> tuple[int, Any]:
@@ -96,11 +97,11 @@ def order_push(request: HttpRequest, response: HttpResponse, payload: OrderIn,
 
 @router.post("/urges", response={200: UrgeAck, **ERRORS}, summary="催办（市→区，按消息编号幂等）")
 def urge(request: HttpRequest, payload: UrgeIn) -> Any:
-    return services.hotline_urge_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]
+    return services.hotline_urge_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]  # .auth: set by the auth classes
                                          order_id=payload.order_id, content=payload.content)
 
 
 @router.post("/returns", response={200: ReturnAck, **ERRORS}, summary="重办（市→区，按消息编号幂等）")
 def return_order(request: HttpRequest, payload: ReturnIn) -> Any:
-    return services.hotline_return_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]
+    return services.hotline_return_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]  # .auth: set by the auth classes
                                            order_id=payload.order_id, reason=payload.reason)
