@@ -63,6 +63,7 @@ def test_token_lookup_gives_the_user_with_its_unit_and_refuses_inactive_users(ap
         found = api_services.api_token_authenticate(token=operator.token)
     assert found is not None and found.pk == operator.record.pk and found.last_used_at is not None
     with django_assert_num_queries(0):  # user and unit came with the token
+        assert found.user.org_unit is not None
         assert (found.user, found.user.org_unit, found.user.org_unit.path) == (
             people.a_operator, org.street_a_center, org.street_a_center.path)
     found = api_services.api_token_authenticate(token=citizen.token)
@@ -83,7 +84,10 @@ def test_session_calls_need_csrf_for_writes(people, clock_on):
     assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
     assert Case.objects.count() == 0
     client.get("/api/v1/me")  # any page sets no cookie; take the token from the middleware instead
-    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+    from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, not in django-stubs
+        _get_new_csrf_string,
+        _mask_cipher_secret,
+    )
 
     secret = _get_new_csrf_string()
     client.cookies["csrftoken"] = secret

@@ -84,6 +84,7 @@ def test_anonymous_filing_then_following_without_personal_data(people, clock_on)
     number = data[0]["service_request_id"]
     case = Case.objects.get(number=number)
     assert (case.channel, case.reporter_name, case.reporter_phone) == ("open311", "张三", "13812341234")
+    assert case.reporter_user is not None
     assert case.reporter_user.username == "open311-public"
     assert Open311Request.objects.get(case=case).email == "zhang@example.com"
     response, requests = get(f"requests/{number}")

@@ -18,6 +18,7 @@ def two_cases(people, frozen_now):
 
 def test_events_cannot_be_changed_or_deleted_through_the_orm(two_cases):
     event = CaseEvent.objects.filter(case=two_cases[0]).first()
+    assert event is not None
     event.note = "改写"
     with pytest.raises(RuntimeError):
         event.save()

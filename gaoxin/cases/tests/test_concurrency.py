@@ -53,7 +53,7 @@ def in_thread(call):
 @contextlib.contextmanager
 def shared_database(tmp_path):
     """Make connections opened by other threads see the committed test data with real locking."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite only
         yield
         return
     path = str(tmp_path / "race.sqlite3")

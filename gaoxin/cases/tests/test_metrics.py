@@ -8,6 +8,7 @@ from gaoxin.cases import metrics, services
 from gaoxin.cases.models import Channel
 from gaoxin.cases.tests.conftest import EAST, report
 from gaoxin.core import clock
+from gaoxin.core.errors import ApplicationError
 
 S = dt.timezone(dt.timedelta(hours=8))
 MARCH = (dt.datetime(2023, 3, 1, tzinfo=S), dt.datetime(2023, 4, 1, tzinfo=S))
@@ -120,6 +121,6 @@ def test_metrics_are_scoped_to_the_actor(march):
 def test_definitions_are_data_and_bad_input_names_the_field(march):
     assert metrics.METRICS["closure_rate"]["name"] == "办结率"
     assert all({"name", "unit", "definition"} <= set(d) for d in metrics.METRICS.values())
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ApplicationError) as exc:
         metrics.case_metrics(actor=march.leader, start=MARCH[1], end=MARCH[0])
     assert exc.value.field == "start"

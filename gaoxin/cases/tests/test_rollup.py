@@ -50,6 +50,7 @@ def test_rebuild_gives_what_the_services_kept(march):  # noqa: F811
 
 def test_differences_reports_a_stale_row(march):  # noqa: F811
     row = CaseStat.objects.filter(grain=Grain.DAY).first()
+    assert row is not None
     CaseStat.objects.filter(pk=row.pk).update(closed=row.closed + 1)
     found = rollup.differences()
     assert len(found) == 1 and "cases_casestat" in found[0] and "stored" in found[0]
@@ -68,6 +69,7 @@ def test_supervision_counts_overdue_cases(march):  # noqa: F811
 def test_a_refused_action_changes_no_rollup_row(march):  # noqa: F811
     before = sorted(CaseStat.objects.values_list(*CaseStat.KEY, *CaseStat.COUNTS))
     case = Case.objects.filter(state="registered").first()
+    assert case is not None
     with pytest.raises(ApplicationError):
         services.case_dispatch(actor=march.citizen, case=case)
     assert sorted(CaseStat.objects.values_list(*CaseStat.KEY, *CaseStat.COUNTS)) == before

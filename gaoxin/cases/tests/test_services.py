@@ -36,12 +36,15 @@ def test_full_flow_records_times_counters_and_a_valid_chain(people, frozen_now):
         case = report(people.citizen, reporter_phone="13812341234")
     assert case.number == "20230301000001" and case.state == "reported"
     assert case.reporter_user == people.citizen and case.reporter_name == "张三"
+    assert case.street is not None
+    assert case.center is not None
     assert case.street.code == "GX-S01" and case.center.code == "GX-S01-C"
     with frozen_now(2023, 3, 1, 10, 0):
         case = services.case_register(actor=people.a_operator, case=case)
         # 09001 占道经营: 2 working hours.
         assert case.deadline == dt.datetime(2023, 3, 1, 12, 0, tzinfo=S)
         case = services.case_dispatch(actor=people.a_dispatcher, case=case)
+        assert case.assignee is not None
         assert case.assignee.code == "GX-S01" and case.node == "sign"
         assert case.node_deadline == dt.datetime(2023, 3, 1, 10, 30, tzinfo=S)
     with frozen_now(2023, 3, 1, 10, 20):
@@ -151,6 +154,7 @@ def test_grid_worker_report_without_point_uses_own_grid(people, grid_layer, froz
     with frozen_now(2023, 3, 1, 9, 30):
         case = report(people.worker_west, point=None, channel=Channel.GRID_WORKER, address="石佛路口")
     assert case.micro_grid == grid_layer.micro_west_south and case.grid == grid_layer.grid_west
+    assert case.street is not None
     assert case.street.code == "GX-S01" and case.lon is None
 
 

@@ -110,7 +110,7 @@ def upload(rows: list[list[object]], *, period: object = "2023", header: list[st
     return out.getvalue()
 
 
-MIXED = [
+MIXED: list[list[object]] = [
     ["000101", "张三", "甲班", "焊接、电工", "2023-03-01"],
     ["12", "", "丙班", None, "明天"],
     ["000103", "王五", None, None, None],
@@ -269,7 +269,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def _refusal(source: object, **kw: object) -> tuple[str | None, str, str]:
     with pytest.raises(ApplicationError) as exc:
-        import_preview(KINDS, actor="admin", file=source, **kw)  # type: ignore[arg-type]
+        import_preview(KINDS, actor="admin", file=source, **kw)  # type: ignore[arg-type]  # deliberately bad input
     return exc.value.field, exc.value.code, exc.value.message
 
 

@@ -40,6 +40,7 @@ def test_generate_writes_the_synthetic_zone_with_one_worker_per_micro_grid():
     assert len({code for code, _, _ in links}) == 3895 and len({user for _, _, user in links}) == 3895
     micro = Grid.objects.select_related("parent").get(code="4101710100101")
     worker = micro.workers.get()
+    assert micro.parent is not None
     assert worker.username == "gw4101710100101"
     assert (worker.role, worker.org_unit_id, worker.is_synthetic) == (Role.GRID_WORKER, micro.parent.street_id, True)
     assert 2 <= len(worker.display_name) <= 3

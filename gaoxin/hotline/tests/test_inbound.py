@@ -40,10 +40,14 @@ def test_push_creates_a_hotline_case_and_acknowledges(integration, clock_on):
     case = Case.objects.get()
     assert ack == {"order_id": ORDER["order_id"], "case_id": case.pk, "case_number": case.number,
                    "status": "received", "received_at": "2023-03-01T09:00:00+08:00"}
+    assert case.category is not None
+    assert case.request_type is not None
     assert (case.channel, case.external_ref, case.state, case.category.code, case.request_type.code) == (
         "hotline_12345", ORDER["order_id"], "reported", "H-C02", "H-TS")
     assert (case.reporter_name, case.reporter_phone) == ("王小明", "13900001111")
-    assert HotlineOrder.objects.get().reply_deadline.isoformat() == "2023-03-06T10:00:00+00:00"
+    reply_deadline = HotlineOrder.objects.get().reply_deadline
+    assert reply_deadline is not None
+    assert reply_deadline.isoformat() == "2023-03-06T10:00:00+00:00"
 
 
 def test_repeated_push_returns_the_first_acknowledgement(integration, clock_on):
@@ -98,6 +102,8 @@ def test_urge_is_recorded_once_per_message(integration, people, clock_on):
     assert status == 200 and ack["status"] == "recorded" and ack["unit"] == "石佛城运中心"
     assert call(token, "urges", body)[1] == ack
     urge = HotlineUrge.objects.get()
+    assert urge.unit is not None
+    assert urge.superior_unit is not None
     assert (urge.content, urge.unit.code, urge.superior_unit.code) == ("群众再次来电催促", "GX-S01-C", "GX-S01")
     assert HotlineOrder.objects.get().urge_count == 1
     status, problem, _ = call(token, "urges", {**body, "content": "别的"})

@@ -84,6 +84,7 @@ def test_the_reply_is_written_with_the_change_and_nothing_waits_for_the_commit(
             case = cases.case_verify(actor=people.worker_west, case=case, passed=True)
     assert callbacks == []
     row = Outbox.objects.get()
+    assert row.event is not None
     assert (row.event.case_id, row.event.action, row.order.case_id, row.state) == (case.pk, "verify_pass", case.pk,
                                                                                   "pending")
 
@@ -120,6 +121,7 @@ def test_delivery_backs_off_exponentially_then_delivers_once(integration, people
         assert waits[:3] == [30, 60, 100]
         assert report.delivered == 1 and len(city.sent) == 4 and len(set(city.sent)) == 1
         row = Outbox.objects.get()
+        assert row.delivered_at is not None
         assert (row.state, row.attempts, row.delivered_at - start) == ("delivered", 4,
                                                                        dt.timedelta(seconds=190))
         assert deliver_pending(transport=city, backoff=backoff).delivered == 0 and len(city.sent) == 4

@@ -19,7 +19,7 @@ def filled(template: bytes, values: dict[str, object], extra_rows=(), notes: dic
     for row in ws.iter_rows(min_row=2):
         if row[0].value in values:
             row[3].value = values[row[0].value]
-        if row[0].value in (notes or {}):
+        if notes and row[0].value in notes:
             row[4].value = notes[row[0].value]
     for extra in extra_rows:
         ws.append(list(extra))

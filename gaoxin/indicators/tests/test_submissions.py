@@ -54,6 +54,7 @@ def test_return_with_reason_then_resubmit(officers):
     sub = services.submission_submit(actor=o.officer, submission=sub)
     sub = services.submission_approve(actor=o.approver, submission=sub)
     last = sub.events.order_by("-pk").first()
+    assert last is not None
     assert sub.value == 58 and last.action == "approve"
     assert sub.events.filter(action="edit", value_before=57, value_after=58).exists()
 
@@ -63,6 +64,7 @@ def test_return_with_reason_then_resubmit(officers):
 def test_refused_saves_change_nothing(officers, case):
     o = officers
     before = snapshot()
+    period: int | str
     actor, ref, value, period = o.officer, "F011", "1", 2023
     if case == "citizen":
         actor = o.citizen
@@ -135,6 +137,7 @@ def test_approved_values_are_locked(officers):
 def test_the_log_is_append_only(officers):
     sub = approved(officers, "F011", "434.6")
     event = sub.events.first()
+    assert event is not None
     event.note = "篡改"
     with pytest.raises(RuntimeError):
         event.save()

@@ -6,6 +6,7 @@ import io
 import docx
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from gaoxin.reports.builder import report_build
 from gaoxin.reports.render import render_docx
@@ -13,6 +14,11 @@ from gaoxin.reports.render import render_docx
 
 def east_asian(style):
     return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+def style_name(paragraph: Paragraph) -> str | None:
+    assert paragraph.style is not None
+    return paragraph.style.name
 
 
 def test_page_margins_grid_fonts_and_footer(officers, grid_layer):
@@ -40,7 +46,7 @@ def test_page_margins_grid_fonts_and_footer(officers, grid_layer):
         assert "PAGE" in xml and 'w:fldCharType="begin"' in xml and 'w:fldCharType="end"' in xml
         assert footer.paragraphs[0].text.startswith("— ") and footer.paragraphs[0].text.endswith(" —")
     texts = [p.text for p in document.paragraphs]
-    assert texts[0].startswith("攀“高”逐“新”") and document.paragraphs[0].style.name == "Title"
-    assert any(p.style.name == "Heading 1" and p.text.startswith("一、") for p in document.paragraphs)
-    assert any(p.style.name == "Heading 2" and p.text.startswith("（一）") for p in document.paragraphs)
+    assert texts[0].startswith("攀“高”逐“新”") and style_name(document.paragraphs[0]) == "Title"
+    assert any(style_name(p) == "Heading 1" and p.text.startswith("一、") for p in document.paragraphs)
+    assert any(style_name(p) == "Heading 2" and p.text.startswith("（一）") for p in document.paragraphs)
     assert any("三级网格" in t and "2个" in t for t in texts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gaoxin.cases import services, workflow
-from gaoxin.cases.models import Case, CaseAttachment, CaseEvent, PersonalDataReveal
+from gaoxin.cases.models import Case, CaseAttachment, CaseEvent, Category, PersonalDataReveal
 from gaoxin.web.tests.conftest import png_bytes, report, upload
 
 
@@ -223,7 +223,7 @@ def test_unknown_action_is_404_and_get_is_refused(reported, people, client_for):
 
 def test_attachment_download_is_safe_and_scoped(people, client_for):
     case = services.case_report(actor=people.worker_west, channel="grid_worker",
-                                category=Case._meta.get_field("category").related_model.objects.get(code="09001"),
+                                category=Category.objects.get(code="09001"),
                                 description="占道", lon=113.52, lat=34.79,
                                 attachments=[upload_file(png_bytes())])
     attachment = CaseAttachment.objects.get(case=case)

@@ -70,4 +70,6 @@ def test_street_staff_see_their_street_and_what_they_reported(reported_elsewhere
     s = Slice(start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 31))
     fast, _slow = _both(reported_elsewhere.a_operator, s, monkeypatch)
     assert fast["counts"]["registered"] == 5  # C1 C2 C3 C6 in street A and the order taken for street B
-    assert rollup.scope(reported_elsewhere.a_operator)[1] is not None
+    scope = rollup.scope(reported_elsewhere.a_operator)
+    assert scope is not None
+    assert scope[1] is not None

@@ -22,12 +22,13 @@ def test_clean_photos_renames_and_types_by_content():
 
     fake = SimpleUploadedFile("x.jpg", png_bytes(), content_type="text/html")
     [clean] = uploads.clean_photos([fake])
+    assert clean.name is not None
     assert clean.content_type == "image/png" and clean.name.startswith("photo-") and clean.name.endswith(".png")
     with pytest.raises(ApplicationError) as exc:
         uploads.clean_photos([SimpleUploadedFile("a.png", b"<html>", content_type="image/png")])
     assert exc.value.field == "photo"
     with pytest.raises(ApplicationError):
-        uploads.clean_photos([upload()] * 5)  # type: ignore[list-item]
+        uploads.clean_photos([upload()] * 5)  # type: ignore[list-item]  # refused by count, before a file is read
 
 
 def test_keyset_cursor_round_trip_and_errors(people):

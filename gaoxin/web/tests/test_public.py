@@ -102,5 +102,7 @@ def test_public_pages_need_csrf(people):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/public/", form()).status_code == 403
     page = client.get("/public/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    token = found.group(1)
     assert client.post("/public/", {**form(), "csrfmiddlewaretoken": token}).status_code == 303

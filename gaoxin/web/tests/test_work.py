@@ -65,6 +65,7 @@ def test_operator_new_hotline_order(people, client_for):
         "lon": "113.52", "lat": "34.79", "photo": upload()})
     case = Case.objects.get()
     assert ok.status_code == 303 and ok["Location"] == f"/cases/{case.pk}/"
+    assert case.request_type is not None
     assert case.channel == "hotline_12345" and case.request_type.code == "H-TS" and case.attachments.count() == 1
     assert client_for(people.street_a_handler).post("/work/operator/new/", {}).status_code == 403
 
