@@ -133,7 +133,8 @@ def make_machine(actors, plausible, reporters, units):  # noqa: C901 - one class
                 if case.state == workflow.MERGED:
                     assert case.merged_into_id is not None
                 if case.state in workflow.CLOSED_STATES:
-                    assert case.closed_at is not None and case.closed_on_time is not None
+                    assert case.closed_at is not None
+                    assert case.closed_on_time is not None
             if self.case_ids:
                 assert list(audit.verify_chains(Case.objects.filter(pk__in=self.case_ids))) == []
             assert rollup.differences() == []

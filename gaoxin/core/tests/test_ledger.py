@@ -127,7 +127,8 @@ def test_template_has_headers_lists_instructions_and_a_protected_form():
     assert ws["F1"].fill.fgColor.rgb == "00EDEDED"  # export-only: grey
     assert ws["A1"].comment.text == "6位数字"
     assert ws.freeze_panes == "A2"
-    assert ws["A2"].number_format == "@" and ws["A1001"].number_format == "@"
+    assert ws["A2"].number_format == "@"
+    assert ws["A1001"].number_format == "@"
     validations = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
     assert sorted(validations) == ["'选项'!$A$2:$A$4", "'选项'!$B$2:$B$3"]  # skills (3), teams (2)
     assert validations["'选项'!$B$2:$B$3"].showErrorMessage is True

@@ -252,7 +252,8 @@ def test_the_command_prints_every_problem_and_fails(existing, tmp_path, capsys):
     with pytest.raises(CommandError, match="2 个问题"):
         call_command("grids", "import", str(path), "--replace", "--no-progress", verbosity=0)
     err = capsys.readouterr().err
-    assert f"{EAST} [unknown_street]" in err and f"{EN} [unknown_worker]" in err
+    assert f"{EAST} [unknown_street]" in err
+    assert f"{EN} [unknown_worker]" in err
     assert snapshot() == existing
 
 

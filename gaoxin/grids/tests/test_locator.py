@@ -99,10 +99,14 @@ def test_location_and_degenerate_input(full):
     first = min(micros, key=lambda g: g.code)
     inside = geometry.to_shape(first.geometry).representative_point()
     found = loc.locate(inside.x, inside.y)
-    assert found is not None and found.micro_code == first.code and found.micro_grid_id == first.pk
-    assert found.grid_code == first.code[:11] and found.street_id == int(first.code[6:8])
+    assert found is not None
+    assert found.micro_code == first.code
+    assert found.micro_grid_id == first.pk
+    assert found.grid_code == first.code[:11]
+    assert found.street_id == int(first.code[6:8])
     assert loc.location_of(first.pk) == found
-    assert loc.locate(100.0, 20.0) is None and loc.location_of(-1) is None
+    assert loc.locate(100.0, 20.0) is None
+    assert loc.location_of(-1) is None
     nan, inf = float("nan"), float("inf")
     assert loc.locate_many(np.array([nan, inf, -inf, 113.55]), np.array([34.81, 34.81, nan, inf])).tolist() == [-1] * 4
     assert loc.locate(nan, nan) is None
@@ -170,9 +174,12 @@ def test_overlaps_holes_multipolygons_and_an_empty_layer_match_brute_force():
     xs, ys = rng.uniform(113.49, 113.61, 50_000), rng.uniform(34.77, 34.85, 50_000)
     xs[:200], ys[:200] = 113.55 + rng.uniform(0, 0.0000001, 200), rng.uniform(34.80, 34.84, 200)  # in the sliver
     expected = brute_force(micros, xs, ys)
-    assert (expected == 3).sum() >= 50 and (expected == 1).any() and (expected == -1).any()
+    assert (expected == 3).sum() >= 50
+    assert (expected == 1).any()
+    assert (expected == -1).any()
     np.testing.assert_array_equal(loc.locate_many(xs, ys), expected)
     assert [loc.locate_id(x, y) for x, y in zip(xs[:2000], ys[:2000], strict=True)] == expected[:2000].tolist()
 
     empty = Locator([], {})
-    assert empty.locate_many(xs[:10], ys[:10]).tolist() == [-1] * 10 and empty.locate(113.55, 34.81) is None
+    assert empty.locate_many(xs[:10], ys[:10]).tolist() == [-1] * 10
+    assert empty.locate(113.55, 34.81) is None

@@ -49,7 +49,9 @@ def test_figures_at_scale(small_year):
     assert counts["registered"] == 4_470
     assert counts["closed"] == 4_457
     assert cal.grid_targets(SCALE) == (4_470, 4_457)
-    assert small_year.visits == 99 and small_year.sessions == 1 and small_year.enterprises == 60
+    assert small_year.visits == 99
+    assert small_year.sessions == 1
+    assert small_year.enterprises == 60
     assert Grid.objects.filter(level=Grid.Level.MICRO).count() == 3_895
     assert Grid.objects.filter(level=Grid.Level.GRID).count() == 571
 
