@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gaoxin.conftest import examples
 from gaoxin.core import calendar as tl
 
 S = tl.SHANGHAI
@@ -74,7 +75,7 @@ moments = st.datetimes(min_value=dt.datetime(2022, 12, 1), max_value=dt.datetime
                        timezones=st.just(S)).map(lambda m: m.replace(microsecond=0))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(1), deadline=None)
 @given(start=moments, seconds=st.integers(min_value=1, max_value=200 * 3600))
 def test_add_and_between_are_inverse_and_numpy_agrees(start, seconds):
     end = tl.add_working_seconds(start, seconds)
@@ -87,7 +88,7 @@ def test_add_and_between_are_inverse_and_numpy_agrees(start, seconds):
     assert int(tl.working_seconds_many(np.array([int(end.timestamp())]))[0]) == tl.calendar().seconds_at(end)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(0.5), deadline=None)
 @given(start=moments, days=st.integers(min_value=1, max_value=30))
 def test_day_limits_end_at_six_pm_of_the_nth_workday_after(start, days):
     end = tl.add_working_time(start, days, "day")
