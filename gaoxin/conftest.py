@@ -1,19 +1,49 @@
-"""Fixtures shared by every app's tests: a small zone built through the real services."""
+"""Fixtures shared by every app's tests: a small zone built through the real services; the Hypothesis profiles."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 
 from gaoxin.accounts import services as account_services
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.core import clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Hypothesis profiles. ``default`` samples the property tests, so that the everyday run stays fast; ``ci`` runs
+# them in full (CI's SQLite pass sets HYPOTHESIS_PROFILE=ci). ``ci`` is built on Hypothesis' own ``ci`` profile:
+# derandomized, so that a failure happens again on a rerun (and with HYPOTHESIS_PROFILE=ci on a laptop), no
+# deadline, the failing example's blob printed. ``default`` is too when the CI variable is set, so CI's sampled
+# pass is repeatable as well; elsewhere it explores new examples on every run. A test takes a share of the
+# profile's examples through ``examples()``, so the profile decides how many each runs.
+FULL_EXAMPLES = 200
+SAMPLED_EXAMPLES = 20
+_HYPOTHESIS_CI = settings.get_profile("ci")
+settings.register_profile("ci", _HYPOTHESIS_CI, max_examples=FULL_EXAMPLES)
+settings.register_profile("default", _HYPOTHESIS_CI if os.environ.get("CI") else settings.get_profile("default"),
+                          max_examples=SAMPLED_EXAMPLES)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(share: float, *, minimum: int = 1) -> int:
+    """``share`` of the active profile's ``max_examples`` (rounded up, at least ``minimum``): a test that costs
+    more per example takes a smaller share, e.g. ``0.125`` for 25 of the ``ci`` profile's 200."""
+    return max(minimum, math.ceil(settings().max_examples * share))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    current = settings()
+    return (f"hypothesis profile: {HYPOTHESIS_PROFILE} (max_examples={current.max_examples}, "
+            f"derandomize={current.derandomize}; HYPOTHESIS_PROFILE=ci runs the property tests in full)")
 
 
 @dataclass

@@ -125,7 +125,8 @@ def _token_with_user(digest: str) -> ApiToken | None:
         instances.append(None if values[names.index(pk_name)] is None else
                          model.from_db(connection.alias, names, values))
     token, user, unit = instances
-    assert isinstance(token, ApiToken) and isinstance(user, User)
+    assert isinstance(token, ApiToken)
+    assert isinstance(user, User)
     User._meta.get_field("org_unit").set_cached_value(user, unit)
     ApiToken._meta.get_field("user").set_cached_value(token, user)
     return token

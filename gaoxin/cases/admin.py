@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from gaoxin.cases.models import Case, CaseAttachment, CaseEvent, Category, ResponsibilityRule, SupervisionNotice
@@ -10,7 +11,7 @@ from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ("code", "name", "kind", "parent", "time_limit", "time_unit", "default_urgency",
                     "default_handler_kind", "default_handler_code", "is_active")
     list_filter = ("kind", "time_unit", "is_active", "is_assignable")
@@ -19,7 +20,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsibilityRule)
-class ResponsibilityRuleAdmin(admin.ModelAdmin):
+class ResponsibilityRuleAdmin(admin.ModelAdmin[ResponsibilityRule]):
     list_display = ("category", "street", "grid", "handler", "is_active")
     list_filter = ("is_active", "street")
     search_fields = ("category__code", "category__name", "handler__name")
@@ -27,7 +28,10 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
     raw_id_fields = ("grid",)
 
 
-class ReadOnlyInline(admin.TabularInline):
+_Row = TypeVar("_Row", bound=Model)
+
+
+class ReadOnlyInline(admin.TabularInline[_Row, Case]):
     extra = 0
     can_delete = False
 
@@ -38,7 +42,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class CaseEventInline(ReadOnlyInline):
+class CaseEventInline(ReadOnlyInline[CaseEvent]):
     model = CaseEvent
     fields = ("seq", "at", "actor", "action", "from_state", "to_state", "masked_note", "payload", "hash")
     readonly_fields = fields
@@ -49,14 +53,14 @@ class CaseEventInline(ReadOnlyInline):
     ordering = ("seq",)
 
 
-class CaseAttachmentInline(ReadOnlyInline):
+class CaseAttachmentInline(ReadOnlyInline[CaseAttachment]):
     model = CaseAttachment
     fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at", "event")
     readonly_fields = fields
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(admin.ModelAdmin[Case]):
     """Read-only: cases move only through the workflow services, so every change is an audited event."""
 
     list_display = ("number", "channel", "category", "state", "street", "assignee", "reported_at", "deadline",
@@ -88,7 +92,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionNotice)
-class SupervisionNoticeAdmin(admin.ModelAdmin):
+class SupervisionNoticeAdmin(admin.ModelAdmin[SupervisionNotice]):
     list_display = ("case", "node", "unit", "superior_unit", "deadline", "created_at", "acknowledged_at")
     list_filter = ("node",)
     raw_id_fields = ("case",)

@@ -40,6 +40,7 @@ GRAINS = (Grain.DAY, Grain.MONTH, Grain.YEAR)
 Snapshot = dict[str, Any]
 Key = tuple[Any, ...]
 StatModel = type[CaseStat] | type[CaseGridStat] | type[CaseUnitGridStat]
+StatRow = CaseStat | CaseGridStat | CaseUnitGridStat
 MODELS: tuple[StatModel, ...] = (CaseStat, CaseGridStat, CaseUnitGridStat)
 
 
@@ -96,7 +97,7 @@ def overdue_marked(cases: QuerySet[Case]) -> None:
     _apply((row, {**row, "is_overdue": True}) for row in cases.filter(is_overdue=False).values(*SNAPSHOT_FIELDS))
 
 
-def _add(model: StatModel, rows: list[tuple]) -> None:
+def _add(model: StatModel, rows: list[tuple[Any, ...]]) -> None:
     """Add ``rows`` (key + counts) to ``model``'s table, creating missing rows."""
     if not rows:
         return
@@ -122,7 +123,7 @@ def _zero(field: str) -> Coalesce:
     return Coalesce(field, Value(0), output_field=IntegerField())
 
 
-def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
+def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...]]:
     """``model``'s day rows computed from ``cases``, as a values-list queryset in the table's column order."""
     keys: dict[str, Any] = {"grain": Value(Grain.DAY.value), "period_start": ShanghaiDate("registered_at"),
                             "street_key": _zero("street_id"), "center_key": _zero("center_id")}
@@ -138,10 +139,12 @@ def _day_rows(model: StatModel, cases: QuerySet[Case]) -> QuerySet:
     counts = {code: populations.POPULATIONS[code].count() for code in model.COUNTS}
     qs = qs.annotate(**{f"{k}_": keys[k] for k in model.KEY}).values(*(f"{k}_" for k in model.KEY))
     qs = qs.annotate(**{f"{c}_": counts[c] for c in model.COUNTS})
-    return qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()
+    rows: QuerySet[Case, tuple[Any, ...]]  # field names built at run time: the plugin cannot type the rows
+    rows = qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()
+    return rows
 
 
-def _coarser_rows(model: StatModel, grain: str, span: Q) -> QuerySet:
+def _coarser_rows(model: StatModel, grain: str, span: Q) -> QuerySet[StatRow, tuple[Any, ...]]:
     """``model``'s month rows summed from its day rows, or year rows from month rows, within ``span``."""
     finer, trunc = (Grain.DAY, FirstOfMonth) if grain == Grain.MONTH else (Grain.MONTH, FirstOfYear)
     keys: dict[str, Any] = {k: F(k) for k in model.KEY}
@@ -149,7 +152,9 @@ def _coarser_rows(model: StatModel, grain: str, span: Q) -> QuerySet:
     qs = (model.objects.filter(span, grain=finer)
           .annotate(**{f"{k}_": keys[k] for k in model.KEY}).values(*(f"{k}_" for k in model.KEY))
           .annotate(**{f"{c}_": Sum(c) for c in model.COUNTS}))
-    return qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()
+    rows: QuerySet[StatRow, tuple[Any, ...]]  # field names built at run time: the plugin cannot type the rows
+    rows = qs.values_list(*(f"{k}_" for k in model.KEY), *(f"{c}_" for c in model.COUNTS)).order_by()
+    return rows
 
 
 def _span(field: str, first: Any, after: Any) -> Q:
@@ -161,14 +166,16 @@ def _span(field: str, first: Any, after: Any) -> Q:
     return span
 
 
-def _grid_day_rows_from_units(span: Q) -> QuerySet:
+def _grid_day_rows_from_units(span: Q) -> QuerySet[CaseUnitGridStat, tuple[Any, ...]]:
     keys = ("grain", "period_start", "grid_key", "street_key", "center_key")
     qs = (CaseUnitGridStat.objects.filter(span, grain=Grain.DAY).values(*keys)
           .annotate(registered_=Sum("registered"), overdue_=Sum("overdue")))
-    return qs.values_list(*keys, "registered_", "overdue_").order_by()
+    rows: QuerySet[CaseUnitGridStat, tuple[Any, ...]]  # field names from a tuple: the plugin cannot type the rows
+    rows = qs.values_list(*keys, "registered_", "overdue_").order_by()
+    return rows
 
 
-def _insert_select(model: StatModel, select: QuerySet) -> None:
+def _insert_select(model: StatModel, select: QuerySet[Any, tuple[Any, ...]]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in (*model.KEY, *model.COUNTS))
     sql, params = select.query.sql_with_params()
@@ -205,7 +212,7 @@ def rebuild(start: dt.date | None = None, end: dt.date | None = None) -> dict[st
     return written
 
 
-def _nonzero(rows: Iterable[tuple], n_keys: int) -> dict[Key, tuple[int, ...]]:
+def _nonzero(rows: Iterable[tuple[Any, ...]], n_keys: int) -> dict[Key, tuple[int, ...]]:
     found = {}
     for row in rows:
         key, counts = tuple(row[:n_keys]), tuple(row[n_keys:])
@@ -259,7 +266,7 @@ def scope(actor: User) -> tuple[Q, Q | None] | None:
     return Q(center_key__in=ids) | Q(street_key__in=ids), outside
 
 
-def period_rows(model: StatModel, start: dt.date, end: dt.date, coarsest: str = Grain.YEAR) -> QuerySet:
+def period_rows(model: StatModel, start: dt.date, end: dt.date, coarsest: str = Grain.YEAR) -> QuerySet[StatRow]:
     """``model`` rows covering the days ``start``–``end`` (inclusive) exactly once, reading as few rows as
     possible: year rows for whole years, month rows for whole months, day rows for the rest (``coarsest``
     limits the grains used, e.g. to months for a monthly trend)."""

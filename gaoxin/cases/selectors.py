@@ -314,12 +314,13 @@ def case_duplicate_candidates(*, actor: User, case: Case, limit: int = 10) -> li
         near = qs.filter(lon__range=(case.lon - dlon, case.lon + dlon), lat__range=(case.lat - dlat, case.lat + dlat))
         found = []
         for other in near[:500]:
-            assert other.lon is not None and other.lat is not None
+            assert other.lon is not None
+            assert other.lat is not None
             d = distance_m(case.lon, case.lat, other.lon, other.lat)
             if d <= radius:
                 other.distance_m = d  # type: ignore[attr-defined]  # annotation for the merge dialog
                 found.append(other)
-        found.sort(key=lambda c: (c.distance_m, c.reported_at))  # type: ignore[attr-defined]
+        found.sort(key=lambda c: (c.distance_m, c.reported_at))  # type: ignore[attr-defined]  # set just above
         return found[:limit]
     same = Q(pk__in=[])
     if case.address.strip():

@@ -11,7 +11,7 @@ from huey.contrib.djhuey import db_periodic_task
 logger = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]  # huey ships no type hints
 def supervise_overdue_cases() -> int:
     """Every five minutes: mark overdue cases and raise supervision notices (督办)."""
     from gaoxin.cases.services import case_supervise_overdue

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from gaoxin.core.calendar import (  # noqa: F401  # re-exported: the calendar the case rules count on
+from gaoxin.core.calendar import (  # re-exported (``__all__``): the calendar the case rules count on
     DAY_WORK_SECONDS,
     END_OF_DAY,
     SHANGHAI,
@@ -28,6 +28,16 @@ from gaoxin.core.calendar import (  # noqa: F401  # re-exported: the calendar th
     working_seconds_between_many,
     working_time_between,
 )
+
+__all__ = [
+    # the time limits of a case
+    "URGENCY_FACTOR", "deadline_for", "deadline_for_many", "limit_for", "status_color", "used_share", "warn_point",
+    "warn_point_many",
+    # the calendar, re-exported
+    "DAY_WORK_SECONDS", "END_OF_DAY", "SHANGHAI", "WorkCalendar", "add_working_hours_many", "add_working_seconds",
+    "add_working_seconds_many", "add_working_time", "add_working_time_many", "calendar", "is_workday",
+    "working_seconds_between_many", "working_time_between",
+]
 
 URGENCY_FACTOR = {"normal": 1.0, "urgent": 0.5, "critical": 0.25}
 

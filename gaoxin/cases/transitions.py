@@ -149,7 +149,8 @@ class ArrayOps:
 
     @staticmethod
     def natural_seconds_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.asarray(b) - np.asarray(a)
+        seconds: np.ndarray = np.asarray(b) - np.asarray(a)  # numpy types the difference of two arrays as Any
+        return seconds
 
     @staticmethod
     def deadline_for(start: np.ndarray, category: Any, urgency: np.ndarray) -> np.ndarray:

@@ -9,18 +9,20 @@ refused delete goes back to the object's page (or the list) with the message."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from gaoxin.core.errors import ApplicationError
 
 _REFUSAL = "_gaoxin_admin_refusal"
+_M = TypeVar("_M", bound=Model)
 
 
-class ServiceModelAdmin(admin.ModelAdmin):
+class ServiceModelAdmin(admin.ModelAdmin[_M]):
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
                         extra_context: dict[str, Any] | None = None) -> HttpResponse:
         try:
@@ -40,7 +42,7 @@ class ServiceModelAdmin(admin.ModelAdmin):
 
         class Refused(form):  # type: ignore[misc, valid-type]  # a subclass of the form class built above
             def clean(self) -> dict[str, Any]:
-                cleaned = super().clean()
+                cleaned: dict[str, Any] = super().clean()
                 self.add_error(refusal.field if refusal.field in self.fields else None,
                                forms.ValidationError(refusal.message, code=refusal.code))
                 return cleaned

@@ -200,7 +200,8 @@ def verify(model: type[ChainedEvent], subjects: QuerySet[Any] | None = None, *, 
 def subject_of(model: type[ChainedEvent]) -> type[Model]:
     """The model whose records have the history."""
     related = model._meta.get_field(model.chain.subject).related_model
-    assert isinstance(related, type) and issubclass(related, Model)
+    assert isinstance(related, type)
+    assert issubclass(related, Model)
     return related
 
 

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import numpy as np
+import numpy.typing as npt
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PERIODS: tuple[tuple[dt.time, dt.time], ...] = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(18, 0)))
@@ -57,11 +58,11 @@ class WorkCalendar:
     def __init__(self, first: dt.date = EPOCH, last: dt.date = LAST) -> None:
         self.first = first
         n = (last - first).days + 1
-        self.is_work = np.fromiter(
+        self.is_work: npt.NDArray[np.bool_] = np.fromiter(
             (_is_workday_uncached(first + dt.timedelta(days=i)) for i in range(n)), dtype=bool, count=n
         )
-        self.rank = np.concatenate(([0], np.cumsum(self.is_work)[:-1])).astype(np.int64)
-        self.workdays = np.flatnonzero(self.is_work).astype(np.int64)
+        self.rank: npt.NDArray[np.int64] = np.concatenate(([0], np.cumsum(self.is_work)[:-1])).astype(np.int64)
+        self.workdays: npt.NDArray[np.int64] = np.flatnonzero(self.is_work).astype(np.int64)
         self._is_work_list: list[bool] = self.is_work.tolist()
         self._rank_list: list[int] = self.rank.tolist()
         self._workdays_list: list[int] = self.workdays.tolist()
@@ -193,7 +194,7 @@ def local_midnight(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(), SHANGHAI).timestamp())
 
 
-def working_seconds_many(unix_seconds: np.ndarray) -> np.ndarray:
+def working_seconds_many(unix_seconds: np.ndarray) -> npt.NDArray[np.int64]:
     """W(t) for an array of Unix timestamps (int seconds)."""
     cal = calendar()
     local = np.asarray(unix_seconds, dtype=np.int64) - cal.epoch_unix
@@ -205,15 +206,15 @@ def working_seconds_many(unix_seconds: np.ndarray) -> np.ndarray:
     return cal.rank[day] * DAY_WORK_SECONDS + np.where(cal.is_work[day], within, 0)
 
 
-def working_seconds_between_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def working_seconds_between_many(a: np.ndarray, b: np.ndarray) -> npt.NDArray[np.int64]:
     """``working_time_between`` in seconds, element-wise."""
     return working_seconds_many(b) - working_seconds_many(a)
 
 
-def _add_positive_working_seconds(unix_seconds: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+def _add_positive_working_seconds(unix_seconds: np.ndarray, seconds: np.ndarray) -> npt.NDArray[np.int64]:
     cal = calendar()
     target = working_seconds_many(unix_seconds) + np.asarray(seconds, dtype=np.int64)
-    k = np.maximum(0, -(-target // DAY_WORK_SECONDS) - 1)
+    k: npt.NDArray[np.int64] = np.maximum(0, -(-target // DAY_WORK_SECONDS) - 1)
     offset = target - k * DAY_WORK_SECONDS
     first_len = _PERIOD_SECONDS[0][1] - _PERIOD_SECONDS[0][0]
     sod = np.where(

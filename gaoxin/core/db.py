@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import DateField
 from django.db.models.functions import TruncDate, TruncMonth, TruncYear
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.expressions import Combinable
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType  # the stubs' name for (sql, params)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -18,10 +24,12 @@ class ShanghaiDate(TruncDate):
     on the stored UTC text, which the database evaluates without leaving C.
     """
 
-    def __init__(self, expression, **extra) -> None:
+    def __init__(self, expression: Combinable | str, **extra: Any) -> None:
         super().__init__(expression, tzinfo=SHANGHAI, **extra)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         sql, params = compiler.compile(self.lhs)
         return f"date({sql}, '+8 hours')", params
 
@@ -31,10 +39,12 @@ class ShanghaiMonth(TruncMonth):
 
     output_field = DateField()
 
-    def __init__(self, expression, **extra) -> None:
+    def __init__(self, expression: Combinable | str, **extra: Any) -> None:
         super().__init__(expression, output_field=DateField(), tzinfo=SHANGHAI, **extra)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         sql, params = compiler.compile(self.lhs)
         return f"strftime('%%Y-%%m-01', {sql}, '+8 hours')", params
 
@@ -42,7 +52,9 @@ class ShanghaiMonth(TruncMonth):
 class FirstOfMonth(TruncMonth):
     """The first day of a date column's month. On SQLite plain SQL instead of Django's per-row Python function."""
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         sql, params = compiler.compile(self.lhs)
         return f"strftime('%%Y-%%m-01', {sql})", params
 
@@ -50,6 +62,8 @@ class FirstOfMonth(TruncMonth):
 class FirstOfYear(TruncYear):
     """The first day of a date column's year (see FirstOfMonth)."""
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         sql, params = compiler.compile(self.lhs)
         return f"strftime('%%Y-01-01', {sql})", params

@@ -3,6 +3,15 @@ errors, each in one place."""
 
 from __future__ import annotations
 
+from typing import Any, TypedDict, Unpack
+
+
+class Details(TypedDict, total=False):
+    """What the subclasses pass through to ``ApplicationError``."""
+
+    field: str | None
+    extra: dict[str, Any] | None
+
 
 class ApplicationError(Exception):
     """A refused action: ``message`` is shown to the user (Chinese), ``field`` names the offending input,
@@ -15,7 +24,7 @@ class ApplicationError(Exception):
         field: str | None = None,
         code: str = "invalid",
         status: int = 400,
-        extra: dict | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -24,9 +33,9 @@ class ApplicationError(Exception):
         self.status = status
         self.extra = extra or {}
 
-    def as_problem(self) -> dict:
+    def as_problem(self) -> dict[str, Any]:
         """RFC 7807 problem details."""
-        body = {
+        body: dict[str, Any] = {
             "type": f"https://gaoxin.local/problems/{self.code}",
             "title": self.message,
             "status": self.status,
@@ -42,15 +51,17 @@ class ApplicationError(Exception):
 
 
 class PermissionDenied(ApplicationError):
-    def __init__(self, message: str = "无权执行此操作", *, code: str = "permission_denied", **kw) -> None:
+    def __init__(
+        self, message: str = "无权执行此操作", *, code: str = "permission_denied", **kw: Unpack[Details]
+    ) -> None:
         super().__init__(message, code=code, status=403, **kw)
 
 
 class NotFound(ApplicationError):
-    def __init__(self, message: str = "对象不存在", *, code: str = "not_found", **kw) -> None:
+    def __init__(self, message: str = "对象不存在", *, code: str = "not_found", **kw: Unpack[Details]) -> None:
         super().__init__(message, code=code, status=404, **kw)
 
 
 class Conflict(ApplicationError):
-    def __init__(self, message: str, *, code: str = "conflict", **kw) -> None:
+    def __init__(self, message: str, *, code: str = "conflict", **kw: Unpack[Details]) -> None:
         super().__init__(message, code=code, status=409, **kw)

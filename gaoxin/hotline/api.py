@@ -72,9 +72,9 @@ class ReturnAck(Schema):
 @router.post("/orders", response={200: OrderAck, 201: OrderAck, **ERRORS},
              summary="接收工单（市→区，幂等：Idempotency-Key 或同一工单编号）")
 @idempotent(path="/api/v1/hotline/12345/orders")
-def order_push(request: HttpRequest, payload: OrderIn) -> Status:
+def order_push(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     receipt = services.hotline_order_receive(
-        actor=request.auth, order_id=payload.order_id, content=payload.content,  # type: ignore[attr-defined]
+        actor=request.auth, order_id=payload.order_id, content=payload.content,  # type: ignore[attr-defined]  # .auth: set by auth
         category=payload.category, request_type=payload.request_type, caller_name=payload.caller_name,
         caller_phone=payload.caller_phone, address=payload.address, lon=payload.lon, lat=payload.lat,
         urgency=payload.urgency, reply_deadline=payload.reply_deadline, payload=payload.model_dump(mode="json"))
@@ -83,11 +83,11 @@ def order_push(request: HttpRequest, payload: OrderIn) -> Status:
 
 @router.post("/urges", response={200: UrgeAck, **ERRORS}, summary="催办（市→区，按消息编号幂等）")
 def urge(request: HttpRequest, payload: UrgeIn) -> Any:
-    return services.hotline_urge_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]
+    return services.hotline_urge_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]  # .auth: set by the auth classes
                                          order_id=payload.order_id, content=payload.content)
 
 
 @router.post("/returns", response={200: ReturnAck, **ERRORS}, summary="重办（市→区，按消息编号幂等）")
 def return_order(request: HttpRequest, payload: ReturnIn) -> Any:
-    return services.hotline_return_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]
+    return services.hotline_return_receive(actor=request.auth, message_id=payload.message_id,  # type: ignore[attr-defined]  # .auth: set by the auth classes
                                            order_id=payload.order_id, reason=payload.reason)

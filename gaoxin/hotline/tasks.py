@@ -10,7 +10,7 @@ from huey.contrib.djhuey import db_periodic_task
 logger = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey ships no type hints
 def hotline_deliver_outbox() -> int:
     """Every minute: send due outbox messages to the city platform (backoff per message)."""
     from gaoxin.hotline.outbox import deliver_pending

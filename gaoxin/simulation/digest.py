@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 from gaoxin.cases.models import Case
 from gaoxin.core.calendar import SHANGHAI
@@ -16,7 +17,7 @@ def year_digest(year: int) -> str:
     end = dt.datetime(year + 1, 2, 1, tzinfo=SHANGHAI)
     digest = hashlib.sha256()
 
-    def feed(rows) -> None:
+    def feed(rows: Iterable[object]) -> None:
         for row in rows:
             digest.update(repr(row).encode())
 

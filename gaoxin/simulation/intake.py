@@ -7,6 +7,7 @@ import datetime as dt
 import zlib
 
 import numpy as np
+import numpy.typing as npt
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.cases import selectors as case_selectors
@@ -36,10 +37,10 @@ SUFFIX = {
 }
 
 
-def largest_remainder(total: int, shares: list[float]) -> np.ndarray:
+def largest_remainder(total: int, shares: list[float]) -> npt.NDArray[np.int64]:
     weights = np.asarray(shares, dtype=np.float64)
     quota = weights / weights.sum() * total
-    counts = np.floor(quota).astype(np.int64)
+    counts: npt.NDArray[np.int64] = np.floor(quota).astype(np.int64)
     order = np.argsort(-(quota - counts), kind="stable")
     counts[order[: total - int(counts.sum())]] += 1
     return counts

@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gaoxin.cases import timelimits, workflow
 from gaoxin.core import calendar
 from gaoxin.simulation import calibration as cal
+
+if TYPE_CHECKING:
+    from gaoxin.cases.models import Category
 
 # Slots: (name, action). Decision slots carry the approve flag of the case (approve_* or deny_*).
 SLOTS = [
@@ -125,7 +129,7 @@ class CategoryTable:
     verify_h: np.ndarray
 
 
-def category_table(categories: list) -> CategoryTable:
+def category_table(categories: list[Category]) -> CategoryTable:
     size = max(c.pk for c in categories) + 1
     time_limit = np.zeros(size, dtype=np.int64)
     is_day = np.zeros(size, dtype=bool)

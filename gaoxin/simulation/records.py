@@ -17,11 +17,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Model
 
 from gaoxin.cases import notices
 from gaoxin.cases.canonical import CANONICAL_TEMPLATE
@@ -33,6 +34,10 @@ from gaoxin.simulation.engine import ACTION_INDEX, Replay
 from gaoxin.simulation.indexes import IndexDefinition, indexes_deferred
 from gaoxin.simulation.lifecycle import NSLOT, Intake, Lifecycle, S, pattern
 from gaoxin.simulation.world import World
+
+# One column of a batch of rows. (The writer takes its columns as ``list[Any]``: those named in ``times`` must be
+# arrays, which a list of this union cannot say.)
+Column = list[Any] | np.ndarray
 
 BATCH = 20_000
 # The writer thread needs the GIL twice per multi-row statement (to bind its values, and back after the
@@ -167,7 +172,7 @@ class Writer:
         self.raw = connection.connection
         self.seconds: dict[str, float] = {}  # time spent in the inserts, per table
         self.rows: dict[str, int] = {}
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[tuple[str, list[str], list[Any], frozenset[str]] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="simulation-writer", daemon=True)
         self._thread.start()
@@ -183,7 +188,7 @@ class Writer:
                 except BaseException as exc:  # re-raised by close()
                     self._error = exc
 
-    def _execute(self, table: str, columns: list[str], values: list, times: frozenset[str]) -> None:
+    def _execute(self, table: str, columns: list[str], values: list[Any], times: frozenset[str]) -> None:
         started = time.perf_counter()
         n = len(values[0])
         qn = connection.ops.quote_name
@@ -198,7 +203,7 @@ class Writer:
                         copy.write_row(row)
             else:
                 width = len(columns)
-                flat: list = [None] * (n * width)
+                flat: list[Any] = [None] * (n * width)
                 for j, (column, value) in enumerate(zip(columns, values, strict=True)):
                     flat[j::width] = _none_if_negative(value) if column in times else _listed(value)
                 one = "(" + ", ".join("datetime(?, 'unixepoch')" if c in times else "?" for c in columns) + ")"
@@ -216,7 +221,7 @@ class Writer:
         self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
         self.rows[table] = self.rows.get(table, 0) + n
 
-    def insert(self, table: str, columns: list[str], values: list, *, times: frozenset[str] = frozenset()) -> None:
+    def insert(self, table: str, columns: list[str], values: list[Any], *, times: frozenset[str] = frozenset()) -> None:
         """Queue the rows given column by column (``values[j]`` is the list or array of ``columns[j]``);
         ``times`` names the columns given as Unix seconds."""
         if self._error is not None:
@@ -232,7 +237,7 @@ class Writer:
             error, self._error = self._error, None
             raise error
 
-    def reset_sequences(self, models: list) -> None:
+    def reset_sequences(self, models: list[type[Model]]) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), models)
         if statements:
             with connection.cursor() as cursor:
@@ -240,7 +245,7 @@ class Writer:
                     cursor.execute(sql)
 
 
-def _listed(value: list | np.ndarray) -> list:
+def _listed(value: Column) -> list[Any]:
     return value.tolist() if isinstance(value, np.ndarray) else value
 
 
@@ -257,7 +262,7 @@ def deferred_tables() -> list[str]:
     return BULK_TABLES if connection.vendor == "sqlite" else []
 
 
-def _defaults(model, columns: list[str], given: frozenset[str], vendor: str) -> dict[str, object]:
+def _defaults(model: type[Model], columns: list[str], given: frozenset[str], vendor: str) -> dict[str, object]:
     """Database values of the model defaults for columns the simulation does not set (fields added later)."""
     out = {}
     for f in model._meta.concrete_fields:
@@ -469,14 +474,15 @@ CASE_TIMES = frozenset({
     "closed_at", "evaluated_at", "suspended_at", "clock_started_at", "deadline", "warn_at", "node_deadline"})
 
 
-def _none_if_negative(values: np.ndarray) -> list:
+def _none_if_negative(values: np.ndarray) -> list[Any]:
     out = values.astype(object)
     out[values < 0] = None
-    return out.tolist()
+    listed: list[Any] = out.tolist()  # numpy types tolist() as Any
+    return listed
 
 
 def _case_values(rows_idx: np.ndarray, intake: Intake, replay: Replay, ids: np.ndarray, numbers: list[str],
-                 heads: list[str], defaults: dict[str, object], vendor: str) -> list[list | np.ndarray]:
+                 heads: list[str], defaults: dict[str, object], vendor: str) -> list[Column]:
     """The case rows of a batch column by column, in ``CASE_COLUMNS`` order: the intake's fields, and every field
     the steps set as ``replay`` left it. The thirteen moments of a case are formatted here
     (``timetext.db_datetimes``) rather than by the database: this thread has time to spare while the writer thread
@@ -486,22 +492,23 @@ def _case_values(rows_idx: np.ndarray, intake: Intake, replay: Replay, ids: np.n
     r_list = r.tolist()
     k = len(r)
 
-    def opt(values: np.ndarray) -> list:
+    def opt(values: np.ndarray) -> list[Any]:
         return _none_if_negative(values[r])
 
-    def pick(values: list) -> list:
+    def pick(values: list[Any]) -> list[Any]:
         return list(map(values.__getitem__, r_list))
 
-    def coords(values: np.ndarray) -> list:
+    def coords(values: np.ndarray) -> list[Any]:
         v = values[r]
         out = v.astype(object)
         out[np.isnan(v)] = None
-        return out.tolist()
+        listed: list[Any] = out.tolist()  # numpy types tolist() as Any
+        return listed
 
     closed_on_time = f["closed_on_time"][r]
     decided = closed_on_time.astype(bool).astype(object)
     decided[closed_on_time < 0] = None  # open cases: not decided yet
-    values: dict[str, list | np.ndarray] = {
+    values: dict[str, Column] = {
         "id": ids[r],
         "number": pick(numbers),
         "channel": intake.channel[r],

@@ -24,7 +24,9 @@ def clock_on(frozen_now):
 def assert_problem(status, body, response, *, expect_status, field=None, code=None):
     assert status == expect_status, body
     assert response["Content-Type"] == PROBLEM
-    assert body["status"] == expect_status and body["title"] and body["type"].endswith(body["code"])
+    assert body["status"] == expect_status
+    assert body["title"]
+    assert body["type"].endswith(body["code"])
     if field is not None:
         assert body["field"] == field
     if code is not None:
@@ -35,8 +37,10 @@ def assert_problem(status, body, response, *, expect_status, field=None, code=No
 
 def test_openapi_document_is_served_without_login_and_no_cdn_docs_page(api):
     status, doc, _ = api.get("/api/v1/openapi.json")
-    assert status == 200 and doc["openapi"].startswith("3.")
-    assert "/api/v1/cases" in doc["paths"] and "/api/v1/hotline/12345/orders" in doc["paths"]
+    assert status == 200
+    assert doc["openapi"].startswith("3.")
+    assert "/api/v1/cases" in doc["paths"]
+    assert "/api/v1/hotline/12345/orders" in doc["paths"]
     assert "/api/v1/bench/insert" not in doc["paths"]
     assert Client().get("/api/v1/docs").status_code == 404
 
@@ -61,14 +65,20 @@ def test_token_lookup_gives_the_user_with_its_unit_and_refuses_inactive_users(ap
     citizen = api_services.api_token_create(user=people.citizen)
     with django_assert_num_queries(2):  # the lookup, then the first use's last_used_at
         found = api_services.api_token_authenticate(token=operator.token)
-    assert found is not None and found.pk == operator.record.pk and found.last_used_at is not None
+    assert found is not None
+    assert found.pk == operator.record.pk
+    assert found.last_used_at is not None
     with django_assert_num_queries(0):  # user and unit came with the token
+        assert found.user.org_unit is not None
         assert (found.user, found.user.org_unit, found.user.org_unit.path) == (
             people.a_operator, org.street_a_center, org.street_a_center.path)
     found = api_services.api_token_authenticate(token=citizen.token)
-    assert found is not None and found.user == people.citizen and found.user.org_unit is None
+    assert found is not None
+    assert found.user == people.citizen
+    assert found.user.org_unit is None
     status, body, _ = api.get("/me", as_=people.a_operator)
-    assert status == 200 and body["org_unit"]["code"] == org.street_a_center.code
+    assert status == 200
+    assert body["org_unit"]["code"] == org.street_a_center.code
     people.a_operator.is_active = False
     people.a_operator.save()
     assert api_services.api_token_authenticate(token=operator.token) is None
@@ -80,16 +90,21 @@ def test_session_calls_need_csrf_for_writes(people, clock_on):
     client.force_login(people.citizen)
     assert client.get("/api/v1/me").json()["username"] == "citizen"
     response = client.post("/api/v1/cases", report_body(), content_type="application/json")
-    assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
     assert Case.objects.count() == 0
     client.get("/api/v1/me")  # any page sets no cookie; take the token from the middleware instead
-    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+    from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, not in django-stubs
+        _get_new_csrf_string,
+        _mask_cipher_secret,
+    )
 
     secret = _get_new_csrf_string()
     client.cookies["csrftoken"] = secret
     response = client.post("/api/v1/cases", report_body(), content_type="application/json",
                            headers={"X-CSRFToken": _mask_cipher_secret(secret)})
-    assert response.status_code == 201 and Case.objects.count() == 1
+    assert response.status_code == 201
+    assert Case.objects.count() == 1
 
 
 # --- report --------------------------------------------------------------------------------------------------
@@ -98,16 +113,19 @@ def test_report_creates_a_masked_case(api, people, clock_on):
     status, body, _ = api.post("/cases", report_body(), as_=people.citizen)
     assert status == 201
     case = Case.objects.get()
-    assert body["number"] == case.number and body["state"] == "reported"
+    assert body["number"] == case.number
+    assert body["state"] == "reported"
     assert (body["reporter_name"], body["reporter_phone"]) == ("张*", "138****1234")
     assert (case.reporter_name, case.reporter_phone) == ("张三", "13812341234")
-    assert body["center"]["code"] == "GX-S01-C" and body["street"]["code"] == "GX-S01"
+    assert body["center"]["code"] == "GX-S01-C"
+    assert body["street"]["code"] == "GX-S01"
 
 
 def test_report_on_a_channel_the_role_may_not_use_changes_nothing(api, people, clock_on):
     status, body, response = api.post("/cases", report_body(channel="public_web"), as_=people.worker_west)
     assert_problem(status, body, response, expect_status=403, field="channel", code="channel_not_allowed")
-    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+    assert Case.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
 
 
 @pytest.mark.parametrize(("override", "field", "status"), [
@@ -130,13 +148,15 @@ def test_missing_body_field_is_named(api, people, clock_on):
     del body["description"]
     status, problem, response = api.post("/cases", body, as_=people.citizen)
     assert_problem(status, problem, response, expect_status=422, field="description", code="validation_error")
-    assert problem["title"] == "description：必填" and problem["errors"][0]["code"] == "missing"
+    assert problem["title"] == "description：必填"
+    assert problem["errors"][0]["code"] == "missing"
 
 
 def test_invalid_json_is_a_problem(api, people):
     response = api.client.post("/api/v1/cases", "{", content_type="application/json",
                                headers={"Authorization": f"Bearer {api.token(people.citizen)}"})
-    assert response.status_code in (400, 422) and response["Content-Type"] == PROBLEM
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"] == PROBLEM
 
 
 # --- detail, search, export ----------------------------------------------------------------------------------
@@ -144,7 +164,8 @@ def test_invalid_json_is_a_problem(api, people):
 def test_detail_has_history_and_is_scoped(api, people, clock_on):
     case = run_to_closed(people, report(people.citizen, reporter_name="张三", reporter_phone="13812341234"))
     status, body, _ = api.get(f"/cases/{case.pk}", as_=people.a_operator)
-    assert status == 200 and body["state"] == "closed"
+    assert status == 200
+    assert body["state"] == "closed"
     assert [e["action"] for e in body["events"]] == ["report", "register", "dispatch", "accept", "feedback",
                                                      "verify_pass"]
     assert body["events"][0]["actor"]["name"] == "张*"
@@ -164,7 +185,9 @@ def test_search_filters_and_pages_within_scope(api, people, clock_on, django_ass
     report(people.citizen, point=EAST)
     services.case_register(actor=people.a_operator, case=west[0])
     status, body, _ = api.get("/cases", as_=people.a_operator, page_size=2)
-    assert status == 200 and body["count"] == 3 and len(body["results"]) == 2
+    assert status == 200
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
     status, body, _ = api.get("/cases", as_=people.a_operator, page_size=2, page=2)
     assert [r["id"] for r in body["results"]] == [west[0].pk]
     status, body, _ = api.get("/cases", as_=people.a_operator, state="registered")
@@ -173,7 +196,8 @@ def test_search_filters_and_pages_within_scope(api, people, clock_on, django_ass
     assert body["count"] == 4
     with django_assert_max_num_queries(8):
         status, body, _ = api.get("/cases", as_=people.leader, page_size=50)
-    assert status == 200 and all(r["reporter_phone"] in ("", "138****1234") for r in body["results"])
+    assert status == 200
+    assert all(r["reporter_phone"] in ("", "138****1234") for r in body["results"])
 
 
 @pytest.mark.parametrize(("query", "field", "status"), [
@@ -194,7 +218,8 @@ def test_search_bad_filters_name_the_field(api, people, query, field, status):
 def test_any_offset_python_accepts_is_normalised_for_the_database(api, people):
     # Found by the fuzzer: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 parsers accept.
     status, body, _ = api.get("/cases", as_=people.leader, registered_from="2023-01-01T00:00:00-19:37")
-    assert status == 200 and body["count"] == 0
+    assert status == 200
+    assert body["count"] == 0
 
 
 def test_citizen_sees_only_own_cases(api, people, clock_on):
@@ -249,9 +274,12 @@ def test_the_whole_workflow_through_the_api(api, people, clock_on):
 def test_reject_and_merge(api, people, clock_on):
     first, second, third = (report(people.citizen) for _ in range(3))
     status, body, _ = api.post(f"/cases/{first.pk}/reject", {"reason": "重复"}, as_=people.a_operator)
-    assert status == 200 and body["state"] == "rejected"
+    assert status == 200
+    assert body["state"] == "rejected"
     status, body, _ = api.post(f"/cases/{second.pk}/merge", {"into": third.pk}, as_=people.a_operator)
-    assert status == 200 and body["state"] == "merged" and body["merged_into"] == third.number
+    assert status == 200
+    assert body["state"] == "merged"
+    assert body["merged_into"] == third.number
 
 
 ACTIONS = [
@@ -313,7 +341,8 @@ def test_dispatch_to_unknown_unit_and_bad_extension_name_the_field(api, people, 
 def test_stale_version_is_a_conflict(api, people, clock_on):
     case = report(people.citizen)
     status, body, response = api.post(f"/cases/{case.pk}/register", {"version": 1}, as_=people.a_operator)
-    assert status == 200 and body["version"] == 2
+    assert status == 200
+    assert body["version"] == 2
     status, body, response = api.post(f"/cases/{case.pk}/reject", {"reason": "x", "version": 1},
                                       as_=people.a_operator)
     assert_problem(status, body, response, expect_status=409, code="stale_version")
@@ -331,7 +360,8 @@ def test_illegal_transition_is_409_naming_state(api, people, clock_on):
 def test_reveal_shows_one_case_in_clear_and_records_it(api, people, clock_on):
     case = report(people.citizen, reporter_name="张三", reporter_phone="13812341234")
     status, body, _ = api.post(f"/cases/{case.pk}/reporter/reveal", {"purpose": "回访核实"}, as_=people.a_operator)
-    assert status == 200 and (body["reporter_name"], body["reporter_phone"]) == ("张三", "13812341234")
+    assert status == 200
+    assert (body["reporter_name"], body["reporter_phone"]) == ("张三", "13812341234")
     reveal = PersonalDataReveal.objects.get()
     assert (reveal.case_id, reveal.actor_id, reveal.purpose, reveal.via) == (case.pk, people.a_operator.pk,
                                                                              "回访核实", "api")
@@ -353,7 +383,8 @@ def test_reveal_refused_for_other_roles_and_records_nothing(api, people, clock_o
 def test_categories(api, people):
     status, body, _ = api.get("/categories", as_=people.citizen, kind="hotline_type",
                               assignable_only="false")
-    assert status == 200 and [c["code"] for c in body] == ["H-BY", "H-JB", "H-JY", "H-QZ", "H-TS", "H-ZX"]
+    assert status == 200
+    assert [c["code"] for c in body] == ["H-BY", "H-JB", "H-JY", "H-QZ", "H-TS", "H-ZX"]
 
 
 def test_metrics_success_and_bad_input(api, people, frozen_now):
@@ -363,7 +394,8 @@ def test_metrics_success_and_bad_input(api, people, frozen_now):
     status, body, _ = api.get("/metrics", as_=people.leader, start="2023-03-01T00:00:00+08:00",
                               end="2023-03-02T00:00:00+08:00")
     assert status == 200
-    assert body["metrics"]["accepted_volume"]["value"] == 1 and body["metrics"]["closure_rate"]["value"] == 1.0
+    assert body["metrics"]["accepted_volume"]["value"] == 1
+    assert body["metrics"]["closure_rate"]["value"] == 1.0
     assert body["metrics"]["closure_rate"]["name"] == "办结率"
     code, problem, response = api.get("/metrics", as_=people.leader, start="2023-03-02T00:00:00+08:00",
                                       end="2023-03-01T00:00:00+08:00")
@@ -380,7 +412,8 @@ def test_metrics_are_scoped(api, people, frozen_now):
         services.case_register(actor=people.a_operator, case=report(people.citizen))
     status, body, _ = api.get("/metrics", as_=people.b_operator, start="2023-03-01T00:00:00+08:00",
                               end="2023-03-02T00:00:00+08:00")
-    assert status == 200 and body["metrics"]["accepted_volume"]["value"] == 0
+    assert status == 200
+    assert body["metrics"]["accepted_volume"]["value"] == 0
 
 
 def test_descriptions_are_masked_and_shown_in_clear_only_through_the_audited_reveal(api, people, clock_on):

@@ -29,8 +29,10 @@ def test_retry_with_same_key_returns_first_result_and_creates_nothing(api, peopl
     again = api.post("/cases", report_body(), as_=people.citizen, headers=headers)
     assert first[0] == again[0] == 201
     assert first[1] == again[1]
-    assert again[2]["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first[2]
-    assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
+    assert again[2]["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first[2]
+    assert Case.objects.count() == 1
+    assert CaseEvent.objects.count() == 1
 
 
 @pytest.mark.parametrize("shape", ["located", "outside", "hotline"])
@@ -48,7 +50,8 @@ def test_answer_and_its_replay_are_the_same_bytes(api, people, clock_on, shape):
     first = api.client.post("/api/v1/cases", body, content_type="application/json", headers=headers)
     again = api.client.post("/api/v1/cases", body, content_type="application/json", headers=headers)
     assert first.status_code == again.status_code == 201, first.content
-    assert again["Idempotent-Replayed"] == "true" and first.content == again.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert first.content == again.content
     assert first["Content-Type"] == again["Content-Type"] == "application/json; charset=utf-8"
 
 
@@ -57,14 +60,18 @@ def test_same_key_reordered_body_is_the_same_request(api, people, clock_on):
     api.post("/cases", body, as_=people.citizen, headers={"Idempotency-Key": "k1"})
     reordered = dict(reversed(list(body.items())))
     status, _, response = api.post("/cases", reordered, as_=people.citizen, headers={"Idempotency-Key": "k1"})
-    assert status == 201 and response["Idempotent-Replayed"] == "true" and Case.objects.count() == 1
+    assert status == 201
+    assert response["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
 
 
 def test_same_key_with_another_body_is_refused(api, people, clock_on):
     api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "k2"})
     status, body, response = api.post("/cases", report_body(description="另一件事"), as_=people.citizen,
                                       headers={"Idempotency-Key": "k2"})
-    assert status == 422 and body["code"] == "idempotency_key_reused" and body["field"] == "Idempotency-Key"
+    assert status == 422
+    assert body["code"] == "idempotency_key_reused"
+    assert body["field"] == "Idempotency-Key"
     assert response["Content-Type"] == "application/problem+json"
     assert Case.objects.count() == 1
 
@@ -72,27 +79,33 @@ def test_same_key_with_another_body_is_refused(api, people, clock_on):
 def test_keys_are_per_client(api, people, clock_on):
     api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "shared"})
     status, _, _ = api.post("/cases", report_body(), as_=people.other_citizen, headers={"Idempotency-Key": "shared"})
-    assert status == 201 and Case.objects.count() == 2
+    assert status == 201
+    assert Case.objects.count() == 2
 
 
 def test_without_key_each_call_creates(api, people, clock_on):
     api.post("/cases", report_body(), as_=people.citizen)
     api.post("/cases", report_body(), as_=people.citizen)
-    assert Case.objects.count() == 2 and IdempotencyRecord.objects.count() == 0
+    assert Case.objects.count() == 2
+    assert IdempotencyRecord.objects.count() == 0
 
 
 def test_failed_call_leaves_no_record_so_a_corrected_retry_runs(api, people, clock_on):
     status, _, _ = api.post("/cases", report_body(description=""), as_=people.citizen,
                             headers={"Idempotency-Key": "k3"})
-    assert status == 400 and IdempotencyRecord.objects.count() == 0
+    assert status == 400
+    assert IdempotencyRecord.objects.count() == 0
     status, _, _ = api.post("/cases", report_body(description=""), as_=people.citizen,
                             headers={"Idempotency-Key": "k3"})
-    assert status == 400 and Case.objects.count() == 0
+    assert status == 400
+    assert Case.objects.count() == 0
 
 
 def test_bad_key_names_the_header(api, people, clock_on):
     status, body, _ = api.post("/cases", report_body(), as_=people.citizen, headers={"Idempotency-Key": "x" * 300})
-    assert status == 400 and body["field"] == "Idempotency-Key" and Case.objects.count() == 0
+    assert status == 400
+    assert body["field"] == "Idempotency-Key"
+    assert Case.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -53,7 +53,7 @@ def in_thread(call):
 @contextlib.contextmanager
 def shared_database(tmp_path):
     """Make connections opened by other threads see the committed test data with real locking."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite only
         yield
         return
     path = str(tmp_path / "race.sqlite3")
@@ -93,12 +93,16 @@ def test_two_dispatchers_one_case_exactly_one_wins(people, org, frozen_now, tmp_
             results, errors = in_threads([dispatch(copies[0], people.a_dispatcher, org.street_a),
                                           dispatch(copies[1], people.zone_dispatcher, org.urban_management)])
             assert len(results) == 1, errors
-            assert len(errors) == 1 and isinstance(errors[0], Conflict), errors
-            assert errors[0].code == "stale_version" and errors[0].status == 409
+            assert len(errors) == 1, errors
+            assert isinstance(errors[0], Conflict), errors
+            assert errors[0].code == "stale_version"
+            assert errors[0].status == 409
 
             stored, events = in_thread(lambda pk=case.pk: (
                 Case.objects.get(pk=pk), list(CaseEvent.objects.filter(case_id=pk).order_by("seq"))))
-            assert stored.state == "dispatched" and stored.version == 3 and stored.dispatch_count == 1
+            assert stored.state == "dispatched"
+            assert stored.version == 3
+            assert stored.dispatch_count == 1
             assert stored.assignee_id == results[0].assignee_id
             assert [e.action for e in events] == ["report", "register", "dispatch"]
             assert workflow.replay(events) == "dispatched"
@@ -123,9 +127,13 @@ def test_accept_and_return_race_on_one_case(people, org, frozen_now, tmp_path):
                 return services.case_return(actor=people.street_a_handler, case=b, reason="不属本单位")
 
         results, errors = in_threads([accept, give_back])
-        assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict), errors
+        assert len(results) == 1, errors
+        assert len(errors) == 1, errors
+        assert isinstance(errors[0], Conflict), errors
         stored = in_thread(lambda: Case.objects.get(pk=case.pk))
-        assert stored.state == results[0].state and stored.event_count == 4 and stored.version == 4
+        assert stored.state == results[0].state
+        assert stored.event_count == 4
+        assert stored.version == 4
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -145,7 +153,8 @@ def test_concurrent_transitions_of_one_day_all_reach_the_rollups(people, org, fr
             return call
 
         results, errors = in_threads([register(c, a) for c, a in zip(reports, operators, strict=True)])
-        assert errors == [] and len(results) == 4
+        assert errors == []
+        assert len(results) == 4
         day = in_thread(lambda: sum(CaseStat.objects.filter(grain="day").values_list("registered", flat=True)))
         assert day == 4
         assert in_thread(rollup.differences) == []

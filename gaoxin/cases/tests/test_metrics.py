@@ -8,6 +8,7 @@ from gaoxin.cases import metrics, services
 from gaoxin.cases.models import Channel
 from gaoxin.cases.tests.conftest import EAST, report
 from gaoxin.core import clock
+from gaoxin.core.errors import ApplicationError
 
 S = dt.timezone(dt.timedelta(hours=8))
 MARCH = (dt.datetime(2023, 3, 1, tzinfo=S), dt.datetime(2023, 4, 1, tzinfo=S))
@@ -108,18 +109,20 @@ def test_slices_by_street_unit_grid_category_channel(march, org, grid_layer):
     assert value("accepted_volume", channel=Channel.GRID_WORKER) == 1
     assert value("p90_handling_hours", street=org.street_b) == pytest.approx(0.5)
     april = metrics.case_metrics(actor=march.leader, start=MARCH[1], end=dt.datetime(2023, 5, 1, tzinfo=S))
-    assert april["accepted_volume"] == 1 and april["closure_rate"] == 0
+    assert april["accepted_volume"] == 1
+    assert april["closure_rate"] == 0
 
 
 def test_metrics_are_scoped_to_the_actor(march):
     a = metrics.case_metrics(actor=march.a_operator, start=MARCH[0], end=MARCH[1])
-    assert a["accepted_volume"] == 4 and a["closure_rate"] == pytest.approx(2 / 4)
+    assert a["accepted_volume"] == 4
+    assert a["closure_rate"] == pytest.approx(2 / 4)
     assert metrics.case_metrics(actor=march.other_citizen, start=MARCH[0], end=MARCH[1])["accepted_volume"] == 0
 
 
 def test_definitions_are_data_and_bad_input_names_the_field(march):
     assert metrics.METRICS["closure_rate"]["name"] == "办结率"
     assert all({"name", "unit", "definition"} <= set(d) for d in metrics.METRICS.values())
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ApplicationError) as exc:
         metrics.case_metrics(actor=march.leader, start=MARCH[1], end=MARCH[0])
     assert exc.value.field == "start"

@@ -9,7 +9,8 @@ def test_mask_phone():
     assert mask_phone("138 1234 1234") == "138****1234"
     assert mask_phone("0371-67891234") == "037******1234"
     assert mask_phone("12345") == "***45"
-    assert mask_phone("") == "" and mask_phone(None) == ""
+    assert mask_phone("") == ""
+    assert mask_phone(None) == ""
 
 
 def test_mask_name():

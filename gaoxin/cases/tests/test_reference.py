@@ -57,7 +57,8 @@ def test_handed_out_instances_are_copies(org):
     assert center is not None
     center.name = "改过的名字"
     again = snapshot.zone_center()
-    assert again is not None and again.name == org.zone_center.name
+    assert again is not None
+    assert again.name == org.zone_center.name
 
 
 def test_inside_a_transaction_that_changed_reference_data_answers_come_from_the_database(org):

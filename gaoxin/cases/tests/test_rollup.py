@@ -35,7 +35,8 @@ def test_services_keep_the_rollup_equal_to_the_cases(march):  # noqa: F811
     # Street A's handler unit shows its assigned cases (C1 C2 C3).
     assigned = _sum(CaseStat.objects.filter(grain=Grain.MONTH, period_start__month=3,
                                             assignee_key=march.street_a_handler.org_unit_id))
-    assert assigned["registered"] == 3 and assigned["closed"] == 2
+    assert assigned["registered"] == 3
+    assert assigned["closed"] == 2
 
 
 def test_rebuild_gives_what_the_services_kept(march):  # noqa: F811
@@ -50,9 +51,12 @@ def test_rebuild_gives_what_the_services_kept(march):  # noqa: F811
 
 def test_differences_reports_a_stale_row(march):  # noqa: F811
     row = CaseStat.objects.filter(grain=Grain.DAY).first()
+    assert row is not None
     CaseStat.objects.filter(pk=row.pk).update(closed=row.closed + 1)
     found = rollup.differences()
-    assert len(found) == 1 and "cases_casestat" in found[0] and "stored" in found[0]
+    assert len(found) == 1
+    assert "cases_casestat" in found[0]
+    assert "stored" in found[0]
 
 
 def test_supervision_counts_overdue_cases(march):  # noqa: F811
@@ -68,6 +72,7 @@ def test_supervision_counts_overdue_cases(march):  # noqa: F811
 def test_a_refused_action_changes_no_rollup_row(march):  # noqa: F811
     before = sorted(CaseStat.objects.values_list(*CaseStat.KEY, *CaseStat.COUNTS))
     case = Case.objects.filter(state="registered").first()
+    assert case is not None
     with pytest.raises(ApplicationError):
         services.case_dispatch(actor=march.citizen, case=case)
     assert sorted(CaseStat.objects.values_list(*CaseStat.KEY, *CaseStat.COUNTS)) == before

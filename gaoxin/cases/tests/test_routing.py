@@ -68,11 +68,13 @@ def test_recategorising_at_registration_reroutes(people, org, frozen_now):
         case = report(people.citizen, point=WEST)
         assert case.center == org.street_a_center
         case = services.case_register(actor=people.a_operator, case=case, category=category("06010"))
-    assert case.center == org.zone_center and case.category.code == "06010"
+    assert case.center == org.zone_center
+    assert case.category.code == "06010"
 
 
 def test_hotline_case_without_point_goes_to_zone_center(people, org, frozen_now):
     with frozen_now(2023, 3, 1, 9, 0):
         case = report(people.zone_operator, code="H-C02", point=None, channel=Channel.HOTLINE_12345,
                       address="某小区门口", reporter_phone="13900001111", external_ref="12345-0001")
-    assert case.center == org.zone_center and case.street is None
+    assert case.center == org.zone_center
+    assert case.street is None

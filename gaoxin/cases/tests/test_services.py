@@ -34,15 +34,22 @@ def assert_refused(call, snap_of, *, error=ApplicationError, code=None, field=No
 def test_full_flow_records_times_counters_and_a_valid_chain(people, frozen_now):
     with frozen_now(2023, 3, 1, 9, 30):
         case = report(people.citizen, reporter_phone="13812341234")
-    assert case.number == "20230301000001" and case.state == "reported"
-    assert case.reporter_user == people.citizen and case.reporter_name == "张三"
-    assert case.street.code == "GX-S01" and case.center.code == "GX-S01-C"
+    assert case.number == "20230301000001"
+    assert case.state == "reported"
+    assert case.reporter_user == people.citizen
+    assert case.reporter_name == "张三"
+    assert case.street is not None
+    assert case.center is not None
+    assert case.street.code == "GX-S01"
+    assert case.center.code == "GX-S01-C"
     with frozen_now(2023, 3, 1, 10, 0):
         case = services.case_register(actor=people.a_operator, case=case)
         # 09001 占道经营: 2 working hours.
         assert case.deadline == dt.datetime(2023, 3, 1, 12, 0, tzinfo=S)
         case = services.case_dispatch(actor=people.a_dispatcher, case=case)
-        assert case.assignee.code == "GX-S01" and case.node == "sign"
+        assert case.assignee is not None
+        assert case.assignee.code == "GX-S01"
+        assert case.node == "sign"
         assert case.node_deadline == dt.datetime(2023, 3, 1, 10, 30, tzinfo=S)
     with frozen_now(2023, 3, 1, 10, 20):
         case = services.case_accept(actor=people.street_a_handler, case=case)
@@ -51,10 +58,12 @@ def test_full_flow_records_times_counters_and_a_valid_chain(people, frozen_now):
     with frozen_now(2023, 3, 1, 11, 30):
         case = services.case_verify(actor=people.worker_west, case=case, passed=True)
     case.refresh_from_db()
-    assert case.state == "closed" and case.closed_on_time is True
+    assert case.state == "closed"
+    assert case.closed_on_time is True
     assert case.handling_seconds == 90 * 60
     assert (case.dispatch_count, case.on_time_accept_count, case.handled_count) == (1, 1, 1)
-    assert case.version == 6 and case.event_count == 6
+    assert case.version == 6
+    assert case.event_count == 6
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     assert [e.action for e in events] == ["report", "register", "dispatch", "accept", "feedback", "verify_pass"]
     assert workflow.replay(events) == case.state
@@ -80,7 +89,8 @@ def test_handler_of_another_unit_cannot_sign_and_illegal_moves_are_refused(peopl
                        error=PermissionDenied, code="not_assignee")
         err = assert_refused(lambda: services.case_verify(actor=people.a_operator, case=case, passed=True), case,
                              code="illegal_transition")
-        assert err.message == "案件当前状态为“已立案”，不能执行“核查通过”" and err.status == 409
+        assert err.message == "案件当前状态为“已立案”，不能执行“核查通过”"
+        assert err.status == 409
         case = services.case_dispatch(actor=people.a_dispatcher, case=case)
         assert_refused(lambda: services.case_accept(actor=people.street_b_handler, case=case), case,
                        error=PermissionDenied, code="not_assignee")
@@ -123,7 +133,8 @@ def test_bad_report_input_names_the_field_and_creates_nothing(people, frozen_now
     with frozen_now(2023, 3, 1, 9, 30), pytest.raises(ApplicationError) as exc:
         report(people.citizen, **kwargs)
     assert exc.value.field == field
-    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+    assert Case.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
 
 
 def test_external_ref_is_unique_per_channel(people, frozen_now):
@@ -131,7 +142,8 @@ def test_external_ref_is_unique_per_channel(people, frozen_now):
         first = report(people.zone_operator, channel=Channel.HOTLINE_12345, code="H-C02", external_ref="ZZ-1")
         with pytest.raises(Conflict) as exc:
             report(people.zone_operator, channel=Channel.HOTLINE_12345, code="H-C02", external_ref="ZZ-1")
-        assert exc.value.field == "external_ref" and exc.value.extra["case_number"] == first.number
+        assert exc.value.field == "external_ref"
+        assert exc.value.extra["case_number"] == first.number
         other = report(people.zone_operator, channel=Channel.CITY_INSPECTOR, external_ref="ZZ-1")
     assert other.number == "20230301000002"
     assert Case.objects.count() == 2
@@ -144,14 +156,18 @@ def test_stale_copy_gets_conflict(people, frozen_now):
         services.case_register(actor=people.a_operator, case=case)
         err = assert_refused(lambda: services.case_reject(actor=people.a_operator, case=stale, reason="重复"), stale,
                              error=Conflict, code="stale_version")
-    assert err.status == 409 and err.extra["current_state"] == "registered"
+    assert err.status == 409
+    assert err.extra["current_state"] == "registered"
 
 
 def test_grid_worker_report_without_point_uses_own_grid(people, grid_layer, frozen_now):
     with frozen_now(2023, 3, 1, 9, 30):
         case = report(people.worker_west, point=None, channel=Channel.GRID_WORKER, address="石佛路口")
-    assert case.micro_grid == grid_layer.micro_west_south and case.grid == grid_layer.grid_west
-    assert case.street.code == "GX-S01" and case.lon is None
+    assert case.micro_grid == grid_layer.micro_west_south
+    assert case.grid == grid_layer.grid_west
+    assert case.street is not None
+    assert case.street.code == "GX-S01"
+    assert case.lon is None
 
 
 def test_return_rework_extension_suspension_and_reopen(people, org, frozen_now):
@@ -163,7 +179,9 @@ def test_return_rework_extension_suspension_and_reopen(people, org, frozen_now):
         assert_refused(lambda: services.case_return(actor=people.street_a_handler, case=case, reason=""), case,
                        field="reason", code="required")
         case = services.case_return(actor=people.street_a_handler, case=case, reason="属于社区")
-        assert case.state == "registered" and case.assignee is None and case.returned_count == 1
+        assert case.state == "registered"
+        assert case.assignee is None
+        assert case.returned_count == 1
         case = services.case_dispatch(actor=people.a_dispatcher, case=case)
         case = services.case_accept(actor=people.street_a_handler, case=case)
         case = services.case_request_extension(actor=people.street_a_handler, case=case, amount=2, reason="需协调")
@@ -172,7 +190,8 @@ def test_return_rework_extension_suspension_and_reopen(people, org, frozen_now):
         assert_refused(lambda: services.case_approve_extension(actor=people.street_a_handler, case=case,
                                                                approve=True), case, error=PermissionDenied)
         case = services.case_approve_extension(actor=people.a_dispatcher, case=case, approve=True)
-        assert case.deadline == dt.datetime(2023, 3, 10, 18, 0, tzinfo=S) and case.extension_count == 1
+        assert case.deadline == dt.datetime(2023, 3, 10, 18, 0, tzinfo=S)
+        assert case.extension_count == 1
         assert_refused(lambda: services.case_approve_extension(actor=people.a_dispatcher, case=case, approve=True),
                        case, code="no_pending_extension")
         case = services.case_request_suspension(actor=people.street_a_handler, case=case, reason="涉及产权纠纷")
@@ -187,7 +206,9 @@ def test_return_rework_extension_suspension_and_reopen(people, org, frozen_now):
         assert_refused(lambda: services.case_verify(actor=people.worker_west, case=case, passed=False), case,
                        field="note")
         case = services.case_verify(actor=people.worker_west, case=case, passed=False, note="未拆除干净")
-        assert case.state == "dispatched" and case.reworked_count == 1 and case.dispatch_count == 3
+        assert case.state == "dispatched"
+        assert case.reworked_count == 1
+        assert case.dispatch_count == 3
         case = services.case_accept(actor=people.street_a_handler, case=case)
         case = services.case_feedback(actor=people.street_a_handler, case=case, result="已清理")
         case = services.case_verify(actor=people.a_operator, case=case, passed=True)
@@ -198,7 +219,9 @@ def test_return_rework_extension_suspension_and_reopen(people, org, frozen_now):
                        case, field="satisfaction")
         case = services.case_evaluate(actor=people.citizen, case=case, satisfaction="unsatisfied")
         case = services.case_reopen(actor=people.a_dispatcher, case=case, note="群众不满意")
-        assert case.state == "reopened" and case.closed_at is None and case.reopened_count == 1
+        assert case.state == "reopened"
+        assert case.closed_at is None
+        assert case.reopened_count == 1
         case = services.case_dispatch(actor=people.a_dispatcher, case=case)
     events = CaseEvent.objects.filter(case=case).order_by("seq")
     assert workflow.replay(events) == "dispatched"
@@ -220,7 +243,8 @@ def test_merge_counts_once_and_follows_master(people, frozen_now):
         assert_refused(lambda: services.case_merge(actor=people.a_operator, case=dup, into=dup), dup,
                        field="into", code="merge_self")
         dup = services.case_merge(actor=people.a_operator, case=dup, into=master)
-        assert dup.state == "merged" and dup.merged_into == master
+        assert dup.state == "merged"
+        assert dup.merged_into == master
         third = report(people.citizen)
         assert_refused(lambda: services.case_merge(actor=people.a_operator, case=third, into=dup), third,
                        field="into", code="bad_merge_target")
@@ -255,7 +279,9 @@ def test_attachments_are_stored_with_hash_in_the_event(people, frozen_now, setti
         case = services.case_feedback(actor=people.street_a_handler, case=case, result="已清理", attachments=[photo])
     attachment = CaseAttachment.objects.get()
     event = CaseEvent.objects.get(case=case, action="feedback")
-    assert attachment.event == event and attachment.size == 12 and attachment.content_type == "image/jpeg"
+    assert attachment.event == event
+    assert attachment.size == 12
+    assert attachment.content_type == "image/jpeg"
     assert event.payload["attachments"] == [{"name": "after.jpg", "sha256": attachment.sha256, "size": 12}]
 
 

@@ -11,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from gaoxin.cases import audit, policy, rollup, services, workflow
 from gaoxin.cases.models import Case, CaseEvent, Channel, Satisfaction
 from gaoxin.cases.tests.conftest import EAST, OUTSIDE, WEST, WEST_NORTH, category
+from gaoxin.conftest import examples
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError
 
@@ -133,7 +134,8 @@ def make_machine(actors, plausible, reporters, units):  # noqa: C901 - one class
                 if case.state == workflow.MERGED:
                     assert case.merged_into_id is not None
                 if case.state in workflow.CLOSED_STATES:
-                    assert case.closed_at is not None and case.closed_on_time is not None
+                    assert case.closed_at is not None
+                    assert case.closed_on_time is not None
             if self.case_ids:
                 assert list(audit.verify_chains(Case.objects.filter(pk__in=self.case_ids))) == []
             assert rollup.differences() == []
@@ -175,5 +177,5 @@ def test_random_action_sequences_stay_legal(people, org, frozen_now):
     machine = make_machine(actors, plausible, reporters, units)
     with frozen_now(2023, 3, 1, 9, 0):
         run_state_machine_as_test(machine, settings=settings(
-            max_examples=25, stateful_step_count=60, deadline=None, database=None,
+            max_examples=examples(0.125), stateful_step_count=60, deadline=None, database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))

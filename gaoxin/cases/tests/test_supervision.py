@@ -24,7 +24,8 @@ def test_overdue_nodes_raise_one_notice_each_to_unit_and_superior(people, org, f
     assert services.case_supervise_overdue(now=at(10, 5)) == 1
     notice = SupervisionNotice.objects.get()
     assert (notice.node, notice.unit, notice.superior_unit) == ("sign", org.street_a, org.committee)
-    assert notice.deadline == at(10, 0) and "签收已超期" in notice.message
+    assert notice.deadline == at(10, 0)
+    assert "签收已超期" in notice.message
     assert services.case_supervise_overdue(now=at(10, 30)) == 0
 
     assert services.case_supervise_overdue(now=at(11, 31)) == 1

@@ -8,8 +8,8 @@ from gaoxin.core import calendar, timetext
 S = tl.SHANGHAI
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=S)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=S)
 
 
 def test_urgency_shortens_limits():

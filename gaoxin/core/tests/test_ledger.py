@@ -110,7 +110,7 @@ def upload(rows: list[list[object]], *, period: object = "2023", header: list[st
     return out.getvalue()
 
 
-MIXED = [
+MIXED: list[list[object]] = [
     ["000101", "张三", "甲班", "焊接、电工", "2023-03-01"],
     ["12", "", "丙班", None, "明天"],
     ["000103", "王五", None, None, None],
@@ -127,7 +127,8 @@ def test_template_has_headers_lists_instructions_and_a_protected_form():
     assert ws["F1"].fill.fgColor.rgb == "00EDEDED"  # export-only: grey
     assert ws["A1"].comment.text == "6位数字"
     assert ws.freeze_panes == "A2"
-    assert ws["A2"].number_format == "@" and ws["A1001"].number_format == "@"
+    assert ws["A2"].number_format == "@"
+    assert ws["A1001"].number_format == "@"
     validations = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
     assert sorted(validations) == ["'选项'!$A$2:$A$4", "'选项'!$B$2:$B$3"]  # skills (3), teams (2)
     assert validations["'选项'!$B$2:$B$3"].showErrorMessage is True
@@ -269,7 +270,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def _refusal(source: object, **kw: object) -> tuple[str | None, str, str]:
     with pytest.raises(ApplicationError) as exc:
-        import_preview(KINDS, actor="admin", file=source, **kw)  # type: ignore[arg-type]
+        import_preview(KINDS, actor="admin", file=source, **kw)  # type: ignore[arg-type]  # deliberately bad input
     return exc.value.field, exc.value.code, exc.value.message
 
 

@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 from django.db.models import Q
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gaoxin.conftest import examples
 from gaoxin.core.qmatch import matches
 
 STATES = ("registered", "closed", "merged", "evaluated")
@@ -24,6 +25,7 @@ def test_lookups_connectors_and_negation():
 
 
 @pytest.mark.django_db
+@settings(max_examples=examples(0.5))
 @given(state=st.sampled_from(STATES), on_time=st.sampled_from((True, False, None)))
 def test_agrees_with_the_database(state, on_time):
     """The same Q selects the same rows in Python as in SQL (checked against a real table: the users')."""

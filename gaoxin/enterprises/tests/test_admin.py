@@ -55,6 +55,7 @@ def admin_client(client, staff):
 
 def test_adding_an_enterprise_goes_through_the_service(admin_client, staff, grid_layer, frozen_now):
     chain = IndustrialChain.objects.order_by("sort_order").first()
+    assert chain is not None
     with frozen_now(2024, 1, 10, 9):
         response = admin_client.post(reverse("admin:enterprises_enterprise_add"),
                                      enterprise_form(chains=[chain.pk]))

@@ -84,7 +84,7 @@ def test_wrong_check_character_reports_the_expected_one():
 def test_org_check_character_ten_is_x_and_eleven_is_zero():
     # Find bodies whose GB 11714 remainder gives 10 and 11 and check the mapping independently.
     weights = [3, 7, 9, 10, 5, 8, 4, 2]
-    seen = {}
+    seen: dict[int, str] = {}
     for n in range(2000):
         body = f"{n:08d}"
         r = 11 - sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11

@@ -46,7 +46,7 @@ def workbook(enterprises: list[list], awards: list[list] | None = None) -> bytes
     return out.getvalue()
 
 
-MIXED = {
+MIXED: dict[str, list[list[object]]] = {
     "enterprises": [
         [GOOD_A, "甲公司", "科学大道1号", 113.52, 34.80, "C39", "智能传感器、新材料", "中型", "张三", "13812341234"],
         [BAD_CHECK[:17] + "Y" if BAD_CHECK[17] != "Y" else BAD_CHECK, "乙公司", None, None, None, None, None, None,
@@ -91,6 +91,7 @@ def test_template_has_headers_instructions_and_lists(refdata):
 def test_preview_names_every_bad_field_and_writes_nothing(staff, frozen_now):
     source = mixed()
     bad_code = MIXED["enterprises"][1][0]
+    assert isinstance(bad_code, str)
     with frozen_now(2024, 1, 10, 9):
         preview = ledger_import_preview(actor=staff.admin, file=source)
     assert preview.kind == "enterprises"
@@ -137,6 +138,7 @@ def test_clean_rows_only_writes_the_clean_rows_in_one_go(staff, grid_layer, org,
     assert [(r.sheet, r.row_number) for r in result.skipped_rows] == [
         ("企业名录", 3), ("企业名录", 4), ("企业名录", 6), ("企业资质", 3), ("企业资质", 4), ("企业资质", 5)]
     a = Enterprise.objects.get(credit_code=GOOD_A)
+    assert a.industry is not None
     assert (a.name, a.size, a.industry.code, a.street_id) == ("甲公司", "medium", "C39", org.street_a.pk)
     assert sorted(a.chains.values_list("name", flat=True)) == ["新材料", "智能传感器"]
     assert Enterprise.objects.get(credit_code=GOOD_C).name == "丙公司"

@@ -22,6 +22,7 @@ def test_create_locates_the_point(staff, grid_layer, org):
     e.refresh_from_db()
     assert (e.micro_grid_id, e.grid_id, e.street_id) == (grid_layer.micro_east_north.pk, grid_layer.grid_east.pk,
                                                          org.street_b.pk)
+    assert e.industry is not None
     assert e.industry.code == "C40"
     assert sorted(e.chains.values_list("code", flat=True)) == ["new_material", "sensor"]
     assert e.size == Enterprise.Size.MEDIUM
@@ -178,10 +179,10 @@ def test_qualification_counts_by_type_year_and_level(staff, awards):
 
 def test_award_duplicate_and_bad_input(staff, awards, frozen_now):
     with frozen_now(2024, 1, 10, 9):
-        with pytest.raises(Conflict) as exc:
+        with pytest.raises(Conflict) as conflict:
             services.qualification_award_create(actor=staff.admin, enterprise=awards[0],
                                                 qualification_type="gazelle_prov", year=2023)
-        assert exc.value.code == "award_duplicate"
+        assert conflict.value.code == "award_duplicate"
         with pytest.raises(ApplicationError) as exc:
             services.qualification_award_create(actor=staff.admin, enterprise=awards[0],
                                                 qualification_type="no_such", year=2023)
@@ -214,9 +215,9 @@ def test_award_update_refusals_change_nothing(staff, awards, frozen_now):
     award = QualificationAward.objects.get(enterprise=awards[0], qualification_type__code="gazelle_prov", year=2023)
     before = _award_rows()
     with frozen_now(2024, 1, 10, 9):
-        with pytest.raises(Conflict) as exc:  # e0 already holds 2022
+        with pytest.raises(Conflict) as conflict:  # e0 already holds 2022
             services.qualification_award_update(actor=staff.admin, award=award, year=2022)
-        assert (exc.value.field, exc.value.code) == ("qualification_type", "award_duplicate")
+        assert (conflict.value.field, conflict.value.code) == ("qualification_type", "award_duplicate")
         with pytest.raises(ApplicationError) as exc:
             services.qualification_award_update(actor=staff.admin, award=award, year=2030)
         assert exc.value.field == "year"

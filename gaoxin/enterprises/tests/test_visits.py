@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -72,6 +73,7 @@ def test_visit_problems_flow_to_closure_and_into_the_metrics(staff, desk, org, f
     assert [(p.category.code, p.source, p.department) for p in problems] == [
         ("EP06", "visit", org.construction), ("EP02", "visit", None)]
     power, loan = problems
+    assert power.case is not None
     assert (power.case.channel, power.case.state, power.case.category.code) == ("enterprise_visit", "reported", "EP06")
     assert power.case.description == "【甲科技有限公司】厂区电力扩容手续办理慢（建议责任单位：住房和城乡建设局）"
     assert power.case.reporter_user == desk.ent_user
@@ -133,6 +135,7 @@ def test_enterprise_users_never_see_or_touch_another_enterprises_problems(staff,
         visit = services_problems.visit_record(actor=staff.cadre, enterprise=ent_a, visited_on="2023-03-06",
                                                problems=[ProblemInput("EP06", "电力扩容")])
     problem = visit.problems.get()
+    assert problem.case is not None
     with frozen_now(2023, 3, 7, 9):
         handle_to_closed(desk, org, problem.case, "已办结")
         services_problems.problem_results_notify()
@@ -146,6 +149,7 @@ def test_enterprise_users_never_see_or_touch_another_enterprises_problems(staff,
     with frozen_now(2023, 3, 8, 9), pytest.raises(NotFound):
         services_problems.problem_evaluate(actor=other, problem_id=problem.pk, satisfaction="unsatisfied")
     notice = EnterpriseNotification.objects.filter(enterprise=ent_a).first()
+    assert notice is not None
     with pytest.raises(NotFound):
         services_problems.notification_mark_read(actor=other, notification_id=notice.pk)
     problem.case.refresh_from_db()
@@ -169,7 +173,7 @@ def test_enterprise_users_never_see_or_touch_another_enterprises_problems(staff,
 def test_visit_bad_input_changes_nothing(staff, desk, frozen_now):
     ent_a, ent_b = enterprises(desk)
     with frozen_now(2023, 3, 6, 10):
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"visited_on": "2023-03-07"}, "visited_on"),
             ({"visited_on": "06/03/2023"}, "visited_on"),
             ({"visited_on": "2023-03-06", "revisit_on": "2023-03-01"}, "revisit_on"),
@@ -218,6 +222,7 @@ def test_reception_day_session_page_and_metrics(staff, desk, org, frozen_now):
                                                              ProblemInput("EP02", "贷款贴息")])
         services_problems.reception_session_create(actor=staff.cadre, held_on="2023-06-17", leader_name="王主任")
     problem = EnterpriseProblem.objects.get(description="供水压力不足")
+    assert problem.case is not None
     assert (problem.source, problem.case.channel) == ("reception", "reception_day")
     with frozen_now(2023, 5, 22, 9):
         handle_to_closed(desk, org, problem.case, "已更换加压泵")
@@ -269,6 +274,8 @@ def test_second_enterprise_account_cannot_rate_and_lists_are_constant_queries(
             actor=staff.cadre, enterprise=ent_a, visited_on="2023-03-06",
             problems=[ProblemInput("EP06", f"问题{i}") for i in range(5)])
     problem = visit.problems.order_by("pk").first()
+    assert problem is not None
+    assert problem.case is not None
     with frozen_now(2023, 3, 7, 9):
         handle_to_closed(desk, org, problem.case, "已办结")
     with pytest.raises(PermissionDenied) as exc:

@@ -43,17 +43,21 @@ def test_counts_codes_and_names(layer):
     street_numbers = {code: f"{n:02d}" for n, (code, _, _) in enumerate(STREETS, start=1)}
     for grid in layer.grids:
         # zone + 2-digit street number + 3-digit grid number
-        assert len(grid.code) == 11 and grid.code.startswith("410171")
+        assert len(grid.code) == 11
+        assert grid.code.startswith("410171")
         assert grid.code[6:8] == street_numbers[grid.street_code]
         assert grid.parent_code == "410171"
         assert grid.name.endswith("网格")
     grid_codes = {g.code for g in layer.grids}
     for micro in layer.micros:
-        assert len(micro.code) == 13 and micro.parent_code in grid_codes
+        assert len(micro.code) == 13
+        assert micro.parent_code in grid_codes
         assert micro.code.startswith(micro.parent_code)
-        assert micro.name.endswith("微网格") and micro.worker_name
+        assert micro.name.endswith("微网格")
+        assert micro.worker_name
     per_grid = Counter(m.parent_code for m in layer.micros)
-    assert set(per_grid) == grid_codes and min(per_grid.values()) >= 3
+    assert set(per_grid) == grid_codes
+    assert min(per_grid.values()) >= 3
 
 
 def test_zone_is_about_99_km2_irregular_and_near_the_real_zone(layer):
@@ -61,7 +65,8 @@ def test_zone_is_about_99_km2_irregular_and_near_the_real_zone(layer):
     # Stated tolerance: 0.1 % (the boundary is scaled to 99 km² in the generator's projection; the layer's
     # own area measure projects about the zone's centroid instead).
     assert geometry.area_m2(zone) == pytest.approx(99_000_000, rel=1e-3)
-    assert zone.geom_type == "Polygon" and zone.is_valid
+    assert zone.geom_type == "Polygon"
+    assert zone.is_valid
     assert zone.centroid.x == pytest.approx(113.55, abs=0.01)
     assert zone.centroid.y == pytest.approx(34.81, abs=0.01)
     assert len(zone.exterior.coords) > 100  # not a rectangle
@@ -96,7 +101,8 @@ def test_every_cell_is_a_valid_polygon_and_siblings_tile_their_parent(layer):
 def test_grids_are_plausible_not_a_lattice(layer):
     areas = sorted(geometry.area_m2(g.geometry) for g in layer.grids)
     mean = 99_000_000 / 571
-    assert 0.2 * mean < areas[0] and areas[-1] < 3 * mean
+    assert 0.2 * mean < areas[0]
+    assert areas[-1] < 3 * mean
     vertex_counts = Counter(len(g.geometry.exterior.coords) - 1 for g in layer.grids)
     assert len(vertex_counts) >= 4  # a lattice would give one or two vertex counts
 

@@ -55,7 +55,7 @@ def valid_layer() -> dict:
 
 def snapshot() -> list[tuple]:
     return [
-        (g.code, g.name, g.level, g.parent_id and g.parent.code, g.street_id, json.dumps(g.geometry),
+        (g.code, g.name, g.level, g.parent and g.parent.code, g.street_id, json.dumps(g.geometry),
          sorted(g.workers.values_list("username", flat=True)))
         for g in Grid.objects.select_related("parent").order_by("code")
     ]
@@ -89,8 +89,12 @@ def test_a_valid_file_replaces_the_layer(existing, django_capture_on_commit_call
     after = snapshot()
     assert [row[1] for row in after] == [f"导入{code}" for code in (ZONE, WEST, WS, WN, EAST, ES, EN)]
     assert Grid.objects.get(code=WS).workers.get().username == "gw_ws"
-    assert Grid.objects.get(code=WS).parent.code == WEST
-    assert Grid.objects.get(code=ES).street.code == "GX-S02"
+    parent = Grid.objects.get(code=WS).parent
+    assert parent is not None
+    assert parent.code == WEST
+    street = Grid.objects.get(code=ES).street
+    assert street is not None
+    assert street.code == "GX-S02"
 
 
 def test_without_replace_an_existing_layer_is_refused(existing):
@@ -248,7 +252,8 @@ def test_the_command_prints_every_problem_and_fails(existing, tmp_path, capsys):
     with pytest.raises(CommandError, match="2 个问题"):
         call_command("grids", "import", str(path), "--replace", "--no-progress", verbosity=0)
     err = capsys.readouterr().err
-    assert f"{EAST} [unknown_street]" in err and f"{EN} [unknown_worker]" in err
+    assert f"{EAST} [unknown_street]" in err
+    assert f"{EN} [unknown_worker]" in err
     assert snapshot() == existing
 
 

@@ -30,23 +30,27 @@ def test_generate_writes_the_synthetic_zone_with_one_worker_per_micro_grid():
     assert Grid.objects.filter(level=Grid.Level.MICRO).count() == 3895
     assert not Grid.objects.filter(is_synthetic=False).exists()
     zone = Grid.objects.get(level=Grid.Level.ZONE)
-    assert zone.code == "410171" and zone.area_m2 == pytest.approx(99_000_000, rel=1e-3)
+    assert zone.code == "410171"
+    assert zone.area_m2 == pytest.approx(99_000_000, rel=1e-3)
     streets = set(OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET_OFFICE).values_list("pk", flat=True))
     assert set(Grid.objects.filter(level=Grid.Level.GRID).values_list("street_id", flat=True)) == streets
 
     links = list(Grid.workers.through.objects.values_list("grid__code", "grid__level", "user_id"))
     assert len(links) == 3895
     assert {level for _, level, _ in links} == {Grid.Level.MICRO}
-    assert len({code for code, _, _ in links}) == 3895 and len({user for _, _, user in links}) == 3895
+    assert len({code for code, _, _ in links}) == 3895
+    assert len({user for _, _, user in links}) == 3895
     micro = Grid.objects.select_related("parent").get(code="4101710100101")
     worker = micro.workers.get()
+    assert micro.parent is not None
     assert worker.username == "gw4101710100101"
     assert (worker.role, worker.org_unit_id, worker.is_synthetic) == (Role.GRID_WORKER, micro.parent.street_id, True)
     assert 2 <= len(worker.display_name) <= 3
     assert worker.check_password(SYNTHETIC_WORKER_PASSWORD)
     # One hash for all: the password was hashed once.
     workers = User.objects.filter(role=Role.GRID_WORKER, is_synthetic=True)
-    assert workers.count() == 3895 and workers.values("password").distinct().count() == 1
+    assert workers.count() == 3895
+    assert workers.values("password").distinct().count() == 1
 
 
 @pytest.mark.django_db

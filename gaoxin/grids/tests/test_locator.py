@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from gaoxin.grids import geometry, locator, services
 from gaoxin.grids.generate import generate_layer
-from gaoxin.grids.locator import Locator, get_locator, invalidate
+from gaoxin.grids.locator import Location, Locator, get_locator, invalidate
 from gaoxin.grids.models import Grid
 
 
@@ -21,17 +21,24 @@ def full() -> tuple[Locator, list[Grid]]:
     """The locator over the full seed-1 layer, built from unsaved grids (no database needed)."""
     layer = generate_layer(1)
     grid_ids = {g.code: n for n, g in enumerate(layer.grids, start=10_000)}
-    grids = {
-        grid_ids[g.code]: Grid(pk=grid_ids[g.code], code=g.code, level="grid", street_id=int(g.street_code[-2:]))
-        for g in layer.grids
-    }
+    grids = {}
+    for g in layer.grids:
+        assert g.street_code is not None
+        grids[grid_ids[g.code]] = Grid(pk=grid_ids[g.code], code=g.code, level="grid",
+                                       street_id=int(g.street_code[-2:]))
     # Ids in reverse code order, so that "smallest id" and "smallest code" cannot be confused.
-    micros = [
-        Grid(pk=100_000 - n, code=m.code, level="micro", parent_id=grid_ids[m.parent_code],
-             geometry=geometry.to_geojson(m.geometry))
-        for n, m in enumerate(layer.micros)
-    ]
+    micros = []
+    for n, m in enumerate(layer.micros):
+        assert m.parent_code is not None
+        micros.append(Grid(pk=100_000 - n, code=m.code, level="micro", parent_id=grid_ids[m.parent_code],
+                           geometry=geometry.to_geojson(m.geometry)))
     return Locator(micros, grids), micros
+
+
+def _located(loc: Locator, lon: float, lat: float) -> Location:
+    found = loc.locate(lon, lat)
+    assert found is not None, (lon, lat)
+    return found
 
 
 def brute_force(micros: list[Grid], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -92,10 +99,14 @@ def test_location_and_degenerate_input(full):
     first = min(micros, key=lambda g: g.code)
     inside = geometry.to_shape(first.geometry).representative_point()
     found = loc.locate(inside.x, inside.y)
-    assert found is not None and found.micro_code == first.code and found.micro_grid_id == first.pk
-    assert found.grid_code == first.code[:11] and found.street_id == int(first.code[6:8])
+    assert found is not None
+    assert found.micro_code == first.code
+    assert found.micro_grid_id == first.pk
+    assert found.grid_code == first.code[:11]
+    assert found.street_id == int(first.code[6:8])
     assert loc.location_of(first.pk) == found
-    assert loc.locate(100.0, 20.0) is None and loc.location_of(-1) is None
+    assert loc.locate(100.0, 20.0) is None
+    assert loc.location_of(-1) is None
     nan, inf = float("nan"), float("inf")
     assert loc.locate_many(np.array([nan, inf, -inf, 113.55]), np.array([34.81, 34.81, nan, inf])).tolist() == [-1] * 4
     assert loc.locate(nan, nan) is None
@@ -105,9 +116,9 @@ def test_location_and_degenerate_input(full):
 def test_small_layer_corner_shared_by_four_micro_grids(grid_layer):
     loc = get_locator()
     # (113.55, 34.81) is a corner of all four micro-grids: the smallest code wins.
-    assert loc.locate(113.55, 34.81).micro_code == "4101710100101"
-    assert loc.locate(113.56, 34.81).micro_code == "4101710200101"
-    assert loc.locate(113.60, 34.84).micro_code == "4101710200102"  # the outer corner is inside (closed)
+    assert _located(loc, 113.55, 34.81).micro_code == "4101710100101"
+    assert _located(loc, 113.56, 34.81).micro_code == "4101710200101"
+    assert _located(loc, 113.60, 34.84).micro_code == "4101710200102"  # the outer corner is inside (closed)
     ids = loc.locate_many(np.array([113.55, 113.56, 113.60, 113.61]), np.array([34.81, 34.81, 34.84, 34.84]))
     assert ids.tolist() == [grid_layer.micro_west_south.pk, grid_layer.micro_east_south.pk,
                             grid_layer.micro_east_north.pk, -1]
@@ -116,7 +127,7 @@ def test_small_layer_corner_shared_by_four_micro_grids(grid_layer):
 def test_locator_is_rebuilt_after_a_layer_change(grid_layer, django_capture_on_commit_callbacks):
     before = get_locator()
     assert get_locator() is before  # no rebuild per call
-    assert before.locate(113.52, 34.79).micro_code == "4101710100101"
+    assert _located(before, 113.52, 34.79).micro_code == "4101710100101"
     shifted = json.loads(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": code, "name": code, "level": level, "parent_code": parent,
                                            "street_code": street}, "geometry": geometry.to_geojson(shapely.box(*b))}
@@ -131,8 +142,8 @@ def test_locator_is_rebuilt_after_a_layer_change(grid_layer, django_capture_on_c
         services.grid_layer_import(text=json.dumps(shifted), replace=True)
     after = get_locator()
     assert after is not before
-    assert after.locate(113.54, 34.79).micro_code == "4101710100102"
-    assert after.locate(113.58, 34.83).grid_code == "41017101001"
+    assert _located(after, 113.54, 34.79).micro_code == "4101710100102"
+    assert _located(after, 113.58, 34.83).grid_code == "41017101001"
 
 
 def test_another_process_invalidating_is_seen_through_the_cache(grid_layer):
@@ -163,9 +174,12 @@ def test_overlaps_holes_multipolygons_and_an_empty_layer_match_brute_force():
     xs, ys = rng.uniform(113.49, 113.61, 50_000), rng.uniform(34.77, 34.85, 50_000)
     xs[:200], ys[:200] = 113.55 + rng.uniform(0, 0.0000001, 200), rng.uniform(34.80, 34.84, 200)  # in the sliver
     expected = brute_force(micros, xs, ys)
-    assert (expected == 3).sum() >= 50 and (expected == 1).any() and (expected == -1).any()
+    assert (expected == 3).sum() >= 50
+    assert (expected == 1).any()
+    assert (expected == -1).any()
     np.testing.assert_array_equal(loc.locate_many(xs, ys), expected)
     assert [loc.locate_id(x, y) for x, y in zip(xs[:2000], ys[:2000], strict=True)] == expected[:2000].tolist()
 
     empty = Locator([], {})
-    assert empty.locate_many(xs[:10], ys[:10]).tolist() == [-1] * 10 and empty.locate(113.55, 34.81) is None
+    assert empty.locate_many(xs[:10], ys[:10]).tolist() == [-1] * 10
+    assert empty.locate(113.55, 34.81) is None

@@ -10,4 +10,6 @@ def test_locate_inside_outside_and_boundary(grid_layer):
     assert hit.street_id == grid_layer.grid_west.street_id
     assert locator.locate(113.70, 34.79) is None
     # On the shared edge 113.55°E the smaller code (the western micro-grid) wins.
-    assert locator.locate(113.55, 34.79).micro_code == "4101710100101"
+    edge = locator.locate(113.55, 34.79)
+    assert edge is not None
+    assert edge.micro_code == "4101710100101"

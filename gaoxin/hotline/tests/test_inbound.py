@@ -41,20 +41,27 @@ def test_push_creates_a_hotline_case_and_acknowledges(integration, clock_on):
     case = Case.objects.get()
     assert ack == {"order_id": ORDER["order_id"], "case_id": case.pk, "case_number": case.number,
                    "status": "received", "received_at": "2023-03-01T09:00:00+08:00"}
+    assert case.category is not None
+    assert case.request_type is not None
     assert (case.channel, case.external_ref, case.state, case.category.code, case.request_type.code) == (
         "hotline_12345", ORDER["order_id"], "reported", "H-C02", "H-TS")
     assert (case.reporter_name, case.reporter_phone) == ("王小明", "13900001111")
-    assert HotlineOrder.objects.get().reply_deadline.isoformat() == "2023-03-06T10:00:00+00:00"
+    reply_deadline = HotlineOrder.objects.get().reply_deadline
+    assert reply_deadline is not None
+    assert reply_deadline.isoformat() == "2023-03-06T10:00:00+00:00"
 
 
 def test_repeated_push_returns_the_first_acknowledgement(integration, clock_on):
     _, token = integration
     first = call(token, "orders", ORDER, **{"Idempotency-Key": "push-1"})
     again = call(token, "orders", ORDER, **{"Idempotency-Key": "push-1"})
-    assert (again[0], again[1]) == (first[0], first[1]) and again[2]["Idempotent-Replayed"] == "true"
+    assert (again[0], again[1]) == (first[0], first[1])
+    assert again[2]["Idempotent-Replayed"] == "true"
     without_key = call(token, "orders", ORDER)
-    assert without_key[0] == 200 and without_key[1] == first[1]
-    assert Case.objects.count() == 1 and HotlineOrder.objects.count() == 1
+    assert without_key[0] == 200
+    assert without_key[1] == first[1]
+    assert Case.objects.count() == 1
+    assert HotlineOrder.objects.count() == 1
 
 
 def test_replayed_push_is_the_same_bytes_and_a_reused_key_changes_nothing(integration, clock_on):
@@ -76,10 +83,13 @@ def test_same_order_with_other_content_is_refused(integration, clock_on):
     _, token = integration
     call(token, "orders", ORDER)
     status, problem, _ = call(token, "orders", {**ORDER, "content": "另一件事"})
-    assert status == 409 and problem["code"] == "order_conflict" and problem["field"] == "order_id"
+    assert status == 409
+    assert problem["code"] == "order_conflict"
+    assert problem["field"] == "order_id"
     status, problem, _ = call(token, "orders", ORDER, **{"Idempotency-Key": "k"})
     status, problem, _ = call(token, "orders", {**ORDER, "content": "x"}, **{"Idempotency-Key": "k"})
-    assert status == 422 and problem["code"] == "idempotency_key_reused"
+    assert status == 422
+    assert problem["code"] == "idempotency_key_reused"
     assert Case.objects.count() == 1
 
 
@@ -94,8 +104,11 @@ def test_same_order_with_other_content_is_refused(integration, clock_on):
 def test_push_bad_input_names_the_field(integration, clock_on, override, field, status):
     _, token = integration
     code, problem, response = call(token, "orders", {**ORDER, **override})
-    assert code == status and problem["field"] == field and response["Content-Type"] == "application/problem+json"
-    assert Case.objects.count() == 0 and HotlineOrder.objects.count() == 0
+    assert code == status
+    assert problem["field"] == field
+    assert response["Content-Type"] == "application/problem+json"
+    assert Case.objects.count() == 0
+    assert HotlineOrder.objects.count() == 0
 
 
 def test_push_by_an_account_that_may_not_take_hotline_orders_changes_nothing(people, clock_on):
@@ -131,15 +144,21 @@ def test_urge_is_recorded_once_per_message(integration, people, clock_on):
     call(token, "orders", ORDER)
     body = {"message_id": "U-1", "order_id": ORDER["order_id"], "content": "群众再次来电催促"}
     status, ack, _ = call(token, "urges", body)
-    assert status == 200 and ack["status"] == "recorded" and ack["unit"] == "石佛城运中心"
+    assert status == 200
+    assert ack["status"] == "recorded"
+    assert ack["unit"] == "石佛城运中心"
     assert call(token, "urges", body)[1] == ack
     urge = HotlineUrge.objects.get()
+    assert urge.unit is not None
+    assert urge.superior_unit is not None
     assert (urge.content, urge.unit.code, urge.superior_unit.code) == ("群众再次来电催促", "GX-S01-C", "GX-S01")
     assert HotlineOrder.objects.get().urge_count == 1
     status, problem, _ = call(token, "urges", {**body, "content": "别的"})
-    assert status == 409 and problem["code"] == "message_conflict"
+    assert status == 409
+    assert problem["code"] == "message_conflict"
     status, problem, _ = call(token, "urges", {**body, "message_id": "U-2", "order_id": "nope"})
-    assert status == 404 and problem["field"] == "order_id"
+    assert status == 404
+    assert problem["field"] == "order_id"
     assert HotlineUrge.objects.count() == 1
 
 
@@ -149,12 +168,14 @@ def test_return_reopens_a_closed_case_once(integration, people, clock_on):
     case = close_case(people, Case.objects.get())
     body = {"message_id": "R-1", "order_id": ORDER["order_id"], "reason": "摊贩又回来了"}
     status, ack, _ = call(token, "returns", body)
-    assert status == 200 and ack["case_state"] == "reopened"
+    assert status == 200
+    assert ack["case_state"] == "reopened"
     case.refresh_from_db()
     assert (case.state, case.satisfaction, case.reopened_count) == ("reopened", "unsatisfied", 1)
     assert call(token, "returns", body)[1] == ack
     case.refresh_from_db()
-    assert case.reopened_count == 1 and HotlineOrder.objects.get().return_count == 1
+    assert case.reopened_count == 1
+    assert HotlineOrder.objects.get().return_count == 1
 
 
 def test_return_of_an_open_case_is_refused_and_changes_nothing(integration, clock_on):
@@ -162,5 +183,7 @@ def test_return_of_an_open_case_is_refused_and_changes_nothing(integration, cloc
     call(token, "orders", ORDER)
     status, problem, _ = call(token, "returns", {"message_id": "R-1", "order_id": ORDER["order_id"],
                                                  "reason": "不满意"})
-    assert status == 409 and problem["code"] == "not_returnable"
-    assert Case.objects.get().state == "reported" and InboundMessage.objects.count() == 0
+    assert status == 409
+    assert problem["code"] == "not_returnable"
+    assert Case.objects.get().state == "reported"
+    assert InboundMessage.objects.count() == 0

@@ -46,17 +46,22 @@ def test_orders_urges_returns_and_replies_survive_the_city_being_down(city, peop
         status, again = city.push_order({"order_id": "HL-E2E-1", "lon": 113.52, "lat": 34.79})
         assert (status, again) == (201, ack)
         case = Case.objects.get(external_ref="HL-E2E-1")
-        assert ack["case_number"] == case.number and Case.objects.count() == 1
+        assert ack["case_number"] == case.number
+        assert Case.objects.count() == 1
 
         status, urged = city.urge("HL-E2E-1")
-        assert status == 200 and urged["status"] == "recorded" and HotlineUrge.objects.count() == 1
+        assert status == 200
+        assert urged["status"] == "recorded"
+        assert HotlineUrge.objects.count() == 1
 
         close_case(people, case)
         assert Outbox.objects.filter(state="pending").count() == 1
 
         city.down("error")
         report = deliver(city)
-        assert (report.delivered, report.retried) == (0, 1) and city.replies == [] and city.refused_while_down == 1
+        assert (report.delivered, report.retried) == (0, 1)
+        assert city.replies == []
+        assert city.refused_while_down == 1
         deliver(city)  # not due yet: nothing is sent
         assert city.refused_while_down == 1
 
@@ -69,7 +74,9 @@ def test_orders_urges_returns_and_replies_survive_the_city_being_down(city, peop
         city.down("ack_lost")
         wait_out(120)
         report = deliver(city)
-        assert report.delivered == 0 and len(city.replies) == 1  # the city has it; the zone does not know
+        # The city has it; the zone does not know.
+        assert report.delivered == 0
+        assert len(city.replies) == 1
 
         city.up()
         wait_out(240)
@@ -77,13 +84,17 @@ def test_orders_urges_returns_and_replies_survive_the_city_being_down(city, peop
         assert report.delivered == 1
         row = Outbox.objects.get()
         assert (row.state, row.attempts) == ("delivered", 4)
-        assert [r["message_id"] for r in city.replies] == [row.message_id] and city.duplicates == 1
-        assert city.replies[0]["result"] == "handled" and city.replies[0]["content"] == "已劝离占道商贩"
+        assert [r["message_id"] for r in city.replies] == [row.message_id]
+        assert city.duplicates == 1
+        assert city.replies[0]["result"] == "handled"
+        assert city.replies[0]["content"] == "已劝离占道商贩"
         wait_out(3600)
-        assert deliver(city).delivered == 0 and len(city.replies) == 1
+        assert deliver(city).delivered == 0
+        assert len(city.replies) == 1
 
         status, returned = city.return_order("HL-E2E-1", "摊贩又回来了")
-        assert status == 200 and returned["case_state"] == "reopened"
+        assert status == 200
+        assert returned["case_state"] == "reopened"
         from gaoxin.cases import services as cases
 
         case = Case.objects.get(pk=case.pk)
@@ -104,5 +115,6 @@ def test_replies_to_a_wrong_token_are_kept_for_a_person(city, people, frozen_now
         city.push_order({"order_id": "HL-E2E-2", "lon": 113.52, "lat": 34.79})
         close_case(people, Case.objects.get(external_ref="HL-E2E-2"))
         report = deliver_pending(transport=HttpTransport(city.url, "wrong", timeout=5), backoff=BACKOFF)
-        assert report.dead == 1 and city.replies == []
+        assert report.dead == 1
+        assert city.replies == []
         assert Outbox.objects.get().state == "dead"

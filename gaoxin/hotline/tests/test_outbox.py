@@ -45,7 +45,8 @@ def test_closing_a_hotline_case_writes_one_reply(integration, people, frozen_now
     payload = row.payload
     assert (payload["order_id"], payload["result"], payload["content"], payload["handling_unit"],
             payload["reply_seq"]) == (ORDER["order_id"], "handled", "已劝离占道商贩", "石佛办事处", 1)
-    assert payload["handled_at"] == "2023-03-01T09:00:00+08:00" and payload["message_id"] == row.message_id
+    assert payload["handled_at"] == "2023-03-01T09:00:00+08:00"
+    assert payload["message_id"] == row.message_id
 
 
 def cases_get(pk):
@@ -66,7 +67,8 @@ def test_no_reply_when_the_change_rolls_back(integration, people, frozen_now):
             cases.case_verify(actor=people.worker_west, case=case, passed=True)
             assert Outbox.objects.count() == 1
             raise RuntimeError("the request dies after the service")
-    assert Outbox.objects.count() == 0 and cases_get(case.pk).state == "handled"
+    assert Outbox.objects.count() == 0
+    assert cases_get(case.pk).state == "handled"
 
 
 def test_the_reply_is_written_with_the_change_and_nothing_waits_for_the_commit(
@@ -85,6 +87,7 @@ def test_the_reply_is_written_with_the_change_and_nothing_waits_for_the_commit(
             case = cases.case_verify(actor=people.worker_west, case=case, passed=True)
     assert callbacks == []
     row = Outbox.objects.get()
+    assert row.event is not None
     assert (row.event.case_id, row.event.action, row.order.case_id, row.state) == (case.pk, "verify_pass", case.pk,
                                                                                   "pending")
 
@@ -101,7 +104,8 @@ def test_rejecting_and_merged_orders_are_answered(integration, people, frozen_no
     replies = {r.payload["order_id"]: r.payload for r in Outbox.objects.all()}
     assert set(replies) == {"HL-R", "HL-M", "HL-D"}
     assert (replies["HL-R"]["result"], replies["HL-R"]["content"]) == ("rejected", "不属于本区")
-    assert replies["HL-D"]["merged_into"] == master.number and replies["HL-D"]["result"] == "handled"
+    assert replies["HL-D"]["merged_into"] == master.number
+    assert replies["HL-D"]["result"] == "handled"
 
 
 def test_delivery_backs_off_exponentially_then_delivers_once(integration, people, frozen_now):
@@ -119,11 +123,15 @@ def test_delivery_backs_off_exponentially_then_delivers_once(integration, people
             assert deliver_pending(transport=city, backoff=backoff).delivered == 0  # not due yet: not sent
             clock.advance(dt.timedelta(seconds=waits[-1]))
         assert waits[:3] == [30, 60, 100]
-        assert report.delivered == 1 and len(city.sent) == 4 and len(set(city.sent)) == 1
+        assert report.delivered == 1
+        assert len(city.sent) == 4
+        assert len(set(city.sent)) == 1
         row = Outbox.objects.get()
+        assert row.delivered_at is not None
         assert (row.state, row.attempts, row.delivered_at - start) == ("delivered", 4,
                                                                        dt.timedelta(seconds=190))
-        assert deliver_pending(transport=city, backoff=backoff).delivered == 0 and len(city.sent) == 4
+        assert deliver_pending(transport=city, backoff=backoff).delivered == 0
+        assert len(city.sent) == 4
 
 
 def test_permanent_refusal_is_set_aside_and_can_be_requeued(integration, people, frozen_now):

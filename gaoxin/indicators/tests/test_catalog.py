@@ -21,11 +21,14 @@ def test_every_seed_figure_is_an_indicator_with_its_source(catalog):
     submitted = {r for r, i in rows.items() if i.source == "submitted"}
     assert submitted == set(rows) - COMPUTED - DERIVED
     for ref, row in seed.items():
-        assert rows[ref].unit == row["unit"] and rows[ref].name == row["label_zh"], ref
+        assert rows[ref].unit == row["unit"], ref
+        assert rows[ref].name == row["label_zh"], ref
         assert rows[ref].definition, ref
     assert all(rows[r].owner_code for r in submitted)
-    assert rows["F113"].display_scale == 10_000 and rows["F113"].display_unit == "万件"
-    assert rows["F114"].decimals == 1 and rows["F025"].decimals == 0
+    assert rows["F113"].display_scale == 10_000
+    assert rows["F113"].display_unit == "万件"
+    assert rows["F114"].decimals == 1
+    assert rows["F025"].decimals == 0
 
 
 def test_catalog_ensure_is_idempotent_and_repairs_drift(catalog):

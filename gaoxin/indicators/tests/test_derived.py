@@ -24,8 +24,12 @@ def test_share_of_a_submitted_base_with_its_inputs(officers):
     f = figures("F002")["F002"]
     assert (f.value, f.display, f.source) == (Decimal("40"), "40%", "derived")
     inputs = f.provenance["inputs"]
-    assert inputs[0]["id"] == "F001" and inputs[0]["value"] == "2" and inputs[0]["source"] == "submitted"
-    assert inputs[1]["scope"] == "全市" and inputs[1]["value"] == "5" and inputs[1]["source"] == "test"
+    assert inputs[0]["id"] == "F001"
+    assert inputs[0]["value"] == "2"
+    assert inputs[0]["source"] == "submitted"
+    assert inputs[1]["scope"] == "全市"
+    assert inputs[1]["value"] == "5"
+    assert inputs[1]["source"] == "test"
     assert f.provenance["formula"] == "2 ÷ 5 × 100 = 40"
 
 
@@ -35,7 +39,9 @@ def test_share_rounds_half_up_at_the_articles_precision(officers, staff, make_en
                                                        qualification_type="prov_engineering_center", year=2023)
     ref_value("new_prov_engineering_centers", "city", 24)
     f = figures("F019")["F019"]
-    assert f.exact == Decimal("37.5") and f.value == Decimal("38") and f.display == "38%"
+    assert f.exact == Decimal("37.5")
+    assert f.value == Decimal("38")
+    assert f.display == "38%"
 
 
 def test_growth_over_the_previous_year(officers, staff, make_enterprise):
@@ -49,14 +55,16 @@ def test_growth_over_the_previous_year(officers, staff, make_enterprise):
     assert figures("F028")["F028"].value == Decimal("50")  # (3 ÷ 2 − 1) × 100
     ref_value("new_gazelles", "zone", 4, period=2022)  # a published previous-year value wins
     f = figures("F028")["F028"]
-    assert f.value == Decimal("-25") and f.provenance["formula"] == "(3 ÷ 4 − 1) × 100 = -25"
+    assert f.value == Decimal("-25")
+    assert f.provenance["formula"] == "(3 ÷ 4 − 1) × 100 = -25"
 
 
 def test_completion_against_the_plan(officers):
     approved(officers, "F014", "228.1")
     ref_value("key_projects_investment", "plan", "222.5")
     f = figures("F015")["F015"]
-    assert f.value == Decimal("102.5") and f.display == "102.5%"
+    assert f.value == Decimal("102.5")
+    assert f.display == "102.5%"
 
 
 def test_rank_among_peers(officers, staff, make_enterprise):
@@ -66,14 +74,18 @@ def test_rank_among_peers(officers, staff, make_enterprise):
     for peer, value in (("甲区", 5), ("乙区", 3), ("丙区", 1)):
         ref_value("chain_leader_enterprises", "city_districts", value, peer=peer)
     f = figures("F004")["F004"]
-    assert f.value == 2 and f.provenance["formula"].startswith("1 + 1")
+    assert f.value == 2
+    assert f.provenance["formula"].startswith("1 + 1")
     ref_value("chain_leader_enterprises", "city_districts", 3, peer="乙区")  # a tie does not push the zone down
     assert figures("F004")["F004"].value == 2
 
 
 def test_missing_inputs_are_reported_not_invented(officers):
     f = figures("F002", "F004")
-    assert f["F002"].missing and f["F002"].reason == "基础指标 F001 暂无数值"
+    assert f["F002"].missing
+    assert f["F002"].reason == "基础指标 F001 暂无数值"
     approved(officers, "F001", 2)
     f = figures("F002")["F002"]
-    assert f.missing and f.reason == "缺少参考值（全市）" and f.value is None
+    assert f.missing
+    assert f.reason == "缺少参考值（全市）"
+    assert f.value is None

@@ -19,7 +19,7 @@ def filled(template: bytes, values: dict[str, object], extra_rows=(), notes: dic
     for row in ws.iter_rows(min_row=2):
         if row[0].value in values:
             row[3].value = values[row[0].value]
-        if row[0].value in (notes or {}):
+        if notes and row[0].value in notes:
             row[4].value = notes[row[0].value]
     for extra in extra_rows:
         ws.append(list(extra))
@@ -64,7 +64,8 @@ def test_bad_cells_are_named_and_nothing_is_saved(officers):
 def test_an_upload_that_is_not_a_workbook_is_refused(officers):
     with pytest.raises(ApplicationError) as exc:
         excel.submissions_import(actor=officers.officer, file=b"not a workbook")
-    assert exc.value.field == "file" and exc.value.code == "ledger_unreadable"  # the code every ledger uses
+    assert exc.value.field == "file"
+    assert exc.value.code == "ledger_unreadable"  # the code every ledger uses
 
 
 def test_an_officer_cannot_upload_another_departments_sheet(officers):

@@ -27,15 +27,19 @@ def evidence(o, sub):
 def test_draft_submit_approve_and_the_report_uses_only_the_approved_value(officers):
     o = officers
     sub = services.submission_save(actor=o.officer, indicator=indicator("F011"), period=2023, value="434.6")
-    assert sub.status == "draft" and sub.org_unit.code == "GX" and sub.value == Decimal("434.6")
+    assert sub.status == "draft"
+    assert sub.org_unit.code == "GX"
+    assert sub.value == Decimal("434.6")
     evidence(o, sub)
     sub = services.submission_submit(actor=o.officer, submission=sub)
     assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].missing
     sub = services.submission_approve(actor=o.approver, submission=sub)
     assert (sub.status, sub.approved_by) == ("approved", o.approver)
     f = figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"]
-    assert f.display == "434.6亿元" and f.provenance["approved_by"] == "赵领导"
-    assert f.provenance["evidence"][0]["name"] == "a.pdf" and f.url == f"/indicators/submissions/{sub.pk}/"
+    assert f.display == "434.6亿元"
+    assert f.provenance["approved_by"] == "赵领导"
+    assert f.provenance["evidence"][0]["name"] == "a.pdf"
+    assert f.url == f"/indicators/submissions/{sub.pk}/"
     assert list(sub.events.values_list("action", "from_status", "to_status")) == [
         ("create", "", "draft"), ("evidence", "draft", "draft"), ("submit", "draft", "submitted"),
         ("approve", "submitted", "approved")]
@@ -50,13 +54,16 @@ def test_return_with_reason_then_resubmit(officers):
         services.submission_return(actor=o.approver, submission=sub, reason="  ")
     assert exc.value.field == "reason"
     sub = services.submission_return(actor=o.approver, submission=sub, reason="与台账不符，应为58个")
-    assert sub.status == "returned" and sub.return_reason == "与台账不符，应为58个"
+    assert sub.status == "returned"
+    assert sub.return_reason == "与台账不符，应为58个"
     sub = services.submission_save(actor=o.officer, indicator=indicator("F013"), period=2023, value=58)
     assert sub.status == "draft"
     sub = services.submission_submit(actor=o.officer, submission=sub)
     sub = services.submission_approve(actor=o.approver, submission=sub)
     last = sub.events.order_by("-pk").first()
-    assert sub.value == 58 and last.action == "approve"
+    assert last is not None
+    assert sub.value == 58
+    assert last.action == "approve"
     assert sub.events.filter(action="edit", value_before=57, value_after=58).exists()
 
 
@@ -65,6 +72,7 @@ def test_return_with_reason_then_resubmit(officers):
 def test_refused_saves_change_nothing(officers, case):
     o = officers
     before = snapshot()
+    period: int | str
     actor, ref, value, period = o.officer, "F011", "1", 2023
     if case == "citizen":
         actor = o.citizen
@@ -137,6 +145,7 @@ def test_approved_values_are_locked(officers):
 def test_the_log_is_append_only(officers):
     sub = approved(officers, "F011", "434.6")
     event = sub.events.first()
+    assert event is not None
     event.note = "篡改"
     with pytest.raises(RuntimeError):
         event.save()
@@ -156,12 +165,14 @@ def test_simulated_submissions_cover_every_submitted_indicator_once(officers):
     assert created == len(submitted_refs) - 1
     assert services.simulated_submissions_ensure(year=2023) == 0
     real.refresh_from_db()
-    assert real.value == 400 and not real.is_simulated
+    assert real.value == 400
+    assert not real.is_simulated
     sims = Submission.objects.filter(is_simulated=True, status="approved", period="2023")
     assert set(sims.values_list("indicator__ref", flat=True)) == submitted_refs - {"F011"}
     assert sims.get(indicator__ref="F058").value == Decimal("2.3")
     f = figure_values(actor=system_actor(), year=2023, refs=["F026", "F100"])
-    assert f["F100"].value == 2 and f["F100"].provenance["inputs"][1]["is_synthetic"] is True
+    assert f["F100"].value == 2
+    assert f["F100"].provenance["inputs"][1]["is_synthetic"] is True
 
 
 def test_the_log_is_a_hash_chain_that_finds_tampering(officers):

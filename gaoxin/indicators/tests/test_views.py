@@ -21,8 +21,10 @@ def test_dashboard_lists_values_with_share_growth_rank_and_provenance(officers, 
     response = login(officers.approver).get("/indicators/?year=2023")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'href="/grids/?level=grid"' in html and ">2个</a>" in html  # F111 computed from the grid table
-    assert 'href="/indicators/F002/?year=2023"' in html and ">40%</a>" in html  # F001's share
+    assert 'href="/grids/?level=grid"' in html  # F111 computed from the grid table
+    assert ">2个</a>" in html
+    assert 'href="/indicators/F002/?year=2023"' in html  # F001's share
+    assert ">40%</a>" in html
     assert "222.5亿元" in html  # F014's target (annual plan)
 
 
@@ -34,7 +36,8 @@ def test_dashboard_is_refused_to_a_citizen(officers):
 def test_catalog_and_detail_pages(officers):
     client = login(officers.officer)
     html = client.get("/indicators/catalog/").content.decode()
-    assert html.count("<tr id=") == 118 and "受理量" in html
+    assert html.count("<tr id=") == 118
+    assert "受理量" in html
     detail = client.get("/indicators/F113/?year=2023").content.decode()
     assert "cases.metrics" in detail
     assert "/cases/?reg_from=2023-01-01&amp;reg_to=2023-12-31&amp;set=registered" in detail
@@ -43,13 +46,15 @@ def test_catalog_and_detail_pages(officers):
 def test_submission_pages_form_and_workflow(officers):
     client = login(officers.officer)
     response = client.post("/indicators/submissions/", {"indicator": "F011", "value": "x", "year": "2023"})
-    assert response.status_code == 400 and Submission.objects.count() == 0
+    assert response.status_code == 400
+    assert Submission.objects.count() == 0
     evidence = io.BytesIO(b"%PDF-1.4 x")
     evidence.name = "台账.pdf"
     response = client.post("/indicators/submissions/", {"indicator": "F011", "value": "434.6", "year": "2023",
                                                         "evidence": evidence})
     sub = Submission.objects.get()
-    assert response.status_code == 302 and sub.evidence.count() == 1
+    assert response.status_code == 302
+    assert sub.evidence.count() == 1
     assert client.post(f"/indicators/submissions/{sub.pk}/", {"action": "submit"}).status_code == 302
     denied = client.post(f"/indicators/submissions/{sub.pk}/", {"action": "approve"})
     assert denied.status_code == 403
@@ -63,11 +68,13 @@ def test_submission_pages_form_and_workflow(officers):
 def test_template_download_and_upload_pages(officers):
     client = login(officers.officer)
     response = client.get("/indicators/template.xlsx?year=2023")
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxml")
     bad = io.BytesIO(b"nope")
     bad.name = "x.xlsx"
     response = client.post("/indicators/upload/", {"file": bad})
-    assert response.status_code == 400 and "无法读取" in response.content.decode()
+    assert response.status_code == 400
+    assert "无法读取" in response.content.decode()
 
 
 def test_dashboard_queries_do_not_grow_with_the_records(officers, grid_layer, staff, make_enterprise,

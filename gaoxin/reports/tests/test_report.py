@@ -33,14 +33,18 @@ def test_json_has_every_figure_with_value_unit_source_and_provenance(officers, g
     for ref in SEED_IDS:
         f = figures[ref]
         assert set(f) >= {"id", "value", "unit", "source", "provenance", "missing", "display", "url"}
-        assert f["unit"] == seed[ref]["unit"] and f["source"] in ("computed", "submitted", "derived")
+        assert f["unit"] == seed[ref]["unit"]
+        assert f["source"] in ("computed", "submitted", "derived")
         if f["source"] == "submitted":
             assert f["value"] == float(seed[ref]["value"]), ref  # the simulated approved values
             assert f["provenance"]["is_simulated"] is True
     assert figures["F111"] == {**figures["F111"], "value": 2, "source": "computed", "display": "2个",
                                "url": "/grids/?level=grid"}
-    assert figures["F002"]["value"] == 40 and figures["F073"]["value"] == 55.1 and figures["F015"]["value"] == 102.5
-    assert figures["F062"]["value"] == 1 and figures["F100"]["value"] == 2
+    assert figures["F002"]["value"] == 40
+    assert figures["F073"]["value"] == 55.1
+    assert figures["F015"]["value"] == 102.5
+    assert figures["F062"]["value"] == 1
+    assert figures["F100"]["value"] == 2
     assert {m["id"] for m in data["missing"]} == {"F056", "F114"}  # no visit problems, no grid events
     assert data["keyword_stats"]["work_report"]["F115"]["value"] == 113
     own = {c["term"]: c for c in data["keyword_stats"]["own_text"]}
@@ -78,15 +82,19 @@ def test_html_links_every_figure_to_its_provenance_and_draws_charts_inline(offic
             assert href.startswith("/indicators/submissions/"), ref
         elif source == "derived":
             assert href == f"/indicators/{ref}/?year=2023", ref
-    assert html.count("<svg") >= 2 and "<script" not in html and "http://" not in html.replace(
+    assert html.count("<svg") >= 2
+    assert "<script" not in html
+    assert "http://" not in html.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
-    assert "年度累计流转处置网格化事件" in html and "关键词统计" in html
+    assert "年度累计流转处置网格化事件" in html
+    assert "关键词统计" in html
 
 
 def test_without_approved_values_the_report_says_which_figures_are_missing(officers, grid_layer):
     report = report_build(year=2023)
     html = render_html(report)
-    assert "【F011 暂无数值】" in html and '<section id="missing">' in html
+    assert "【F011 暂无数值】" in html
+    assert '<section id="missing">' in html
     data = render_json(report)
     assert {"id": "F011", "name": "新签约项目签约额", "reason": "尚无已审核的填报数值"} in data["missing"]
     assert any("暂无数值" in w for w in data["warnings"])
@@ -99,7 +107,8 @@ def test_report_command_writes_files_and_warns_about_missing_fonts(officers, gri
     err = capsys.readouterr().err
     assert "本机缺少公文字体：方正小标宋简体、仿宋_GB2312" in err
     data = json.loads((tmp_path / "report-2023.json").read_text(encoding="utf-8"))
-    assert data["missing_fonts"] == ["方正小标宋简体", "仿宋_GB2312"] and "本机缺少公文字体" in data["warnings"][0]
+    assert data["missing_fonts"] == ["方正小标宋简体", "仿宋_GB2312"]
+    assert "本机缺少公文字体" in data["warnings"][0]
     assert (tmp_path / "report-2023.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert (tmp_path / "report-2023.docx").read_bytes()[:2] == b"PK"
 
@@ -116,9 +125,11 @@ def test_report_pages_for_leaders_only(officers, grid_layer):
 
 def test_the_file_carries_its_stylesheet_and_the_web_page_links_it(officers, grid_layer):
     report = report_build(year=2023)
-    assert "<style>" in render_html(report) and "report.css" not in render_html(report)
+    assert "<style>" in render_html(report)
+    assert "report.css" not in render_html(report)
     web = render_html(report, standalone=False)
-    assert "<style>" not in web and 'href="/static/reports/report.css"' in web
+    assert "<style>" not in web
+    assert 'href="/static/reports/report.css"' in web
 
 
 def test_monthly_chart_counts_grid_events_by_month_of_registration(catalog, people, frozen_now):

@@ -50,7 +50,8 @@ def test_unsupported_and_missing_files_are_refused(tmp_path):
     other.write_text("x")
     with pytest.raises(ApplicationError) as exc:
         extract_text(other)
-    assert exc.value.code == "unsupported_type" and exc.value.field == "file"
+    assert exc.value.code == "unsupported_type"
+    assert exc.value.field == "file"
     with pytest.raises(ApplicationError):
         extract_text(tmp_path / "missing.txt")
 

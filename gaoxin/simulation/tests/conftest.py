@@ -3,6 +3,8 @@ is rolled back after the module, so other tests never see it. Tests that change 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import transaction
 
@@ -14,7 +16,7 @@ YEAR = 2023
 
 
 @pytest.fixture(scope="module")
-def small_year(django_db_setup, django_db_blocker) -> SimulationResult:
+def small_year(django_db_setup, django_db_blocker) -> Iterator[SimulationResult]:
     with django_db_blocker.unblock(), transaction.atomic():
         result = simulate_year(year=YEAR, seed=SEED, scale=SCALE)
         yield result

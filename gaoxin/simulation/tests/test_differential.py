@@ -130,6 +130,7 @@ def _replay(simulated: Case, events: list[CaseEvent], monkeypatch: pytest.Monkey
     """The simulated case's history taken again through the live services, as a new case with its number."""
     monkeypatch.setattr(intake, "next_case_number", lambda moment: simulated.number)
     first = events[0]
+    assert first.actor is not None
     with clock.frozen(first.at):
         case = services.case_report(
             actor=first.actor, channel=simulated.channel, category=simulated.category,
@@ -140,6 +141,7 @@ def _replay(simulated: Case, events: list[CaseEvent], monkeypatch: pytest.Monkey
     moment = first.at
     for event in events[1:]:
         case = _supervise_until(case, moment, event.at)
+        assert event.actor is not None
         with clock.frozen(event.at):
             case = _step(case, event, event.actor)
         moment = event.at

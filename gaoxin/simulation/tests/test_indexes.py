@@ -28,7 +28,8 @@ def test_the_indexes_after_a_simulated_year_are_the_migrated_ones():
     assert len(secondary_indexes(records.BULK_TABLES)) >= 15
     with transaction.atomic():
         result = simulate_year(year=2021, seed=3, scale=0.002)
-        assert result.cases > 0 and result.events > result.cases
+        assert result.cases > 0
+        assert result.events > result.cases
         assert _schema() == migrated
         assert Case.objects.filter(number__startswith="2021").count() == result.cases
         transaction.set_rollback(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -49,7 +50,9 @@ def test_figures_at_scale(small_year):
     assert counts["registered"] == 4_470
     assert counts["closed"] == 4_457
     assert cal.grid_targets(SCALE) == (4_470, 4_457)
-    assert small_year.visits == 99 and small_year.sessions == 1 and small_year.enterprises == 60
+    assert small_year.visits == 99
+    assert small_year.sessions == 1
+    assert small_year.enterprises == 60
     assert Grid.objects.filter(level=Grid.Level.MICRO).count() == 3_895
     assert Grid.objects.filter(level=Grid.Level.GRID).count() == 571
 
@@ -65,6 +68,8 @@ def test_everything_labelled_synthetic_and_inside_the_year(small_year):
     assert Case.objects.filter(state=workflow.REJECTED).count() == round(4_470 * cal.REJECTED_SHARE)
     assert Case.objects.filter(state=workflow.MERGED).count() == round(4_470 * cal.DUPLICATE_SHARE)
     merged = Case.objects.filter(state=workflow.MERGED).select_related("merged_into").first()
+    assert merged is not None
+    assert merged.merged_into is not None
     assert merged.merged_into.category_id == merged.category_id
     channels = set(Case.objects.values_list("channel", flat=True).distinct())
     assert {Channel.GRID_WORKER, Channel.CITY_INSPECTOR, Channel.HOTLINE_12345, Channel.PUBLIC_WEB,
@@ -112,14 +117,18 @@ def test_time_limits_are_the_live_rules(small_year):
             elif e.action == "verify_fail":
                 sign = timelimits.add_working_time(e.at, cat.sign_limit_hours, "hour")
             elif e.action == "accept":
+                assert sign is not None
                 assert p["on_time"] == (e.at <= sign)
                 assert p["node_deadline"] == _iso(timelimits.add_working_time(e.at, cat.handle_limit_hours, "hour"))
             elif e.action == "approve_extension":
+                assert deadline is not None
                 deadline = timelimits.add_working_time(deadline, p["amount"], cat.time_unit)
                 assert p["deadline"] == _iso(deadline)
             elif e.action == "approve_suspension":
                 suspended_at = e.at
             elif e.action == "resume":
+                assert suspended_at is not None
+                assert deadline is not None
                 stopped = int(timelimits.working_time_between(suspended_at, e.at).total_seconds())
                 assert p["stopped_seconds"] == stopped
                 deadline = timelimits.add_working_seconds(deadline, stopped)
@@ -127,10 +136,13 @@ def test_time_limits_are_the_live_rules(small_year):
             elif e.action == "feedback":
                 assert p["node_deadline"] == _iso(timelimits.add_working_time(e.at, cat.verify_limit_hours, "hour"))
             elif e.action == "verify_pass":
+                assert deadline is not None
                 assert p["on_time"] == (e.at <= deadline) == case.closed_on_time
         assert case.deadline == deadline
         assert case.clock_started_at == case.registered_at
         assert case.suspended_working_seconds == total_stopped
+        assert case.registered_at is not None
+        assert deadline is not None
         assert case.warn_at == timelimits.warn_point(case.registered_at, deadline, stopped_seconds=total_stopped)
         checked += 1
     assert checked == 4_470 + small_year.problems
@@ -153,6 +165,7 @@ def test_open_cases_can_be_continued_with_the_live_services(small_year):
         return users[world.center_staff[case.center_id][role][0]]
 
     def handler(case: Case):
+        assert case.assignee_id is not None
         return users[world.handler_pool(case.assignee_id)[0]]
 
     moment = dt.datetime(YEAR + 1, 1, 2, 9, 30, tzinfo=SHANGHAI)
@@ -232,9 +245,12 @@ def test_grid_level_rules_route_the_simulated_cases(small_year):
     from gaoxin.cases.models import ResponsibilityRule
 
     with transaction.atomic():
-        category_id = (Case.objects.filter(channel=Channel.GRID_WORKER).values("category_id")
-                       .annotate(n=Count("pk")).order_by("-n", "category_id").first()["category_id"])
+        most_reported = (Case.objects.filter(channel=Channel.GRID_WORKER).values("category_id")
+                         .annotate(n=Count("pk")).order_by("-n", "category_id").first())
+        assert most_reported is not None
+        category_id = most_reported["category_id"]
         handler = OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("code").last()
+        assert handler is not None
         grids = list(Grid.objects.filter(level=Grid.Level.GRID).order_by("code").values_list("pk", flat=True)[::2])
         ResponsibilityRule.objects.bulk_create([ResponsibilityRule(category_id=category_id, grid_id=g, handler=handler)
                                                 for g in grids])
@@ -267,6 +283,7 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert Decimal(result.records.count()) == result.value, indicator.ref
         else:
             ratio = Decimal(result.records.count()) / Decimal(result.denominator_records.count()) * 100
+            assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
     assert checked == 28
@@ -277,7 +294,7 @@ def test_domain_generators_run_in_the_year_with_streams_of_their_own(small_year,
     draws from a stream that depends on the seed, the year and its name only."""
     from gaoxin.simulation import domains
 
-    seen: list[tuple[str, object]] = []
+    seen: list[tuple[str, Any]] = []
 
     def generate(year: domains.SimulatedYear) -> dict[str, int]:
         seen.append(("clock", clock.now()))

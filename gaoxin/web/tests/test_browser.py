@@ -30,9 +30,9 @@ SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 PASSWORD = "Gaoxin-test-2023!"
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
+    sync_playwright = None  # type: ignore[assignment]  # the tests skip then
 
 _reason = ""
 if sync_playwright is None:
@@ -99,7 +99,7 @@ class Session:
         self.context.close()
 
 
-def photo_file(name: str = "photo.png") -> dict:
+def photo_file(name: str = "photo.png") -> FilePayload:
     return {"name": name, "mimeType": "image/png", "buffer": png_bytes(8, 8)}
 
 
@@ -199,7 +199,9 @@ def test_public_page_files_and_tracks_a_report(browser, live_server, people, gri
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
     assert page.input_value("#id_lon") != ""
     question = page.inner_text("label:has(input[name=answer])")
-    a, b = map(int, re.search(r"(\d+) \+ (\d+)", question).groups())  # type: ignore[union-attr]
+    sum_of = re.search(r"(\d+) \+ (\d+)", question)
+    assert sum_of is not None, question
+    a, b = map(int, sum_of.groups())
     page.fill("input[name=answer]", str(a + b))
     page.set_input_files("input[name=photo]", photo_file())
     visitor.shot("public_report")

@@ -52,14 +52,16 @@ def test_what_the_leader_sees(reported_elsewhere, org, monkeypatch):
     fast, _slow = _both(reported_elsewhere.leader, Slice(start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 31)),
                         monkeypatch)
     assert fast["counts"] == {"registered": 6, "closed": 3, "closed_on_time": 2, "evaluated": 3, "satisfied": 2}
-    assert fast["trend"]["grain"] == "day" and len(fast["trend"]["days"]) == 31
+    assert fast["trend"]["grain"] == "day"
+    assert len(fast["trend"]["days"]) == 31
     assert fast["trend"]["registered"][:2] == [5, 1]
     assert {c["code"]: c["value"] for c in fast["channels"]} == {
         Channel.PUBLIC_WEB: 4, Channel.GRID_WORKER: 1, Channel.HOTLINE_12345: 1}
     assert sum(int(v["n"]) for v in fast["map"]["values"].values()) == 6
     yearly, _ = _both(reported_elsewhere.leader, Slice(start=dt.date(2022, 1, 1), end=dt.date(2023, 12, 31)),
                       monkeypatch)
-    assert yearly["trend"]["grain"] == "month" and len(yearly["trend"]["days"]) == 24
+    assert yearly["trend"]["grain"] == "month"
+    assert len(yearly["trend"]["days"]) == 24
     march_point = yearly["trend"]["days"].index("2023-03")
     assert yearly["trend"]["registered"][march_point] == 6
     assert (yearly["trend"]["starts"][march_point], yearly["trend"]["ends"][march_point]) == (
@@ -70,4 +72,6 @@ def test_street_staff_see_their_street_and_what_they_reported(reported_elsewhere
     s = Slice(start=dt.date(2023, 3, 1), end=dt.date(2023, 3, 31))
     fast, _slow = _both(reported_elsewhere.a_operator, s, monkeypatch)
     assert fast["counts"]["registered"] == 5  # C1 C2 C3 C6 in street A and the order taken for street B
-    assert rollup.scope(reported_elsewhere.a_operator)[1] is not None
+    scope = rollup.scope(reported_elsewhere.a_operator)
+    assert scope is not None
+    assert scope[1] is not None

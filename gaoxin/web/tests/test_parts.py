@@ -22,12 +22,15 @@ def test_clean_photos_renames_and_types_by_content():
 
     fake = SimpleUploadedFile("x.jpg", png_bytes(), content_type="text/html")
     [clean] = uploads.clean_photos([fake])
-    assert clean.content_type == "image/png" and clean.name.startswith("photo-") and clean.name.endswith(".png")
+    assert clean.name is not None
+    assert clean.content_type == "image/png"
+    assert clean.name.startswith("photo-")
+    assert clean.name.endswith(".png")
     with pytest.raises(ApplicationError) as exc:
         uploads.clean_photos([SimpleUploadedFile("a.png", b"<html>", content_type="image/png")])
     assert exc.value.field == "photo"
     with pytest.raises(ApplicationError):
-        uploads.clean_photos([upload()] * 5)  # type: ignore[list-item]
+        uploads.clean_photos([upload()] * 5)  # type: ignore[list-item]  # refused by count, before a file is read
 
 
 def test_keyset_cursor_round_trip_and_errors(people):
@@ -52,7 +55,8 @@ def test_suggestions_use_names_and_history(people):
     from gaoxin.cases.models import Category
 
     top = suggest.CategoryIndex.build().suggest("马路边井盖丢失了，很危险")
-    assert top and top[0].code in {c.code for c in Category.objects.filter(name__contains="井盖")}
+    assert top
+    assert top[0].code in {c.code for c in Category.objects.filter(name__contains="井盖")}
     # History: cases registered as 噪声扰民 teach the scorer that 广场舞 means noise.
     for _ in range(3):
         case = report(people.citizen, code="10005", description="晚上广场舞音响太吵")

@@ -16,7 +16,8 @@ def test_home_sends_each_role_to_its_workbench(people, client_for):
                 p.worker_west: "/work/grid/", p.leader: "/dashboard/"}
     for user, url in expected.items():
         response = client_for(user).get("/")
-        assert response.status_code == 302 and response["Location"] == url, user.username
+        assert response.status_code == 302, user.username
+        assert response["Location"] == url, user.username
 
 
 def test_home_shows_role_and_scope_for_roles_without_a_workbench(org, make_user):
@@ -40,13 +41,15 @@ def test_english_switch(db):
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
     body = client.get("/login/").content.decode()
-    assert "Sign in" in body and "Operations platform" in body
+    assert "Sign in" in body
+    assert "Operations platform" in body
 
 
 def test_login_page_has_csp_and_csrf(db):
     response = Client(enforce_csrf_checks=True).get("/login/")
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-eval" not in csp
     assert "'unsafe-inline'" not in csp.split("style-src-attr")[0]
     assert "frame-ancestors 'none'" in csp
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
