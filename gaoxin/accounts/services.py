@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -76,29 +77,37 @@ def user_lock_remaining(*, user: User, now: dt.datetime | None = None) -> dt.tim
     return None
 
 
+class LoginOutcome(enum.Enum):
+    OK = "ok"
+    REFUSED = "refused"  # wrong password (or a locked account and a wrong password: the same answer)
+    LOCKED = "locked"  # the right password while the account is locked: only its holder learns of the lock
+
+
 @transaction.atomic
-def user_check_login(*, user: User, password: str) -> bool:
+def user_check_login(*, user: User, password: str) -> LoginOutcome:
     """Check a password attempt and keep the lockout counters.
 
     LOCKOUT_THRESHOLD consecutive failures lock the account for LOCKOUT_MINUTES. While locked every
     attempt is refused, even with the right password, and does not extend the lock. A success resets
-    the counter.
+    the counter. Every attempt hashes the password once — locked, wrong or right — so the time taken tells an
+    attacker nothing, and only a caller who gave the right password hears that the account is locked.
     """
     locked = User.objects.select_for_update().get(pk=user.pk)
     now = clock.now()
+    right = locked.check_password(password)
     if user_lock_remaining(user=locked, now=now) is not None:
-        return False
-    if locked.check_password(password):
+        return LoginOutcome.LOCKED if right else LoginOutcome.REFUSED
+    if right:
         if locked.failed_login_count or locked.locked_until:
             User.objects.filter(pk=locked.pk).update(failed_login_count=0, locked_until=None)
-        return True
+        return LoginOutcome.OK
     failures = locked.failed_login_count + 1
     if failures >= settings.GAOXIN_LOCKOUT_THRESHOLD:
         until = now + dt.timedelta(minutes=settings.GAOXIN_LOCKOUT_MINUTES)
         User.objects.filter(pk=locked.pk).update(failed_login_count=0, locked_until=until)
     else:
         User.objects.filter(pk=locked.pk).update(failed_login_count=failures)
-    return False
+    return LoginOutcome.REFUSED
 
 
 def user_unlock(*, user: User) -> None:

@@ -57,13 +57,16 @@ def api_token_list(*, user: User | None = None) -> QuerySet[ApiToken]:
 
 
 def api_token_authenticate(*, token: str) -> ApiToken | None:
-    """The active token whose digest matches, with its active user and the user's org unit; None otherwise."""
+    """The active token whose digest matches, with its active user and the user's org unit; None otherwise —
+    also while the user's account is locked (a lockout applies to every credential of the account)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     found = _token_with_user(_digest(token))
     if found is None:
         return None
     now = clock.now()
+    if found.user.locked_until is not None and found.user.locked_until > now:
+        return None
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > LAST_USED_GRANULARITY_S:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         found.last_used_at = now

@@ -17,6 +17,8 @@ class PublicReport(models.Model):
     created_at = models.DateTimeField("提交时间")
     client_hash = models.CharField("来源摘要", max_length=64, blank=True)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    # The arithmetic challenge answered with it: each one files one report (a replayed answer is refused).
+    challenge_nonce = models.CharField("验证题编号", max_length=32, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = "网上群众上报"

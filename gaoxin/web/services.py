@@ -65,20 +65,26 @@ class Challenge:
 
 def challenge_new() -> Challenge:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    return Challenge(question=f"{a} + {b} = ?", token=signing.dumps({"s": a + b}, salt=CHALLENGE_SALT))
+    token = signing.dumps({"s": a + b, "n": secrets.token_hex(12)}, salt=CHALLENGE_SALT)
+    return Challenge(question=f"{a} + {b} = ?", token=token)
 
 
-def challenge_check(*, token: str, answer: str, honeypot: str) -> None:
-    """A server-side arithmetic challenge (signed, expires after two hours) and a honeypot field that people
-    never see and form-filling robots fill."""
+def challenge_check(*, token: str, answer: str, honeypot: str) -> str:
+    """A server-side arithmetic challenge (signed, expires after two hours, single-use) and a honeypot field that
+    people never see and form-filling robots fill. Returns the challenge's nonce, which the report it files keeps
+    (``PublicReport.challenge_nonce``, unique): an answer replayed is refused."""
     if honeypot:
         raise ApplicationError(_("提交被拒绝"), field="website", code="honeypot")
     try:
-        expected = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)["s"]
+        content = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+        expected, nonce = content["s"], str(content["n"])
     except (signing.BadSignature, KeyError, TypeError):
         raise ApplicationError(_("验证题已过期，请重新作答"), field="answer", code="challenge_expired") from None
     if answer.strip() != str(expected):
         raise ApplicationError(_("验证题答案不正确"), field="answer", code="challenge_wrong")
+    if PublicReport.objects.filter(challenge_nonce=nonce).exists():
+        raise ApplicationError(_("该验证题已使用，请重新作答"), field="answer", code="challenge_used")
+    return nonce
 
 
 def normalise_code(code: str) -> str:
@@ -90,9 +96,13 @@ def format_code(code: str) -> str:
 
 
 @transaction.atomic
+@transaction.atomic
 def public_report_create(*, category: Category, description: str, address: str = "", lon: float | None = None,
                          lat: float | None = None, reporter_name: str = "", reporter_phone: str = "",
-                         photos: list[UploadedFile] | tuple[UploadedFile, ...] = (), ip: str = "") -> PublicReport:
+                         photos: list[UploadedFile] | tuple[UploadedFile, ...] = (), ip: str = "",
+                         challenge_nonce: str | None = None) -> PublicReport:
+    """The case and its tracking code, together or not at all; ``challenge_nonce`` (from ``challenge_check``) is
+    kept, so that the same answered challenge cannot file a second report, even concurrently."""
     case = case_services.case_report(actor=public_user(), channel=Channel.PUBLIC_WEB, category=category,
                                      description=description, address=address, lon=lon, lat=lat,
                                      reporter_name=reporter_name, reporter_phone=reporter_phone,
@@ -102,8 +112,10 @@ def public_report_create(*, category: Category, description: str, address: str =
         try:
             with transaction.atomic():
                 return PublicReport.objects.create(code=code, case=case, created_at=clock.now(),
-                                                   client_hash=client_hash(ip))
+                                                   client_hash=client_hash(ip), challenge_nonce=challenge_nonce)
         except IntegrityError:
+            if challenge_nonce and PublicReport.objects.filter(challenge_nonce=challenge_nonce).exists():
+                raise ApplicationError(_("该验证题已使用，请重新作答"), field="answer", code="challenge_used") from None
             continue
     raise ApplicationError(_("生成查询码失败，请重试"), code="code_collision", status=500)
 

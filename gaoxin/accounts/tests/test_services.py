@@ -129,3 +129,57 @@ class TestLockout:
             assert response.status_code == 302
             assert User.objects.get(username="op").locked_until is None
             assert self._login(Client(), PASSWORD)
+
+
+class TestNoEnumeration:
+    """Issue 16 #8: an unknown name, a wrong password and a locked account answer alike and do the same work
+    (one password hash each); only the right password of a locked account hears of the lock."""
+
+    def _attempt(self, username: str, password: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
+        """The login form's answer and the number of password hashes computed (the test hasher's ``encode``,
+        which its ``verify`` calls too)."""
+        from django.contrib.auth.hashers import MD5PasswordHasher
+
+        hashed: list[int] = []
+        original = MD5PasswordHasher.encode
+
+        def counted(self: MD5PasswordHasher, *args: object, **kwargs: object) -> str:
+            hashed.append(1)
+            return original(self, *args, **kwargs)  # type: ignore[arg-type]  # the hasher's own arguments
+
+        monkeypatch.setattr(MD5PasswordHasher, "encode", counted)
+        response = Client().post("/login/", {"username": username, "password": password})
+        monkeypatch.undo()
+        errors = response.context["form"].non_field_errors() if response.context else []
+        return " ".join(errors), len(hashed)
+
+    def test_unknown_wrong_and_locked_look_the_same(self, org, make_user, frozen_now, settings, monkeypatch):
+        settings.GAOXIN_LOCKOUT_THRESHOLD = 1
+        make_user(Role.OPERATOR, org.zone_center, username="op")
+        make_user(Role.OPERATOR, org.zone_center, username="locked")
+        with frozen_now(2023, 3, 1, 9, 0):
+            Client().post("/login/", {"username": "locked", "password": "wrong"})  # locks it
+            assert User.objects.get(username="locked").locked_until is not None
+            unknown = self._attempt("nobody", "wrong", monkeypatch)
+            wrong = self._attempt("op", "wrong", monkeypatch)
+            locked = self._attempt("locked", "wrong", monkeypatch)
+            told = self._attempt("locked", PASSWORD, monkeypatch)
+        assert unknown == wrong == locked
+        assert unknown[1] == 1
+        assert "锁定" not in unknown[0]
+        assert "账户已锁定" in told[0]
+        assert told[1] == 1
+
+    def test_a_locked_account_s_api_tokens_are_refused_too(self, org, make_user, frozen_now, settings):
+        from gaoxin.api.services import api_token_create
+
+        settings.GAOXIN_LOCKOUT_THRESHOLD = 1
+        user = make_user(Role.OPERATOR, org.zone_center, username="op")
+        token = api_token_create(user=user).token
+        with frozen_now(2023, 3, 1, 9, 0):
+            headers = {"Authorization": f"Bearer {token}"}
+            assert Client().get("/api/v1/me", headers=headers).status_code == 200
+            Client().post("/login/", {"username": "op", "password": "wrong"})
+            assert Client().get("/api/v1/me", headers=headers).status_code == 401
+            clock.advance(dt.timedelta(minutes=15, seconds=1))
+            assert Client().get("/api/v1/me", headers=headers).status_code == 200

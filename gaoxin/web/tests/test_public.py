@@ -4,6 +4,7 @@ challenge, honeypot, per-IP rate limit); tracking shows no personal data; rating
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.core import signing
 from django.test import Client, override_settings
@@ -17,7 +18,7 @@ from gaoxin.web.tests.conftest import upload
 
 
 def form(**overrides):
-    token = signing.dumps({"s": 7}, salt=web_services.CHALLENGE_SALT)
+    token = signing.dumps({"s": 7, "n": secrets.token_hex(12)}, salt=web_services.CHALLENGE_SALT)
     data = {"description": "小区门口有大量积存垃圾渣土", "category": "", "address": "科学大道 100 号",
             "lon": "113.52", "lat": "34.79", "reporter_name": "王五", "reporter_phone": "13700001111",
             "website": "", "answer": "7", "challenge": token}
@@ -158,3 +159,16 @@ def test_personal_data_in_notes_is_masked_on_the_tracking_page_and_in_staff_page
     assert "13911112222" not in page
     shown = staff.post(f"/cases/{case.pk}/reveal/", {"purpose": "回访核实"}).content.decode()
     assert "小区门口有大量积存垃圾渣土，电话 13911112222 联系我" in shown
+
+
+def test_an_answered_challenge_files_one_report_only(people):
+    """Issue 16 #8: the arithmetic challenge is single-use — replaying the same answered form is refused and
+    files nothing."""
+    data = form()
+    client = Client()
+    assert client.post("/public/", data).status_code == 303
+    replay = client.post("/public/", data)
+    assert replay.status_code == 400
+    assert 'data-field="answer"' in replay.content.decode()
+    assert PublicReport.objects.count() == 1
+    assert Case.objects.count() == 1

@@ -54,8 +54,8 @@ def public_report(request: HttpRequest) -> HttpResponse:
         return render(request, "web/public/report.html", _form_context(request))
     post = request.POST
     try:
-        services.challenge_check(token=post.get("challenge", ""), answer=post.get("answer", ""),
-                                 honeypot=post.get("website", ""))
+        nonce = services.challenge_check(token=post.get("challenge", ""), answer=post.get("answer", ""),
+                                         honeypot=post.get("website", ""))
         description = post.get("description", "").strip()
         code = post.get("category", "")
         if code:
@@ -76,7 +76,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
             category=category, description=description, address=post.get("address", ""),
             lon=_float(post.get("lon", ""), "lon"), lat=_float(post.get("lat", ""), "lat"),
             reporter_name=post.get("reporter_name", ""), reporter_phone=post.get("reporter_phone", ""),
-            photos=photos, ip=_client_ip(request),
+            photos=photos, ip=_client_ip(request), challenge_nonce=nonce,
         )
     except ApplicationError as error:
         return render(request, "web/public/report.html", _form_context(request, error=error), status=error.status)
