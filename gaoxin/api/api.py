@@ -22,6 +22,7 @@ from gaoxin.api.auth import session_auth, token_auth
 from gaoxin.api.idempotency import idempotent
 from gaoxin.api.models import ExportJob
 from gaoxin.api.schemas import (
+    Body,
     CaseDetailOut,
     CaseOut,
     CasePage,
@@ -55,7 +56,18 @@ from gaoxin.cases.models import Case, Category
 from gaoxin.cases.privacy import case_reveal_reporter
 from gaoxin.core.errors import ApplicationError
 
-api = NinjaAPI(
+
+class GaoxinAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return errors.declare_problems(schema)
+
+
+CSV_RESPONSE = {"responses": {200: {"description": "CSV（UTF-8，个人信息脱敏）",
+                                    "content": {"text/csv": {"schema": {"type": "string"}}}}}}
+
+api = GaoxinAPI(
     title="高新区运营平台 API",
     version="1",
     description=(
@@ -69,6 +81,7 @@ api = NinjaAPI(
     docs_url=None,
     openapi_url="/openapi.json",
     auth=[token_auth, session_auth],
+    parser=errors.ObjectBodyParser(),
 )
 errors.install(api)
 
@@ -159,6 +172,10 @@ class CaseFilters(Schema):
         return data
 
 
+class CaseFiltersIn(CaseFilters, Body):
+    """The filters as a request body (a background export), of strict JSON types."""
+
+
 def _search(actor: User, filters: CaseFilters) -> QuerySet[Case]:
     return selectors.case_list(actor=actor, filters=filters.as_filters()).select_related("request_type",
                                                                                           "merged_into")
@@ -173,7 +190,7 @@ def search(request: HttpRequest, filters: Query[CaseFilters], page: int = Query(
             "results": [case_out(c) for c in qs[start:start + page_size]]}
 
 
-@router.get("/cases/export.csv", response={200: None, **ERRORS},
+@router.get("/cases/export.csv", response={200: None, **ERRORS, 413: Problem}, openapi_extra=CSV_RESPONSE,
             summary=f"导出案件（CSV，个人信息脱敏；不超过 {exports.SYNC_LIMIT} 行时直接返回，更多请用后台导出）")
 def export(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponseBase:
     qs = _search(actor_of(request), filters)
@@ -198,7 +215,7 @@ def _export_out(request: HttpRequest, job: ExportJob) -> dict[str, Any]:
 
 @router.post("/cases/exports", response={202: ExportOut, **ERRORS}, tags=["导出"],
              summary="后台导出案件（CSV）：返回任务，查询进度，完成后下载")
-def export_start(request: HttpRequest, filters: CaseFilters) -> Status:
+def export_start(request: HttpRequest, filters: CaseFiltersIn) -> Status:
     actor = actor_of(request)
     job = exports.export_job_create(actor=actor, kind="cases", source="api", filters=filters.as_filters())
     return Status(202, _export_out(request, job))
@@ -209,7 +226,8 @@ def export_status(request: HttpRequest, job_id: Annotated[int, Path(ge=1, le=MAX
     return _export_out(request, exports.export_job_get(actor=actor_of(request), job_id=job_id))
 
 
-@router.get("/exports/{job_id}/file", response={200: None, **ERRORS}, tags=["导出"], summary="下载导出文件")
+@router.get("/exports/{job_id}/file", response={200: None, **ERRORS}, tags=["导出"], summary="下载导出文件",
+            openapi_extra=CSV_RESPONSE)
 def export_file(request: HttpRequest, job_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> HttpResponseBase:
     job = exports.export_job_get(actor=actor_of(request), job_id=job_id)
     if job.status != ExportJob.Status.DONE or not job.file:

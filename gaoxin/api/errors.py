@@ -15,6 +15,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from gaoxin.core.errors import ApplicationError
 
@@ -91,6 +92,47 @@ def validation_problem(errors: list[dict[str, Any]]) -> dict[str, Any]:
                    errors=items)
 
 
+PROBLEM_DESCRIPTIONS = {
+    400: "请求不合理（code 说明原因，field 指出字段）",
+    401: "未认证：缺少或无效的令牌/会话",
+    403: "无权执行（角色或辖区之外）",
+    404: "对象不存在或不在本人辖区",
+    409: "与当前状态冲突（流转不允许、版本过期、幂等键内容不同）",
+    413: "请求体或导出过大",
+    422: "字段校验失败（errors 列出每个字段）",
+}
+
+
+def declare_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document says what the handlers above answer: every 4xx of every operation is
+    ``application/problem+json`` with the ``Problem`` schema, and an operation with a body may answer 413."""
+    for operation in (op for item in schema.get("paths", {}).values() for op in item.values()):
+        responses = operation.setdefault("responses", {})
+        if "requestBody" in operation:
+            responses.setdefault(413, {})
+        for status in list(responses):
+            if 400 <= int(status) < 500:
+                responses[status] = {
+                    "description": PROBLEM_DESCRIPTIONS.get(int(status), "错误"),
+                    "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                }
+    return schema
+
+
+class ObjectBodyParser(Parser):
+    """A request body is one JSON object: ninja would otherwise read a list or a number as an object with every
+    field left at its default."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
+
+
+BAD_BODY = "Cannot parse request body"  # ninja's message for a body its parser refused
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (called once, where the API is built)."""
 
@@ -111,6 +153,8 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                  429: "throttled"}
+        if str(exc).startswith(BAD_BODY):
+            return problem_response(problem(400, "bad_body", "请求体必须是一个 JSON 对象", field="body"))
         return problem_response(problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc)))
 
     @api.exception_handler(Http404)

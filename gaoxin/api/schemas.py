@@ -3,12 +3,14 @@ API masked (``138****1234``, ``张*``); only the reveal endpoint shows them, aud
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import workflow
@@ -28,8 +30,28 @@ def _to_utc(value: dt.datetime) -> dt.datetime:
         raise ValueError("时间超出范围") from None
 
 
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?")
+
+
+def _iso_text(value: Any) -> dt.datetime:
+    """Only ISO 8601 text (or a datetime from code): pydantic would read ``0.5`` or ``1700000000`` as seconds since
+    1970, which no client means."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE_TIME.fullmatch(value.strip()):
+        with contextlib.suppress(ValueError):
+            return dt.datetime.fromisoformat(value.strip())
+    raise ValueError("时间格式不正确（ISO 8601，例如 2023-03-01T09:30:00+08:00）")
+
+
 # A datetime input: ISO 8601, with an offset or in Beijing time.
-Moment = Annotated[dt.datetime, AfterValidator(_to_utc)]
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
+
+
+class Body(Schema):
+    """A request body: its values of the declared JSON types only (no ``0`` for false, no ``"5"`` for 5)."""
+
+    model_config = ConfigDict(strict=True)
 
 
 class Problem(Schema):
@@ -233,7 +255,7 @@ def category_out(category: Any) -> dict[str, Any]:
 
 # --- inputs --------------------------------------------------------------------------------------------------
 
-class ReportIn(Schema):
+class ReportIn(Body):
     channel: str = Field(description="来源渠道，例如 public_web、grid_worker、hotline_12345")
     category: str = Field(description="案件小类编码，例如 09001", max_length=16)
     description: str = Field(max_length=2000)
@@ -247,7 +269,7 @@ class ReportIn(Schema):
     external_ref: str = Field("", max_length=64)
 
 
-class Versioned(Schema):
+class Versioned(Body):
     version: int | None = Field(None, ge=1, description="客户端所见的案件版本；不一致时返回 409 stale_version")
 
 
@@ -299,7 +321,7 @@ class EvaluateIn(Versioned):
     note: str = Field("", max_length=2000)
 
 
-class RevealIn(Schema):
+class RevealIn(Body):
     purpose: str = Field(max_length=200, description="查看目的（记录在案）")
 
 

@@ -11,14 +11,14 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from gaoxin.api.idempotency import idempotent
-from gaoxin.api.schemas import Moment, Problem
+from gaoxin.api.schemas import Body, Moment, Problem
 from gaoxin.hotline import services
 
 router = Router(tags=["12345热线对接"])
 ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
-class OrderIn(Schema):
+class OrderIn(Body):
     order_id: str = Field(min_length=1, max_length=64, description="市平台工单编号")
     content: str = Field(min_length=1, max_length=2000, description="诉求内容")
     category: str = Field(max_length=16, description="内容分类编码，例如 H-C02")
@@ -41,7 +41,7 @@ class OrderAck(Schema):
     received_at: str
 
 
-class UrgeIn(Schema):
+class UrgeIn(Body):
     message_id: str = Field(min_length=1, max_length=64)
     order_id: str = Field(min_length=1, max_length=64)
     content: str = Field(min_length=1, max_length=500)
@@ -56,7 +56,7 @@ class UrgeAck(Schema):
     unit: str
 
 
-class ReturnIn(Schema):
+class ReturnIn(Body):
     message_id: str = Field(min_length=1, max_length=64)
     order_id: str = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=500)

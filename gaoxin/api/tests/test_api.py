@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from gaoxin.api import services as api_services
+from gaoxin.api.models import ExportJob
 from gaoxin.api.tests.conftest import EAST, report_body
 from gaoxin.cases import services
 from gaoxin.cases.models import Case, CaseEvent, PersonalDataReveal
@@ -43,6 +44,39 @@ def test_openapi_document_is_served_without_login_and_no_cdn_docs_page(api):
     assert "/api/v1/hotline/12345/orders" in doc["paths"]
     assert "/api/v1/bench/insert" not in doc["paths"]
     assert Client().get("/api/v1/docs").status_code == 404
+
+
+def test_every_operation_declares_its_errors_as_problem_json(api):
+    _, doc, _ = api.get("/api/v1/openapi.json")
+    operations = [(method, path, op) for path, item in doc["paths"].items() for method, op in item.items()]
+    assert len(operations) == 29
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for method, path, op in operations:
+        errors = {status: response for status, response in op["responses"].items() if status.startswith("4")}
+        expected = {"400", "401", "403", "404", "409", "422"} | ({"413"} if "requestBody" in op else set())
+        assert expected <= set(errors), (method, path)
+        assert all(response["content"] == problem for response in errors.values()), (method, path)
+    downloads = [path for _, path, op in operations if "text/csv" in op["responses"].get("200", {}).get("content", {})]
+    assert downloads == ["/api/v1/cases/export.csv", "/api/v1/exports/{job_id}/file"]
+
+
+def test_a_body_is_one_object_of_the_declared_types(api, people, frozen_now):
+    token = api_services.api_token_create(user=people.zone_shift_lead).token
+    headers = {"Authorization": f"Bearer {token}"}
+    with frozen_now(2023, 3, 1, 9):
+        for body in ("[null, null]", "5", '"text"'):
+            response = api.client.post("/api/v1/cases/exports", body, content_type="application/json",
+                                       headers=headers)
+            assert response.status_code == 400
+            assert response.json()["code"] == "bad_body"
+        response = api.client.post("/api/v1/cases/exports", '{"overdue": 0}', content_type="application/json",
+                                   headers=headers)
+        assert response.status_code == 422
+        assert response.json()["field"] == "overdue"
+        response = api.client.get("/api/v1/cases?reported_to=0.5", headers=headers)
+        assert response.status_code == 422
+        assert response.json()["field"] == "reported_to"
+    assert not ExportJob.objects.exists()
 
 
 def test_no_credentials_is_401_problem(api, people):
