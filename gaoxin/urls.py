@@ -13,6 +13,8 @@ from gaoxin.hotline.api import router as hotline_router
 
 api.add_router("/hotline/12345", hotline_router)
 
+handler500 = "gaoxin.web.views.errors.server_error"
+
 admin.site.site_header = "高新区运营平台 管理后台"
 admin.site.site_title = "高新 Gaoxin"
 

@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from gaoxin.core import unavailable
 from gaoxin.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -100,18 +101,21 @@ PROBLEM_DESCRIPTIONS = {
     409: "与当前状态冲突（流转不允许、版本过期、幂等键内容不同）",
     413: "请求体或导出过大",
     422: "字段校验失败（errors 列出每个字段）",
+    503: "暂时无法写入（数据库不可用或磁盘已满）：稍后用同一 Idempotency-Key 重试",
 }
 
 
 def declare_problems(schema: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI document says what the handlers above answer: every 4xx of every operation is
-    ``application/problem+json`` with the ``Problem`` schema, and an operation with a body may answer 413."""
+    """The OpenAPI document says what the handlers above answer: every 4xx of every operation, and the 503 of a
+    data store that cannot be written just now (``core.unavailable``), is ``application/problem+json`` with the
+    ``Problem`` schema, and an operation with a body may answer 413."""
     for operation in (op for item in schema.get("paths", {}).values() for op in item.values()):
         responses = operation.setdefault("responses", {})
         if "requestBody" in operation:
             responses.setdefault(413, {})
+        responses.setdefault(503, {})
         for status in list(responses):
-            if 400 <= int(status) < 500:
+            if 400 <= int(status) < 500 or int(status) == 503:
                 responses[status] = {
                     "description": PROBLEM_DESCRIPTIONS.get(int(status), "错误"),
                     "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -169,5 +173,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if unavailable.is_unavailable(exc):
+            logger.warning("API 503 on %s %s: %s", request.method, request.path, exc)
+            return problem_response(problem(503, "unavailable", unavailable.MESSAGE),
+                                    headers={"Retry-After": str(unavailable.RETRY_AFTER_SECONDS)})
         logger.exception("API error on %s %s", request.method, request.path)
         return problem_response(problem(500, "server_error", "服务器内部错误，请稍后重试"))

@@ -54,6 +54,7 @@ def test_every_operation_declares_its_errors_as_problem_json(api):
     for method, path, op in operations:
         errors = {status: response for status, response in op["responses"].items() if status.startswith("4")}
         expected = {"400", "401", "403", "404", "409", "422"} | ({"413"} if "requestBody" in op else set())
+        errors["503"] = op["responses"]["503"]
         assert expected <= set(errors), (method, path)
         assert all(response["content"] == problem for response in errors.values()), (method, path)
     downloads = [path for _, path, op in operations if "text/csv" in op["responses"].get("200", {}).get("content", {})]
