@@ -9,12 +9,13 @@ case list page filter it), read in keyset batches so memory stays flat however m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from huey.contrib.djhuey import db_task
 
 from gaoxin.accounts.models import User
@@ -22,7 +23,7 @@ from gaoxin.api.models import ExportJob
 from gaoxin.cases import selectors
 from gaoxin.cases.models import Case
 from gaoxin.cases.privacy import mask_name, mask_phone
-from gaoxin.core import clock
+from gaoxin.core import clock, unavailable
 from gaoxin.core.csvexport import csv_chunks
 from gaoxin.core.errors import ApplicationError, NotFound
 
@@ -33,6 +34,10 @@ MAX_ROWS = 2_000_000
 BATCH = 2_000
 PROGRESS_EVERY = 5_000
 KEEP_DAYS = 7
+# A queued job not started, or a running one silent, for this long lost its worker (killed, or the database went
+# away under it): it is queued again, up to MAX_ATTEMPTS starts in all.
+STALE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 3
 
 CASE_HEADERS = ("案件编号", "来源渠道", "类别", "状态", "地址", "反映人", "联系电话", "处置单位", "上报时间",
                 "办结时间")
@@ -105,11 +110,14 @@ def export_job_task(job_id: int) -> None:
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
-    """Write the job's CSV (called by the task worker), recording progress; a failure is recorded, not raised."""
+    """Write the job's CSV (called by the task worker), recording progress; a failure is recorded, not raised.
+    The job is claimed first, so a job queued twice (``export_jobs_requeue_stale``) is written once."""
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=clock.now(), attempts=F("attempts") + 1)
+    if not claimed:
+        job.refresh_from_db()
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     try:
         qs = _queryset(job)
         total = qs.count()
@@ -117,17 +125,41 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
         def progress(done: int) -> None:
             if done % PROGRESS_EVERY < BATCH or done == total:
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=clock.now())
 
         text = "".join(csv_chunks(CASE_HEADERS, case_rows(qs, progress=progress)))
         job.file.save(f"{job.kind}-{clock.now():%Y%m%d-%H%M%S}.csv", ContentFile(text.encode("utf-8")), save=False)
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, file=job.file.name, rows_done=total,
                                                    finished_at=clock.now())
     except Exception as exc:  # recorded for the owner to see; the worker goes on
+        if unavailable.is_unavailable(exc):
+            raise  # the database or the disk went away: the job stays running and is queued again once stale
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:500],
                                                    finished_at=clock.now())
     job.refresh_from_db()
     return job
+
+
+def export_jobs_requeue_stale() -> int:
+    """Queue again the jobs whose worker was lost: queued and never started, or running and silent, for
+    ``STALE``; a job started ``MAX_ATTEMPTS`` times fails with the reason instead. Returns how many were queued."""
+    cutoff = clock.now() - STALE
+    lost = ExportJob.objects.filter(
+        Q(status=ExportJob.Status.QUEUED, created_at__lt=cutoff, heartbeat_at__isnull=True)
+        | Q(status=ExportJob.Status.QUEUED, heartbeat_at__lt=cutoff)
+        | Q(status=ExportJob.Status.RUNNING, heartbeat_at__lt=cutoff))
+    requeued = 0
+    for job in lost:
+        if job.attempts >= MAX_ATTEMPTS:
+            ExportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ExportJob.Status.FAILED, finished_at=clock.now(),
+                error=f"导出进程 {job.attempts} 次中断，请缩小筛选范围后重新导出")
+            continue
+        if ExportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ExportJob.Status.QUEUED, heartbeat_at=clock.now()):
+            transaction.on_commit(functools.partial(_schedule, job.pk))
+            requeued += 1
+    return requeued
 
 
 def export_job_get(*, actor: User, job_id: int) -> ExportJob:

@@ -99,6 +99,9 @@ class ExportJob(models.Model):
     error = models.CharField("错误", max_length=500, blank=True)
     created_at = models.DateTimeField("申请时间")
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Last sign of life of the worker writing it (claim, progress); a silent job is queued again.
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
 
     class Meta:
         verbose_name = "导出任务"

@@ -97,3 +97,43 @@ def test_unknown_kinds_are_refused(people, kind):
         exports.export_job_create(actor=people.a_operator, kind=kind, source="api", filters={})
     assert refused.value.field == "kind"
     assert ExportJob.objects.count() == 0
+
+
+def test_a_job_whose_worker_was_lost_is_queued_again_and_written_once(people, frozen_now,
+                                                                        django_capture_on_commit_callbacks):
+    with frozen_now(2023, 3, 1, 9):
+        report(people.citizen)
+        job = exports.export_job_create(actor=people.a_operator, kind="cases", source="api", filters={})
+    # The worker took it and was killed (kill -9, or the database went away under it): running, silent.
+    ExportJob.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=job.created_at)
+    with frozen_now(2023, 3, 1, 9, 4), django_capture_on_commit_callbacks(execute=True):
+        assert exports.export_jobs_requeue_stale() == 0  # silent for 4 minutes: not yet
+    with frozen_now(2023, 3, 1, 9, 6), django_capture_on_commit_callbacks(execute=True):
+        assert exports.export_jobs_requeue_stale() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.rows_done) == ("done", 2, 1)
+    # A second copy of the task finds it claimed and writes nothing.
+    assert exports.export_job_run(job_id=job.pk).file.name == job.file.name
+
+
+def test_a_job_lost_three_times_fails_with_the_reason(people, frozen_now):
+    with frozen_now(2023, 3, 1, 9):
+        job = exports.export_job_create(actor=people.a_operator, kind="cases", source="api", filters={})
+    ExportJob.objects.filter(pk=job.pk).update(status="running", attempts=3, heartbeat_at=job.created_at)
+    with frozen_now(2023, 3, 1, 9, 10):
+        assert exports.export_jobs_requeue_stale() == 0
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "导出进程 3 次中断，请缩小筛选范围后重新导出"
+
+
+def test_a_full_disk_leaves_the_job_running_to_be_queued_again(people, clock_on, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(exports, "csv_chunks", full)
+    with django_capture_on_commit_callbacks(execute=True):  # the task raises; the worker logs it and goes on
+        exports.export_job_create(actor=people.a_operator, kind="cases", source="api", filters={})
+    job = ExportJob.objects.get()
+    assert (job.status, job.attempts, job.error) == ("running", 1, "")
