@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
@@ -39,8 +39,12 @@ class Figure:
     display_unit: str = ""
     missing: bool = False
     reason: str = ""
-    url: str = ""  # where the provenance is shown
+    url: str = ""  # where the provenance is shown: the indicator's page for the year
     provenance: dict[str, Any] = field(default_factory=dict)
+    # A computed figure's records (``Computed``), read again by ``indicators.provenance``; never serialised.
+    records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
+    denominator_records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
+    total_field: str = ""
 
     @property
     def display(self) -> str:
@@ -106,10 +110,8 @@ def _submitted(figure: Figure, indicator: Indicator, submission: Submission | No
         figure.missing = True
         figure.reason = "尚无已审核的填报数值"
         figure.provenance = {"kind": "submitted", "submission": None, "owner": indicator.owner_code}
-        figure.url = links.indicator_url(indicator.ref)
         return
     _set_value(figure, indicator, submission.value)
-    figure.url = links.submission_url(submission.pk)
     figure.provenance = {
         "kind": "submitted", "submission": submission.pk, "period": submission.period,
         "org_unit": submission.org_unit.name, "status": submission.status,
@@ -118,7 +120,7 @@ def _submitted(figure: Figure, indicator: Indicator, submission: Submission | No
         "approved_by": str(submission.approved_by) if submission.approved_by else "系统（模拟数据）",
         "approved_at": submission.approved_at.isoformat() if submission.approved_at else None,
         "evidence": [{"name": e.original_name, "sha256": e.sha256} for e in submission.evidence.all()],
-        "is_simulated": submission.is_simulated, "url": figure.url,
+        "is_simulated": submission.is_simulated, "url": links.submission_url(submission.pk),
     }
 
 
@@ -147,13 +149,17 @@ class Evaluator:
 
     def _evaluate(self, indicator: Indicator) -> Figure:
         figure = Figure(ref=indicator.ref, code=indicator.code, name=indicator.name, section=indicator.section,
-                        unit=indicator.unit, measure=indicator.measure, source=indicator.source)
+                        unit=indicator.unit, measure=indicator.measure, source=indicator.source,
+                        url=links.indicator_url(indicator.ref, year=self.year))
         if indicator.source == Indicator.Source.COMPUTED:
             result = compute(self.ctx, indicator.computation, indicator.params)
             _set_value(figure, indicator, result.value)
-            figure.url = result.url
+            figure.records, figure.denominator_records = result.records, result.denominator_records
+            figure.total_field = result.total_field
             figure.provenance = {"kind": "computed", "function": result.function, "params": result.params,
-                                 "definition": indicator.definition, "records_url": result.url, **result.detail}
+                                 "definition": indicator.definition, **result.detail}
+            if links.is_routed(result.url):
+                figure.provenance["list_url"] = result.url
         elif indicator.source == Indicator.Source.SUBMITTED:
             _submitted(figure, indicator, self.submissions.get(indicator.pk))
         else:
@@ -168,7 +174,6 @@ class Evaluator:
         base = self.figure(rule["base"])
         base_input = {"id": base.ref, "name": base.name, "value": None if base.exact is None else _plain(base.exact),
                       "unit": base.unit, "source": base.source, "url": base.url}
-        figure.url = links.indicator_url(indicator.ref, year=self.year)
         figure.provenance = {"kind": "derived", "rule": rule["kind"], "definition": indicator.definition,
                              "inputs": [base_input]}
         if base.exact is None:

@@ -21,7 +21,8 @@ def grid_event_metric(ctx: Context, *, metric: str) -> Computed:
     params = {"registered_from": ctx.start.isoformat(), "registered_to": ctx.end.isoformat(),
               "channel": list(case_metrics.GRID_EVENT_CHANNELS)}
     # The web case list (gaoxin/web/filters.py) takes reg_from/reg_to as dates (inclusive), the metric's
-    # population as ``set`` and one channel: the figure links to each counted channel's list.
+    # population as ``set`` and one channel: a list of all channels would not add up to the figure, so the figure
+    # has no list page of its own (its records are on the indicator's page), only each counted channel's list.
     meta = case_metrics.METRICS[metric]
     numerator, denominator = meta["numerator"], meta.get("denominator")
     period = {"reg_from": ctx.start_date.isoformat(), "reg_to": (ctx.end_date - dt.timedelta(days=1)).isoformat(),
@@ -33,7 +34,7 @@ def grid_event_metric(ctx: Context, *, metric: str) -> Computed:
     cohort = case_metrics.grid_event_cases(actor=ctx.actor, start=ctx.start, end=ctx.end)
     populations = POPULATIONS
     return Computed(decimal(values[metric], percent=denominator is not None), {"metric": metric, **params},
-                    links.records_url("cases", **period), "cases.metrics.grid_event_cases + compute", detail,
+                    "", "cases.metrics.grid_event_cases + compute", detail,
                     records=cohort.filter(populations[numerator].condition),
                     denominator_records=cohort.filter(populations[denominator].condition) if denominator else None)
 

@@ -51,10 +51,16 @@ def test_grid_events_and_closure_rate_follow_the_cases(catalog, people, frozen_n
     assert figures["F114"].value == Decimal("66.7")
     assert figures["F113"].provenance["registered"] == 3
     assert figures["F114"].provenance["closed"] == 2
-    assert figures["F113"].url == "/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=registered"
-    assert figures["F114"].url == "/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=closed"
+    assert figures["F113"].url == "/indicators/F113/?year=2023"
+    assert figures["F114"].url == "/indicators/F114/?year=2023"
+    assert "list_url" not in figures["F113"].provenance  # one channel per case list: it would not add up
+    assert figures["F113"].records is not None
+    assert figures["F113"].records.count() == 3
+    assert figures["F114"].denominator_records is not None
+    assert figures["F114"].denominator_records.count() == 3
     by_channel = figures["F113"].provenance["records_by_channel"]
-    assert by_channel["hotline_12345"] == figures["F113"].url + "&channel=hotline_12345"
+    assert by_channel["hotline_12345"] == ("/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=registered"
+                                           "&channel=hotline_12345")
     assert "enterprise_visit" not in by_channel
     assert "reception_day" not in by_channel
     with frozen_now(2023, 3, 2, 9):
@@ -82,7 +88,9 @@ def test_qualification_counts_follow_the_registry(catalog, staff, make_enterpris
                                                    year=2023)
     figure = figure_values(actor=system_actor(), year=2023, refs=["F025"])["F025"]
     assert figure.value == 3
-    assert figure.url == "/enterprises/?qualification=tech_sme&qualification_year=2023"
+    assert figure.url == "/indicators/F025/?year=2023"
+    assert figure.records is not None
+    assert set(figure.records) == {first, second, third}
     assert figure.provenance["function"] == "enterprises.selectors.qualification_counts"
 
 

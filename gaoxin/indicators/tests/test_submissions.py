@@ -39,7 +39,8 @@ def test_draft_submit_approve_and_the_report_uses_only_the_approved_value(office
     assert f.display == "434.6亿元"
     assert f.provenance["approved_by"] == "赵领导"
     assert f.provenance["evidence"][0]["name"] == "a.pdf"
-    assert f.url == f"/indicators/submissions/{sub.pk}/"
+    assert f.url == "/indicators/F011/?year=2023"
+    assert f.provenance["url"] == f"/indicators/submissions/{sub.pk}/"
     assert list(sub.events.values_list("action", "from_status", "to_status")) == [
         ("create", "", "draft"), ("evidence", "draft", "draft"), ("submit", "draft", "submitted"),
         ("approve", "submitted", "approved")]

@@ -289,6 +289,41 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
     assert checked == 28
 
 
+def test_every_link_of_the_report_opens_and_adds_up(small_year, make_user):
+    """Read as a leader reads it: every figure of the year-end report links to its page, which opens, and the
+    records a computed figure's page lists add up to the figure the report prints."""
+    import re
+
+    from django.test import Client
+
+    from gaoxin.accounts.models import OrgUnit
+    from gaoxin.accounts.roles import Role
+    from gaoxin.indicators import services as indicator_services
+    from gaoxin.reports.builder import report_build
+    from gaoxin.reports.render import render_html
+
+    indicator_services.simulated_submissions_ensure(year=YEAR)
+    report = report_build(year=YEAR)
+    printed = {ref: None if f.value is None else float(f.value) for ref, f in report.figures.items()}
+    html = render_html(report)
+    anchors = set(re.findall(r'<a class="fig" data-ref="(\w+)" data-source="(\w+)" href="([^"]+)"', html))
+    assert anchors
+    leader = Client()
+    leader.force_login(make_user(Role.LEADER, OrgUnit.objects.filter(parent=None).first(), username="reader"))
+    computed = 0
+    for ref, source, href in sorted(anchors):
+        assert href == f"/indicators/{ref}/?year={YEAR}", ref
+        assert leader.get(href).status_code == 200, ref
+        data = leader.get(href + "&format=json").json()
+        assert data["value"] == printed[ref], ref
+        if source == "computed":
+            assert data["adds_up"] is True, ref
+            assert data["total"] == data["value"], ref
+            assert len(data["records"]) == data["count"], ref
+            computed += 1
+    assert computed >= 20
+
+
 def test_domain_generators_run_in_the_year_with_streams_of_their_own(small_year, monkeypatch):
     """A domain's generator gets the simulated year (world, registry, bounds, scale), runs at the year's end, and
     draws from a stream that depends on the seed, the year and its name only."""
