@@ -20,6 +20,7 @@ from gaoxin.indicators import links
 from gaoxin.indicators.computations import Context, compute
 from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvidence
 
+SOURCE_LABELS = {"computed": "平台记录计算", "derived": "推算", "submitted": "部门填报"}
 SCOPE_WORDS = {"city": "全市", "province": "全省", "plan": "年度计划", "zone_budget": "一般公共预算支出",
                "zone": "本区", "city_districts": "市内各区"}
 
@@ -45,6 +46,18 @@ class Figure:
     records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
     denominator_records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
     total_field: str = ""
+    # 模拟: the value rests on simulated data (a simulated submission, synthetic records or reference values).
+    simulated: bool = False
+    definition: str = ""
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS.get(self.source, self.source)
+
+    @property
+    def is_helper(self) -> bool:
+        """A supplementary base (X…) that a derived figure needs and the article does not state."""
+        return self.ref.startswith("X")
 
     @property
     def display(self) -> str:
@@ -57,7 +70,7 @@ class Figure:
             "exact": None if self.exact is None else _json_number(self.exact),
             "unit": self.unit, "display": None if self.missing else self.display, "measure": self.measure,
             "source": self.source, "missing": self.missing, "reason": self.reason, "url": self.url,
-            "provenance": self.provenance,
+            "provenance": self.provenance, "simulated": self.simulated,
         }
 
 
@@ -92,6 +105,15 @@ def _set_value(figure: Figure, indicator: Indicator, exact: Decimal | None) -> N
     figure.display_unit = indicator.display_unit or indicator.unit
 
 
+def _rests_on_synthetic(records: QuerySet[Any] | None) -> bool:
+    """Whether any of a computed figure's records was written by the simulation (``is_synthetic``)."""
+    if records is None:
+        return False
+    if not any(f.name == "is_synthetic" for f in records.model._meta.concrete_fields):
+        return False
+    return records.filter(is_synthetic=True).exists()
+
+
 def zone_submissions(period: str, indicator_ids: Iterable[int] | None = None) -> dict[int, Submission]:
     """The approved zone-level submission (org unit without a parent) of each indicator for ``period``."""
     qs = Submission.objects.filter(period=period, status=Submission.Status.APPROVED, org_unit__parent__isnull=True)
@@ -112,6 +134,7 @@ def _submitted(figure: Figure, indicator: Indicator, submission: Submission | No
         figure.provenance = {"kind": "submitted", "submission": None, "owner": indicator.owner_code}
         return
     _set_value(figure, indicator, submission.value)
+    figure.simulated = submission.is_simulated
     figure.provenance = {
         "kind": "submitted", "submission": submission.pk, "period": submission.period,
         "org_unit": submission.org_unit.name, "status": submission.status,
@@ -150,12 +173,13 @@ class Evaluator:
     def _evaluate(self, indicator: Indicator) -> Figure:
         figure = Figure(ref=indicator.ref, code=indicator.code, name=indicator.name, section=indicator.section,
                         unit=indicator.unit, measure=indicator.measure, source=indicator.source,
-                        url=links.indicator_url(indicator.ref, year=self.year))
+                        url=links.indicator_url(indicator.ref, year=self.year), definition=indicator.definition)
         if indicator.source == Indicator.Source.COMPUTED:
             result = compute(self.ctx, indicator.computation, indicator.params)
             _set_value(figure, indicator, result.value)
             figure.records, figure.denominator_records = result.records, result.denominator_records
             figure.total_field = result.total_field
+            figure.simulated = _rests_on_synthetic(result.records)
             figure.provenance = {"kind": "computed", "function": result.function, "params": result.params,
                                  "definition": indicator.definition, **result.detail}
             if links.is_routed(result.url):
@@ -176,6 +200,7 @@ class Evaluator:
                       "unit": base.unit, "source": base.source, "url": base.url}
         figure.provenance = {"kind": "derived", "rule": rule["kind"], "definition": indicator.definition,
                              "inputs": [base_input]}
+        figure.simulated = base.simulated
         if base.exact is None:
             figure.missing, figure.reason = True, f"基础指标 {base.ref} 暂无数值"
             return
@@ -191,6 +216,7 @@ class Evaluator:
              "value": _plain(rv.value), "unit": rv.unit, "source": rv.source, "is_synthetic": rv.is_synthetic}
             for rv in refs
         ]
+        figure.simulated = figure.simulated or any(rv.is_synthetic for rv in refs)
         if kind == "growth" and not refs:
             previous = self._previous_year(base.ref)
             if previous is not None:

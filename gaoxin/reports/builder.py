@@ -136,6 +136,17 @@ def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], y
     return out
 
 
+def subtitle(year: int, printed: list[Figure]) -> str:
+    """Says where the printed figures come from, and how many of them rest on simulated data (模拟)."""
+    by_source = {source: sum(1 for f in printed if f.source == source and not f.missing)
+                 for source in ("computed", "derived", "submitted")}
+    simulated = sum(1 for f in printed if f.simulated and not f.missing)
+    parts = [f"{by_source['computed']}项由平台记录计算", f"{by_source['derived']}项由其推算",
+             f"{by_source['submitted']}项取自部门填报"]
+    tail = f"，其中{simulated}项为模拟数据（标“模拟”）" if simulated else ""
+    return f"——高新区{year}年工作回顾（文中数据{'，'.join(parts)}{tail}）"
+
+
 def report_build(*, year: int, actor: User | None = None,
                  terms: tuple[str, ...] | list[str] = DEFAULT_TERMS) -> YearEndReport:
     """Compute every figure of ``year`` and render the sections (as ``actor``; the zone-wide report reader when
@@ -152,7 +163,7 @@ def report_build(*, year: int, actor: User | None = None,
     missing = fonts.missing_fonts()
     report = YearEndReport(
         year=year, title=f"攀“高”逐“新” 高新区{year}年年终答卷",
-        subtitle=f"——高新区{year}年工作回顾（数据由平台记录计算或经审核的部门填报生成）",
+        subtitle=subtitle(year, [report_figures[ref] for ref in dict.fromkeys(used)]),
         generated_at=clock.now().isoformat(), figures=report_figures, sections=sections, used_refs=used,
         own_counts=[], charts=_charts(report_figures, _monthly_events(reader, year), year), missing_fonts=missing,
     )

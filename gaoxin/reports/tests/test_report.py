@@ -147,3 +147,25 @@ def test_monthly_chart_counts_grid_events_by_month_of_registration(catalog, peop
         with frozen_now(2023, month, day, hour, 30):
             case_services.case_register(actor=people.a_operator, case=report(people.citizen))
     assert _monthly_events(system_actor(), 2023) == [("3月", 1), ("4月", 2)]
+
+
+def test_simulated_values_are_labelled_and_helper_values_never_printed_as_the_articles(officers, grid_layer):
+    services.simulated_submissions_ensure(year=2023)
+    report = report_build(year=2023)
+    html = render_html(report)
+    assert re.search(r'data-ref="F011"[^>]*>[^<]*</a><sup class="simulated" title="模拟数据">模拟</sup>', html)
+    assert not re.search(r'data-ref="F112"[^>]*>[^<]*</a><sup', html)  # the grids were made by hand, not simulated
+    printed = [report.figures[ref] for ref in dict.fromkeys(report.used_refs)]
+    simulated = sum(1 for f in printed if f.simulated and not f.missing)
+    assert simulated == sum(1 for f in printed if f.source == "submitted") + sum(
+        1 for f in printed if f.source == "derived" and f.simulated)
+    assert f"其中{simulated}项为模拟数据（标“模拟”）" in report.subtitle
+    assert "经审核" not in report.subtitle
+    text = report.text
+    assert "工业用地出让面积创高新区近10年新高" in text
+    assert "2640" not in text
+    assert "98.6" not in text
+    assert "X001" not in report.used_refs
+    assert "X002" not in report.used_refs
+    data = {f["id"]: f for f in render_json(report)["figures"]}
+    assert (data["F011"]["simulated"], data["F112"]["simulated"]) == (True, False)
