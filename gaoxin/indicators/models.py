@@ -69,13 +69,16 @@ def evidence_upload_to(instance: SubmissionEvidence, filename: str) -> str:
 
 class Submission(HistoryHead):
     """A value of a ``submitted`` indicator for one period and org unit: draft → submitted → approved / returned.
-    Approved values are locked; every change is an append-only ``SubmissionEvent``."""
+    Approved values are locked: changed only by a revision with a reason (approved → submitted, reviewed again)
+    or withdrawn with a reason; a real value supersedes a simulated one; every change is an append-only
+    ``SubmissionEvent``."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         SUBMITTED = "submitted", "已提交"
         APPROVED = "approved", "已审核"
         RETURNED = "returned", "已退回"
+        WITHDRAWN = "withdrawn", "已撤回"
 
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="submissions")
     period = models.CharField("统计期", max_length=10)  # "2023" for a year

@@ -147,6 +147,15 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
                 services.submission_approve(actor=actor, submission=item, note=request.POST.get("note", ""))
             elif action == "return":
                 services.submission_return(actor=actor, submission=item, reason=request.POST.get("reason", ""))
+            elif action == "revise":
+                services.submission_revise(actor=actor, submission=item, value=request.POST.get("value"),
+                                           reason=request.POST.get("reason", ""))
+            elif action == "withdraw":
+                services.submission_withdraw(actor=actor, submission=item, reason=request.POST.get("reason", ""))
+            elif action == "supersede":
+                services.submission_save(actor=actor, indicator=item.indicator, period=item.period,
+                                         org_unit=item.org_unit, value=request.POST.get("value"),
+                                         note=request.POST.get("note", ""))
             elif action == "evidence":
                 for upload in request.FILES.getlist("evidence"):
                     services.submission_evidence_add(actor=actor, submission=item, file=upload, name=upload.name or "")
@@ -157,7 +166,8 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc
             item = submission_get(actor=actor, pk=pk)
     return render(request, "indicators/submission.html",
-                  {"item": item, "events": item.events.select_related("actor"), "error": error},
+                  {"item": item, "events": item.events.select_related("actor"), "error": error,
+                   "actions": services.submission_actions(actor=actor, submission=item)},
                   status=error.status if error else 200)
 
 

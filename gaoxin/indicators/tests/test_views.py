@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 from django.test import Client
 
@@ -138,3 +139,53 @@ def test_the_downloaded_template_filled_and_uploaded_through_the_pages(officers)
     response = client.post("/indicators/upload/", {"file": unchanged})
     assert response.status_code == 400
     assert "没有需要导入的内容" in response.content.decode()
+
+
+def test_the_submission_page_offers_only_the_actions_the_user_may_take(officers):
+    from gaoxin.indicators import services
+
+    services.simulated_submissions_ensure(year=2023)
+    sub = Submission.objects.get(indicator__ref="F011", period="2023")
+    officer, approver = login(officers.officer), login(officers.approver)
+    html = officer.get(f"/indicators/submissions/{sub.pk}/").content.decode()
+    assert 'value="supersede"' in html
+    assert "审核通过" not in html
+    assert 'value="supersede"' not in approver.get(f"/indicators/submissions/{sub.pk}/").content.decode()
+    response = officer.post(f"/indicators/submissions/{sub.pk}/", {"action": "supersede", "value": "430.2"})
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert (sub.is_simulated, sub.status, sub.value) == (False, "draft", Decimal("430.2"))
+    officer.post(f"/indicators/submissions/{sub.pk}/", {"action": "evidence", "evidence": _pdf()})
+    officer.post(f"/indicators/submissions/{sub.pk}/", {"action": "submit"})
+    html = officer.get(f"/indicators/submissions/{sub.pk}/").content.decode()
+    assert "审核通过" not in html  # the submitter never sees the reviewer's buttons
+    assert "审核通过" in approver.get(f"/indicators/submissions/{sub.pk}/").content.decode()
+    assert approver.post(f"/indicators/submissions/{sub.pk}/", {"action": "approve"}).status_code == 302
+    refused = officer.post(f"/indicators/submissions/{sub.pk}/", {"action": "withdraw", "reason": ""})
+    assert refused.status_code == 400
+    sub.refresh_from_db()
+    assert sub.status == "approved"
+    assert officer.post(f"/indicators/submissions/{sub.pk}/",
+                        {"action": "withdraw", "reason": "来源有误"}).status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == "withdrawn"
+
+
+def test_the_template_leaves_simulated_values_blank_for_the_real_ones(officers):
+    from openpyxl import load_workbook
+
+    from gaoxin.indicators import services
+
+    services.simulated_submissions_ensure(year=2023)
+    book = load_workbook(io.BytesIO(login(officers.officer).get("/indicators/template.xlsx?year=2023").content))
+    sheet = book.worksheets[0]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "F011"]
+    assert rows
+    assert rows[0][3] is None
+    assert "模拟数据" in str(rows[0])
+
+
+def _pdf():
+    f = io.BytesIO(b"%PDF-1.4 x")
+    f.name = "证明.pdf"
+    return f
