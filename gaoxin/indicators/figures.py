@@ -18,7 +18,7 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.indicators import links
 from gaoxin.indicators.computations import Context, compute
-from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvidence
+from gaoxin.indicators.models import ClosedFigure, Indicator, ReferenceValue, Submission, SubmissionEvidence
 
 SOURCE_LABELS = {"computed": "平台记录计算", "derived": "推算", "submitted": "部门填报"}
 SCOPE_WORDS = {"city": "全市", "province": "全省", "plan": "年度计划", "zone_budget": "一般公共预算支出",
@@ -49,6 +49,7 @@ class Figure:
     # 模拟: the value rests on simulated data (a simulated submission, synthetic records or reference values).
     simulated: bool = False
     definition: str = ""
+    frozen: ClosedFigure | None = field(default=None, repr=False, compare=False)  # the closed year's row
 
     @property
     def source_label(self) -> str:
@@ -70,7 +71,7 @@ class Figure:
             "exact": None if self.exact is None else _json_number(self.exact),
             "unit": self.unit, "display": None if self.missing else self.display, "measure": self.measure,
             "source": self.source, "missing": self.missing, "reason": self.reason, "url": self.url,
-            "provenance": self.provenance, "simulated": self.simulated,
+            "provenance": self.provenance, "simulated": self.simulated, "closed": self.frozen is not None,
         }
 
 

@@ -12,11 +12,12 @@ submission and its evidence, on the same page.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
@@ -25,8 +26,9 @@ from openpyxl import Workbook
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.core.ledger.write import is_formula_like
-from gaoxin.indicators.figures import Figure, figure_values, round_figure
+from gaoxin.indicators.figures import Evaluator, Figure, round_figure, system_actor
 from gaoxin.indicators.models import Indicator
+from gaoxin.indicators.yearclose import frozen_records, year_figures
 
 PAGE_SIZE = 50
 # An Excel file of the records is written while the reader waits: up to this many rows (about 3 s).
@@ -61,16 +63,31 @@ class Provenance:
     denominator: int | None = None
     total: Decimal | None = None  # what the records add up to, in the figure's unit, unrounded
     total_rounded: Decimal | None = None
+    # A closed year: the records are those frozen by id at the close (``ClosedFigure``), not a live query.
+    frozen_ids: list[int] | None = None
+    frozen_model: str = ""
+    live: Figure | None = None  # the figure from the records as of now, when it differs from the closed one
+
+    @property
+    def has_records(self) -> bool:
+        return self.records is not None or self.frozen_ids is not None
 
     @property
     def adds_up(self) -> bool | None:
-        if self.records is None:
+        if not self.has_records:
             return None
         return self.total_rounded == self.figure.value
 
     @property
+    def model(self) -> type[models.Model] | None:
+        if self.frozen_model:
+            return apps.get_model(self.frozen_model)
+        return self.records.model if self.records is not None else None
+
+    @property
     def model_label(self) -> str:
-        return self.records.model._meta.label if self.records is not None else ""
+        model = self.model
+        return model._meta.label if model is not None else ""
 
 
 def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
@@ -78,7 +95,9 @@ def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
     indicator = Indicator.objects.filter(ref=ref).first()
     if indicator is None:
         raise NotFound(f"没有编号为 {ref} 的指标", field="ref")
-    figure = figure_values(actor=actor, year=year, refs=[ref])[ref]
+    figure = year_figures(actor=actor, year=year, refs=[ref])[ref]
+    if figure.frozen is not None:
+        return _frozen_provenance(figure, indicator, year)
     prov = Provenance(figure=figure, indicator=indicator, year=year, records=figure.records,
                       denominator_records=figure.denominator_records, total_field=figure.total_field)
     if prov.records is None:
@@ -90,6 +109,37 @@ def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
     elif prov.total_field:
         summed = prov.records.aggregate(total=Sum(prov.total_field))["total"]
         prov.total = Decimal(str(summed)) if summed is not None else Decimal(0)
+    else:
+        prov.total = Decimal(prov.count)
+    if prov.total is not None:
+        prov.total_rounded = round_figure(indicator, prov.total)[0]
+    return prov
+
+
+def _frozen_provenance(figure: Figure, indicator: Indicator, year: int) -> Provenance:
+    """A closed year's figure: its records are the ids frozen at the close, re-read and totalled now; beside it
+    the figure as the records give it today, when that differs."""
+    frozen = type(figure.frozen).objects.get(pk=figure.frozen.pk) if figure.frozen is not None else None
+    assert frozen is not None
+    prov = Provenance(figure=figure, indicator=indicator, year=year, total_field=frozen.total_field)
+    live = Evaluator(actor=system_actor(), year=year).figure(figure.ref)
+    if live.value != figure.value or live.missing != figure.missing:
+        prov.live = live
+    if not frozen.record_model:
+        return prov
+    prov.frozen_ids, prov.frozen_model = list(frozen.record_ids), frozen.record_model
+    prov.count = len(prov.frozen_ids)
+    if frozen.denominator_ids is not None:
+        prov.denominator = len(frozen.denominator_ids)
+        prov.total = (Decimal(prov.count) / Decimal(prov.denominator) * 100) if prov.denominator else None
+    elif prov.total_field:
+        model = apps.get_model(frozen.record_model)
+        summed = Decimal(0)
+        for start in range(0, prov.count, 5000):
+            part = model._default_manager.filter(pk__in=prov.frozen_ids[start:start + 5000]).aggregate(
+                total=Sum(prov.total_field))["total"]
+            summed += Decimal(str(part)) if part is not None else Decimal(0)
+        prov.total = summed
     else:
         prov.total = Decimal(prov.count)
     if prov.total is not None:
@@ -161,17 +211,22 @@ def _record_url(label: str, pk: int) -> str:
 
 def record_rows(prov: Provenance, *, page: int) -> dict[str, Any]:
     """One page of the records, newest id first: {"columns", "rows", "page", "pages"}."""
-    if prov.records is None:
+    model = prov.model
+    if model is None:
         return {"columns": [], "rows": [], "page": 1, "pages": 0}
-    model = prov.records.model
     cols = columns(model)
     pages = max(1, -(-(prov.count or 0) // PAGE_SIZE))
     if page < 1 or page > pages:
         raise ApplicationError(f"页码应在 1 到 {pages} 之间", field="page", code="bad_page")
-    qs = prov.records.select_related(*_related(model, [p for p, _ in cols])).order_by("-pk")
+    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    if prov.frozen_ids is not None:
+        shown: Iterable[models.Model] = frozen_records(prov.frozen_model, sorted(prov.frozen_ids, reverse=True)[window])
+    else:
+        assert prov.records is not None
+        shown = prov.records.select_related(*_related(model, [p for p, _ in cols])).order_by("-pk")[window]
     rows = [{"pk": r.pk, "url": _record_url(model._meta.label, r.pk), "text": str(r),
              "cells": [_cell(r, p) for p, _ in cols]}
-            for r in qs[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+            for r in shown]
     return {"columns": [label for _, label in cols], "rows": rows, "page": page, "pages": pages}
 
 
@@ -189,7 +244,21 @@ def provenance_json(prov: Provenance) -> dict[str, Any]:
         "value": _number(prov.figure.value), "display": None if prov.figure.missing else prov.figure.display,
         "missing": prov.figure.missing, "reason": prov.figure.reason, "provenance": prov.figure.provenance,
     }
-    if prov.records is not None:
+    if prov.figure.frozen is not None:
+        out["closed"] = True
+        out["now"] = None if prov.live is None else {"value": _number(prov.live.value), "missing": prov.live.missing}
+    if prov.frozen_ids is not None:
+        frozen = prov.figure.frozen
+        out.update({
+            "model": prov.model_label, "count": prov.count, "denominator": prov.denominator,
+            "total_field": prov.total_field or None, "total": _number(prov.total_rounded),
+            "total_exact": _number(prov.total), "adds_up": prov.adds_up, "records": prov.frozen_ids,
+            "records_digest": frozen.records_digest if frozen is not None else None,
+        })
+        if frozen is not None and frozen.denominator_ids is not None:
+            out["denominator_records"] = type(frozen).objects.values_list(
+                "denominator_ids", flat=True).get(pk=frozen.pk)
+    elif prov.records is not None:
         out.update({
             "model": prov.model_label, "count": prov.count, "denominator": prov.denominator,
             "total_field": prov.total_field or None, "total": _number(prov.total_rounded),
@@ -202,9 +271,13 @@ def provenance_json(prov: Provenance) -> dict[str, Any]:
 
 
 def _rows(prov: Provenance, cols: list[tuple[str, str]]) -> Iterator[list[Any]]:
-    assert prov.records is not None
-    qs = prov.records.select_related(*_related(prov.records.model, [p for p, _ in cols])).order_by("pk")
-    for record in qs.iterator(chunk_size=2000):
+    if prov.frozen_ids is not None:
+        records: Iterable[models.Model] = frozen_records(prov.frozen_model, prov.frozen_ids)
+    else:
+        assert prov.records is not None
+        records = prov.records.select_related(*_related(prov.records.model, [p for p, _ in cols])).order_by(
+            "pk").iterator(chunk_size=2000)
+    for record in records:
         yield [record.pk, str(record), *(_cell(record, p) for p, _ in cols)]
 
 
@@ -219,12 +292,13 @@ def _xlsx_value(value: Any) -> Any:
 
 def provenance_xlsx(prov: Provenance) -> bytes:
     """The records as an Excel sheet (编号, 记录, the columns), with the figure and its total above them."""
-    if prov.records is None:
+    model = prov.model
+    if model is None:
         raise ApplicationError("该指标不是由记录计算得出，没有可导出的记录清单", field="format", code="no_records")
     if (prov.count or 0) > XLSX_MAX_ROWS:
         raise ApplicationError(f"记录共 {prov.count} 条，超过在线导出上限 {XLSX_MAX_ROWS} 条；请用 JSON 取得记录编号，"
                                "或在业务列表页使用后台导出", field="format", code="too_many_records", status=413)
-    cols = columns(prov.records.model)
+    cols = columns(model)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(prov.figure.ref)
     ws.append([f"{prov.figure.ref} {prov.figure.name}（{prov.year}年）",

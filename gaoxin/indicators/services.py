@@ -17,7 +17,14 @@ from gaoxin.accounts.selectors import org_unit_in_scope
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.indicators import catalog, references
-from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvent, SubmissionEvidence
+from gaoxin.indicators.models import (
+    Indicator,
+    ReferenceValue,
+    Submission,
+    SubmissionEvent,
+    SubmissionEvidence,
+    YearClose,
+)
 
 SUBMITTER_ROLES = frozenset({Role.DATA_OFFICER, Role.ADMIN})
 APPROVER_ROLES = frozenset({Role.LEADER, Role.ADMIN})
@@ -90,6 +97,13 @@ def _log(submission: Submission, *, actor: User | None, action: str, from_status
                  value_before=value_before, value_after=submission.value, note=note[:500])
 
 
+def check_period_open(period: str) -> None:
+    """Refuse a change to a submission of a closed year (年度关账: that year's figures are frozen)."""
+    if period.isdigit() and YearClose.objects.filter(year=int(period)).exists():
+        raise Conflict(f"{period} 年已关账，该年度的填报不能再修改；如数值有误，请由领导在关账页登记调整并说明原因",
+                       field="period", code="year_closed")
+
+
 def is_open_for_entry(submission: Submission) -> bool:
     """Whether a department may enter a value into this slot: a draft, returned or withdrawn submission, or a
     simulated value, which a real one supersedes."""
@@ -115,6 +129,7 @@ def submission_save(
     unit = org_unit or zone_unit()
     period = parse_period(period)
     check_submitter(actor=actor, indicator=indicator, org_unit=unit)
+    check_period_open(period)
     number = parse_value(value, indicator=indicator)
     now = clock.now()
     existing = Submission.objects.select_for_update().filter(indicator=indicator, period=period, org_unit=unit).first()
@@ -156,6 +171,7 @@ def submission_revise(*, actor: User, submission: Submission, value: Any, reason
     until it is approved again the figure has no value."""
     why = _reason(reason, what="修订")
     locked = _locked(submission)
+    check_period_open(locked.period)
     check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
     if locked.status != S.APPROVED or locked.is_simulated:
         raise Conflict(f"只有已审核的部门填报可以修订（当前：{locked.get_status_display()}）", field="status",
@@ -175,6 +191,7 @@ def submission_withdraw(*, actor: User, submission: Submission, reason: str) -> 
     (the department may enter it anew)."""
     why = _reason(reason, what="撤回")
     locked = _locked(submission)
+    check_period_open(locked.period)
     check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
     if locked.status not in (S.SUBMITTED, S.APPROVED):
         raise Conflict(f"只有已提交或已审核的填报可以撤回（当前：{locked.get_status_display()}）", field="status",
@@ -212,6 +229,7 @@ def submission_actions(*, actor: User, submission: Submission) -> list[str]:
 @transaction.atomic
 def submission_submit(*, actor: User, submission: Submission) -> Submission:
     locked = _locked(submission)
+    check_period_open(locked.period)
     check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
     if locked.status not in EDITABLE:
         raise Conflict(f"只有草稿或退回的填报可以提交（当前：{locked.get_status_display()}）", field="status",
@@ -241,6 +259,7 @@ def _check_approver(actor: User, submission: Submission) -> None:
 def submission_approve(*, actor: User, submission: Submission, note: str = "") -> Submission:
     """Approve a submitted value: from now on it is locked and the figure uses it."""
     locked = _locked(submission)
+    check_period_open(locked.period)
     _check_approver(actor, locked)
     locked.status, locked.approved_by, locked.approved_at = S.APPROVED, actor, clock.now()
     locked.updated_at = locked.approved_at
@@ -254,6 +273,7 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
     """Send a submitted value back to its department with a reason."""
     why = _reason(reason, what="退回")
     locked = _locked(submission)
+    check_period_open(locked.period)
     _check_approver(actor, locked)
     locked.status, locked.return_reason, locked.updated_at = S.RETURNED, why, clock.now()
     locked.save(update_fields=["status", "return_reason", "updated_at"])
@@ -265,6 +285,7 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
 def submission_evidence_add(*, actor: User, submission: Submission, file: File, name: str = "") -> SubmissionEvidence:
     """Attach an evidence file to a draft or returned submission."""
     locked = _locked(submission)
+    check_period_open(locked.period)
     check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
     if locked.status not in EDITABLE:
         raise Conflict(f"{locked.get_status_display()}的填报不能再添加材料", field="evidence",
@@ -329,6 +350,8 @@ def simulated_submissions_ensure(*, year: int, actor: User | None = None) -> int
     every ``submitted`` indicator that has none yet, plus the seed's reference values. Idempotent; a real
     submission of the slot is never touched. Returns the number of submissions created."""
     catalog_sync()
+    if YearClose.objects.filter(year=year).exists():
+        return 0  # a closed year's figures are frozen
     reference_values_ensure(year=year)
     unit = zone_unit()
     period = str(year)

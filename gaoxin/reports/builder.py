@@ -16,8 +16,9 @@ from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
 from gaoxin.core import clock
 from gaoxin.indicators.computations import SHANGHAI, Context
-from gaoxin.indicators.figures import Figure, figure_values, system_actor
+from gaoxin.indicators.figures import Figure, system_actor
 from gaoxin.indicators.services import catalog_sync
+from gaoxin.indicators.yearclose import Adjustment, adjustments, closed_year, year_figures
 from gaoxin.reports import charts, fonts
 from gaoxin.reports.textstats import DEFAULT_TERMS, TermCount, term_counts
 
@@ -82,6 +83,8 @@ class YearEndReport:
     charts: list[str]
     missing_fonts: list[str]
     warnings: list[str] = field(default_factory=list)
+    closed: str = ""  # 年度关账: "关账于 … 快照摘要 …" once the year is closed
+    adjustments: list[Adjustment] = field(default_factory=list)  # 调整说明
 
     @property
     def missing(self) -> list[Figure]:
@@ -153,7 +156,7 @@ def report_build(*, year: int, actor: User | None = None,
     omitted). Figures without an approved value are reported as missing, never filled in."""
     catalog_sync()
     reader = actor or system_actor()
-    report_figures = figure_values(actor=reader, year=year)
+    report_figures = year_figures(actor=reader, year=year)
     used: list[str] = []
     sections = []
     for key, title in SECTIONS:
@@ -167,6 +170,11 @@ def report_build(*, year: int, actor: User | None = None,
         generated_at=clock.now().isoformat(), figures=report_figures, sections=sections, used_refs=used,
         own_counts=[], charts=_charts(report_figures, _monthly_events(reader, year), year), missing_fonts=missing,
     )
+    close = closed_year(year)
+    if close is not None:
+        report.closed = (f"本答卷数据取自 {close.closed_at.astimezone(SHANGHAI):%Y年%m月%d日} 的年度关账快照"
+                         f"（摘要 {close.digest[:12]}）")
+        report.adjustments = adjustments(year)
     report.own_counts = term_counts(report.text, terms)
     warning = fonts.font_warning(missing)
     if warning:

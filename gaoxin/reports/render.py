@@ -60,6 +60,11 @@ def render_json(report: YearEndReport) -> dict[str, Any]:
                      for s in report.sections],
         "warnings": report.warnings,
         "missing_fonts": report.missing_fonts,
+        "closed": report.closed or None,
+        "adjustments": [{"id": a.ref, "name": a.name, "at": a.at.isoformat(), "by": a.actor,
+                         "value_before": None if a.value_before is None else str(a.value_before.normalize()),
+                         "value_after": None if a.value_after is None else str(a.value_after.normalize()),
+                         "reason": a.reason} for a in report.adjustments],
     }
 
 
@@ -237,12 +242,21 @@ def render_docx(report: YearEndReport) -> bytes:
 
     document.add_paragraph(report.title, style="Title")
     document.add_paragraph(report.subtitle, style="Subtitle")
+    if report.closed:
+        document.add_paragraph(report.closed, style="Subtitle")
     for part in report.sections:
         for block in part.blocks:
             style = {"h2": "Heading 1", "h3": "Heading 2"}.get(block.kind, "Normal")
             document.add_paragraph(block.text, style=style)
     document.add_paragraph("六、关键词统计", style="Heading 1")
     document.add_paragraph(keyword_sentence(report), style="Normal")
+    if report.adjustments:
+        document.add_paragraph("调整说明", style="Heading 1")
+        for a in report.adjustments:
+            before = "—" if a.value_before is None else a.value_before.normalize()
+            after = "—" if a.value_after is None else a.value_after.normalize()
+            document.add_paragraph(f"{a.at:%Y年%m月%d日}，{a.ref} {a.name} 由 {before} 调整为 {after}。原因：{a.reason}"
+                                   f"（{a.actor}）", style="Normal")
     if report.missing:
         document.add_paragraph("附：暂无数值的指标", style="Heading 1")
         for figure in report.missing:
