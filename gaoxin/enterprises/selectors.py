@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import NotFound
@@ -72,8 +72,17 @@ def award_list(
     if type_code:
         qs = qs.filter(qualification_type__code=type_code)
     if new_only:
-        qs = qs.filter(is_new=True)
+        qs = qs.filter(first_of_type_q())
     return qs.select_related("enterprise", "qualification_type")
+
+
+def first_of_type_q() -> Q:
+    """当年新增, read from the dated history: the enterprise held no award of the type in an earlier year (never
+    the stored ``is_new`` flag, which a form may set either way)."""
+    earlier = QualificationAward.objects.filter(enterprise=OuterRef("enterprise"),
+                                                qualification_type=OuterRef("qualification_type"),
+                                                year__lt=OuterRef("year"))
+    return ~Q(Exists(earlier))
 
 
 def qualification_counts(
@@ -85,7 +94,7 @@ def qualification_counts(
         award_list(actor=actor, year=year, level=level, new_only=new_only)
         .values("qualification_type__code", "qualification_type__name", "qualification_type__level", "year")
         .annotate(enterprises=Count("enterprise", distinct=True),
-                  new=Count("enterprise", filter=Q(is_new=True), distinct=True))
+                  new=Count("enterprise", filter=first_of_type_q(), distinct=True))
         .order_by("qualification_type__code", "year")
     )
     return [
@@ -126,11 +135,11 @@ def enterprises_with_qualification(
     *, actor: User, type_code: str, year: int | None = None, new_only: bool = False
 ) -> QuerySet[Enterprise]:
     """The enterprises behind a qualification count (the records a figure links to)."""
-    award_q = Q(awards__qualification_type__code=type_code)
+    awards = QualificationAward.objects.filter(qualification_type__code=type_code)
     if year is not None:
-        award_q &= Q(awards__year=year)
+        awards = awards.filter(year=year)
     if new_only:
-        award_q &= Q(awards__is_new=True)
-    return enterprise_list(actor=actor).filter(pk__in=Enterprise.objects.filter(award_q).values("pk"))
+        awards = awards.filter(first_of_type_q())
+    return enterprise_list(actor=actor).filter(pk__in=awards.values("enterprise_id"))
 
 

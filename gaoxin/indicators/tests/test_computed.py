@@ -21,10 +21,25 @@ def values(*refs, year=2023):
 
 def test_grid_counts_follow_the_grid_table(catalog, grid_layer):
     assert values("F111", "F112") == {"F111": 2, "F112": 4}
-    grid_services.grid_create(code="4101710200103", name="东北二微网格", level=Grid.Level.MICRO,
+
+
+def test_grid_counts_are_the_grids_valid_at_the_years_end(catalog, grid_layer, frozen_now):
+    """A grid drawn in 2026 is not a 2023 grid; one drawn in June 2023 is; one retired in 2023 is not."""
+    with frozen_now(2026, 3, 1, 9):
+        late = grid_services.grid_create(code="4101710200103", name="东北二微网格", level=Grid.Level.MICRO,
+                                         parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
+                                         geometry_geojson=_box_for_tests(113.58, 34.83, 113.59, 34.84))
+    assert late.valid_from == dt.date(2026, 3, 1)
+    assert values("F112") == {"F112": 4}
+    assert values("F112", year=2026) == {"F112": 5}
+    grid_services.grid_create(code="4101710200104", name="东北三微网格", level=Grid.Level.MICRO,
                               parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
-                              geometry_geojson=_box_for_tests(113.58, 34.83, 113.59, 34.84))
+                              geometry_geojson=_box_for_tests(113.57, 34.83, 113.58, 34.84),
+                              valid_from=dt.date(2023, 6, 1))
     assert values("F112") == {"F112": 5}
+    Grid.objects.filter(pk=grid_layer.micro_west_south.pk).update(valid_to=dt.date(2023, 12, 31))
+    assert values("F112") == {"F112": 4}  # retired on the last day: not valid at the year's end
+    assert values("F112", year=2022) == {"F112": 4}  # valid then; the June 2023 grid was not yet
 
 
 def test_grid_events_and_closure_rate_follow_the_cases(catalog, people, frozen_now):

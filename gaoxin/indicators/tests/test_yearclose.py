@@ -1,6 +1,7 @@
 """年度关账: a closed year's figures stay as they were closed, later record changes show beside them and change them
 only by an adjustment with a reason; refused closes and adjustments change nothing (issue #14, item 1)."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -27,9 +28,11 @@ def _box(min_lon, min_lat, max_lon, max_lat):
 
 
 def _new_micro_grid(grid_layer):
+    """A grid recorded after the close as valid since June 2023 (a late registration): it changes 2023's records."""
     return grid_services.grid_create(code="4101710200103", name="新微网格", level=Grid.Level.MICRO,
                                      parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
-                                     geometry_geojson=_box(113.58, 34.83, 113.59, 34.84))
+                                     geometry_geojson=_box(113.58, 34.83, 113.59, 34.84),
+                                     valid_from=dt.date(2023, 6, 1))
 
 
 def snapshot():

@@ -2,6 +2,7 @@
 a record changes."""
 
 import csv
+import datetime as dt
 import json
 import re
 
@@ -61,7 +62,7 @@ def test_changing_a_record_changes_the_figure_in_every_format(officers, grid_lay
     before, html_before = f112()
     grid_services.grid_create(code="4101710200103", name="新微网格", level=Grid.Level.MICRO,
                               parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
-                              geometry_geojson=box(113.58, 34.83, 113.59, 34.84))
+                              geometry_geojson=box(113.58, 34.83, 113.59, 34.84), valid_from=dt.date(2023, 6, 1))
     after, html_after = f112()
     assert (before, after) == (4, 5)
     anchor = 'data-ref="F112" data-source="computed" href="/indicators/F112/?year=2023" title="F112 · 微网格数">'

@@ -193,7 +193,9 @@ def test_open_cases_can_be_continued_with_the_live_services(small_year):
             assert case.state == workflow.CLOSED
     ids = [c.pk for c in open_cases]
     assert list(audit.verify_chains(Case.objects.filter(pk__in=ids))) == []
-    assert seed_figures(YEAR)["F114"] == 100.0
+    # closed in January of the next year: the year's 办结率 counts the cases closed by its end, so it stays
+    assert seed_figures(YEAR)["F114"] == 99.7
+    assert Case.objects.filter(pk__in=ids, state=workflow.CLOSED).count() == len(ids)
     assert rollup.differences() == []
 
 
