@@ -214,7 +214,9 @@ class Evaluator:
             refs = self._reference(base_code, scope, period)
         figure.provenance["inputs"] += [
             {"reference": True, "key": rv.key, "period": rv.period, "scope": rv.get_scope_display(), "peer": rv.peer,
-             "value": _plain(rv.value), "unit": rv.unit, "source": rv.source, "is_synthetic": rv.is_synthetic}
+             "value": _plain(rv.value), "unit": rv.unit, "source": rv.source, "is_synthetic": rv.is_synthetic,
+             "document": rv.document, "issuer": rv.issuer,
+             "issued_on": rv.issued_on.isoformat() if rv.issued_on else None}
             for rv in refs
         ]
         figure.simulated = figure.simulated or any(rv.is_synthetic for rv in refs)

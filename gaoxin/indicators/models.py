@@ -174,6 +174,10 @@ class ReferenceValue(models.Model):
     value = models.DecimalField("数值", max_digits=20, decimal_places=4)
     unit = models.CharField("单位", max_length=20, blank=True)
     source = models.CharField("来源", max_length=300)
+    # The citation of an official value: the document, who issued it and when (required unless synthetic).
+    document = models.CharField("文件名称及文号", max_length=200, blank=True)
+    issuer = models.CharField("发布机关", max_length=100, blank=True)
+    issued_on = models.DateField("发布日期", null=True, blank=True)
     is_synthetic = models.BooleanField("模拟数据", default=False)
 
     class Meta:

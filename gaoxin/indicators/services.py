@@ -16,6 +16,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import org_unit_in_scope
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
+from gaoxin.core.validation import parse_date
 from gaoxin.indicators import catalog, references
 from gaoxin.indicators.models import (
     Indicator,
@@ -308,15 +309,28 @@ def submission_evidence_add(*, actor: User, submission: Submission, file: File, 
 @transaction.atomic
 def reference_value_set(
     *, actor: User | None, key: str, period: Any, scope: str, value: Any, source: str, peer: str = "",
-    unit: str = "", is_synthetic: bool = False,
+    unit: str = "", is_synthetic: bool = False, document: str = "", issuer: str = "", issued_on: Any = None,
 ) -> ReferenceValue:
-    """Create or replace one reference value (``key`` an indicator code or a free key)."""
+    """Create or replace one reference value (``key`` an indicator code or a free key). An official value carries
+    its citation — the document (title and number), the issuing body and the date; only a value marked
+    synthetic (模拟) may go without."""
     if actor is not None and not (actor.is_superuser or actor.role in (Role.ADMIN, Role.DATA_OFFICER)):
         raise PermissionDenied("只有数据填报员和管理员可以维护参考值", code="reference_role")
     if scope not in ReferenceValue.Scope.values:
         raise ApplicationError(f"未知的参考范围：{scope}", field="scope")
     if not source.strip():
         raise ApplicationError("参考值必须注明来源", field="source", code="source_required")
+    try:
+        issued = parse_date(issued_on)
+    except ValueError:
+        raise ApplicationError(f"发布日期格式不正确（收到“{issued_on}”），应为 YYYY-MM-DD", field="issued_on",
+                               code="bad_date") from None
+    if not is_synthetic:
+        citation = (("document", "文件名称及文号", document.strip()), ("issuer", "发布机关", issuer.strip()),
+                    ("issued_on", "发布日期", issued))
+        for name, label, given in citation:
+            if not given:
+                raise ApplicationError(f"非模拟的参考值必须注明{label}", field=name, code="citation_required")
     period = parse_period(period)
     indicator = Indicator.objects.filter(code=key).first()
     try:
@@ -326,7 +340,8 @@ def reference_value_set(
     row, _ = ReferenceValue.objects.update_or_create(
         key=key, period=period, scope=scope, peer=peer,
         defaults={"indicator": indicator, "value": number, "unit": unit, "source": source[:300],
-                  "is_synthetic": is_synthetic},
+                  "is_synthetic": is_synthetic, "document": document.strip()[:200], "issuer": issuer.strip()[:100],
+                  "issued_on": issued},
     )
     return row
 
