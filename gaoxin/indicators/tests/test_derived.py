@@ -1,6 +1,8 @@
 """Shares, growth, completion and ranks on hand-computed data."""
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from gaoxin.enterprises import services as enterprise_services
 from gaoxin.indicators import services
@@ -98,9 +100,11 @@ def test_an_official_reference_value_needs_its_citation_and_a_missing_part_chang
     from gaoxin.core.errors import ApplicationError
     from gaoxin.indicators.models import ReferenceValue
 
-    for missing, kwargs in (("document", {"issuer": "郑州市统计局", "issued_on": "2024-02-01"}),
-                            ("issuer", {"document": "郑统〔2024〕1号", "issued_on": "2024-02-01"}),
-                            ("issued_on", {"document": "郑统〔2024〕1号", "issuer": "郑州市统计局"})):
+    citations: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("document", {"issuer": "郑州市统计局", "issued_on": "2024-02-01"}),
+        ("issuer", {"document": "郑统〔2024〕1号", "issued_on": "2024-02-01"}),
+        ("issued_on", {"document": "郑统〔2024〕1号", "issuer": "郑州市统计局"}))
+    for missing, kwargs in citations:
         with pytest.raises(ApplicationError) as exc:
             services.reference_value_set(actor=officers.officer, key="tech_sme_count", period=2023, scope="city",
                                          value=8700, source="统计公报", **kwargs)
@@ -113,7 +117,7 @@ def test_an_official_reference_value_needs_its_citation_and_a_missing_part_chang
     row = services.reference_value_set(actor=officers.officer, key="tech_sme_count", period=2023, scope="city",
                                        value=8700, source="统计公报", document="郑统〔2024〕1号", issuer="郑州市统计局",
                                        issued_on="2024年2月1日")
-    assert (row.is_synthetic, row.issued_on.isoformat()) == (False, "2024-02-01")
+    assert (row.is_synthetic, row.issued_on) == (False, dt.date(2024, 2, 1))
     simulated = services.reference_value_set(actor=None, key="x", period=2023, scope="city", value=1, source="模拟",
                                              is_synthetic=True)
     assert simulated.document == ""
