@@ -48,7 +48,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 PERSONAL_WORDS = ("phone", "mobile", "contact", "reporter", "id_number", "id_card", "identity", "email", "bank",
                   "password", "address")
 # Where one record opens, by model: a URL name taking the record's id (pages that exist for the readers).
-RECORD_PAGES: dict[str, str] = {"cases.Case": "case_detail"}
+RECORD_PAGES: dict[str, str] = {"cases.Case": "web:case_detail"}
 
 
 @dataclass
@@ -63,6 +63,7 @@ class Provenance:
     denominator: int | None = None
     total: Decimal | None = None  # what the records add up to, in the figure's unit, unrounded
     total_rounded: Decimal | None = None
+    total_display: str = ""  # the total as the figure prints it (the article's precision and unit)
     # A closed year: the records are those frozen by id at the close (``ClosedFigure``), not a live query.
     frozen_ids: list[int] | None = None
     frozen_model: str = ""
@@ -111,9 +112,15 @@ def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
         prov.total = Decimal(str(summed)) if summed is not None else Decimal(0)
     else:
         prov.total = Decimal(prov.count)
-    if prov.total is not None:
-        prov.total_rounded = round_figure(indicator, prov.total)[0]
+    _round_total(prov)
     return prov
+
+
+def _round_total(prov: Provenance) -> None:
+    if prov.total is None:
+        return
+    prov.total_rounded, number = round_figure(prov.indicator, prov.total)
+    prov.total_display = f"{number}{prov.indicator.display_unit or prov.indicator.unit}"
 
 
 def _frozen_provenance(figure: Figure, indicator: Indicator, year: int) -> Provenance:
@@ -142,8 +149,7 @@ def _frozen_provenance(figure: Figure, indicator: Indicator, year: int) -> Prove
         prov.total = summed
     else:
         prov.total = Decimal(prov.count)
-    if prov.total is not None:
-        prov.total_rounded = round_figure(indicator, prov.total)[0]
+    _round_total(prov)
     return prov
 
 

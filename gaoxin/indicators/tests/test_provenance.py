@@ -23,7 +23,7 @@ def test_a_count_figure_lists_its_records_and_adds_up(officers, grid_layer):
     client = login(officers.approver)
     html = client.get("/indicators/F112/?year=2023").content.decode()
     assert '<td class="records-count">4</td>' in html
-    assert '<td class="records-total">4</td>' in html
+    assert '<td class="records-total">4个</td>' in html
     assert '<td class="adds-up">✓ 一致</td>' in html
     for grid in Grid.objects.filter(level=Grid.Level.MICRO):
         assert f"<td>{grid.code}</td>" in html
@@ -90,3 +90,16 @@ def test_bad_page_and_format_are_named_and_readers_only(officers, grid_layer):
     assert "格式" in bad.content.decode()
     assert client.get("/indicators/F999/?year=2023&format=json").json()["field"] == "ref"
     assert login(officers.citizen).get("/indicators/F112/?year=2023&format=json").status_code == 403
+
+
+def test_a_case_record_links_to_its_page(catalog, people, frozen_now):
+    from gaoxin.cases.tests.conftest import report
+
+    with frozen_now(2023, 3, 1, 9):
+        case = report(people.citizen)
+        from gaoxin.cases import services as case_services
+        case_services.case_register(actor=people.a_operator, case=case)
+    prov = provenance.figure_provenance(actor=system_actor(), year=2023, ref="F113")
+    rows = provenance.record_rows(prov, page=1)["rows"]
+    assert [(r["pk"], r["url"]) for r in rows] == [(case.pk, f"/cases/{case.pk}/")]
+    assert prov.total_display == "0.0万件"
