@@ -80,11 +80,16 @@ class YearEndReport:
     sections: list[Section]
     used_refs: list[str]
     own_counts: list[TermCount]
-    charts: list[str]
+    chart_specs: list[charts.Chart]
     missing_fonts: list[str]
     warnings: list[str] = field(default_factory=list)
     closed: str = ""  # 年度关账: "关账于 … 快照摘要 …" once the year is closed
     adjustments: list[Adjustment] = field(default_factory=list)  # 调整说明
+
+    @property
+    def charts(self) -> list[str]:
+        """The charts as inline SVG (HTML)."""
+        return [chart.svg() for chart in self.chart_specs]
 
     @property
     def missing(self) -> list[Figure]:
@@ -117,7 +122,7 @@ def _monthly_events(actor: User, year: int) -> list[tuple[str, int]]:
     return [(f"{m}月", counts[f"m{m}"]) for m in range(1, 13) if counts[f"m{m}"]]
 
 
-def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], year: int) -> list[str]:
+def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], year: int) -> list[charts.Chart]:
     def bar(ref: str, label: str) -> charts.Bar | None:
         f = report_figures[ref]
         return None if f.missing or f.exact is None else charts.Bar(label, float(f.exact), f.display, f.url)
@@ -131,11 +136,11 @@ def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], y
                                             ("F026", "科技型中小企业"), ("F030", "创新龙头企业(省)"),
                                             ("F034", "产业技术基础平台(省)"), ("F040", "急需紧缺人才"),
                                             ("F042", "创新创业团队"), ("F061", "工业用地出让面积")]]
-    out = [charts.bar_chart("企业梯队培育（家）", [b for b in growth if b]),
-           charts.bar_chart("占全市／全省比重（%）", [b for b in shares if b], maximum=100)]
+    out = [charts.Chart("企业梯队培育（家）", [b for b in growth if b]),
+           charts.Chart("占全市／全省比重（%）", [b for b in shares if b], maximum=100)]
     if monthly:
-        out.append(charts.bar_chart(f"{year}年网格化事件月度受理量（件）",
-                                    [charts.Bar(m, n, str(n)) for m, n in monthly]))
+        out.append(charts.Chart(f"{year}年网格化事件月度受理量（件）",
+                                [charts.Bar(m, n, str(n)) for m, n in monthly]))
     return out
 
 
@@ -168,7 +173,7 @@ def report_build(*, year: int, actor: User | None = None,
         year=year, title=f"攀“高”逐“新” 高新区{year}年年终答卷",
         subtitle=subtitle(year, [report_figures[ref] for ref in dict.fromkeys(used)]),
         generated_at=clock.now().isoformat(), figures=report_figures, sections=sections, used_refs=used,
-        own_counts=[], charts=_charts(report_figures, _monthly_events(reader, year), year), missing_fonts=missing,
+        own_counts=[], chart_specs=_charts(report_figures, _monthly_events(reader, year), year), missing_fonts=missing,
     )
     close = closed_year(year)
     if close is not None:

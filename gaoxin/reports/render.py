@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from gaoxin.cases.metrics import GRID_EVENT_CHANNELS
+from gaoxin.reports import fonts
 from gaoxin.reports.builder import YearEndReport, keyword_sentence, report_context
 
 # GB/T 9704-2012: A4, margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), 22 lines × 28 characters.
@@ -176,6 +177,27 @@ def _page_number(paragraph: Any) -> None:
     run(" —")
 
 
+CHART_WIDTH = Mm(150)
+
+
+def _chart_images(document: Any, report: YearEndReport) -> None:
+    """附图: the report's charts as images, drawn with a font of this machine that covers Chinese; without one
+    the file says so and points to the HTML report, rather than print boxes for the characters."""
+    if not report.chart_specs:
+        return
+    document.add_paragraph("附图", style="Heading 1")
+    font = fonts.cjk_font_path()
+    if font is None:
+        document.add_paragraph("（本机没有可绘制中文的字体，未生成图表；图表见 HTML 版年终答卷。）", style="Normal")
+        return
+    for chart in report.chart_specs:
+        paragraph = document.add_paragraph(style="Normal")
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run().add_picture(io.BytesIO(chart.png(font)), width=CHART_WIDTH)
+
+
 SOURCE_HEADERS = ("编号", "指标", "数值", "来源", "定义", "记录数", "模拟")
 
 
@@ -248,6 +270,7 @@ def render_docx(report: YearEndReport) -> bytes:
         for block in part.blocks:
             style = {"h2": "Heading 1", "h3": "Heading 2"}.get(block.kind, "Normal")
             document.add_paragraph(block.text, style=style)
+    _chart_images(document, report)
     document.add_paragraph("六、关键词统计", style="Heading 1")
     document.add_paragraph(keyword_sentence(report), style="Normal")
     if report.adjustments:

@@ -101,3 +101,30 @@ def test_the_appendix_lists_every_figure_with_its_source_and_records(officers, g
     assert by_ref["F011"][6] == "模拟"  # a simulated submission
     assert by_ref["X001"][1].endswith("（辅助值，原文未载）")
     assert "附表  数据来源" in [p.text for p in document.paragraphs]
+
+
+def test_the_charts_are_images_drawn_with_a_chinese_font(officers, grid_layer, monkeypatch):
+    import pytest
+
+    from gaoxin.reports import fonts
+
+    report = report_build(year=2023)
+    font = fonts.cjk_font_path()
+    if font is None:
+        pytest.skip("no font that draws Chinese on this machine (apt-get install fonts-wqy-microhei)")
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    texts = [p.text for p in document.paragraphs]
+    assert "附图" in texts
+    assert len(document.inline_shapes) == len(report.chart_specs) == 2  # no grid events: no monthly chart
+    assert round(document.inline_shapes[0].width.mm) == 150
+    png = report.chart_specs[0].png(font)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_a_chinese_font_the_file_says_where_the_charts_are(officers, grid_layer, monkeypatch):
+    from gaoxin.reports import fonts
+
+    monkeypatch.setattr(fonts, "cjk_font_path", lambda: None)
+    document = docx.Document(io.BytesIO(render_docx(report_build(year=2023))))
+    assert len(document.inline_shapes) == 0
+    assert "（本机没有可绘制中文的字体，未生成图表；图表见 HTML 版年终答卷。）" in [p.text for p in document.paragraphs]
