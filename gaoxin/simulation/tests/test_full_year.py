@@ -8,8 +8,8 @@ import pytest
 
 from gaoxin.cases import audit, workflow
 from gaoxin.cases.models import Case, CaseEvent
-from gaoxin.simulation.figures import seed_figures
 from gaoxin.simulation.services import simulate_year
+from gaoxin.simulation.tests.conftest import report_figures
 
 SEED_FIGURES = {
     "F003": 19, "F007": 13, "F009": 10, "F010": 12, "F016": 2, "F018": 9, "F020": 4, "F022": 6, "F023": 7,
@@ -26,7 +26,7 @@ def test_full_year_gives_the_seed_figures():
     result = simulate_year(year=2023, seed=2023, scale=1.0)
     # (Memory is measured by bench/bench_simulate.py: the test database here lives in this process's memory.)
     assert (result.cases, result.events) == (477_387, 3_046_348)
-    assert seed_figures(2023) == SEED_FIGURES
+    assert report_figures(2023, SEED_FIGURES) == SEED_FIGURES
     # One day of histories, replayed and re-hashed (the whole year: `gaoxin cases verify-audit`).
     day = Case.objects.filter(number__startswith="20230615")
     events = defaultdict(list)
