@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gaoxin.web.csp.ContentSecurityPolicyMiddleware",
+    "gaoxin.web.middleware.VaryOnHtmxMiddleware",
 ]
 
 ROOT_URLCONF = "gaoxin.urls"
