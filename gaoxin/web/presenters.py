@@ -18,6 +18,11 @@ class Timing:
     left_days: float | None  # working days to the deadline (negative: overdue by)
 
     @property
+    def overdue_days(self) -> float | None:
+        """Working days past the deadline (positive), or None when not past it."""
+        return -self.left_days if self.left_days is not None and self.left_days < 0 else None
+
+    @property
     def label(self) -> str:
         if self.left_days is None:
             return ""
