@@ -54,3 +54,23 @@ def test_login_page_has_csp_and_csrf(db):
     assert "frame-ancestors 'none'" in csp
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+def test_404_and_500_pages_are_the_platforms_own_in_chinese(client, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from gaoxin.web.views.errors import server_error
+
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert "页面不存在" in missing.content.decode()
+    assert "web/app.css" in missing.content.decode()
+    request = rf.get("/cases/")
+    request.user = AnonymousUser()
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "系统出错" in response.content.decode()
+    assert "Server Error" not in response.content.decode()
