@@ -74,3 +74,8 @@ def test_404_and_500_pages_are_the_platforms_own_in_chinese(client, rf):
     assert response.status_code == 500
     assert "系统出错" in response.content.decode()
     assert "Server Error" not in response.content.decode()
+
+
+def test_the_login_page_states_the_lockout_rule(client, settings):
+    settings.GAOXIN_LOCKOUT_THRESHOLD, settings.GAOXIN_LOCKOUT_MINUTES = 5, 15
+    assert "连续输错密码 5 次，账户将锁定 15 分钟。" in client.get("/login/").content.decode()
