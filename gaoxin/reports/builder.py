@@ -87,6 +87,13 @@ class YearEndReport:
     adjustments: list[Adjustment] = field(default_factory=list)  # 调整说明
 
     @property
+    def reader_warnings(self) -> list[str]:
+        """The warnings a reader of the page needs (missing figures), without the server's missing fonts, which
+        concern whoever prints the Word file on this machine (the command and the JSON say so)."""
+        font = fonts.font_warning(self.missing_fonts)
+        return [w for w in self.warnings if w != font]
+
+    @property
     def charts(self) -> list[str]:
         """The charts as inline SVG (HTML)."""
         return [chart.svg() for chart in self.chart_specs]

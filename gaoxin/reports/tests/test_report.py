@@ -170,3 +170,10 @@ def test_simulated_values_are_labelled_and_helper_values_never_printed_as_the_ar
     assert "X002" not in report.used_refs
     data = {f["id"]: f for f in render_json(report)["figures"]}
     assert (data["F011"]["simulated"], data["F112"]["simulated"]) == (True, False)
+
+
+def test_the_page_does_not_show_readers_the_servers_missing_fonts(officers, grid_layer, monkeypatch):
+    monkeypatch.setattr(fonts, "missing_fonts", lambda: ["方正小标宋简体"])
+    report = report_build(year=2023)
+    assert any("本机缺少公文字体" in w for w in report.warnings)  # the command and the JSON say it
+    assert "本机缺少公文字体" not in render_html(report)
