@@ -23,6 +23,7 @@ class EnterpriseFilters:
     size: str = ""
     qualification: str = ""  # qualification type code held …
     qualification_year: int | None = None  # … in this year
+    new_only: bool = False  # … first held that year (the dated history: no award of the type before)
     is_synthetic: bool | None = None
 
 
@@ -40,10 +41,12 @@ def enterprise_list(*, actor: User, filters: EnterpriseFilters | None = None) ->
     if f.size:
         qs = qs.filter(size=f.size)
     if f.qualification:
-        award_q = Q(awards__qualification_type__code=f.qualification)
+        awards = QualificationAward.objects.filter(qualification_type__code=f.qualification)
         if f.qualification_year:
-            award_q &= Q(awards__year=f.qualification_year)
-        qs = qs.filter(pk__in=Enterprise.objects.filter(award_q).values("pk"))
+            awards = awards.filter(year=f.qualification_year)
+        if f.new_only:
+            awards = awards.filter(first_of_type_q())
+        qs = qs.filter(pk__in=awards.values("enterprise_id"))
     if f.is_synthetic is not None:
         qs = qs.filter(is_synthetic=f.is_synthetic)
     return qs.select_related("industry", "street", "grid", "micro_grid").order_by("credit_code")

@@ -40,6 +40,8 @@ HOME_BY_ROLE: dict[str, str] = {
     Role.GRID_WORKER: "web:work_grid",
     Role.LEADER: "web:dashboard",
     Role.ADMIN: "web:dashboard",
+    Role.SERVICE_CADRE: "web:visit_list",
+    Role.DATA_OFFICER: "indicators:submissions",
 }
 
 
