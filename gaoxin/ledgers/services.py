@@ -137,7 +137,7 @@ def _missing_attachments(entry: LedgerEntry) -> list[str]:
             if f.kind == "attachment" and f.required and f.name not in have]
 
 
-def _create_checked(*, actor: User | None, ledger: Ledger, version: LedgerVersion, unit: OrgUnit,
+def create_checked(*, actor: User | None, ledger: Ledger, version: LedgerVersion, unit: OrgUnit,
                     period_start: dt.date, values: dict[str, Any], state: str = workflow.DRAFT,
                     revises: LedgerEntry | None = None, reason: str = "", synthetic: bool = False) -> LedgerEntry:
     start, end, due = _period(version, period_start)
@@ -181,7 +181,7 @@ def entry_create(*, actor: User, ledger: Ledger, org_unit: OrgUnit, period_start
     if submit and _missing_attachments_for(version):
         raise ApplicationError(f"{_missing_attachments_for(version)[0]}：请先保存草稿并上传附件", field="attachments",
                                code="attachment_required")
-    return _create_checked(actor=actor, ledger=ledger, version=version, unit=org_unit, period_start=period_start,
+    return create_checked(actor=actor, ledger=ledger, version=version, unit=org_unit, period_start=period_start,
                            values=checked.values, state=workflow.SUBMITTED if submit else workflow.DRAFT)
 
 
@@ -314,6 +314,6 @@ def entry_revise(*, actor: User, entry: LedgerEntry, values: Mapping[str, Any], 
     version = _fill_context(actor=actor, ledger=entry.ledger, unit=entry.org_unit)
     checked = check_entry_values(version, values)
     checked.raise_first()
-    return _create_checked(actor=actor, ledger=entry.ledger, version=version, unit=entry.org_unit,
+    return create_checked(actor=actor, ledger=entry.ledger, version=version, unit=entry.org_unit,
                            period_start=entry.period_start, values=checked.values, state=workflow.SUBMITTED,
                            revises=entry, reason=reason)
