@@ -63,6 +63,7 @@ def test_registered_figure_adds_up_from_its_records(filled):
     ctx = Context(actor=filled.admin, year=2023)
     total = ledger_metric(ctx, ledger="housing", aggregate="sum", field="delivered")
     assert total.value == 300
+    assert total.records is not None
     assert field_sum(total.records, "delivered") == 300
     assert total.url == "/ledgers/housing/entries/?ledger=housing&year=2023&state=approved"
     distinct = ledger_metric(ctx, ledger="housing", aggregate="distinct", field="project")
