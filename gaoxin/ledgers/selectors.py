@@ -181,12 +181,15 @@ def board(*, actor: User, year: int) -> list[Progress]:
                                                               version.due_day) <= today)
         expected = Decimal(due_count) / Decimal(len(starts))
         labels = {f["name"]: f["label"] for f in version.fields}
+        money = {f["name"] for f in version.fields if f["kind"] == "money"}  # stored in 分, targets in 元
         for t in version.targets:
             if int(t["year"]) != year or t["unit"] not in units:
                 continue
             unit = units[t["unit"]]
             done = sum((Decimal(str(e.values.get(t["field"]) or 0)) for e in counted_entries(
                 ledger_code=lg.code, year=year).filter(org_unit=unit)), Decimal(0))
+            if t["field"] in money:
+                done /= 100
             out.append(Progress(lg, unit, t["field"], labels.get(t["field"], t["field"]), Decimal(t["value"]),
                                 done, expected, late.get((lg.pk, unit.code), 0)))
     return out
