@@ -10,10 +10,9 @@ from gaoxin.ledgers import services
 from gaoxin.ledgers.definition import markdown_to_xlsx
 from gaoxin.ledgers.models import LedgerEntry, LedgerVersion
 from gaoxin.ledgers.tests.conftest import FORM, good
-from gaoxin.web.tests.test_browser import (  # noqa: F401  (fixtures re-exported)
+from gaoxin.web.tests.test_browser import (  # noqa: F401  (the autouse fixture re-exported)
     Session,
     _async_unsafe_for_playwright,
-    browser,
 )
 from gaoxin.web.tests.test_browser import pytestmark as browser_marks
 
