@@ -157,3 +157,27 @@ class LedgerEntryEvent(ChainedEvent):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class LedgerReminder(models.Model):
+    """A reminder (催报) to a unit whose report of a period is past its due date and not submitted: an outbox row,
+    one per (ledger, unit, period) — the message id makes a second queueing a no-op — shown to the unit's fillers
+    until it is answered by a submission."""
+
+    ledger = models.ForeignKey(Ledger, verbose_name="台账", on_delete=models.PROTECT, related_name="reminders")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField("统计期起")
+    due_date = models.DateField("截止日期")
+    message_id = models.CharField("消息编号", max_length=120, unique=True)
+    text = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("生成时间")
+    answered_at = models.DateTimeField("已报送时间", null=True, blank=True)
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "催报通知"
+        verbose_name_plural = "催报通知"
+        ordering = ["due_date", "ledger_id", "org_unit_id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -16,7 +16,7 @@ from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
 from gaoxin.accounts.selectors import scope_filter
 from gaoxin.core import clock
 from gaoxin.ledgers import periods, policy, workflow
-from gaoxin.ledgers.models import Ledger, LedgerEntry
+from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerReminder
 
 
 def entry_scope_q(*, actor: User) -> Q:
@@ -193,3 +193,11 @@ def board(*, actor: User, year: int) -> list[Progress]:
             out.append(Progress(lg, unit, t["field"], labels.get(t["field"], t["field"]), Decimal(t["value"]),
                                 done, expected, late.get((lg.pk, unit.code), 0)))
     return out
+
+
+def my_reminders(*, actor: User) -> QuerySet[LedgerReminder]:
+    """The unanswered reminders (催报) of the units the actor fills for."""
+    if not actor.is_authenticated or actor.org_unit is None or actor.role not in policy.FILLER_ROLES:
+        return LedgerReminder.objects.none()
+    return LedgerReminder.objects.filter(answered_at=None, org_unit__path__startswith=actor.org_unit.path
+                                         ).select_related("ledger", "org_unit").order_by("due_date", "pk")

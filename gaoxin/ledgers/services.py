@@ -17,7 +17,14 @@ from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.validation import Checked
 from gaoxin.ledgers import periods, policy, workflow
 from gaoxin.ledgers.definition import Definition, check_values, fields_from_json, read_xlsform
-from gaoxin.ledgers.models import Ledger, LedgerAttachment, LedgerEntry, LedgerEntryEvent, LedgerVersion
+from gaoxin.ledgers.models import (
+    Ledger,
+    LedgerAttachment,
+    LedgerEntry,
+    LedgerEntryEvent,
+    LedgerReminder,
+    LedgerVersion,
+)
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
 
@@ -317,3 +324,35 @@ def entry_revise(*, actor: User, entry: LedgerEntry, values: Mapping[str, Any], 
     return create_checked(actor=actor, ledger=entry.ledger, version=version, unit=entry.org_unit,
                            period_start=entry.period_start, values=checked.values, state=workflow.SUBMITTED,
                            revises=entry, reason=reason)
+
+
+# --- reminders (催报) -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ledger_reminders_queue(*, year: int, today: dt.date | None = None) -> int:
+    """Queue a reminder for every report of ``year`` past its due date and still not submitted (once per ledger,
+    unit and period), and mark answered those whose report has come in since. Returns the reminders queued."""
+    from gaoxin.ledgers.selectors import due_periods
+
+    today = today or clock.now().date()
+    now = clock.now()
+    queued = 0
+    submitted: set[tuple[int, int, dt.date]] = set()
+    for due in due_periods(year=year, until=today):
+        key = f"{due.ledger.code}:{due.unit.code}:{due.period_start.isoformat()}"
+        if due.submitted:
+            submitted.add((due.ledger.pk, due.unit.pk, due.period_start))
+            continue
+        if due.due_date >= today:
+            continue
+        _, created = LedgerReminder.objects.get_or_create(message_id=key, defaults={
+            "ledger": due.ledger, "org_unit": due.unit, "period_start": due.period_start, "due_date": due.due_date,
+            "text": f"请尽快报送{due.ledger.name}（{due.label}），截止日期 {due.due_date.isoformat()} 已过",
+            "created_at": now})
+        queued += created
+    for reminder in LedgerReminder.objects.filter(answered_at=None, period_start__year=year):
+        if (reminder.ledger_id, reminder.org_unit_id, reminder.period_start) in submitted:
+            reminder.answered_at = now
+            reminder.save(update_fields=["answered_at"])
+    return queued

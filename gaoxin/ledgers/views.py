@@ -135,7 +135,8 @@ def xlsform(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     actor, year = _user(request), _year(request)
     dues = selectors.my_due(actor=actor, year=year)
-    return render(request, "ledgers/mine.html", {"dues": dues, "year": year})
+    return render(request, "ledgers/mine.html", {"dues": dues, "year": year,
+                                                 "reminders": selectors.my_reminders(actor=actor)})
 
 
 @login_required

@@ -6,9 +6,9 @@ import pytest
 
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
-from gaoxin.ledgers import services
+from gaoxin.ledgers import selectors, services
 from gaoxin.ledgers.definition import markdown_to_xlsx
-from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerEntryEvent, LedgerVersion
+from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerEntryEvent, LedgerReminder, LedgerVersion
 from gaoxin.ledgers.tests.conftest import FORM, at, good
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +139,21 @@ def test_a_new_version_does_not_change_old_entries(env):
     assert new.version_id == v2.pk
     with pytest.raises(Conflict):
         services.ledger_version_publish(actor=env.admin, version=v2)
+
+
+def test_late_reports_are_reminded_once_and_answered_by_a_submission(env):
+    with clock.frozen(at(2023, 7, 11)):  # Q1 due 04-10 and Q2 due 07-10 are both past
+        assert services.ledger_reminders_queue(year=2023) == 4  # two streets × two quarters
+        assert services.ledger_reminders_queue(year=2023) == 0  # the message id makes it once
+    assert sorted(LedgerReminder.objects.values_list("message_id", flat=True)) == [
+        "housing:GX-S01:2023-01-01", "housing:GX-S01:2023-04-01", "housing:GX-S02:2023-01-01",
+        "housing:GX-S02:2023-04-01"]
+    assert LedgerReminder.objects.get(message_id="housing:GX-S01:2023-01-01").text == (
+        "请尽快报送保交楼测试台账（2023Q1），截止日期 2023-04-10 已过")
+    with clock.frozen(at(2023, 7, 12)):
+        services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                              period_start=dt.date(2023, 1, 1), values=good(), submit=True)
+        assert services.ledger_reminders_queue(year=2023) == 0
+    assert list(selectors.my_reminders(actor=env.filler_a).values_list("message_id", flat=True)) == [
+        "housing:GX-S01:2023-04-01"]
+    assert selectors.my_reminders(actor=env.reviewer).count() == 0
