@@ -10,7 +10,7 @@ from huey.contrib.djhuey import db_periodic_task
 logger = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute="30", hour="8"))
+@db_periodic_task(crontab(minute="30", hour="8"))  # type: ignore[untyped-decorator]  # huey ships no type hints
 def ledger_reminders() -> int:
     """Every morning at 8:30: a reminder for each report of this year (and of last year, in January) past due."""
     from gaoxin.core import clock
