@@ -22,7 +22,7 @@ from gaoxin.core.ledger import (
     template_workbook,
 )
 from gaoxin.ledgers import periods, policy, services, workflow
-from gaoxin.ledgers.definition import TEXT_KINDS, fields_from_json
+from gaoxin.ledgers.definition import TEXT_KINDS, check_values, fields_from_json
 from gaoxin.ledgers.models import Ledger, LedgerVersion
 
 _PERIOD_NOTE = {"monthly": "写作 2023-03", "quarterly": "写作 2023Q1", "yearly": "写作 2023", "once": "写作 2023"}
@@ -64,6 +64,8 @@ def ledger_kind(ledger: Ledger) -> LedgerKind[User]:
             raise PermissionDenied(f"您不是{ledger.name}的填报单位")
 
     def validate(actor: User, upload: LedgerUpload) -> None:
+        specs = fields_from_json(version.fields)
+        unit_names = services.filler_unit_map(version)  # read once for every row
         units = {}
         for u in policy.fillable_units(actor, version.fillers):
             units[u.code] = u
@@ -80,7 +82,7 @@ def ledger_kind(ledger: Ledger) -> LedgerKind[User]:
             except ApplicationError as exc:
                 row.add("period", exc.message, "period")
                 start = None
-            checked = services.check_entry_values(version, row.raw)
+            checked = check_values(specs, version.choices, row.raw, units=unit_names)
             row.errors.extend(checked.errors)
             row.values = {"unit": unit, "period_start": start, "values": checked.values}
 
