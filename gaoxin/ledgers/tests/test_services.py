@@ -157,3 +157,50 @@ def test_late_reports_are_reminded_once_and_answered_by_a_submission(env):
     assert list(selectors.my_reminders(actor=env.filler_a).values_list("message_id", flat=True)) == [
         "housing:GX-S01:2023-04-01"]
     assert selectors.my_reminders(actor=env.reviewer).count() == 0
+
+
+def test_required_evidence_must_be_attached_before_submitting(env):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    form = FORM.replace("| | date | delivered_on |",
+                        "| | file | proof | 交付证明 | yes |  |  |  |  |\n| | date | delivered_on |")
+    v2 = services.ledger_definition_import(actor=env.admin, source=markdown_to_xlsx(form))
+    services.ledger_version_publish(actor=env.admin, version=v2)
+    draft = services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                                  period_start=dt.date(2023, 1, 1), values=good())
+    with pytest.raises(ApplicationError) as exc:
+        services.entry_submit(actor=env.filler_a, entry=draft)
+    assert (exc.value.field, exc.value.message) == ("attachments", "交付证明：必须上传附件")
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    with pytest.raises(ApplicationError) as wrong:
+        services.entry_attach(actor=env.filler_a, entry=draft, field="photo",
+                              file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
+    assert wrong.value.field == "field"
+    services.entry_attach(actor=env.filler_a, entry=draft, field="proof", file=SimpleUploadedFile("a.pdf", b"%PDF"))
+    services.entry_submit(actor=env.filler_a, entry=draft)
+    draft.refresh_from_db()
+    assert (draft.state, draft.attachments.get().name) == ("submitted", "a.pdf")
+    with pytest.raises(Conflict):  # no evidence added once submitted
+        services.entry_attach(actor=env.filler_a, entry=draft, field="proof",
+                              file=SimpleUploadedFile("b.pdf", b"x"))
+    assert list(draft.events.values_list("action", flat=True)) == ["create", "save", "submit"]
+
+
+def test_every_entry_history_verifies_with_the_audit_command(env):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    entry = services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                                  period_start=dt.date(2023, 1, 1), values=good(), submit=True)
+    services.entry_approve(actor=env.reviewer, entry=entry)
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert LedgerEntryEvent in audit.histories()
+    assert list(audit.verify(LedgerEntryEvent)) == []
+    with connection.cursor() as cursor:  # tamper with the approval behind the model's back
+        cursor.execute("UPDATE ledgers_ledgerentryevent SET to_state = 'returned' WHERE seq = 3")
+    third = LedgerEntryEvent.objects.get(entry=entry, seq=3)
+    assert [(b.subject, b.event_id) for b in audit.verify(LedgerEntryEvent)] == [(str(entry.pk), third.pk)]
