@@ -4,8 +4,9 @@ rules for the web form, the Excel upload and the services.
 
 Field types (XLSForm ``type``, with ``instance::gx_kind`` for ours):
 
-- ``text``; ``text`` + ``gx_kind`` ``org_unit`` (an org unit's code or name), ``enterprise`` (a credit code),
-  ``reference`` (a project or parcel code);
+- ``text``; ``text`` + ``gx_kind`` ``org_unit`` (an org unit's code or name), ``enterprise`` (a credit code of
+  the enterprise registry), ``case`` (case numbers, separated by 、: a deed that was a case), ``reference`` (a
+  project or parcel code);
 - ``integer``; ``decimal`` (``instance::gx_unit`` its unit); ``decimal`` + ``gx_kind`` ``money`` (typed in 元,
   kept in 分);
 - ``date``; ``select_one <list>`` (a choice of the list); ``geopoint`` (a location, “纬度 经度”);
@@ -36,7 +37,7 @@ from gaoxin.core.validation import Checked, clean_text, parse_date
 KINDS = ("text", "integer", "decimal", "money", "date", "choice", "org_unit", "enterprise", "reference",
          "location", "attachment")
 PERIODS = ("once", "monthly", "quarterly", "yearly")
-TEXT_KINDS = {"org_unit", "enterprise", "reference"}
+TEXT_KINDS = {"org_unit", "enterprise", "reference", "case"}
 _TYPES = {"text": "text", "integer": "integer", "decimal": "decimal", "date": "date", "select one": "choice",
           "geopoint": "location", "file": "attachment", "image": "attachment"}
 _CLAUSE = re.compile(r"^\.\s*(<=|>=|!=|<|>|=)\s*(?:\$\{(\w+)\}|(-?\d+(?:\.\d+)?))$")
@@ -315,7 +316,13 @@ def _clean_one(f: FieldSpec, raw: Any, choices: Mapping[str, list[list[str]]],
         return f"{lat} {lng}", ""
     if f.kind == "enterprise" and not re.fullmatch(r"[0-9A-Z]{18}", text):
         return None, "应为18位统一社会信用代码"
+    if f.kind == "case":
+        return "、".join(case_numbers(text)), ""
     return text, ""
+
+
+def case_numbers(text: str) -> list[str]:
+    return [n for n in re.split(r"[、,，\s]+", text) if n]
 
 
 def _compare(value: Decimal, op: str, other: Decimal) -> bool:

@@ -83,6 +83,7 @@ def ledger_kind(ledger: Ledger) -> LedgerKind[User]:
                 row.add("period", exc.message, "period")
                 start = None
             checked = check_values(specs, version.choices, row.raw, units=unit_names)
+            services.check_references(specs, checked, actor=actor)
             row.errors.extend(checked.errors)
             row.values = {"unit": unit, "period_start": start, "values": checked.values}
 

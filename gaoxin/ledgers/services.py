@@ -16,7 +16,18 @@ from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.validation import Checked
 from gaoxin.ledgers import periods, policy, workflow
-from gaoxin.ledgers.definition import Definition, check_values, fields_from_json, read_xlsform
+from gaoxin.cases.models import Case
+from gaoxin.cases.selectors import case_scope_q
+from gaoxin.enterprises.models import Enterprise
+from gaoxin.enterprises.scope import enterprise_scope_q
+from gaoxin.ledgers.definition import (
+    Definition,
+    FieldSpec,
+    case_numbers,
+    check_values,
+    fields_from_json,
+    read_xlsform,
+)
 from gaoxin.ledgers.models import (
     Ledger,
     LedgerAttachment,
@@ -112,9 +123,35 @@ def filler_unit_map(version: LedgerVersion) -> dict[str, str]:
     return out
 
 
-def check_entry_values(version: LedgerVersion, raw: Mapping[str, Any], *, complete: bool = True) -> Checked:
-    return check_values(fields_from_json(version.fields), version.choices, raw, units=filler_unit_map(version),
-                        complete=complete)
+def check_entry_values(version: LedgerVersion, raw: Mapping[str, Any], *, actor: User | None,
+                       complete: bool = True) -> Checked:
+    fields = fields_from_json(version.fields)
+    checked = check_values(fields, version.choices, raw, units=filler_unit_map(version), complete=complete)
+    check_references(fields, checked, actor=actor)
+    return checked
+
+
+def check_references(fields: list[FieldSpec], checked: Checked, *, actor: User | None) -> None:
+    """Case numbers and credit codes must name records the actor may see (one that does not exist and one out of
+    scope read alike); ``actor`` None (the loader) checks existence only."""
+    for f in fields:
+        value = checked.values.get(f.name)
+        if not value or f.kind not in {"case", "enterprise"}:
+            continue
+        if f.kind == "case":
+            numbers = case_numbers(value)
+            cases = Case.objects.filter(number__in=numbers)
+            if actor is not None:
+                cases = cases.filter(case_scope_q(actor=actor))
+            unknown = sorted(set(numbers) - set(cases.values_list("number", flat=True)))
+            if unknown:
+                checked.add(f.name, f"案件不存在（或不在您的管辖范围内）：{'、'.join(unknown)}", "reference")
+        else:
+            found = Enterprise.objects.filter(credit_code=value)
+            if actor is not None:
+                found = found.filter(enterprise_scope_q(actor=actor))
+            if not found.exists():
+                checked.add(f.name, "不在企业库中（或不在您的管辖范围内）", "reference")
 
 
 def _event(entry: LedgerEntry, *, actor: User | None, action: str, before: str, note: str = "",
@@ -183,7 +220,7 @@ def entry_create(*, actor: User, ledger: Ledger, org_unit: OrgUnit, period_start
     """A new entry of ``org_unit`` for the period starting on ``period_start``, under the ledger's current
     version: a draft (values may be incomplete, never wrong) or, with ``submit``, submitted for review."""
     version = _fill_context(actor=actor, ledger=ledger, unit=org_unit)
-    checked = check_entry_values(version, values, complete=submit)
+    checked = check_entry_values(version, values, actor=actor, complete=submit)
     checked.raise_first()
     if submit and _missing_attachments_for(version):
         raise ApplicationError(f"{_missing_attachments_for(version)[0]}：请先保存草稿并上传附件", field="attachments",
@@ -208,7 +245,7 @@ def entry_update(*, actor: User, entry: LedgerEntry, values: Mapping[str, Any], 
     entry = _locked_own(actor, entry)
     action = "submit" if submit else "save"
     _move(entry, action)
-    checked = check_entry_values(entry.version, values, complete=submit)
+    checked = check_entry_values(entry.version, values, actor=actor, complete=submit)
     checked.raise_first()
     before = entry.state
     entry.values = checked.values
@@ -230,7 +267,7 @@ def _require_attachments(entry: LedgerEntry) -> None:
 def entry_submit(*, actor: User, entry: LedgerEntry) -> LedgerEntry:
     entry = _locked_own(actor, entry)
     _move(entry, "submit")
-    check_entry_values(entry.version, entry.values).raise_first()
+    check_entry_values(entry.version, entry.values, actor=actor).raise_first()
     _require_attachments(entry)
     _submit_checked(entry, actor=actor)
     return entry
@@ -319,7 +356,7 @@ def entry_revise(*, actor: User, entry: LedgerEntry, values: Mapping[str, Any], 
     if entry.revisions.exclude(state=workflow.SUPERSEDED).exclude(state=workflow.APPROVED).exists():
         raise Conflict("该条目已有待审核的修订", code="revision_pending")
     version = _fill_context(actor=actor, ledger=entry.ledger, unit=entry.org_unit)
-    checked = check_entry_values(version, values)
+    checked = check_entry_values(version, values, actor=actor)
     checked.raise_first()
     return create_checked(actor=actor, ledger=entry.ledger, version=version, unit=entry.org_unit,
                            period_start=entry.period_start, values=checked.values, state=workflow.SUBMITTED,

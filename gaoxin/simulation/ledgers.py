@@ -17,6 +17,7 @@ import numpy as np
 from gaoxin.accounts import services as account_services
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
+from gaoxin.cases.models import Case
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.ledgers import periods, services
@@ -144,7 +145,7 @@ def _rows(y: _Year) -> dict[str, list[Row]]:
     for kind, total in (("area", 1_480), ("post", 742)):
         posts += [(u, s, {"kind": kind, **v}) for u, s, v in y.totals(STREETS, "yearly", {"count": total})]
     out["party_posts"] = posts
-    out["practical_deeds"] = y.totals(STREETS, "monthly", {"deeds": 3_130})
+    out["practical_deeds"] = _with_cases(y, y.totals(STREETS, "monthly", {"deeds": 3_130}))
     out["role_models"] = y.totals(STREETS, "yearly", {"people": 483})
     out["lectures"] = y.totals(["GX-D15"], "quarterly", {"cadre_lectures": 33, "party_lectures": 28})
     out["research"] = y.totals(["GX-D15"], "quarterly", {"trips": 80, "reports": 34, "proposals": 90})
@@ -158,6 +159,24 @@ def _rows(y: _Year) -> dict[str, list[Row]]:
         ("GX-D10", jan, {"chain": "新材料", "first_batch": "yes"}),
         ("GX-D10", jan, {"chain": "生物医药", "first_batch": "no"}),
     ]
+    return out
+
+
+def _with_cases(y: _Year, rows: list[Row]) -> list[Row]:
+    """Some deeds were cases: a third of the months name up to two cases the street closed that month (the cases
+    assigned to it, which its filler may see)."""
+    paths = dict(OrgUnit.objects.filter(code__in=STREETS).values_list("code", "path"))
+    out = []
+    for unit, start, values in rows:
+        if y.rng.random() < 1 / 3:
+            _, end = periods.bounds("monthly", start)
+            numbers = list(Case.objects.filter(
+                assignee__path__startswith=paths[unit], closed_at__gte=dt.datetime.combine(start, dt.time(), SHANGHAI),
+                closed_at__lt=dt.datetime.combine(end, dt.time(), SHANGHAI)).order_by("number").values_list(
+                "number", flat=True)[:2])
+            if numbers:
+                values = {**values, "case_numbers": "、".join(numbers)}
+        out.append((unit, start, values))
     return out
 
 
@@ -188,7 +207,8 @@ def generate(year: Year) -> dict[str, int]:
     y = _Year(year.year, year.rng("ledgers"))
     units = {u.code: u for u in OrgUnit.objects.all()}
     rows = _rows(y)
-    counts = {"entries": 0, "returned": 0, "late": 0}
+    counts = {"entries": 0, "returned": 0, "late": 0,
+              "deeds_with_cases": sum(1 for *_, v in rows["practical_deeds"] if v.get("case_numbers"))}
     for code, ledger_rows in rows.items():
         ledger = Ledger.objects.select_related("current_version", "owner").get(code=code)
         reviewer = _user(f"ledger_review_{ledger.owner.code}", ledger.owner, f"{ledger.owner.name}台账审核员")

@@ -204,3 +204,26 @@ def test_every_entry_history_verifies_with_the_audit_command(env):
         cursor.execute("UPDATE ledgers_ledgerentryevent SET to_state = 'returned' WHERE seq = 3")
     third = LedgerEntryEvent.objects.get(entry=entry, seq=3)
     assert [(b.subject, b.event_id) for b in audit.verify(LedgerEntryEvent)] == [(str(entry.pk), third.pk)]
+
+
+def test_a_deed_links_cases_the_unit_may_see(env, people):
+    from gaoxin.cases.models import Case, Channel
+    from gaoxin.cases.tests.conftest import report
+
+    with clock.frozen(at(2023, 3, 1)):
+        case = report(people.worker_west, channel=Channel.GRID_WORKER)
+    form = FORM.replace("| | date | delivered_on |",
+                        "| | text | cases | 关联案件 | no |  |  | case |  |\n| | date | delivered_on |")
+    services.ledger_version_publish(actor=env.admin, version=services.ledger_definition_import(
+        actor=env.admin, source=markdown_to_xlsx(form)))
+    before = snapshot()
+    with pytest.raises(ApplicationError) as exc:
+        services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                              period_start=dt.date(2023, 1, 1), values=good(cases=f"{case.number}、GX-NONE"))
+    assert (exc.value.field, exc.value.message) == (
+        "cases", f"关联案件：案件不存在（或不在您的管辖范围内）：{case.number}、GX-NONE")  # not assigned to S01
+    assert snapshot() == before
+    Case.objects.filter(pk=case.pk).update(assignee=env.filler_a.org_unit)
+    entry = services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                                  period_start=dt.date(2023, 1, 1), values=good(cases=f" {case.number} "))
+    assert entry.values["cases"] == case.number
