@@ -12,14 +12,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.cases.models import Case
+from gaoxin.cases.selectors import case_scope_q
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.validation import Checked
-from gaoxin.ledgers import periods, policy, workflow
-from gaoxin.cases.models import Case
-from gaoxin.cases.selectors import case_scope_q
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.enterprises.scope import enterprise_scope_q
+from gaoxin.ledgers import periods, policy, workflow
 from gaoxin.ledgers.definition import (
     Definition,
     FieldSpec,

@@ -7,12 +7,12 @@ import pytest
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
+from gaoxin.cases.tests.conftest import people  # noqa: F401  (fixture re-export)
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.ledgers import services
 from gaoxin.ledgers.definition import markdown_to_xlsx
 from gaoxin.ledgers.models import Ledger, LedgerVersion
-from gaoxin.cases.tests.conftest import people  # noqa: F401  (fixture re-export)
 from gaoxin.web.tests.test_browser import browser  # noqa: F401  (fixture re-export, for test_browser)
 
 # A 保交楼-like ledger filled by two street offices, reviewed by 住建局 (GX-D02).
