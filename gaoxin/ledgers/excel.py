@@ -21,7 +21,7 @@ from gaoxin.core.ledger import (
     import_preview,
     template_workbook,
 )
-from gaoxin.ledgers import periods, policy, services, workflow
+from gaoxin.ledgers import bulk, periods, policy, services
 from gaoxin.ledgers.definition import TEXT_KINDS, check_values, fields_from_json
 from gaoxin.ledgers.models import Ledger, LedgerVersion
 
@@ -88,13 +88,12 @@ def ledger_kind(ledger: Ledger) -> LedgerKind[User]:
             row.values = {"unit": unit, "period_start": start, "values": checked.values}
 
     def write(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
-        written = 0
-        for row in upload.rows(sheet):
-            row.record = services.create_checked(
-                actor=actor, ledger=ledger, version=version, unit=row.values["unit"],
-                period_start=row.values["period_start"], values=row.values["values"], state=workflow.SUBMITTED)
-            written += 1
-        return {"entries": written}
+        rows = upload.rows(sheet)
+        made = bulk.entries_submit_many(actor=actor, ledger=ledger, version=version, rows=[
+            (row.values["unit"], row.values["period_start"], row.values["values"]) for row in rows])
+        for row, entry in zip(rows, made, strict=True):
+            row.record = entry
+        return {"entries": len(made)}
 
     return LedgerKind[User](
         name=f"ledger_{ledger.code}", label=ledger.name, sheets=(sheet,),

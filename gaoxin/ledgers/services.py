@@ -168,7 +168,7 @@ def _move(entry: LedgerEntry, action: str) -> str:
     return after
 
 
-def _period(version: LedgerVersion, period_start: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+def period_of(version: LedgerVersion, period_start: dt.date) -> tuple[dt.date, dt.date, dt.date]:
     start, end = periods.bounds(version.period, period_start)
     if start != period_start:
         raise ApplicationError(f"统计期应从 {start.isoformat()} 开始", field="period", code="period")
@@ -184,7 +184,7 @@ def _missing_attachments(entry: LedgerEntry) -> list[str]:
 def create_checked(*, actor: User | None, ledger: Ledger, version: LedgerVersion, unit: OrgUnit,
                     period_start: dt.date, values: dict[str, Any], state: str = workflow.DRAFT,
                     revises: LedgerEntry | None = None, reason: str = "", synthetic: bool = False) -> LedgerEntry:
-    start, end, due = _period(version, period_start)
+    start, end, due = period_of(version, period_start)
     now = clock.now()
     entry = LedgerEntry.objects.create(
         ledger=ledger, version=version, org_unit=unit, period_start=start, period_end=end, due_date=due,
