@@ -101,11 +101,13 @@ def ledger_version_publish(*, actor: User, version: LedgerVersion) -> LedgerVers
 
 @transaction.atomic
 def ledger_definition_load(*, source: bytes, synthetic: bool = False) -> LedgerVersion | None:
-    """Load a shipped definition (command and simulation): a new published version unless the current one was
-    read from the same file. Returns the new version, or None when nothing changed."""
+    """Load a shipped definition (command and simulation): a new published version unless the current one defines
+    the same (workbooks written twice differ in their bytes). Returns the new version, or None when nothing
+    changed."""
     definition = read_xlsform(source)
     ledger = Ledger.objects.filter(code=definition.code).select_related("current_version").first()
-    if ledger is not None and ledger.current_version is not None and bytes(ledger.current_version.xlsform) == source:
+    if ledger is not None and ledger.current_version is not None and read_xlsform(
+            bytes(ledger.current_version.xlsform)) == definition:
         return None
     version = _version_create(actor=None, source=source, definition=definition, synthetic=synthetic)
     return _publish(version, name=definition.title)
