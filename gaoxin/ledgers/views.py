@@ -22,6 +22,7 @@ from gaoxin.ledgers import excel, periods, policy, selectors, services, workflow
 from gaoxin.ledgers.definition import FieldSpec, display, fields_from_json, read_xlsform, write_xlsform
 from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerVersion
 
+STATES = dict(LedgerEntry.State.choices)
 INPUT_TYPES = {"integer": ("number", "1"), "decimal": ("number", "any"), "money": ("number", "0.01"),
                "date": ("date", "")}
 
@@ -217,7 +218,9 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         actor, item.version.fillers, item.org_unit)
     revisable = item.state == workflow.APPROVED and policy.may_fill(actor, item.version.fillers, item.org_unit)
     return render(request, "ledgers/entry.html", {
-        "item": item, "rows": _entry_rows(item), "events": item.events.select_related("actor"),
+        "item": item, "rows": _entry_rows(item), "events": [
+            (e, workflow.ACTION_LABELS.get(e.action, e.action), STATES.get(e.from_state, ""), STATES[e.to_state])
+            for e in item.events.select_related("actor")],
         "attachments": item.attachments.all(), "editable": editable, "revisable": revisable,
         "reviewable": item.state == workflow.SUBMITTED and policy.may_review(actor, item),
         "fields": _form_fields(item.version, item.values) if editable or revisable else [],

@@ -106,3 +106,14 @@ def test_leader_board_lights_and_drill_down(env):
     drill = c.get("/ledgers/housing/entries/?year=2023&unit=GX-S01").content.decode()
     assert f'data-entry="{a.pk}"' in drill
     assert client(env.filler_a).get("/ledgers/board/").status_code == 403
+
+
+def test_entry_page_shows_the_history_in_words(env):
+    entry = services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                                  period_start=dt.date(2023, 1, 1), values=good(), submit=True)
+    services.entry_return(actor=env.reviewer, entry=entry, reason="佐证不足")
+    html = client(env.filler_a).get(f"/ledgers/entries/{entry.pk}/").content.decode()
+    assert '<tr data-action="return"><td>' in html
+    assert "<td>退回</td><td>待审核 → 已退回</td>" in html
+    assert "退回原因：佐证不足" in html
+    assert 'name="delivered" type="number" step="1" inputmode="decimal" value="100"' in html  # editable again
