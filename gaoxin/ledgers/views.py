@@ -23,6 +23,7 @@ from gaoxin.ledgers.definition import FieldSpec, display, fields_from_json, read
 from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerVersion
 
 STATES = dict(LedgerEntry.State.choices)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INPUT_TYPES = {"integer": ("number", "1"), "decimal": ("number", "any"), "money": ("number", "0.01"),
                "date": ("date", "")}
 
@@ -123,7 +124,7 @@ def xlsform(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.may_design(actor) or version is None:
         return _error(request, PermissionDenied())
     body = write_xlsform(read_xlsform(bytes(version.xlsform)))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{version.ledger.code}-v{version.number}.xlsx"'
     return response
 
@@ -235,7 +236,7 @@ def template(request: HttpRequest, code: str) -> HttpResponse:
         body = excel.ledger_template(ledger=_ledger(code))
     except ApplicationError as exc:
         return _error(request, exc)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{code}-template.xlsx"'
     return response
 
@@ -249,6 +250,13 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
         file = request.FILES.get("file")
         if file is None:
             raise ApplicationError("请选择填好的模板（.xlsx）", field="file", code="required")
+        if request.POST.get("action") == "check":  # preview: nothing written
+            preview = excel.ledger_import_preview(actor=actor, ledger=ledger, file=file)
+            if preview.bad_rows:
+                response = HttpResponse(preview.error_workbook(), status=400, content_type=XLSX)
+                response["Content-Disposition"] = f'attachment; filename="{code}-errors.xlsx"'
+                return response
+            return render(request, "ledgers/upload_result.html", {"ledger": ledger, "checked": len(preview.rows)})
         result = excel.ledger_import_commit(actor=actor, ledger=ledger, file=file,
                                             clean_rows_only=request.POST.get("clean_rows_only") == "1")
     except LedgerHasErrors as exc:

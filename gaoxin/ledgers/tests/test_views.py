@@ -117,3 +117,34 @@ def test_entry_page_shows_the_history_in_words(env):
     assert "<td>退回</td><td>待审核 → 已退回</td>" in html
     assert "退回原因：佐证不足" in html
     assert 'name="delivered" type="number" step="1" inputmode="decimal" value="100"' in html  # editable again
+
+
+def test_upload_checked_first_then_committed(env):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from gaoxin.ledgers.tests.test_excel import MIXED, upload
+
+    c = client(env.filler_a)
+    body = upload(env, MIXED)
+    r = c.post("/ledgers/housing/upload/", {"action": "check", "file": SimpleUploadedFile("u.xlsx", body)})
+    assert r.status_code == 400
+    ws = load_workbook(io.BytesIO(r.content))["保交楼测试台账"]
+    errors = [ws.cell(n, ws.max_column).value for n in range(2, 6)]
+    assert errors[0] in (None, "")
+    assert errors[1] == "填报单位: “沟赵办事处”不是您可以填报的单位"
+    assert LedgerEntry.objects.count() == 0
+    r = c.post("/ledgers/housing/upload/", {"action": "commit", "file": SimpleUploadedFile("u.xlsx", body)})
+    assert r.status_code == 400
+    assert "台账有 2 行错误，未导入任何数据" in r.content.decode()
+    assert LedgerEntry.objects.count() == 0
+    r = c.post("/ledgers/housing/upload/", {"action": "commit", "clean_rows_only": "1",
+                                            "file": SimpleUploadedFile("u.xlsx", body)})
+    assert "已报送 2 条。" in r.content.decode()
+    assert LedgerEntry.objects.count() == 2
+    clean = upload(env, [MIXED[0]])
+    r = c.post("/ledgers/housing/upload/", {"action": "check", "file": SimpleUploadedFile("u.xlsx", clean)})
+    assert "检查通过：1 行无误" in r.content.decode()
+    assert LedgerEntry.objects.count() == 2
