@@ -9,6 +9,7 @@ urlpatterns = [
     path("design/", views.design, name="design"),
     path("versions/<int:pk>/publish/", views.publish, name="publish"),
     path("versions/<int:pk>/xlsform.xlsx", views.xlsform, name="xlsform"),
+    path("design/sample.xlsx", views.xlsform_sample, name="xlsform_sample"),
     path("mine/", views.mine, name="mine"),
     path("review/", views.review, name="review"),
     path("board/", views.board, name="board"),

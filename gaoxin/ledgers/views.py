@@ -21,6 +21,7 @@ from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.ledgers import excel, periods, policy, selectors, services, workflow
 from gaoxin.ledgers.definition import FieldSpec, display, fields_from_json, read_xlsform, write_xlsform
 from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerVersion
+from gaoxin.ledgers.shipped import shipped_codes, shipped_source
 
 STATES = dict(LedgerEntry.State.choices)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,6 +115,20 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         return _error(request, exc)
     return HttpResponseRedirect(f"{reverse('ledgers:design')}#v{pk}")
+
+
+@login_required
+@require_GET
+def xlsform_sample(request: HttpRequest) -> HttpResponse:
+    """A shipped definition as an XLSForm workbook, for a department to start its own from."""
+    if not policy.may_design(_user(request)):
+        return _error(request, PermissionDenied())
+    code = request.GET.get("code") or "guaranteed_delivery"
+    if code not in shipped_codes():
+        return _error(request, NotFound("没有这个样例", field="code"))
+    response = HttpResponse(write_xlsform(read_xlsform(shipped_source(code))), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{code}-sample.xlsx"'
+    return response
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.test import Client
 
 from gaoxin.core import clock
 from gaoxin.ledgers import services
-from gaoxin.ledgers.definition import markdown_to_xlsx
+from gaoxin.ledgers.definition import markdown_to_xlsx, read_xlsform
 from gaoxin.ledgers.models import LedgerEntry, LedgerVersion
 from gaoxin.ledgers.tests.conftest import FORM, at, good
 
@@ -40,6 +40,10 @@ def test_designer_imports_and_publishes(env):
     assert bad.status_code == 400
     assert "XLSForm 无法读取" in bad.content.decode()
     assert client(env.filler_a).get("/ledgers/design/").status_code == 403
+    sample = c.get("/ledgers/design/sample.xlsx")
+    assert sample.status_code == 200
+    assert read_xlsform(sample.content).code == "guaranteed_delivery"
+    assert client(env.filler_a).get("/ledgers/design/sample.xlsx").status_code == 403
 
 
 def test_filler_sees_what_is_due_and_fills_the_generated_form(env):
