@@ -152,3 +152,20 @@ def test_upload_checked_first_then_committed(env):
     r = c.post("/ledgers/housing/upload/", {"action": "check", "file": SimpleUploadedFile("u.xlsx", clean)})
     assert "检查通过：1 行无误" in r.content.decode()
     assert LedgerEntry.objects.count() == 2
+
+
+def test_roles_outside_the_ledgers_see_nothing(env, make_user):
+    from gaoxin.accounts.roles import Role
+
+    entry = services.entry_create(actor=env.filler_a, ledger=env.ledger, org_unit=env.filler_a.org_unit,
+                                  period_start=dt.date(2023, 1, 1), values=good(), submit=True)
+    for user in (make_user(Role.CITIZEN, None), make_user(Role.HANDLER, env.filler_b.org_unit)):
+        c = client(user)
+        home = c.get("/ledgers/").content.decode()
+        assert "暂无可见的台账" in home
+        assert "保交楼测试台账" not in home
+        listing = c.get("/ledgers/housing/entries/?year=2023").content.decode()
+        assert "共 0 条" in listing
+        assert c.get(f"/ledgers/entries/{entry.pk}/").status_code == 404
+        assert c.get("/ledgers/review/").content.decode().count("data-entry=") == 0
+        assert c.get("/ledgers/board/").status_code == 403
