@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gaoxin.web",
     "gaoxin.api",
     "gaoxin.hotline",
+    "gaoxin.ledgers",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change

@@ -26,4 +26,5 @@ urlpatterns = [
     path("indicators/", include("gaoxin.indicators.urls")),
     path("reports/", include("gaoxin.reports.urls")),
     path("", include("gaoxin.web.urls")),
+    path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gaoxin.indicators.ledger_catalog import LEDGER_COMPUTED, LEDGER_DEFINITIONS
+
 DATA = Path(__file__).resolve().parent / "data"
 
 # Departments that submit (codes of the zone's org units, accounts/synthetic.py).
@@ -264,3 +266,8 @@ def catalog_ensure(apps: Any = None) -> int:
             row.save()
             written += 1
     return written
+
+
+# The figures kept in ledgers (issue 20), computed over their approved entries.
+COMPUTED.update(LEDGER_COMPUTED)
+DEFINITIONS.update(LEDGER_DEFINITIONS)

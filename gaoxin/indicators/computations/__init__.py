@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.indicators.computations import cases, enterprises, grids
+from gaoxin.indicators.computations import ledgers as ledger_computations
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
 
 REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS}
+REGISTRY.update(ledger_computations.COMPUTATIONS)
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

@@ -13,6 +13,7 @@ from gaoxin.grids import services as grid_services
 from gaoxin.grids.models import Grid
 from gaoxin.indicators import catalog as catalog_module
 from gaoxin.indicators import services
+from gaoxin.indicators.ledger_catalog import LEDGER_COMPUTED
 from gaoxin.reports import fonts
 from gaoxin.reports.builder import report_build
 from gaoxin.reports.render import render_html, render_json
@@ -42,11 +43,12 @@ def test_json_has_every_figure_with_value_unit_source_and_provenance(officers, g
     assert figures["F111"] == {**figures["F111"], "value": 2, "source": "computed", "display": "2个",
                                "url": "/indicators/F111/?year=2023"}
     assert figures["F002"]["value"] == 40
-    assert figures["F073"]["value"] == 55.1
+    assert figures["F073"]["value"] is None  # from the budget ledger (issue 20), not loaded here
     assert figures["F015"]["value"] == 102.5
     assert figures["F062"]["value"] == 1
     assert figures["F100"]["value"] == 2
-    assert {m["id"] for m in data["missing"]} == {"F056", "F114"}  # no visit problems, no grid events
+    # no visit problems, no grid events; and no ledgers loaded (issue 20: their figures have no value yet)
+    assert {m["id"] for m in data["missing"]} == {"F056", "F114"} | set(LEDGER_COMPUTED)
     assert data["keyword_stats"]["work_report"]["F115"]["value"] == 113
     own = {c["term"]: c for c in data["keyword_stats"]["own_text"]}
     text = data["title"] + "".join(s["text"] for s in data["sections"])

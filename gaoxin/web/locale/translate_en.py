@@ -283,6 +283,8 @@ EN = {
     "近30天": "30 days",
     "近90天": "90 days",
     "近一年": "1 year",
+    # Ledgers (issue 20)
+    "台账": "Ledgers",
 }
 
 HERE = Path(__file__).resolve().parent
