@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Min, QuerySet, Sum
 
 from gaoxin.accounts.models import User
 from gaoxin.land import selectors
@@ -25,20 +25,13 @@ def supplied_area_mu(records: QuerySet[LandSupply]) -> Decimal:
 
 def four_permit_records(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[LandSupply]:
     """Supplies of the period whose parcel holds all four permits."""
-    return selectors.with_permit_days(selectors.supply_list(actor=actor, start=start, end=end)).filter(
-        permit_count=4)
-
-
-def four_permit_span_days(supply: LandSupply) -> int:
-    """Calendar days from the land contract to the fourth permit, counted inclusively (same day = 1)."""
-    fourth = supply.fourth_permit_on  # type: ignore[attr-defined]  # annotated by with_permit_days
-    return (fourth - supply.contract_date).days + 1
+    return selectors.supply_list(actor=actor, start=start, end=end).filter(four_permit_days__isnull=False)
 
 
 def fastest_four_permits(*, actor: User, start: dt.date, end: dt.date) -> tuple[int | None, list[int]]:
-    """The shortest span (days) and the supplies that reached it."""
-    spans = {s.pk: four_permit_span_days(s) for s in four_permit_records(actor=actor, start=start, end=end)}
-    if not spans:
+    """The shortest span (days, inclusive) and the supplies that reached it."""
+    records = four_permit_records(actor=actor, start=start, end=end)
+    best = records.aggregate(best=Min("four_permit_days"))["best"]
+    if best is None:
         return None, []
-    best = min(spans.values())
-    return best, sorted(pk for pk, days in spans.items() if days == best)
+    return best, sorted(records.filter(four_permit_days=best).values_list("pk", flat=True))

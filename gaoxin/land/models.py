@@ -96,6 +96,10 @@ class LandSupply(models.Model):
     output_per_mu = models.DecimalField("亩均产出（万元/亩）", max_digits=10, decimal_places=2, null=True,
                                         blank=True)
     tax_per_mu = models.DecimalField("亩均税收（万元/亩）", max_digits=10, decimal_places=2, null=True, blank=True)
+    # Written by ``permit_issue`` when the fourth permit is issued: its date and the calendar days from the land
+    # contract to it, counted inclusively (1 = 一天发四证: the contract and all four permits the same day).
+    four_permits_on = models.DateField("四证齐全日期", null=True, blank=True)
+    four_permit_days = models.PositiveIntegerField("拿地到四证齐全用时（天，含当日）", null=True, blank=True)
     is_synthetic = models.BooleanField("模拟数据", default=False)
 
     class Meta:

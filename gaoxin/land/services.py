@@ -179,6 +179,11 @@ def supply_record(*, actor: User, parcel: Parcel, contract_no: str, contract_dat
         return supply
 
 
+def four_permit_span(contract_date: dt.date, fourth: dt.date) -> int:
+    """Calendar days from the land contract to the fourth permit, counted inclusively (same day = 1)."""
+    return (fourth - contract_date).days + 1
+
+
 def permit_issue(*, actor: User, parcel: Parcel, kind: str, number: str, issued_on: dt.date,
                  is_synthetic: bool = False) -> Permit:
     """One of the four permits: after the land contract, never before it, one of each kind."""
@@ -203,6 +208,11 @@ def permit_issue(*, actor: User, parcel: Parcel, kind: str, number: str, issued_
             raise ApplicationError("证号已存在", field="number", code="duplicate")
         permit = Permit.objects.create(parcel=parcel, kind=kind, number=number, issued_on=issued_on,
                                        is_synthetic=is_synthetic)
+        dates = list(Permit.objects.filter(parcel=parcel).values_list("issued_on", flat=True))
+        if len(dates) == len(Permit.Kind.values):
+            supply.four_permits_on = max(dates)
+            supply.four_permit_days = four_permit_span(supply.contract_date, supply.four_permits_on)
+            supply.save(update_fields=["four_permits_on", "four_permit_days"])
         _log(parcel, actor=actor, action="permit", payload={"kind": kind, "number": number,
                                                             "issued_on": issued_on.isoformat()})
         return permit

@@ -63,8 +63,10 @@ def facts_for(*, year: int, month: int, planned_start: dt.date | None, started_o
         expected = Decimal(month) / Decimal(12) * 100
         actual = ytd / annual_plan * 100
         behind = (expected - actual).quantize(Decimal("0.01"))
+    # A report is due once the project has started (a project not yet started reports nothing).
+    due = started_on is not None and started_on <= month_end
     return {"start_months_late": start_late, "points_behind": None if behind is None else str(behind),
-            "report_missing": 1 if report_late is None else 0, "report_late": 1 if report_late else 0}
+            "report_missing": 1 if due and report_late is None else 0, "report_late": 1 if report_late else 0}
 
 
 def report_due(year: int, month: int) -> dt.date:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gaoxin.enterprises.models import Enterprise
+from gaoxin.simulation import projects
 from gaoxin.simulation.world import World
 
 
@@ -53,3 +54,5 @@ class DomainGenerator:
 # Each phase-2 domain (projects, land, policies, finance, innovation, talent, ledgers, compute) lists its
 # generator here, in dependency order.
 DOMAINS: tuple[DomainGenerator, ...] = ()
+
+DOMAINS += (DomainGenerator("projects", projects.generate),)  # key projects and land (重大项目, 一码管地)

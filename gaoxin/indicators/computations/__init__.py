@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.indicators.computations import cases, enterprises, grids
+from gaoxin.indicators.computations import projects as projects_and_land
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
 
-REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS}
+REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS,
+                                    **projects_and_land.COMPUTATIONS}
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

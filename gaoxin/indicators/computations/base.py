@@ -22,6 +22,17 @@ from gaoxin.accounts.models import User
 from gaoxin.core.calendar import SHANGHAI
 
 
+@dataclass(frozen=True)
+class Total:
+    """A figure that is not a count of its records but an aggregate of one of their fields: ``value =
+    function(field) ÷ divisor`` over ``records`` (amounts summed in 万元 and shown in 亿元, areas in 亩, the
+    fewest days). The provenance test recomputes it from the records."""
+
+    function: str  # "sum" | "min"
+    field: str
+    divisor: Decimal = Decimal(1)
+
+
 @dataclass
 class Computed:
     value: Decimal | None
@@ -31,6 +42,8 @@ class Computed:
     detail: dict[str, Any] = field(default_factory=dict)
     records: QuerySet[Any] | None = None
     denominator_records: QuerySet[Any] | None = None
+    total: Total | None = None  # the value aggregates a field of ``records`` (else it counts them)
+    denominator_total: Total | None = None
 
 
 @dataclass
@@ -69,3 +82,14 @@ def decimal(value: Any, *, percent: bool = False) -> Decimal | None:
         return None
     number = Decimal(str(value))
     return number * 100 if percent else number
+
+
+def aggregate(records: QuerySet[Any], total: Total) -> Decimal | None:
+    """``total`` over ``records``: what a ``Computed`` with a ``total`` says its value is."""
+    from django.db.models import Min, Sum
+
+    function = {"sum": Sum, "min": Min}[total.function]
+    found = records.aggregate(value=function(total.field))["value"]
+    if found is None:
+        return Decimal(0) if total.function == "sum" else None
+    return Decimal(str(found)) / total.divisor
