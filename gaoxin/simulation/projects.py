@@ -98,7 +98,8 @@ class Plan:
 
 
 def _cells(zone: shapely.Geometry, n: int, rng: np.random.Generator) -> list[tuple[float, float]]:
-    """``n`` distinct lattice cells lying wholly inside the zone: their south-west corners."""
+    """``n`` distinct lattice cells lying wholly inside the zone and clear of the parcels on record (another
+    simulated year's): their south-west corners."""
     min_x, min_y, max_x, max_y = zone.bounds
     xs = np.arange(min_x, max_x - CELL_DEG, CELL_DEG)
     ys = np.arange(min_y, max_y - CELL_DEG, CELL_DEG)
@@ -106,7 +107,12 @@ def _cells(zone: shapely.Geometry, n: int, rng: np.random.Generator) -> list[tup
     gx, gy = gx.ravel(), gy.ravel()
     boxes = shapely.box(gx, gy, gx + CELL_DEG, gy + CELL_DEG)
     shapely.prepare(zone)
-    inside = np.flatnonzero(shapely.covers(zone, boxes))
+    free = shapely.covers(zone, boxes)
+    taken = [geometry.to_shape(g) for g in Parcel.objects.values_list("geometry", flat=True).iterator()]
+    if taken:
+        hit = shapely.STRtree(boxes).query(taken, predicate="intersects")[1]
+        free[hit] = False
+    inside = np.flatnonzero(free)
     if len(inside) < n:
         raise RuntimeError(f"辖区内可布置宗地的网格不足：需要 {n}，只有 {len(inside)}")
     chosen = rng.choice(inside, size=n, replace=False)
@@ -197,8 +203,10 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     with_land = [p for p in plans if p.parcel_mu > 0]
     corners = _cells(zone, len(with_land), rng) if zone is not None and with_land else []
     rows = []
-    for n, (p, corner) in enumerate(zip(with_land, corners, strict=True), start=1):
-        code = unitcode.make_unit_code(district=1 + n // 1000, subdistrict=1 + (n // 100) % 10, number=n)
+    first = Parcel.objects.count()  # numbers go on after the parcels on record
+    for n, (p, corner) in enumerate(zip(with_land, corners, strict=True), start=first + 1):
+        code = unitcode.make_unit_code(district=1 + n // 10_000, subdistrict=1 + (n // 1000) % 10,
+                                       number=n % 100_000 or 1)
         p.extra["code"] = code
         rows.append(land_services.ParcelInput(code, f"高新区工业用地{n:03d}号", Parcel.UseClass.INDUSTRIAL,
                                               _square(corner, p.parcel_mu * float(M2_PER_MU), rng),
@@ -221,7 +229,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
             lon=investor.lon, lat=investor.lat, at=_moment(registered))
         counts["projects"] += 1
         amount = p.contract or p.total
-        services.contract_sign(actor=investment, project=project, number=f"QY{p.contract_on:%Y}-{n:04d}",
+        services.contract_sign(actor=investment, project=project, number=f"QY-{project.code}",
                                signed_on=p.contract_on, amount=money(amount), investor=investor, is_synthetic=True,
                                at=_moment(p.contract_on))
         counts["contracts"] += 1
@@ -236,7 +244,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         services.project_parcels_link(actor=investment, project=project, parcels=[parcel])
         supplied_on = on + dt.timedelta(days=int(rng.integers(3, 21)))
         land_services.supply_record(
-            actor=land, parcel=parcel, contract_no=f"TD{supplied_on:%Y}-{n:04d}", contract_date=supplied_on,
+            actor=land, parcel=parcel, contract_no=f"TD-{project.code}", contract_date=supplied_on,
             method=LandSupply.Method.AGREEMENT if p.one_day else LandSupply.Method.AUCTION,
             price=money(int(p.parcel_mu * rng.uniform(15, 25) * 100)), land_user=investor, is_custom=p.one_day,
             is_standard=True, is_synthetic=True,
@@ -249,7 +257,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         for i, kind in enumerate(Permit.Kind.values):
             if not p.one_day and i:
                 day = day + dt.timedelta(days=int(rng.integers(1, 15)))
-            land_services.permit_issue(actor=land, parcel=parcel, kind=kind, number=f"{kind[:2].upper()}{n:05d}",
+            land_services.permit_issue(actor=land, parcel=parcel, kind=kind, number=f"{kind[:2].upper()}-{project.code}",
                                        issued_on=day, is_synthetic=True)
             counts["permits"] += 1
         start = day if p.one_day else day + dt.timedelta(days=int(rng.integers(0, 10)))

@@ -40,6 +40,9 @@ EXPECTED = {
     "F025": 30, "F027": 1, "F028": -95,
     **dict.fromkeys(("F003", "F007", "F009", "F010", "F016", "F018", "F020", "F022", "F023", "F029", "F031",
                      "F032", "F033", "F035", "F036", "F037", "F038"), 1),
+    # Key projects and land (simulation/projects.py), amounts in 亿元 at one decimal: 43,460万 signed, 34,820万 of
+    # new starts, one key project with 22,810万 done of a 22,250万 plan, 26.4 亩 of industrial land.
+    "F011": 4.3, "F012": 3.5, "F013": 1, "F014": 2.3, "F015": 102.5, "F060": 1, "X001": 26,
 }
 
 
