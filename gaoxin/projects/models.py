@@ -175,3 +175,30 @@ class Light(models.Model):
         verbose_name_plural = "红黄绿灯"
         ordering = ["project_id", "year", "month"]
         constraints = [models.UniqueConstraint(fields=["project", "year", "month"], name="light_one_per_month")]
+
+
+class ProjectProblem(models.Model):
+    """A problem of a project (土地, 电力, 手续, 融资 … 要素保障), reported as a case of the case engine (channel
+    ``project``) and followed there to resolution; the link is kept here."""
+
+    class Kind(models.TextChoices):
+        LAND = "land", "土地"
+        POWER = "power", "水电气暖"
+        PERMITS = "permits", "审批手续"
+        FINANCING = "financing", "融资"
+        FACTORS = "factors", "其他要素保障"
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="problems")
+    kind = models.CharField("问题类型", max_length=10, choices=Kind.choices)
+    description = models.TextField("问题描述")
+    case = models.OneToOneField("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
+                                related_name="project_problem")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="反映人", on_delete=models.PROTECT,
+                                  related_name="+")
+    raised_at = models.DateTimeField("反映时间")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "项目问题"
+        verbose_name_plural = "项目问题"
+        ordering = ["-raised_at"]

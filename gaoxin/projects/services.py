@@ -19,7 +19,7 @@ from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.land.models import Parcel, Permit
 from gaoxin.projects import identities, lights, policy, workflow
-from gaoxin.projects.models import Contract, Light, Milestone, MonthlyReport, Project, ProjectEvent
+from gaoxin.projects.models import Contract, Light, Milestone, MonthlyReport, Project, ProjectEvent, ProjectProblem
 
 CENT = Decimal("0.01")
 
@@ -290,3 +290,30 @@ def lights_compute(*, year: int, month: int, projects: Iterable[Project] | None 
             rows.append(Light(project=project, year=year, month=month, facts=facts, computed_at=now, **colours))
         Light.objects.bulk_create(rows)
     return len(rows)
+
+
+def project_problem_raise(*, actor: User, project: Project, kind: str, category_code: str, description: str,
+                          is_synthetic: bool = False) -> ProjectProblem:
+    """A problem of the project (要素保障) as a case of the case engine, raised by its steward or the 经发局."""
+    from gaoxin.projects import casebridge
+
+    policy.check_report(actor, project)
+    if kind not in ProjectProblem.Kind.values:
+        raise ApplicationError("问题类型：应为土地、水电气暖、审批手续、融资或其他要素保障", field="kind")
+    category = casebridge.problem_category(category_code)
+    if category is None:
+        raise ApplicationError("问题分类：不是有效的企业问题分类", field="category")
+    text = (description or "").strip()
+    if not text:
+        raise ApplicationError("问题描述：不能为空", field="description", code="required")
+    with transaction.atomic():
+        investor = project.investor
+        case = casebridge.report(
+            actor=actor, category=category, description=f"【重大项目 {project.code} {project.name}】{text}",
+            address=investor.address, lon=project.lon if project.lon is not None else investor.lon,
+            lat=project.lat if project.lat is not None else investor.lat, reporter_name=investor.contact_name,
+            reporter_phone=investor.contact_phone, is_synthetic=is_synthetic)
+        problem = ProjectProblem.objects.create(project=project, kind=kind, description=text, case=case,
+                                                raised_by=actor, raised_at=clock.now(), is_synthetic=is_synthetic)
+        _log(project, actor=actor, action="problem", payload={"case": case.number, "kind": kind})
+        return problem

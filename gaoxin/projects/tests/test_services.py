@@ -164,3 +164,47 @@ def test_milestone_due_on_working_days(made):
     milestone = services.milestone_plan(actor=made.people.investment_officer, project=project,
                                         stage=workflow.STARTED, planned_on=dt.date(2023, 9, 28), limit_working_days=3)
     assert milestone.due_on == dt.date(2023, 10, 9)
+
+
+def test_problem_becomes_a_case(made):
+    from gaoxin.cases.models import Case, Category
+    from gaoxin.projects.models import ProjectProblem
+
+    project = made.project()
+    category = Category.objects.filter(kind=Category.Kind.ENTERPRISE, is_assignable=True).order_by("code").first()
+    assert category is not None
+    with pytest.raises(PermissionDenied):
+        services.project_problem_raise(actor=made.people.other_steward, project=project, kind="power",
+                                       category_code=category.code, description="电力增容未落实")
+    with pytest.raises(ApplicationError) as err:
+        services.project_problem_raise(actor=made.people.steward, project=project, kind="power",
+                                       category_code="XX", description="电力增容未落实")
+    assert err.value.field == "category"
+    assert Case.objects.count() == 0
+    problem = services.project_problem_raise(actor=made.people.steward, project=project, kind="power",
+                                             category_code=category.code, description="电力增容未落实")
+    case = Case.objects.get()
+    assert problem.case == case
+    assert case.channel == "project"
+    assert case.description == f"【重大项目 XM-1 {project.name}】电力增容未落实"
+    assert ProjectProblem.objects.filter(project=project).count() == 1
+    assert project.events.order_by("-seq").first().payload == {"case": case.number, "kind": "power"}
+
+
+def test_lights_computed_and_kept(made):
+    from gaoxin.projects.models import Light
+
+    on_plan = made.project("XM-1", plan="1200")
+    late = made.project("XM-2", plan="1200", planned_start=dt.date(2023, 1, 5))
+    for project in (on_plan, late):
+        Project.objects.filter(pk=project.pk).update(started_on=dt.date(2023, 1, 3) if project == on_plan else None)
+    on_plan.refresh_from_db()
+    services.monthly_report_submit(actor=made.people.steward, project=on_plan, year=2023, month=1,
+                                   values=values("100", "100", "100", (100, 0, 0, 0)), at=at(2023, 1, 20))
+    assert services.lights_compute(year=2023, month=1, at=at(2023, 1, 31, 23)) == 2
+    got = {lt.project.code: (lt.start, lt.progress, lt.report, lt.overall) for lt in Light.objects.all()}
+    # January: the pro-rata plan is 100 of 1200 (8.33 %), done 100: on track.
+    assert got == {"XM-1": ("green", "green", "green", "green"), "XM-2": ("yellow", "green", "green", "yellow")}
+    services.lights_compute(year=2023, month=3, at=at(2023, 3, 31, 23))
+    assert Light.objects.filter(month=3, project=late).get().start == "red"
+    assert Light.objects.count() == 4
