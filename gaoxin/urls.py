@@ -25,5 +25,7 @@ urlpatterns = [
     path("", include("gaoxin.api.urls")),  # Open311
     path("indicators/", include("gaoxin.indicators.urls")),
     path("reports/", include("gaoxin.reports.urls")),
+    path("projects/", include("gaoxin.projects.urls")),
+    path("land/", include("gaoxin.land.urls")),
     path("", include("gaoxin.web.urls")),
 ]

@@ -49,7 +49,7 @@ def parse_amount(value: Any) -> Decimal | None:
 
 def check(raw: Mapping[str, Any], ctx: Context) -> Checked:
     checked = Checked(labels=FIELDS)
-    for name, label in FIELDS.items():
+    for name in FIELDS:
         number = parse_amount(raw.get(name))
         if number is None:
             checked.add(name, "不能为空", "required")

@@ -88,6 +88,9 @@ class ProjectEvent(ChainedEvent):
         ordering = ["project_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["project", "seq"], name="project_event_unique_seq")]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
 
 class Contract(models.Model):
     """签约: the investment agreement of a project (its changes are on the project's history)."""
@@ -106,6 +109,9 @@ class Contract(models.Model):
         verbose_name_plural = "签约合同"
         ordering = ["-signed_on", "number"]
 
+    def __str__(self) -> str:
+        return self.number
+
 
 class Milestone(models.Model):
     """A milestone node (里程碑) of a project: the stage it reaches, the planned date and the working-day limit
@@ -123,6 +129,9 @@ class Milestone(models.Model):
         verbose_name_plural = "里程碑"
         ordering = ["project_id", "planned_on"]
         constraints = [models.UniqueConstraint(fields=["project", "stage"], name="milestone_one_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.planned_on}"
 
 
 class MonthlyReport(models.Model):
@@ -151,6 +160,9 @@ class MonthlyReport(models.Model):
         ordering = ["project_id", "year", "month"]
         constraints = [models.UniqueConstraint(fields=["project", "year", "month"], name="report_one_per_month")]
 
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
 
 class Light(models.Model):
     """The project's lights (红黄绿灯) for one month, as the rules (``lights.RULES``) computed them; kept."""
@@ -175,6 +187,9 @@ class Light(models.Model):
         verbose_name_plural = "红黄绿灯"
         ordering = ["project_id", "year", "month"]
         constraints = [models.UniqueConstraint(fields=["project", "year", "month"], name="light_one_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.get_overall_display()}"
 
 
 class ProjectProblem(models.Model):
@@ -202,3 +217,6 @@ class ProjectProblem(models.Model):
         verbose_name = "项目问题"
         verbose_name_plural = "项目问题"
         ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"

@@ -257,8 +257,8 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         for i, kind in enumerate(Permit.Kind.values):
             if not p.one_day and i:
                 day = day + dt.timedelta(days=int(rng.integers(1, 15)))
-            land_services.permit_issue(actor=land, parcel=parcel, kind=kind, number=f"{kind[:2].upper()}-{project.code}",
-                                       issued_on=day, is_synthetic=True)
+            land_services.permit_issue(actor=land, parcel=parcel, kind=kind, issued_on=day, is_synthetic=True,
+                                       number=f"{kind[:2].upper()}-{project.code}")
             counts["permits"] += 1
         start = day if p.one_day else day + dt.timedelta(days=int(rng.integers(0, 10)))
         if p.group == "new" and start.year > y:

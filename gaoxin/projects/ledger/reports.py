@@ -28,8 +28,9 @@ REPORTS = SheetSpec("项目月报", (
 ))
 INSTRUCTIONS = (
     "每行一个项目一个月的投资月报，金额单位万元；每月25日前报送，逾期标记为迟报。",
-    "平衡关系逐行校验：自年初累计 = 上月自年初累计 + 本月完成（1月或本年首报 = 本月完成）；自年初累计 = 建筑工程 + "
-    "安装工程 + 设备工器具购置 + 其他费用；自开始建设累计 = 上年末累计 + 自年初累计；不超过总投资（或已登记的调整后总投资）。",
+    "平衡关系逐行校验：自年初累计 = 上月自年初累计 + 本月完成（1月或本年首报 = 本月完成）；"
+    "自年初累计 = 建筑工程 + 安装工程 + 设备工器具购置 + 其他费用；自开始建设累计 = 上年末累计 + 自年初累计；"
+    "不超过总投资（或已登记的调整后总投资）。",
     "同一项目可在一个文件中报送连续多月；任何一行有错，整个文件都不导入。",
 )
 
@@ -58,8 +59,7 @@ def _validate(actor: User, upload: LedgerUpload) -> None:
         groups[(project.pk, year)].append(row)
     for (project_pk, year), rows in groups.items():
         project = next(r.values["project"] for r in rows)
-        on_record = {m: ytd for m, ytd in MonthlyReport.objects.filter(project_id=project_pk, year=year)
-                     .values_list("month", "ytd")}
+        on_record = dict(MonthlyReport.objects.filter(project_id=project_pk, year=year).values_list("month", "ytd"))
         months = [r.values["month"] for r in rows]
         seen: set[int] = set()
         bad: set[int] = set()

@@ -12,8 +12,8 @@ from gaoxin.projects.models import MonthlyReport
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["项目编号", "年", "月", "本月完成投资", "自年初累计完成投资", "自开始建设累计完成投资", "建筑工程", "安装工程",
-           "设备工器具购置", "其他费用"]
+HEADERS = ["项目编号", "年", "月", "本月完成投资", "自年初累计完成投资", "自开始建设累计完成投资", "建筑工程",
+           "安装工程", "设备工器具购置", "其他费用"]
 
 
 def workbook(rows: list[list[object]]) -> io.BytesIO:

@@ -1,0 +1,115 @@
+"""The pages per role, through the Django test client: what each role sees and does, what it may not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gaoxin.core.calendar import SHANGHAI
+from gaoxin.land.models import LandSupply, Parcel
+from gaoxin.projects import services, workflow
+from gaoxin.projects.models import MonthlyReport, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_steward_sees_only_its_projects_and_reports_a_month(client, made):
+    mine = made.project("XM-1", prior="0")
+    made.project("XM-2", steward=made.people.other_steward)
+    c = login(client, made.people.steward)
+    page = c.get("/projects/").content.decode()
+    assert "我的项目" in page
+    assert "XM-1" in page
+    assert "XM-2" not in page
+    other = Project.objects.get(code="XM-2")
+    assert c.get(f"/projects/{other.pk}/").status_code == 404
+    bad = {"year": 2023, "month": 1, "this_month": "100", "ytd": "90", "since_start": "100", "building": "100",
+           "installation": "0", "equipment": "0", "other": "0"}
+    response = c.post(f"/projects/{mine.pk}/report/", bad)
+    assert response.status_code == 400
+    assert "本年首次月报：自年初累计应等于本月完成" in response.content.decode()
+    assert MonthlyReport.objects.count() == 0
+    good = {**bad, "ytd": "100"}
+    assert c.post(f"/projects/{mine.pk}/report/", good).status_code == 302
+    assert MonthlyReport.objects.get().ytd == 100
+    assert c.get("/projects/lights/").status_code == 403
+
+
+def test_investment_bureau_registers_and_meets_the_gates(client, made):
+    c = login(client, made.people.investment_officer)
+    data = {"code": "XM-9", "name": "新项目", "investor": made.investor.credit_code, "year": "2023",
+            "total_investment": "5000", "annual_plan": "9000", "level": "city", "category": "signed"}
+    response = c.post("/projects/new/", data)
+    assert response.status_code == 400
+    assert 'data-field="annual_plan"' in response.content.decode()
+    assert Project.objects.count() == 0
+    response = c.post("/projects/new/", {**data, "annual_plan": "1000", "steward": "steward"})
+    project = Project.objects.get(code="XM-9")
+    assert response["Location"] == f"/projects/{project.pk}/"
+    assert project.steward == made.people.steward
+    page = c.get(f"/projects/{project.pk}/").content.decode()
+    assert "未满足：已签订投资合同" in page
+    response = c.post(f"/projects/{project.pk}/advance/", {"to": workflow.SIGNED, "on": "2023-03-01"})
+    assert response.status_code == 400
+    project.refresh_from_db()
+    assert project.stage == workflow.RESERVE
+    assert c.get("/projects/lights/?year=2023&month=3").status_code == 200
+    assert c.get("/projects/reports/excel/?download=template")["Content-Type"].startswith(
+        "application/vnd.openxmlformats")
+
+
+def test_land_bureau_supplies_issues_permits_and_opens_the_dossier(client, made):
+    project = made.project("XM-1")
+    parcel = made.parcel(1)
+    services.project_parcels_link(actor=made.people.investment_officer, project=project, parcels=[parcel])
+    c = login(client, made.people.land_officer)
+    assert "一码管地" in c.get("/land/").content.decode()
+    response = c.post(f"/land/{parcel.parcel_code}/supply/", {
+        "contract_no": "TD-1", "contract_date": "2023-05-06", "method": "auction", "price": "300",
+        "is_standard": "1", "floor_area_ratio": "1.5", "investment_intensity": "300", "output_per_mu": "",
+        "tax_per_mu": "20"})
+    assert response.status_code == 400
+    assert 'data-field="output_per_mu"' in response.content.decode()
+    assert LandSupply.objects.count() == 0
+    response = c.post(f"/land/{parcel.parcel_code}/supply/", {
+        "contract_no": "TD-1", "contract_date": "2023-05-06", "method": "auction", "price": "300",
+        "land_user": made.investor.credit_code})
+    assert response.status_code == 302
+    for i, kind in enumerate(("property", "land_planning", "works_planning", "construction")):
+        assert c.post(f"/land/{parcel.parcel_code}/permit/", {"kind": kind, "number": f"N{i}",
+                                                              "issued_on": "2023-05-06"}).status_code == 302
+    page = c.get(f"/projects/dossier/?code={parcel.unit_code}").content.decode()
+    assert "一天发四证" in page
+    assert "XM-1" in page
+    assert made.investor.name in page
+    located = c.get(f"/projects/dossier/?lon={parcel.centroid_lon}&lat={parcel.centroid_lat}").content.decode()
+    assert parcel.parcel_code in located
+    assert c.get("/projects/dossier/?code=410171001002GB09999").status_code == 404
+    assert c.post("/projects/new/", {"code": "X"}).status_code == 403
+
+
+def test_leader_map_and_drill_down(client, made):
+    project = made.project("XM-1")
+    Project.objects.filter(pk=project.pk).update(lon=113.52, lat=34.80, started_on=dt.date(2023, 1, 2))
+    services.monthly_report_submit(actor=made.people.steward, project=project, year=2023, month=1,
+                                   values={"this_month": "100", "ytd": "100", "since_start": "100", "building": "100",
+                                           "installation": "0", "equipment": "0", "other": "0"},
+                                   at=dt.datetime(2023, 1, 20, 10, tzinfo=SHANGHAI))
+    services.lights_compute(year=2023, month=1)
+    c = login(client, made.people.leader)
+    page = c.get("/projects/map/?year=2023&month=1").content.decode()
+    assert '"light": "green"' in page
+    assert f'"url": "/projects/{project.pk}/"' in page
+    assert "<td>1月</td><td>100" in page  # January's investment
+    assert c.get(f"/projects/{project.pk}/").status_code == 200
+    assert c.post(f"/projects/{project.pk}/advance/", {"to": "signed"}).status_code == 403
+    outsider = login(client, made.people.outsider)
+    assert outsider.get("/projects/").status_code == 403
+    assert outsider.get("/land/").status_code == 403
+    assert Parcel.objects.count() == 0
