@@ -159,7 +159,7 @@ def supply_record(*, actor: User, parcel: Parcel, contract_no: str, contract_dat
         raise ApplicationError("出让方式：应为招拍挂或协议出让", field="method")
     if not isinstance(contract_date, dt.date):
         raise ApplicationError("合同签订日期：不能为空", field="contract_date", code="required")
-    amount = _positive(price, name="price", label="出让价款")
+    amount = _positive(price, name="price", label="出让价款") or Decimal(0)  # required: never None
     indicators = indicators or {}
     values = {name: _positive(indicators.get(name), name=name, label=label, required=is_standard)
               for name, label in STANDARD_INDICATORS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -68,5 +69,5 @@ def invalid(new: Mapping[str, BaseGeometry]) -> list[str]:
             if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty or not shape.is_valid]
 
 
-def as_shapes(geojsons: Sequence[tuple[str, dict]]) -> dict[str, BaseGeometry]:
+def as_shapes(geojsons: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, BaseGeometry]:
     return {code: geometry.to_shape(g) for code, g in geojsons}

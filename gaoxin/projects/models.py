@@ -11,8 +11,6 @@ from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.land.models import Parcel
 from gaoxin.projects import workflow
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class Project(HistoryHead):
     class Level(models.TextChoices):
@@ -33,11 +31,11 @@ class Project(HistoryHead):
     chain = models.ForeignKey(IndustrialChain, verbose_name="所属产业链", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="projects")
     year = models.PositiveSmallIntegerField("计划年度", db_index=True)
-    total_investment = models.DecimalField("总投资（万元）", **MONEY)
-    annual_plan = models.DecimalField("年度计划投资（万元）", **MONEY)
-    adjusted_total = models.DecimalField("调整后总投资（万元）", null=True, blank=True, **MONEY)
+    total_investment = models.DecimalField("总投资（万元）", max_digits=14, decimal_places=2)
+    annual_plan = models.DecimalField("年度计划投资（万元）", max_digits=14, decimal_places=2)
+    adjusted_total = models.DecimalField("调整后总投资（万元）", null=True, blank=True, max_digits=14, decimal_places=2)
     adjustment_note = models.CharField("调整说明", max_length=300, blank=True)
-    prior_cumulative = models.DecimalField("上年末累计完成投资（万元）", default=0, **MONEY)
+    prior_cumulative = models.DecimalField("上年末累计完成投资（万元）", default=0, max_digits=14, decimal_places=2)
     level = models.CharField("项目级别", max_length=10, choices=Level.choices, db_index=True)
     category = models.CharField("项目类别", max_length=10, choices=Category.choices, db_index=True)
     stage = models.CharField("所处阶段", max_length=12, choices=workflow.STAGE_CHOICES,
@@ -98,7 +96,7 @@ class Contract(models.Model):
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="contracts")
     number = models.CharField("合同编号", max_length=40, unique=True)
     signed_on = models.DateField("签约日期", db_index=True)
-    amount = models.DecimalField("签约金额（万元）", **MONEY)
+    amount = models.DecimalField("签约金额（万元）", max_digits=14, decimal_places=2)
     investor = models.ForeignKey(Enterprise, verbose_name="签约企业", on_delete=models.PROTECT,
                                  related_name="project_contracts")
     counterpart = models.CharField("签约方", max_length=100, default="郑州高新区管委会")
@@ -140,13 +138,13 @@ class MonthlyReport(models.Model):
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports")
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
-    this_month = models.DecimalField("本月完成投资", **MONEY)
-    ytd = models.DecimalField("自年初累计完成投资", **MONEY)
-    since_start = models.DecimalField("自开始建设累计完成投资", **MONEY)
-    building = models.DecimalField("建筑工程", **MONEY)
-    installation = models.DecimalField("安装工程", **MONEY)
-    equipment = models.DecimalField("设备工器具购置", **MONEY)
-    other = models.DecimalField("其他费用", **MONEY)
+    this_month = models.DecimalField("本月完成投资", max_digits=14, decimal_places=2)
+    ytd = models.DecimalField("自年初累计完成投资", max_digits=14, decimal_places=2)
+    since_start = models.DecimalField("自开始建设累计完成投资", max_digits=14, decimal_places=2)
+    building = models.DecimalField("建筑工程", max_digits=14, decimal_places=2)
+    installation = models.DecimalField("安装工程", max_digits=14, decimal_places=2)
+    equipment = models.DecimalField("设备工器具购置", max_digits=14, decimal_places=2)
+    other = models.DecimalField("其他费用", max_digits=14, decimal_places=2)
     progress_note = models.CharField("形象进度", max_length=300, blank=True)
     submitted_at = models.DateTimeField("填报时间")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,

@@ -103,8 +103,8 @@ def _cells(zone: shapely.Geometry, n: int, rng: np.random.Generator) -> list[tup
     min_x, min_y, max_x, max_y = zone.bounds
     xs = np.arange(min_x, max_x - CELL_DEG, CELL_DEG)
     ys = np.arange(min_y, max_y - CELL_DEG, CELL_DEG)
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    mx, my = np.meshgrid(xs, ys)
+    gx, gy = mx.ravel(), my.ravel()
     boxes = shapely.box(gx, gy, gx + CELL_DEG, gy + CELL_DEG)
     shapely.prepare(zone)
     free = shapely.covers(zone, boxes)

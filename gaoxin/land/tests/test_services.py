@@ -96,7 +96,7 @@ def test_four_permits_and_days(people, grid_layer):
     with pytest.raises(ApplicationError) as err:
         services.permit_issue(actor=people.land_officer, parcel=a, kind="property", number="A9", issued_on=day)
     assert err.value.code == "duplicate"
-    rows = {s.parcel.parcel_code: s.days_to_fourth.days
+    rows = {s.parcel.parcel_code: s.days_to_fourth.days  # type: ignore[attr-defined]  # annotated
             for s in selectors.with_permit_days(selectors.supply_list(actor=people.leader))}
     assert rows == {a.parcel_code: 0, b.parcel_code: 9}
     year = {"start": dt.date(2023, 1, 1), "end": dt.date(2024, 1, 1)}
