@@ -36,6 +36,8 @@ DEMO_LOGINS = [
     DemoLogin("cadre", Role.SERVICE_CADRE, "GX-D14", "助企干部"),
     DemoLogin("dataofficer", Role.DATA_OFFICER, "GX-D10", "经发局数据填报员"),
     DemoLogin("citizen", Role.CITIZEN, None, "市民（演示）"),
+    DemoLogin("steward", Role.SERVICE_CADRE, "GX-S01", "项目管家（演示）"),  # key projects: its own projects only
+    DemoLogin("landofficer", Role.HANDLER, "GX-D06", "自然资源和规划局（演示）"),  # parcels, supply, permits
 ]
 
 

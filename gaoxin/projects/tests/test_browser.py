@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 
-def test_steward_enters_the_month_and_is_told_the_broken_identity(browser, live_server, made):
+def test_steward_enters_the_month_and_is_told_the_broken_identity(browser, live_server, made):  # noqa: F811 - the reused fixture
     project = made.project("XM-1", prior="1000")
     session = Session(browser, live_server.url)
     page = session.login("steward")
@@ -53,7 +53,7 @@ def test_steward_enters_the_month_and_is_told_the_broken_identity(browser, live_
     session.close()
 
 
-def test_investment_bureau_registers_a_project_and_reads_the_lights(browser, live_server, made):
+def test_investment_bureau_registers_a_project_and_reads_the_lights(browser, live_server, made):  # noqa: F811 - the reused fixture
     session = Session(browser, live_server.url)
     page = session.login("invest")
     page.goto("/projects/new/")
@@ -81,7 +81,7 @@ def test_investment_bureau_registers_a_project_and_reads_the_lights(browser, liv
     session.close()
 
 
-def test_land_bureau_supplies_a_parcel_issues_four_permits_in_a_day_and_opens_the_dossier(browser, live_server, made):
+def test_land_bureau_supplies_a_parcel_issues_four_permits_in_a_day_and_opens_the_dossier(browser, live_server, made):  # noqa: F811 - the reused fixture
     parcel = made.parcel(1)
     session = Session(browser, live_server.url)
     page = session.login("land")
@@ -109,7 +109,7 @@ def test_land_bureau_supplies_a_parcel_issues_four_permits_in_a_day_and_opens_th
     session.close()
 
 
-def test_leader_drills_down_from_the_map(browser, live_server, made):
+def test_leader_drills_down_from_the_map(browser, live_server, made):  # noqa: F811 - the reused fixture
     project = made.project("XM-1")
     Project.objects.filter(pk=project.pk).update(lon=113.52, lat=34.80)
     services.lights_compute(year=2023, month=4, at=dt.datetime(2023, 4, 30, 23, tzinfo=SHANGHAI))
