@@ -31,7 +31,7 @@ class ProblemBody(Schema):
     field: str | None = None
 
 
-ERRORS: dict[int, Any] = {400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody,
+ERRORS: dict[int, Any] = {400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody,
                           422: ProblemBody}
 
 
