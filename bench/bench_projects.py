@@ -78,12 +78,12 @@ def main() -> int:  # noqa: PLR0915 - one linear script
         investor = Enterprise.objects.create(credit_code="91410100MA0000000X", name="基准测试企业", lon=113.55,
                                              lat=34.80, created_at=now, updated_at=now, is_synthetic=True)
 
-        # Topology: squares of about 80 m on a lattice of 100 m cells kept inside the zone.
+        # Topology: squares of about 70 m on a lattice of 90 m cells kept inside the zone.
         zone = land_services.zone_shape()
         assert zone is not None
         min_x, min_y, max_x, max_y = zone.bounds
-        step_y = 100 / geometry.METRES_PER_DEG_LAT
-        step_x = 100 / geometry.metres_per_deg_lon((min_y + max_y) / 2)
+        step_y = 90 / geometry.METRES_PER_DEG_LAT
+        step_x = 90 / geometry.metres_per_deg_lon((min_y + max_y) / 2)
         xs, ys = np.meshgrid(np.arange(min_x, max_x, step_x), np.arange(min_y, max_y, step_y))
         boxes = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + step_x * 0.8, ys.ravel() + step_y * 0.8)
         inside = boxes[shapely.covers(zone, boxes)][: args.parcels]
@@ -148,7 +148,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             land_services.permit_issue(actor=land, parcel=parcel, kind=kind, number=f"BM-{kind}",
                                        issued_on=dt.date(2023, 3, 1))
         services.project_parcels_link(actor=invest, project=projects[0], parcels=[parcel])
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         client.force_login(land)
         timings = []
         for _ in range(args.lookups):

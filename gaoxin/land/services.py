@@ -110,10 +110,20 @@ def parcels_register(*, actor: User, rows: Sequence[ParcelInput], at: dt.datetim
             raise ApplicationError(f"宗地有 {len(problems)} 处问题：" + "；".join(problems[:5]), field="parcels",
                                    code="parcels_invalid", extra={"problems": problems})
         now = at or clock.now()
-        created = Parcel.objects.bulk_create([_new_parcel(row, now=now) for row in rows])
-        for parcel in Parcel.objects.filter(parcel_code__in=[p.parcel_code for p in created]):
-            _log(parcel, actor=actor, action="registered", at=now,
-                 payload={"unit_code": parcel.unit_code, "area_m2": str(parcel.area_m2)})
+        parcels = [_new_parcel(row, now=now) for row in rows]
+        # Every history starts here, so its first event is known before the rows exist: the same content and
+        # hash as ``audit.append`` would write (seq 1, no previous hash), the head set on the row, in bulk.
+        events = []
+        for parcel in parcels:
+            values = {"seq": 1, "actor_id": actor.pk if actor.pk else None, "at": now, "note": "",
+                      "payload": {"unit_code": parcel.unit_code, "area_m2": str(parcel.area_m2)}, "prev_hash": "",
+                      "action": "registered"}
+            digest = audit.digest(ParcelEvent, values, parcel.parcel_code)
+            parcel.audit_head, parcel.event_count = digest, 1
+            events.append((parcel, values, digest))
+        created = Parcel.objects.bulk_create(parcels, batch_size=2000)
+        ParcelEvent.objects.bulk_create([ParcelEvent(parcel=parcel, hash=digest, **values)
+                                         for parcel, values, digest in events], batch_size=2000)
         return created
 
 
