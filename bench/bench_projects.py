@@ -41,6 +41,7 @@ def setup_django(data_dir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages name their static files
 
 
 def main() -> int:  # noqa: PLR0915 - one linear script
