@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 
 from gaoxin.accounts.models import User
 from gaoxin.core import audit, clock
@@ -17,7 +18,7 @@ from gaoxin.core import calendar as workcal
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
-from gaoxin.land.models import Parcel, Permit
+from gaoxin.land.models import LandSupply, Parcel, Permit
 from gaoxin.projects import identities, lights, policy, workflow
 from gaoxin.projects.models import Contract, Light, Milestone, MonthlyReport, Project, ProjectEvent, ProjectProblem
 
@@ -141,14 +142,16 @@ def contract_change(*, actor: User, contract: Contract, amount: Any = None, sign
 
 
 def project_facts(project: Project, *, completed_on: dt.date | None = None) -> workflow.Facts:
-    parcels = list(project.parcels.all())
-    supplied = [p for p in parcels if hasattr(p, "supply")]
-    with_permits = {pid for pid in Permit.objects.filter(parcel__in=parcels).values_list("parcel_id", flat=True)
-                    if Permit.objects.filter(parcel_id=pid).count() == len(Permit.Kind.values)}
+    """What the gates look at, in three queries: the parcels with their supply and the kinds of permits they hold,
+    the contracts, and whether a month with investment was reported."""
+    parcels = list(project.parcels.annotate(
+        kinds=Count("permits__kind", distinct=True),
+        supplied=Exists(LandSupply.objects.filter(parcel=OuterRef("pk")))).values_list("kinds", "supplied"))
     return workflow.Facts(
         contracts=project.contracts.count(), has_steward=project.steward_id is not None, parcels=len(parcels),
-        parcels_supplied=len(supplied), parcels_with_four_permits=len(with_permits),
-        reports_with_investment=project.reports.filter(this_month__gt=0).count(),
+        parcels_supplied=sum(1 for _, supplied in parcels if supplied),
+        parcels_with_four_permits=sum(1 for kinds, _ in parcels if kinds == len(Permit.Kind.values)),
+        reports_with_investment=1 if project.reports.filter(this_month__gt=0).exists() else 0,
         completed_on_given=(completed_on or project.completed_on) is not None)
 
 
@@ -218,13 +221,14 @@ def investment_adjust(*, actor: User, project: Project, adjusted_total: Any, not
         return project
 
 
-def report_context(project: Project, year: int, month: int) -> identities.Context:
-    previous = (MonthlyReport.objects.filter(project=project, year=year, month__lt=month)
-                .order_by("-month").values("month", "ytd").first())
+def report_context(project: Project, month: int, months: Mapping[int, Decimal]) -> identities.Context:
+    """The context of a month's row given the months of the year on record (month → 自年初累计)."""
+    earlier = [m for m in months if m < month]
+    previous = max(earlier) if earlier else None
     return identities.Context(
-        month=month, previous_ytd=previous["ytd"] if previous else None,
-        previous_month=previous["month"] if previous else None, prior_cumulative=project.prior_cumulative,
-        ceiling=project.investment_ceiling, adjusted=project.adjusted_total is not None)
+        month=month, previous_ytd=months[previous] if previous is not None else None, previous_month=previous,
+        prior_cumulative=project.prior_cumulative, ceiling=project.investment_ceiling,
+        adjusted=project.adjusted_total is not None)
 
 
 def is_late(year: int, month: int, at: dt.datetime) -> bool:
@@ -252,22 +256,27 @@ def monthly_report_submit(*, actor: User, project: Project, year: int, month: in
     year, month = check_period(year, month)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if MonthlyReport.objects.filter(project=project, year=year, month__gt=month).exists():
+        months = dict(MonthlyReport.objects.filter(project=project, year=year).values_list("month", "ytd"))
+        if any(m > month for m in months):
             raise ApplicationError("已报送以后月份的月报，不能再修改本月", field="month", code="later_reported")
-        checked = identities.check(values, report_context(project, year, month))
+        checked = identities.check(values, report_context(project, month, months))
         checked.raise_first()
         return _report_write(actor=actor, project=project, year=year, month=month, values=checked.values,
-                             progress_note=progress_note, at=at or clock.now(), is_synthetic=is_synthetic)
+                             progress_note=progress_note, at=at or clock.now(), is_synthetic=is_synthetic,
+                             exists=month in months)
 
 
 def _report_write(*, actor: User, project: Project, year: int, month: int, values: Mapping[str, Decimal],
-                  progress_note: str, at: dt.datetime, is_synthetic: bool) -> MonthlyReport:
+                  progress_note: str, at: dt.datetime, is_synthetic: bool, exists: bool) -> MonthlyReport:
     late = is_late(year, month, at)
-    report, created = MonthlyReport.objects.update_or_create(
-        project=project, year=year, month=month,
-        defaults={**values, "progress_note": progress_note.strip()[:300], "submitted_at": at, "submitted_by": actor,
-                  "is_late": late, "is_synthetic": is_synthetic})
-    _log(project, actor=actor, action="report" if created else "report_fix", at=at,
+    fields = {**values, "progress_note": progress_note.strip()[:300], "submitted_at": at, "submitted_by": actor,
+              "is_late": late, "is_synthetic": is_synthetic}
+    if exists:
+        MonthlyReport.objects.filter(project=project, year=year, month=month).update(**fields)
+        report = MonthlyReport.objects.get(project=project, year=year, month=month)
+    else:
+        report = MonthlyReport.objects.create(project=project, year=year, month=month, **fields)
+    _log(project, actor=actor, action="report_fix" if exists else "report", at=at,
          payload={"period": f"{year}-{month:02d}", **{k: str(v) for k, v in values.items()}, "late": late})
     return report
 

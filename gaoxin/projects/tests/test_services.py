@@ -208,3 +208,21 @@ def test_lights_computed_and_kept(made):
     services.lights_compute(year=2023, month=3, at=at(2023, 3, 31, 23))
     assert Light.objects.filter(month=3, project=late).get().start == "red"
     assert Light.objects.count() == 4
+
+
+def test_a_month_corrected_while_it_is_the_last(made):
+    project = made.project(prior="0")
+    steward = made.people.steward
+    services.monthly_report_submit(actor=steward, project=project, year=2023, month=1,
+                                   values=values("100", "100", "100", (100, 0, 0, 0)), at=at(2023, 1, 20))
+    report = services.monthly_report_submit(actor=steward, project=project, year=2023, month=1,
+                                            values=values("120", "120", "120", (100, 20, 0, 0)), at=at(2023, 1, 24))
+    assert (report.ytd, report.installation, report.is_late) == (Decimal("120.00"), Decimal("20.00"), False)
+    assert MonthlyReport.objects.count() == 1
+    assert list(project.events.values_list("action", flat=True)) == ["registered", "report", "report_fix"]
+    services.monthly_report_submit(actor=steward, project=project, year=2023, month=2,
+                                   values=values("10", "130", "130", (110, 20, 0, 0)), at=at(2023, 2, 24))
+    with pytest.raises(ApplicationError) as err:
+        services.monthly_report_submit(actor=steward, project=project, year=2023, month=1,
+                                       values=values("120", "120", "120", (100, 20, 0, 0)))
+    assert err.value.code == "later_reported"
