@@ -43,10 +43,10 @@ def _log(parcel: Parcel, *, actor: User | None, action: str, note: str = "", pay
                  at=at or clock.now(), note=note, payload=payload or {}, action=action)
 
 
-def parcels_check(rows: Sequence[ParcelInput]) -> list[str]:
+def parcels_check(rows: Sequence[ParcelInput], *, replacing: Sequence[str] = ()) -> list[str]:
     """Every problem of a batch of parcels, each naming its code (pairs for overlaps): codes (each failing part),
     duplicates, use class, polygon validity, inside the zone, no overlap within the batch or with the parcels on
-    record."""
+    record (but those the batch replaces: the parcel split, the parcels merged)."""
     problems: list[str] = []
     shapes: dict[str, BaseGeometry] = {}
     seen: set[str] = set()
@@ -81,7 +81,8 @@ def parcels_check(rows: Sequence[ParcelInput]) -> list[str]:
     if shapes:
         bounds = shapely.total_bounds(list(shapes.values()))
         near = Parcel.objects.filter(status=Parcel.Status.ACTIVE, min_lon__lte=bounds[2], max_lon__gte=bounds[0],
-                                     min_lat__lte=bounds[3], max_lat__gte=bounds[1])
+                                     min_lat__lte=bounds[3], max_lat__gte=bounds[1]).exclude(
+                                         parcel_code__in=list(replacing))
         existing = {p.parcel_code: geometry.to_shape(p.geometry)
                     for p in near.only("parcel_code", "geometry").iterator(chunk_size=2000)}
         problems += [str(o) for o in topology.overlaps(shapes, existing)]
@@ -109,22 +110,104 @@ def parcels_register(*, actor: User, rows: Sequence[ParcelInput], at: dt.datetim
         if problems:
             raise ApplicationError(f"宗地有 {len(problems)} 处问题：" + "；".join(problems[:5]), field="parcels",
                                    code="parcels_invalid", extra={"problems": problems})
+        return _create(actor=actor, rows=rows, now=at or clock.now())
+
+
+def _create(*, actor: User, rows: Sequence[ParcelInput], now: dt.datetime,
+            parents: Sequence[Parcel] = ()) -> list[Parcel]:
+    """Write checked parcels (with their parents, for a split or a merge) and the first event of each history."""
+    parcels = [_new_parcel(row, now=now) for row in rows]
+    # Every history starts here, so its first event is known before the rows exist: the same content and
+    # hash as ``audit.append`` would write (seq 1, no previous hash), the head set on the row, in bulk.
+    events = []
+    for parcel in parcels:
+        values = {"seq": 1, "actor_id": actor.pk if actor.pk else None, "at": now, "note": "",
+                  "payload": {"unit_code": parcel.unit_code, "area_m2": str(parcel.area_m2)}, "prev_hash": "",
+                  "action": "registered"}
+        digest = audit.digest(ParcelEvent, values, parcel.parcel_code)
+        parcel.audit_head, parcel.event_count = digest, 1
+        events.append((parcel, values, digest))
+    created = Parcel.objects.bulk_create(parcels, batch_size=2000)
+    ParcelEvent.objects.bulk_create([ParcelEvent(parcel=parcel, hash=digest, **values)
+                                     for parcel, values, digest in events], batch_size=2000)
+    for parcel in created if parents else ():
+        parcel.parents.set(parents)
+    return created
+
+
+# Polygons of a split must cover the parcel to within this share of its area (digitising noise).
+COVER_TOLERANCE = 0.001
+
+
+def _retire(parcel: Parcel, *, actor: User, action: str, others: Sequence[str], now: dt.datetime) -> None:
+    Parcel.objects.filter(pk=parcel.pk).update(status=Parcel.Status.RETIRED)
+    _log(parcel, actor=actor, action=action, at=now, payload={"parcels": sorted(others)})
+
+
+def _unsupplied_active(parcel: Parcel) -> None:
+    if parcel.status != Parcel.Status.ACTIVE:
+        raise ApplicationError(f"宗地 {parcel.parcel_code} 已注销", field="parcel", code="parcel_retired")
+    if LandSupply.objects.filter(parcel=parcel).exists():
+        raise ApplicationError(f"宗地 {parcel.parcel_code} 已出让，不能分割或合并", field="parcel",
+                               code="already_supplied")
+
+
+def parcel_split(*, actor: User, parcel: Parcel, parts: Sequence[ParcelInput],
+                 at: dt.datetime | None = None) -> list[Parcel]:
+    """分割: the parcel is retired and its parts registered with it as parent; the parts lie within it, do not
+    overlap and cover it. Refused, with every problem listed, otherwise."""
+    policy.check_manage(actor)
+    if len(parts) < 2:
+        raise ApplicationError("分割后的宗地：至少两宗", field="parts")
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+        _unsupplied_active(parcel)
+        problems = parcels_check(parts, replacing=[parcel.parcel_code])
+        whole = geometry.to_shape(parcel.geometry)
+        shapes = [row.shape for row in parts if row.shape is not None]
+        if not problems:
+            outside_parent = [row.unit_code for row in parts
+                              if row.shape is not None and not whole.buffer(1e-7).covers(row.shape)]
+            problems += [f"{code}：超出原宗地 {parcel.parcel_code} 的范围" for code in outside_parent]
+            gap = geometry.area_m2(whole.difference(shapely.union_all(shapes)))
+            if gap > float(parcel.area_m2) * COVER_TOLERANCE:
+                problems.append(f"分割后的宗地未覆盖原宗地，缺 {gap:.1f} 平方米")
+        if problems:
+            raise ApplicationError(f"宗地分割有 {len(problems)} 处问题：" + "；".join(problems[:5]), field="parts",
+                                   code="parcels_invalid", extra={"problems": problems})
         now = at or clock.now()
-        parcels = [_new_parcel(row, now=now) for row in rows]
-        # Every history starts here, so its first event is known before the rows exist: the same content and
-        # hash as ``audit.append`` would write (seq 1, no previous hash), the head set on the row, in bulk.
-        events = []
-        for parcel in parcels:
-            values = {"seq": 1, "actor_id": actor.pk if actor.pk else None, "at": now, "note": "",
-                      "payload": {"unit_code": parcel.unit_code, "area_m2": str(parcel.area_m2)}, "prev_hash": "",
-                      "action": "registered"}
-            digest = audit.digest(ParcelEvent, values, parcel.parcel_code)
-            parcel.audit_head, parcel.event_count = digest, 1
-            events.append((parcel, values, digest))
-        created = Parcel.objects.bulk_create(parcels, batch_size=2000)
-        ParcelEvent.objects.bulk_create([ParcelEvent(parcel=parcel, hash=digest, **values)
-                                         for parcel, values, digest in events], batch_size=2000)
+        created = _create(actor=actor, rows=parts, now=now, parents=[parcel])
+        _retire(parcel, actor=actor, action="split", others=[p.parcel_code for p in created], now=now)
         return created
+
+
+def parcel_merge(*, actor: User, parcels: Sequence[Parcel], unit_code: str, name: str,
+                 at: dt.datetime | None = None) -> Parcel:
+    """合并: adjacent parcels of one use become one (their union), the sources retired with it as their child."""
+    policy.check_manage(actor)
+    if len({p.pk for p in parcels}) < 2:
+        raise ApplicationError("合并的宗地：至少两宗", field="parcels")
+    with transaction.atomic():
+        locked = list(Parcel.objects.select_for_update().filter(pk__in=[p.pk for p in parcels]).order_by("pk"))
+        for parcel in locked:
+            _unsupplied_active(parcel)
+        uses = {p.use_class for p in locked}
+        if len(uses) > 1:
+            raise ApplicationError("合并的宗地：用途不同，不能合并", field="parcels", code="mixed_use")
+        union = shapely.union_all([geometry.to_shape(p.geometry) for p in locked]).buffer(0)
+        if union.geom_type != "Polygon":
+            raise ApplicationError("合并的宗地：互不相邻，合并后不是一宗连续的地块", field="parcels",
+                                   code="not_adjacent")
+        row = ParcelInput(unit_code, name, uses.pop(), geometry.to_geojson(union))
+        problems = parcels_check([row], replacing=[p.parcel_code for p in locked])
+        if problems:
+            raise ApplicationError("合并后的宗地：" + "；".join(problems), field="unit_code", code="parcels_invalid",
+                                   extra={"problems": problems})
+        now = at or clock.now()
+        (merged,) = _create(actor=actor, rows=[row], now=now, parents=locked)
+        for parcel in locked:
+            _retire(parcel, actor=actor, action="merged", others=[merged.parcel_code], now=now)
+        return merged
 
 
 def parcel_register(*, actor: User, unit_code: str, name: str, use_class: str, geometry_json: dict[str, Any],

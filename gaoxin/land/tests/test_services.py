@@ -113,3 +113,43 @@ def test_dossier_lookup_and_map_click(people, grid_layer):
     assert selectors.parcel_by_code(actor=people.outsider, code=parcel.parcel_code) is None
     assert selectors.parcel_at(actor=people.land_officer, lon=113.515, lat=34.795) == parcel
     assert selectors.parcel_at(actor=people.land_officer, lon=113.525, lat=34.795) is None
+
+
+def test_split_into_parts_that_cover_it(people, grid_layer):
+    (parcel,) = register(people, row(1, box(113.51, 34.79, 113.52, 34.80)))
+    before = list(Parcel.objects.values_list("parcel_code", "status"))
+    with pytest.raises(ApplicationError) as err:  # leaves a gap and pokes outside
+        services.parcel_split(actor=people.land_officer, parcel=parcel,
+                              parts=[row(2, box(113.51, 34.79, 113.515, 34.80)),
+                                     row(3, box(113.515, 34.79, 113.521, 34.799))])
+    assert err.value.extra["problems"] == ["410171001002GB00003W00000000：超出原宗地 410171001002GB00001 的范围",
+                                           err.value.extra["problems"][1]]
+    assert err.value.extra["problems"][1].startswith("分割后的宗地未覆盖原宗地，缺 ")
+    assert list(Parcel.objects.values_list("parcel_code", "status")) == before
+    a, b = services.parcel_split(actor=people.land_officer, parcel=parcel,
+                                 parts=[row(2, box(113.51, 34.79, 113.515, 34.80)),
+                                        row(3, box(113.515, 34.79, 113.52, 34.80))])
+    parcel.refresh_from_db()
+    assert parcel.status == Parcel.Status.RETIRED
+    assert list(a.parents.all()) == [parcel]
+    assert parcel.events.order_by("-seq").first().payload == {"parcels": [a.parcel_code, b.parcel_code]}
+    assert list(audit.verify(ParcelEvent)) == []
+
+
+def test_merge_adjacent_parcels_of_one_use(people, grid_layer):
+    a, b = register(people, row(1, box(113.51, 34.79, 113.52, 34.80)), row(2, box(113.52, 34.79, 113.53, 34.80)))
+    (far,) = register(people, row(3, box(113.55, 34.79, 113.56, 34.80)))
+    with pytest.raises(ApplicationError) as err:
+        services.parcel_merge(actor=people.land_officer, parcels=[a, far], unit_code=code(9), name="合并")
+    assert err.value.code == "not_adjacent"
+    merged = services.parcel_merge(actor=people.land_officer, parcels=[a, b], unit_code=code(9), name="合并宗地")
+    assert merged.area_m2 == pytest.approx(a.area_m2 + b.area_m2, abs=0.05)
+    assert set(merged.parents.all()) == {a, b}
+    assert set(Parcel.objects.filter(status=Parcel.Status.RETIRED).values_list("pk", flat=True)) == {a.pk, b.pk}
+    services.supply_record(actor=people.land_officer, parcel=merged, contract_no="C9",
+                           contract_date=dt.date(2023, 3, 1), method="auction", price=100)
+    with pytest.raises(ApplicationError) as err:
+        services.parcel_split(actor=people.land_officer, parcel=merged,
+                              parts=[row(10, box(113.51, 34.79, 113.52, 34.80)),
+                                     row(11, box(113.52, 34.79, 113.53, 34.80))])
+    assert err.value.code == "already_supplied"
