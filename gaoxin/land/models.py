@@ -134,3 +134,33 @@ class Permit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class AgreementCheck(models.Model):
+    """A check of a 标准地's 投入产出监管协议 at completion (竣工) or in a later year (达产后年度): the actual values
+    against the control indicators of the supply, each indicator met or not."""
+
+    class Occasion(models.TextChoices):
+        COMPLETION = "completion", "竣工验收"
+        ANNUAL = "annual", "年度复核"
+
+    supply = models.ForeignKey(LandSupply, verbose_name="土地出让", on_delete=models.PROTECT, related_name="checks")
+    occasion = models.CharField("核验时点", max_length=10, choices=Occasion.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    floor_area_ratio = models.DecimalField("实际容积率", max_digits=5, decimal_places=2)
+    investment_intensity = models.DecimalField("实际投资强度（万元/亩）", max_digits=10, decimal_places=2)
+    output_per_mu = models.DecimalField("实际亩均产出（万元/亩）", max_digits=10, decimal_places=2)
+    tax_per_mu = models.DecimalField("实际亩均税收（万元/亩）", max_digits=10, decimal_places=2)
+    shortfalls = models.JSONField("未达标指标", default=list)
+    passed = models.BooleanField("达标")
+    checked_at = models.DateTimeField("核验时间")
+    checked_by = models.ForeignKey("accounts.User", verbose_name="核验人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "监管协议核验"
+        verbose_name_plural = "监管协议核验"
+        ordering = ["supply_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["supply", "occasion", "year"], name="agreement_check_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} {self.year}"

@@ -19,7 +19,7 @@ from gaoxin.enterprises.models import Enterprise
 from gaoxin.grids import geometry
 from gaoxin.grids.models import Grid
 from gaoxin.land import policy, topology, unitcode
-from gaoxin.land.models import LandSupply, Parcel, ParcelEvent, Permit
+from gaoxin.land.models import AgreementCheck, LandSupply, Parcel, ParcelEvent, Permit
 
 
 @dataclass
@@ -309,3 +309,35 @@ def permit_issue(*, actor: User, parcel: Parcel, kind: str, number: str, issued_
         _log(parcel, actor=actor, action="permit", payload={"kind": kind, "number": number,
                                                             "issued_on": issued_on.isoformat()})
         return permit
+
+
+def agreement_check(*, actor: User, supply: LandSupply, occasion: str, year: int,
+                    actuals: dict[str, Any]) -> AgreementCheck:
+    """Check a 标准地's 投入产出监管协议: each actual value against its control indicator (at least the agreed
+    容积率, 投资强度, 亩均产出 and 亩均税收); the shortfalls are named and kept, on the parcel's history too."""
+    policy.check_manage(actor)
+    if not supply.is_standard:
+        raise ApplicationError("该宗地不是标准地，没有投入产出监管协议", field="supply", code="not_standard")
+    if occasion not in AgreementCheck.Occasion.values:
+        raise ApplicationError("核验时点：应为竣工验收或年度复核", field="occasion")
+    if year < supply.contract_date.year:
+        raise ApplicationError(f"年度：不能早于出让年度 {supply.contract_date.year}", field="year")
+    values: dict[str, Decimal] = {}
+    for name, label in STANDARD_INDICATORS:
+        number = _positive(actuals.get(name), name=name, label=f"实际{label}")
+        values[name] = number if number is not None else Decimal(0)
+    cent = Decimal("0.01")
+    shortfalls = [{"indicator": name, "label": label, "agreed": str(Decimal(getattr(supply, name)).quantize(cent)),
+                   "actual": str(values[name].quantize(cent))}
+                  for name, label in STANDARD_INDICATORS if values[name] < getattr(supply, name)]
+    with transaction.atomic():
+        if AgreementCheck.objects.filter(supply=supply, occasion=occasion, year=year).exists():
+            raise ApplicationError(f"{year}年的{AgreementCheck.Occasion(occasion).label}已核验", field="year",
+                                   code="duplicate")
+        check = AgreementCheck.objects.create(supply=supply, occasion=occasion, year=year, shortfalls=shortfalls,
+                                              passed=not shortfalls, checked_at=clock.now(), checked_by=actor,
+                                              **values)
+        _log(supply.parcel, actor=actor, action="agreement",
+             payload={"occasion": occasion, "year": year, "passed": not shortfalls,
+                      "shortfalls": [s["indicator"] for s in shortfalls]})
+        return check

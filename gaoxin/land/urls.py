@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:code>/", views.parcel_detail, name="parcel"),
     path("<str:code>/supply/", views.supply_record, name="supply"),
     path("<str:code>/permit/", views.permit_issue, name="permit"),
+    path("<str:code>/agreement/", views.agreement_check, name="agreement"),
 ]

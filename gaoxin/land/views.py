@@ -20,7 +20,7 @@ from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.land import policy, selectors, services
-from gaoxin.land.models import M2_PER_MU, LandSupply, Parcel, Permit
+from gaoxin.land.models import M2_PER_MU, AgreementCheck, LandSupply, Parcel, Permit
 
 
 def _user(request: HttpRequest) -> User:
@@ -81,6 +81,8 @@ def _parcel_context(actor: User, parcel: Parcel) -> dict[str, Any]:
             "missing_kinds": [(k, label) for k, label in Permit.Kind.choices if k not in held],
             "methods": LandSupply.Method.choices, "may_manage": policy.may_manage(actor),
             "events": parcel.events.order_by("-seq")[:20],
+            "checks": supply.checks.order_by("year", "occasion") if supply else [],
+            "occasions": AgreementCheck.Occasion.choices, "indicators": services.STANDARD_INDICATORS,
             "geometry": {"geometry": parcel.geometry, "points": []}}
 
 
@@ -144,6 +146,28 @@ def permit_issue(request: HttpRequest, code: str) -> HttpResponse:
     except ApplicationError as exc:
         return _form_error(request, actor, parcel, exc)
     return HttpResponseRedirect(reverse("land:parcel", args=[parcel.parcel_code]))
+
+
+@login_required
+@require_POST
+def agreement_check(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _user(request)
+    try:
+        parcel = _parcel(actor, code)
+        supply = LandSupply.objects.filter(parcel=parcel).first()
+        if supply is None:
+            raise ApplicationError("宗地尚未出让", field="parcel", code="not_supplied")
+    except ApplicationError as exc:
+        return _error(request, exc)
+    try:
+        year = int(request.POST.get("year") or 0)
+        services.agreement_check(actor=actor, supply=supply, occasion=request.POST.get("occasion", ""), year=year,
+                                 actuals={name: request.POST.get(name, "") for name, _ in services.STANDARD_INDICATORS})
+    except ValueError:
+        return _form_error(request, actor, parcel, ApplicationError("年度：应为数字", field="year"))
+    except ApplicationError as exc:
+        return _form_error(request, actor, parcel, exc)
+    return HttpResponseRedirect(reverse("land:parcel", args=[parcel.parcel_code]) + "#checks")
 
 
 def _form_error(request: HttpRequest, actor: User, parcel: Parcel, error: ApplicationError) -> HttpResponse:

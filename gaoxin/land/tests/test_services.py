@@ -153,3 +153,29 @@ def test_merge_adjacent_parcels_of_one_use(people, grid_layer):
                               parts=[row(10, box(113.51, 34.79, 113.52, 34.80)),
                                      row(11, box(113.52, 34.79, 113.53, 34.80))])
     assert err.value.code == "already_supplied"
+
+
+def test_agreement_checked_at_completion_names_the_shortfalls(people, grid_layer):
+    from gaoxin.land.models import AgreementCheck
+
+    (parcel,) = register(people, row(1, box(113.51, 34.79, 113.52, 34.80)))
+    supply = services.supply_record(actor=people.land_officer, parcel=parcel, contract_no="C1",
+                                    contract_date=dt.date(2023, 3, 1), method="auction", price=1000,
+                                    is_standard=True, indicators={"floor_area_ratio": "1.5",
+                                                                  "investment_intensity": "300",
+                                                                  "output_per_mu": "500", "tax_per_mu": "30"})
+    actual = {"floor_area_ratio": "1.6", "investment_intensity": "300", "output_per_mu": "450", "tax_per_mu": "35"}
+    check = services.agreement_check(actor=people.land_officer, supply=supply, occasion="completion", year=2024,
+                                     actuals=actual)
+    assert check.passed is False
+    assert check.shortfalls == [{"indicator": "output_per_mu", "label": "亩均产出", "agreed": "500.00",
+                                 "actual": "450.00"}]
+    with pytest.raises(ApplicationError) as err:
+        services.agreement_check(actor=people.land_officer, supply=supply, occasion="annual", year=2025,
+                                 actuals={**actual, "tax_per_mu": ""})
+    assert err.value.field == "tax_per_mu"
+    assert AgreementCheck.objects.count() == 1
+    ok = services.agreement_check(actor=people.land_officer, supply=supply, occasion="annual", year=2025,
+                                  actuals={**actual, "output_per_mu": "520"})
+    assert ok.passed is True
+    assert parcel.events.order_by("-seq").first().payload["passed"] is True

@@ -113,3 +113,22 @@ def test_leader_map_and_drill_down(client, made):
     assert outsider.get("/projects/").status_code == 403
     assert outsider.get("/land/").status_code == 403
     assert Parcel.objects.count() == 0
+
+
+def test_land_bureau_checks_the_agreement(client, made):
+    from gaoxin.land import services as land_services
+    from gaoxin.land.models import AgreementCheck
+
+    parcel = made.parcel(1)
+    land_services.supply_record(actor=made.people.land_officer, parcel=parcel, contract_no="TD-1",
+                                contract_date=dt.date(2023, 3, 1), method="auction", price=100, is_standard=True,
+                                indicators={"floor_area_ratio": "1.5", "investment_intensity": "300",
+                                            "output_per_mu": "500", "tax_per_mu": "30"})
+    c = login(client, made.people.land_officer)
+    form = {"occasion": "completion", "year": "2024", "floor_area_ratio": "1.5", "investment_intensity": "310",
+            "output_per_mu": "480", "tax_per_mu": "31"}
+    assert c.post(f"/land/{parcel.parcel_code}/agreement/", {**form, "year": "x"}).status_code == 400
+    assert AgreementCheck.objects.count() == 0
+    assert c.post(f"/land/{parcel.parcel_code}/agreement/", form).status_code == 302
+    page = c.get(f"/land/{parcel.parcel_code}/").content.decode()
+    assert "亩均产出（约定 500.00，实际 480.00）" in page
