@@ -132,7 +132,7 @@ def test_split_into_parts_that_cover_it(people, grid_layer):
     parcel.refresh_from_db()
     assert parcel.status == Parcel.Status.RETIRED
     assert list(a.parents.all()) == [parcel]
-    assert parcel.events.order_by("-seq").first().payload == {"parcels": [a.parcel_code, b.parcel_code]}
+    assert parcel.events.latest("seq").payload == {"parcels": [a.parcel_code, b.parcel_code]}
     assert list(audit.verify(ParcelEvent)) == []
 
 
@@ -178,4 +178,4 @@ def test_agreement_checked_at_completion_names_the_shortfalls(people, grid_layer
     ok = services.agreement_check(actor=people.land_officer, supply=supply, occasion="annual", year=2025,
                                   actuals={**actual, "output_per_mu": "520"})
     assert ok.passed is True
-    assert parcel.events.order_by("-seq").first().payload["passed"] is True
+    assert parcel.events.latest("seq").payload["passed"] is True
