@@ -41,8 +41,13 @@ def parcel_list(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("q", "use_class", "supplied")}
     parcels = selectors.parcel_list(actor=actor, filters=filters)
     area = parcels.aggregate(total=Sum("area_m2"))["total"] or 0
+    shown = list(parcels[:500])
+    features = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": p.geometry,
+         "properties": {"code": p.parcel_code, "name": p.name, "supplied": hasattr(p, "supply")}}
+        for p in shown if p.status == Parcel.Status.ACTIVE]}
     return render(request, "land/parcels.html", {
-        "parcels": parcels[:500], "count": parcels.count(), "area_m2": area,
+        "parcels": shown, "features": features, "count": parcels.count(), "area_m2": area,
         "area_mu": (area / M2_PER_MU).quantize(1) if area else 0, "filters": filters,
         "use_classes": Parcel.UseClass.choices, "may_manage": policy.may_manage(actor)})
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/advance/", views.project_advance, name="advance"),
     path("<int:pk>/report/", views.report_submit, name="report"),
+    path("<int:pk>/milestone/", views.milestone_plan, name="milestone"),
     path("<int:pk>/problem/", views.problem_raise, name="problem"),
 ]

@@ -193,6 +193,28 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def milestone_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    try:
+        project = _project(actor, pk)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    try:
+        planned = parse_date(request.POST.get("planned_on"))
+        if planned is None:
+            raise ApplicationError("计划日期：不能为空", field="planned_on", code="required")
+        services.milestone_plan(actor=actor, project=project, stage=request.POST.get("stage", ""), planned_on=planned,
+                                limit_working_days=_int(request.POST.get("limit_working_days"), -1))
+    except ValueError as exc:
+        return _detail_error(request, actor, project, ApplicationError(f"计划日期：{exc}", field="planned_on"),
+                             "milestone")
+    except ApplicationError as exc:
+        return _detail_error(request, actor, project, exc, "milestone")
+    return HttpResponseRedirect(reverse("projects:detail", args=[pk]) + "#milestones")
+
+
+@login_required
+@require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
     try:

@@ -132,3 +132,17 @@ def test_land_bureau_checks_the_agreement(client, made):
     assert c.post(f"/land/{parcel.parcel_code}/agreement/", form).status_code == 302
     page = c.get(f"/land/{parcel.parcel_code}/").content.decode()
     assert "亩均产出（约定 500.00，实际 480.00）" in page
+
+
+def test_investment_bureau_plans_a_milestone(client, made):
+    project = made.project("XM-1")
+    c = login(client, made.people.investment_officer)
+    assert c.post(f"/projects/{project.pk}/milestone/", {"stage": "started", "planned_on": "",
+                                                         "limit_working_days": "3"}).status_code == 400
+    assert c.post(f"/projects/{project.pk}/milestone/", {"stage": "started", "planned_on": "2023-09-28",
+                                                         "limit_working_days": "3"}).status_code == 302
+    page = c.get(f"/projects/{project.pk}/").content.decode()
+    assert "2023-10-09（3）" in page
+    assert c.get("/land/").status_code == 200  # the 经发局 reads the parcels
+    assert login(client, made.people.steward).post(f"/projects/{project.pk}/milestone/", {
+        "stage": "started", "planned_on": "2023-09-28"}).status_code == 403
