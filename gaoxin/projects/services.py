@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 
 from gaoxin.accounts.models import User
+from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
 from gaoxin.core import calendar as workcal
 from gaoxin.core.calendar import SHANGHAI
@@ -42,6 +43,12 @@ def _money(value: Any, *, name: str, label: str, allow_zero: bool = False) -> De
     return number.quantize(CENT)
 
 
+def _check_steward(steward: User | None) -> None:
+    """项目管家 are cadres (助企干部) of the campaign's departments and street offices."""
+    if steward is not None and (steward.role != Role.SERVICE_CADRE or not steward.is_active):
+        raise ApplicationError("项目管家：应为在岗的助企干部", field="steward", code="not_a_cadre")
+
+
 def project_register(*, actor: User, code: str, name: str, investor: Enterprise, year: int, total_investment: Any,
                      annual_plan: Any, level: str, category: str, chain: IndustrialChain | None = None,
                      planned_start: dt.date | None = None, lon: float | None = None, lat: float | None = None,
@@ -62,6 +69,7 @@ def project_register(*, actor: User, code: str, name: str, investor: Enterprise,
     prior = _money(prior_cumulative, name="prior_cumulative", label="上年末累计完成投资", allow_zero=True)
     if plan > total:
         raise ApplicationError(f"年度计划投资：{plan} 超过总投资 {total}", field="annual_plan")
+    _check_steward(steward)
     if prior + plan > total:
         raise ApplicationError(f"上年末累计完成投资：加上年度计划 {prior + plan} 超过总投资 {total}",
                                field="prior_cumulative")
@@ -81,6 +89,7 @@ def project_register(*, actor: User, code: str, name: str, investor: Enterprise,
 
 def project_steward_assign(*, actor: User, project: Project, steward: User) -> Project:
     policy.check_manage(actor)
+    _check_steward(steward)
     with transaction.atomic():
         before = project.steward_id
         Project.objects.filter(pk=project.pk).update(steward=steward)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/advance/", views.project_advance, name="advance"),
     path("<int:pk>/report/", views.report_submit, name="report"),
     path("<int:pk>/milestone/", views.milestone_plan, name="milestone"),
+    path("<int:pk>/contract/", views.contract_sign, name="contract"),
     path("<int:pk>/problem/", views.problem_raise, name="problem"),
 ]

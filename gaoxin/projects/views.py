@@ -193,6 +193,37 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """签约 or, with ``contract``, the change of a signed contract (its before and after on the history)."""
+    actor = _user(request)
+    try:
+        project = _project(actor, pk)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    data = request.POST
+    try:
+        signed_on = parse_date(data.get("signed_on"))
+        if data.get("contract"):
+            contract = project.contracts.filter(pk=_int(data["contract"], 0)).first()
+            if contract is None:
+                raise ApplicationError("合同：不存在", field="contract", code="not_found")
+            services.contract_change(actor=actor, contract=contract, amount=data.get("amount") or None,
+                                     signed_on=signed_on, note=data.get("note", ""))
+        else:
+            if signed_on is None:
+                raise ApplicationError("签约日期：不能为空", field="signed_on", code="required")
+            services.contract_sign(actor=actor, project=project, number=data.get("number", ""), signed_on=signed_on,
+                                   amount=data.get("amount"), counterpart=data.get("counterpart") or "郑州高新区管委会")
+    except ValueError as exc:
+        return _detail_error(request, actor, project, ApplicationError(f"签约日期：{exc}", field="signed_on"),
+                             "contract")
+    except ApplicationError as exc:
+        return _detail_error(request, actor, project, exc, "contract")
+    return HttpResponseRedirect(reverse("projects:detail", args=[pk]))
+
+
+@login_required
+@require_POST
 def milestone_plan(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
     try:

@@ -224,7 +224,8 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         registered = p.contract_on - dt.timedelta(days=int(rng.integers(10, 60)))
         project = services.project_register(
             actor=investment, code=f"XM{y}-{n:04d}", name=f"{investor.name[:20]}{category.label}项目{n:03d}",
-            investor=investor, year=y, total_investment=money(p.total), annual_plan=money(p.plan),
+            investor=investor, chain=investor.chains.order_by("sort_order", "pk").first(), year=y,
+            total_investment=money(p.total), annual_plan=money(p.plan),
             prior_cumulative=money(p.prior), level=level, category=category, steward=steward, is_synthetic=True,
             lon=investor.lon, lat=investor.lat, at=_moment(registered))
         counts["projects"] += 1

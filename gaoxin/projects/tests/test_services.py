@@ -226,3 +226,19 @@ def test_a_month_corrected_while_it_is_the_last(made):
         services.monthly_report_submit(actor=steward, project=project, year=2023, month=1,
                                        values=values("120", "120", "120", (100, 20, 0, 0)))
     assert err.value.code == "later_reported"
+
+
+def test_the_steward_is_a_cadre(made):
+    with pytest.raises(ApplicationError) as err:
+        made.project(steward=made.people.leader)
+    assert (err.value.field, err.value.code) == ("steward", "not_a_cadre")
+    project = made.project()
+    with pytest.raises(ApplicationError):
+        services.project_steward_assign(actor=made.people.investment_officer, project=project,
+                                        steward=made.people.land_officer)
+    project.refresh_from_db()
+    assert project.steward == made.people.steward
+    services.project_steward_assign(actor=made.people.investment_officer, project=project,
+                                    steward=made.people.other_steward)
+    project.refresh_from_db()
+    assert project.steward == made.people.other_steward

@@ -146,3 +146,19 @@ def test_investment_bureau_plans_a_milestone(client, made):
     assert c.get("/land/").status_code == 200  # the 经发局 reads the parcels
     assert login(client, made.people.steward).post(f"/projects/{project.pk}/milestone/", {
         "stage": "started", "planned_on": "2023-09-28"}).status_code == 403
+
+
+def test_contract_signed_then_changed_from_the_page(client, made):
+    project = made.project("XM-1")
+    c = login(client, made.people.investment_officer)
+    assert c.post(f"/projects/{project.pk}/contract/", {"number": "QY-1", "signed_on": "2023-02-01",
+                                                        "amount": "0"}).status_code == 400
+    assert c.post(f"/projects/{project.pk}/contract/", {"number": "QY-1", "signed_on": "2023-02-01",
+                                                        "amount": "8000"}).status_code == 302
+    contract = project.contracts.get()
+    assert c.post(f"/projects/{project.pk}/contract/", {"contract": contract.pk, "amount": "9000"}).status_code == 400
+    assert c.post(f"/projects/{project.pk}/contract/", {"contract": contract.pk, "amount": "9000",
+                                                        "note": "增资扩产"}).status_code == 302
+    contract.refresh_from_db()
+    assert contract.amount == 9000
+    assert project.events.latest("seq").note == "增资扩产"
