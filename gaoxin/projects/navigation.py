@@ -17,9 +17,13 @@ from gaoxin.projects import policy
 from gaoxin.projects.models import Project
 
 
+# Roles that never work on key projects or land: no link, and no query on their pages.
+OUTSIDE = frozenset({Role.CITIZEN, Role.ENTERPRISE, Role.GRID_WORKER})
+
+
 def links(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if not isinstance(user, User) or not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated or user.role in OUTSIDE:
         return {}
     found: list[tuple[str, str]] = []
     if policy.may_read_all(user):
@@ -29,7 +33,7 @@ def links(request: HttpRequest) -> dict[str, Any]:
             found.append((_("项目地图"), reverse("projects:map")))
         if policy.may_manage(user):
             found.append((_("月报 Excel"), reverse("projects:excel")))
-    elif Project.objects.filter(steward=user).exists():
+    elif user.role == Role.SERVICE_CADRE and Project.objects.filter(steward=user).exists():
         found.append((_("我的项目"), reverse("projects:list")))
     if land_policy.may_read(user):
         found.append((_("宗地"), reverse("land:parcels")))
