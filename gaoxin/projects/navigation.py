@@ -16,7 +16,6 @@ from gaoxin.land import policy as land_policy
 from gaoxin.projects import policy
 from gaoxin.projects.models import Project
 
-
 # Roles that never work on key projects or land: no link, and no query on their pages.
 OUTSIDE = frozenset({Role.CITIZEN, Role.ENTERPRISE, Role.GRID_WORKER})
 
