@@ -25,6 +25,7 @@ from gaoxin.accounts.models import User
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
+from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.land import policy as land_policy
@@ -358,9 +359,14 @@ def reports_excel(request: HttpRequest) -> HttpResponse:
             try:
                 result = ledger.ledger_import_commit(actor=actor, file=upload)
                 context["written"] = result.created.get("reports", 0)
-            except ApplicationError as exc:
+            except LedgerHasErrors as exc:
+                if request.POST.get("error_workbook"):  # the uploaded file with a 错误说明 column
+                    return _xlsx(exc.preview.error_workbook(), "项目投资月报（错误说明）.xlsx")
                 context["error"] = exc
                 context["bad_rows"] = exc.extra.get("bad_rows", [])
+                status = exc.status
+            except ApplicationError as exc:
+                context["error"] = exc
                 status = exc.status
     return render(request, "projects/excel.html", context, status=status)
 

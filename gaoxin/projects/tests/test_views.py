@@ -162,3 +162,20 @@ def test_contract_signed_then_changed_from_the_page(client, made):
     contract.refresh_from_db()
     assert contract.amount == 9000
     assert project.events.latest("seq").note == "增资扩产"
+
+
+def test_excel_upload_refused_with_the_cells_named(client, made):
+    from gaoxin.projects.tests.test_ledger import workbook
+
+    made.project("XM-1", prior="0")
+    c = login(client, made.people.steward)
+    bad = [["XM-1", 2023, 1, 100, 90, 90, 90, 0, 0, 0]]
+    response = c.post("/projects/reports/excel/", {"file": workbook(bad)})
+    assert response.status_code == 400
+    assert "（E2）本年首次月报：自年初累计应等于本月完成 100.00，实际 90.00" in response.content.decode()
+    response = c.post("/projects/reports/excel/", {"file": workbook(bad), "error_workbook": "1"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert MonthlyReport.objects.count() == 0
+    response = c.post("/projects/reports/excel/", {"file": workbook([["XM-1", 2023, 1, 100, 100, 100, 100, 0, 0, 0]])})
+    assert 'id="written"' in response.content.decode()
+    assert MonthlyReport.objects.count() == 1
