@@ -21,7 +21,7 @@ EN = {
     "核查不通过": "Verification failed", "12345热线": "12345 hotline", "数字城管监督员": "City inspector",
     "网格员上报": "Grid worker report", "万人助万企走访": "Enterprise visit",
     "企业家接待日": "Entrepreneurs' reception day", "网上群众上报": "Public web report",
-    "Open311": "Open311", "领导交办": "Assigned by a leader", "一般": "Normal", "紧急": "Urgent", "特急": "Critical",
+    "Open311": "Open311", "领导交办": "Assigned by a leader", "重大项目问题": "Key project problem", "一般": "Normal", "紧急": "Urgent", "特急": "Critical",
     "基本满意": "Basically satisfied", "不满意": "Unsatisfied",
     "当前角色无权访问此页面": "Your role may not open this page",
     "日期格式应为 YYYY-MM-DD": "Dates must be written YYYY-MM-DD",
