@@ -59,7 +59,7 @@ def supply_list(request: HttpRequest) -> HttpResponse:
     if not policy.may_read(actor):
         return _error(request, PermissionDenied("无权查看供地"))
     try:
-        year = int(request.GET.get("year") or 2023)
+        year = min(max(int(request.GET.get("year") or 2023), 2000), 2100)  # a date of year 0 would not exist
     except ValueError:
         year = 2023
     supplies = selectors.supply_list(actor=actor, start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1),

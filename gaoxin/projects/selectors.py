@@ -14,9 +14,14 @@ from gaoxin.projects.policy import project_scope_q
 def project_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
     filters = filters or {}
     qs = Project.objects.filter(project_scope_q(actor=actor))
-    for name in ("year", "level", "category", "stage"):
+    for name in ("level", "category", "stage"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
+    if filters.get("year"):
+        try:
+            qs = qs.filter(year=int(filters["year"]))
+        except (TypeError, ValueError):
+            qs = qs.none()
     if filters.get("key"):
         qs = qs.filter(level__in=(Project.Level.PROVINCE, Project.Level.CITY))
     if filters.get("q"):

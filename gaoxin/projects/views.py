@@ -51,9 +51,14 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
+def _year(value: Any, default: int) -> int:
+    """A year asked for in a query string, kept within 2000–2100 (a date of year 0 would not exist)."""
+    return min(max(_int(value, default), 2000), 2100)
+
+
 def _period(request: HttpRequest) -> tuple[int, int]:
     today = clock.now().astimezone(SHANGHAI).date()
-    year = _int(request.GET.get("year"), today.year)
+    year = _year(request.GET.get("year"), today.year)
     month = min(max(_int(request.GET.get("month"), today.month if year == today.year else 12), 1), 12)
     return year, month
 
@@ -75,7 +80,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(actor=actor, filters=filters)
     started_year = request.GET.get("started_year")
     if started_year:
-        projects = projects.filter(started_on__year=_int(started_year, 0))
+        projects = projects.filter(started_on__year=_year(started_year, 2000))
     totals = projects.aggregate(n=Count("pk"), total=Sum("total_investment"), plan=Sum("annual_plan"))
     mine = not policy.may_read_all(actor)
     return render(request, "projects/list.html", {
@@ -327,7 +332,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         _require_reader(actor)
     except ApplicationError as exc:
         return _error(request, exc)
-    year = _int(request.GET.get("year"), clock.now().astimezone(SHANGHAI).year)
+    year = _year(request.GET.get("year"), clock.now().astimezone(SHANGHAI).year)
     contracts = selectors.contract_list(actor=actor, start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1))
     total = contracts.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     return render(request, "projects/contracts.html", {"contracts": contracts, "year": year, "total": total,
@@ -346,7 +351,7 @@ def reports_excel(request: HttpRequest) -> HttpResponse:
     if request.GET.get("download") == "template":
         return _xlsx(ledger.ledger_template(), "项目投资月报模板.xlsx")
     if request.GET.get("download") == "export":
-        year = _int(request.GET.get("year"), clock.now().astimezone(SHANGHAI).year)
+        year = _year(request.GET.get("year"), clock.now().astimezone(SHANGHAI).year)
         return _xlsx(ledger.ledger_export_reports(actor=actor, year=year), f"项目投资月报{year}.xlsx")
     context: dict[str, Any] = {"year": clock.now().astimezone(SHANGHAI).year}
     status = 200

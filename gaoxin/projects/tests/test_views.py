@@ -179,3 +179,16 @@ def test_excel_upload_refused_with_the_cells_named(client, made):
     response = c.post("/projects/reports/excel/", {"file": workbook([["XM-1", 2023, 1, 100, 100, 100, 100, 0, 0, 0]])})
     assert 'id="written"' in response.content.decode()
     assert MonthlyReport.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/projects/contracts/?year=0", "/projects/lights/?year=99999&month=x",
+                                 "/projects/map/?year=-1", "/land/supplies/?year=0", "/projects/?started_year=x",
+                                 "/projects/dossier/?lon=x&lat=1", "/projects/dossier/?code=%00",
+                                 "/projects/reports/excel/?download=export&year=0"])
+def test_odd_query_strings_do_not_fail(client, made, url):
+    assert login(client, made.people.leader).get(url).status_code in (200, 404)
+
+
+def test_a_year_that_is_not_a_number_finds_nothing(client, made):
+    made.project("XM-1")
+    assert "XM-1" not in login(client, made.people.leader).get("/projects/?year=abc").content.decode()
