@@ -34,6 +34,7 @@ def links(request: HttpRequest) -> dict[str, Any]:
             found.append((_("月报 Excel"), reverse("projects:excel")))
     elif user.role == Role.SERVICE_CADRE and Project.objects.filter(steward=user).exists():
         found.append((_("我的项目"), reverse("projects:list")))
+        found.append((_("项目问题"), reverse("projects:problems")))
     if land_policy.may_read(user):
         found.append((_("宗地"), reverse("land:parcels")))
         found.append((_("供地与四证"), reverse("land:supplies")))

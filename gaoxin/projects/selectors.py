@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from gaoxin.accounts.models import User
-from gaoxin.projects.models import Contract, Light, MonthlyReport, Project
+from gaoxin.projects.models import Contract, Light, MonthlyReport, Project, ProjectProblem
 from gaoxin.projects.policy import project_scope_q
 
 
@@ -60,6 +60,11 @@ def latest_reports(*, actor: User, year: int, projects: QuerySet[Project] | None
     last = (MonthlyReport.objects.filter(project=OuterRef("project"), year=year).order_by("-month")
             .values("pk")[:1])
     return base.filter(pk=Subquery(last))
+
+
+def problem_list(*, actor: User) -> QuerySet[ProjectProblem]:
+    return (ProjectProblem.objects.filter(project__in=Project.objects.filter(project_scope_q(actor=actor)))
+            .select_related("project", "case", "raised_by").order_by("-raised_at"))
 
 
 def light_board(*, actor: User, year: int, month: int) -> QuerySet[Light]:

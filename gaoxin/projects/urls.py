@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_new, name="new"),
     path("lights/", views.lights_board, name="lights"),
+    path("problems/", views.problem_list, name="problems"),
     path("map/", views.project_map, name="map"),
     path("contracts/", views.contract_list, name="contracts"),
     path("reports/excel/", views.reports_excel, name="excel"),

@@ -287,6 +287,21 @@ def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    """The problems of the projects in scope (the steward's own), with their cases' progress."""
+    actor = _user(request)
+    try:
+        _require_reader(actor)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    problems = list(selectors.problem_list(actor=actor)[:500])
+    rows = [(p, casebridge.STATE_LABELS.get(p.case.state, p.case.state), p.case.state in casebridge.CLOSED_STATES)
+            for p in problems]
+    return render(request, "projects/problems.html", {"rows": rows, "open": sum(1 for r in rows if not r[2])})
+
+
+@login_required
+@require_GET
 def lights_board(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
     if not policy.may_read_all(actor):

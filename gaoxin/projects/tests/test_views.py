@@ -192,3 +192,23 @@ def test_odd_query_strings_do_not_fail(client, made, url):
 def test_a_year_that_is_not_a_number_finds_nothing(client, made):
     made.project("XM-1")
     assert "XM-1" not in login(client, made.people.leader).get("/projects/?year=abc").content.decode()
+
+
+def test_steward_follows_its_projects_problems(client, made):
+    from gaoxin.cases.models import Category
+
+    mine = made.project("XM-1")
+    theirs = made.project("XM-2", steward=made.people.other_steward)
+    category = Category.objects.filter(kind=Category.Kind.ENTERPRISE, is_assignable=True).order_by("code").first()
+    assert category is not None
+    c = login(client, made.people.steward)
+    assert c.post(f"/projects/{mine.pk}/problem/", {"kind": "power", "category": category.code,
+                                                    "description": ""}).status_code == 400
+    assert c.post(f"/projects/{mine.pk}/problem/", {"kind": "power", "category": category.code,
+                                                    "description": "变电站增容未落实"}).status_code == 302
+    services.project_problem_raise(actor=made.people.other_steward, project=theirs, kind="land",
+                                   category_code=category.code, description="土地未腾清")
+    page = c.get("/projects/problems/").content.decode()
+    assert "变电站增容未落实" in page
+    assert "土地未腾清" not in page
+    assert "共 1 个问题，未办结 1 个" in page
