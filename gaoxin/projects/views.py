@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin.accounts.models import User
+from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -64,7 +65,8 @@ def _period(request: HttpRequest) -> tuple[int, int]:
 
 
 def _require_reader(actor: User) -> None:
-    if not (policy.may_read_all(actor) or Project.objects.filter(steward=actor).exists()):
+    """Who may open the project pages: the roles that read them all, and the cadres (项目管家: their own)."""
+    if not (policy.may_read_all(actor) or actor.role == Role.SERVICE_CADRE):
         raise PermissionDenied("无权查看重大项目")
 
 

@@ -216,7 +216,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     counts = {"projects": 0, "contracts": 0, "parcels": len(rows), "supplies": 0, "permits": 0, "reports": 0}
     for n, p in enumerate(plans, start=1):
         investor = enterprises[int(rng.integers(len(enterprises)))]
-        steward = stewards[n % len(stewards)] if stewards else None
+        steward = stewards[(n - 1) % len(stewards)] if stewards else None  # the demo steward has the first
         level = (Project.Level.PROVINCE if n % 3 == 0 else Project.Level.CITY) if p.key else Project.Level.DISTRICT
         category = {"new": Project.Category.NEW_START, "continued": Project.Category.CONTINUED,
                     "signed": Project.Category.SIGNED}[p.group]
