@@ -22,14 +22,15 @@ import numpy as np
 import shapely
 
 from gaoxin.accounts.models import User
+from gaoxin.accounts.roles import Role
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.grids import geometry
 from gaoxin.land import services as land_services
 from gaoxin.land import unitcode
 from gaoxin.land.models import M2_PER_MU, LandSupply, Parcel, Permit
-from gaoxin.projects import services, workflow
-from gaoxin.projects.models import Project
+from gaoxin.projects import casebridge, services, workflow
+from gaoxin.projects.models import Project, ProjectProblem
 from gaoxin.simulation.calibration import scaled
 
 
@@ -52,6 +53,7 @@ INDUSTRIAL_MU = 2_640  # X001 (F061 44 % of the city's 6,000 亩, F062 first of 
 ONE_DAY_PARCELS = 8  # 一天发四证 (F060 = 1)
 NEW_STARTS, CONTINUED, SIGNED_ONLY = 45, 40, 35
 LATE_REPORT_SHARE = 0.06
+PROJECT_PROBLEMS = 12  # problems raised by the stewards at the year's end (full scale)
 CELL_DEG = 0.008  # the lattice the parcels are laid on (about 730 m × 885 m), one parcel per cell
 
 
@@ -279,7 +281,39 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     for month in range(1, 13):
         month_end = dt.date(y + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         services.lights_compute(year=y, month=month, at=_moment(month_end, 23))
+    counts["problems"] = _problems(year, rng)
     return counts
+
+
+PROBLEMS = {
+    ProjectProblem.Kind.LAND: "项目用地尚有部分地上附着物未清表，影响进场施工",
+    ProjectProblem.Kind.POWER: "施工用电增容申请尚未批复，需协调供电公司",
+    ProjectProblem.Kind.PERMITS: "施工图审查意见反复修改，施工许可办理进度慢",
+    ProjectProblem.Kind.FINANCING: "项目贷款审批周期长，需协调银行加快授信",
+    ProjectProblem.Kind.FACTORS: "周边市政道路和管网未接通，需协调配套",
+}
+
+
+def _problems(year: SimulatedYear, rng: np.random.Generator) -> int:
+    """Problems (要素保障) of some started projects, raised by their stewards as cases (channel ``project``), at the
+    year's end: open in the case engine like any new report."""
+    categories = casebridge.problem_categories()
+    started = list(Project.objects.filter(year=year.year, started_on__isnull=False, is_synthetic=True,
+                                          steward__role=Role.SERVICE_CADRE).select_related("steward", "investor")
+                   .order_by("code"))
+    if not categories or not started:
+        return 0
+    chosen = rng.choice(len(started), size=min(scaled(PROJECT_PROBLEMS, year.scale), len(started)), replace=False)
+    kinds = list(PROBLEMS)
+    for i in sorted(int(k) for k in chosen):
+        project = started[i]
+        kind = kinds[int(rng.integers(len(kinds)))]
+        steward = project.steward
+        assert steward is not None  # noqa: S101 - filtered above
+        services.project_problem_raise(actor=steward, project=project, kind=kind, is_synthetic=True,
+                                       category_code=categories[int(rng.integers(len(categories)))].code,
+                                       description=PROBLEMS[kind])
+    return len(chosen)
 
 
 def _reports(project: Project, p: Plan, *, year: int, first_month: int, rng: np.random.Generator,

@@ -76,7 +76,8 @@ def test_everything_labelled_synthetic_and_inside_the_year(small_year):
     assert merged.merged_into.category_id == merged.category_id
     channels = set(Case.objects.values_list("channel", flat=True).distinct())
     assert {Channel.GRID_WORKER, Channel.CITY_INSPECTOR, Channel.HOTLINE_12345, Channel.PUBLIC_WEB,
-            Channel.OPEN311, Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY} == channels
+            Channel.OPEN311, Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY,
+            Channel.PROJECT} == channels  # key projects' problems (simulation/projects.py)
 
 
 def test_every_history_replays_and_the_audit_chain_holds(small_year):
@@ -84,7 +85,8 @@ def test_every_history_replays_and_the_audit_chain_holds(small_year):
     for event in CaseEvent.objects.order_by("case_id", "seq").only("case_id", "action", "from_state", "to_state"):
         events[event.case_id].append(event)
     cases = list(Case.objects.values_list("pk", "state", "version", "event_count"))
-    assert len(cases) == small_year.cases
+    # The case stage's cases, and the key projects' problems raised through the live intake (one case each).
+    assert len(cases) == small_year.cases + small_year.domains["projects"]["problems"]
     for pk, state, version, count in cases:
         assert workflow.replay(events[pk]) == state
         assert version == count == len(events[pk])
