@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "gaoxin.api",
     "gaoxin.hotline",
     "gaoxin.ledgers",
+    "gaoxin.land",
+    "gaoxin.projects",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gaoxin.projects.navigation.links",
             ],
         },
     },
@@ -260,3 +263,6 @@ STATICFILES_FINDERS = [
 GAOXIN_WEB_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # Public reporting page: reports per client IP per hour (one count for all workers: core.ratelimit, Redis or the DB).
 GAOXIN_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("GAOXIN_PUBLIC_REPORTS_PER_HOUR", "5"))
+
+# 一码管地: the county-level code (县级行政区划代码) every 不动产单元代码 of the zone starts with (GB/T 37346).
+GAOXIN_LAND_COUNTY_CODE = os.environ.get("GAOXIN_LAND_COUNTY_CODE", "410171")

@@ -10,8 +10,10 @@ from django.urls import include, path
 
 from gaoxin.api.api import api
 from gaoxin.hotline.api import router as hotline_router
+from gaoxin.projects.api import router as projects_router
 
 api.add_router("/hotline/12345", hotline_router)
+api.add_router("/projects", projects_router)
 
 handler500 = "gaoxin.web.views.errors.server_error"
 
@@ -25,6 +27,8 @@ urlpatterns = [
     path("", include("gaoxin.api.urls")),  # Open311
     path("indicators/", include("gaoxin.indicators.urls")),
     path("reports/", include("gaoxin.reports.urls")),
+    path("projects/", include("gaoxin.projects.urls")),
+    path("land/", include("gaoxin.land.urls")),
     path("", include("gaoxin.web.urls")),
     path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

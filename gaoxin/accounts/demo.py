@@ -38,6 +38,8 @@ DEMO_LOGINS = [
     DemoLogin("citizen", Role.CITIZEN, None, "市民（演示）"),
     DemoLogin("ledger_s01", Role.DATA_OFFICER, "GX-S01", "石佛办事处台账填报员"),
     DemoLogin("ledger_party", Role.DATA_OFFICER, "GX-D15", "党群工作部台账审核员"),
+    DemoLogin("steward", Role.SERVICE_CADRE, "GX-S01", "项目管家（演示）"),  # key projects: its own projects only
+    DemoLogin("landofficer", Role.HANDLER, "GX-D06", "自然资源和规划局（演示）"),  # parcels, supply, permits
 ]
 
 

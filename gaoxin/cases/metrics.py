@@ -127,7 +127,7 @@ COUNTED_POPULATIONS = ("registered", "closed", "closed_on_time", "evaluated", "s
 # takes in. Problems raised at enterprise visits and reception days are cases too, but the enterprise service's
 # own figures count them.
 GRID_EVENT_CHANNELS: tuple[str, ...] = tuple(
-    c for c in Channel.values if c not in (Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY)
+    c for c in Channel.values if c not in (Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY, Channel.PROJECT)
 )
 
 

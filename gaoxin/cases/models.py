@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     PUBLIC_WEB = "public_web", "网上群众上报"
     OPEN311 = "open311", "Open311"
     LEADER_ASSIGNED = "leader_assigned", "领导交办"
+    PROJECT = "project", "重大项目问题"  # a key project's problem (要素保障), raised by its steward (gaoxin.projects)
 
 
 class Satisfaction(models.TextChoices):

@@ -77,12 +77,13 @@ REPORT_CHANNELS: dict[str, frozenset[str]] = {
     Role.CITIZEN: frozenset({Channel.PUBLIC_WEB, Channel.OPEN311}),
     Role.ENTERPRISE: frozenset({Channel.PUBLIC_WEB, Channel.OPEN311}),
     Role.GRID_WORKER: frozenset({Channel.GRID_WORKER}),
-    Role.SERVICE_CADRE: frozenset({Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY}),
+    Role.SERVICE_CADRE: frozenset({Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY, Channel.PROJECT}),
     Role.LEADER: frozenset({Channel.LEADER_ASSIGNED, Channel.RECEPTION_DAY}),  # a leader receives at 接待日
     **{
         role: frozenset({Channel.HOTLINE_12345, Channel.CITY_INSPECTOR, Channel.PUBLIC_WEB, Channel.OPEN311})
         for role in CENTER_ROLES
     },
+    Role.DATA_OFFICER: frozenset({Channel.PROJECT}),  # the 经济发展局's project officers (gaoxin.projects)
 }
 
 

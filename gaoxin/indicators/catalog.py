@@ -108,6 +108,13 @@ COMPUTED: dict[str, tuple[str, dict[str, Any]]] = {
     "F112": ("grid_count", {"level": "micro"}),
     "F113": ("grid_event_metric", {"metric": "accepted_volume"}),
     "F114": ("grid_event_metric", {"metric": "closure_rate"}),
+    "F011": ("project_signed_amount", {}),
+    "F012": ("project_started_investment", {}),
+    "F013": ("key_project_count", {}),
+    "F014": ("key_project_investment", {}),
+    "F015": ("key_project_completion", {}),
+    "F060": ("four_permit_days", {}),
+    "X001": ("industrial_land_supplied", {}),
 }
 
 
@@ -156,6 +163,13 @@ DEFINITIONS: dict[str, str] = {
             "网格员上报、网上群众上报、Open311、领导交办，即万人助万企走访和企业家接待日以外的全部渠道）",
     "F114": ("上述网格化事件中截至年末（12月31日24时，北京时间）已办结（核查通过，含已回访）的比例 = "
              "年末办结数 ÷ 受理量 × 100"),
+    "F011": "统计年度内签订的重大项目投资合同的签约金额之和（万元 ÷ 10000 = 亿元）",
+    "F012": "统计年度内实际开工的重大项目的总投资之和（亿元）",
+    "F013": "统计年度的省重点、市重点项目数",
+    "F014": "省市重点项目各自本年最后一期月报的自年初累计完成投资之和（亿元）",
+    "F015": "省市重点项目自年初累计完成投资 ÷ 其年度计划投资之和 × 100",
+    "F060": "统计年度出让且四证齐全的宗地中，从签订土地出让合同到第四证发放的最短用时（天，含当日；1 = 一天发四证）",
+    "X001": "统计年度签订出让合同的工业用地宗地面积之和（平方米 ÷ 666.67 = 亩）",
 }
 
 

@@ -18,6 +18,7 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.indicators import links
 from gaoxin.indicators.computations import Context, compute
+from gaoxin.indicators.computations.base import Total
 from gaoxin.indicators.models import ClosedFigure, Indicator, ReferenceValue, Submission, SubmissionEvidence
 
 SOURCE_LABELS = {"computed": "平台记录计算", "derived": "推算", "submitted": "部门填报"}
@@ -45,7 +46,8 @@ class Figure:
     # A computed figure's records (``Computed``), read again by ``indicators.provenance``; never serialised.
     records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
     denominator_records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
-    total_field: str = ""
+    total: Total | None = field(default=None, repr=False, compare=False)
+    denominator_total: Total | None = field(default=None, repr=False, compare=False)
     records_total: Callable[[QuerySet[Any]], Decimal | None] | None = field(default=None, repr=False, compare=False)
     # 模拟: the value rests on simulated data (a simulated submission, synthetic records or reference values).
     simulated: bool = False
@@ -105,6 +107,20 @@ def _set_value(figure: Figure, indicator: Indicator, exact: Decimal | None) -> N
     figure.exact = exact
     figure.value, figure.number = round_figure(indicator, exact)
     figure.display_unit = indicator.display_unit or indicator.unit
+
+
+def total_label(figure: Figure) -> str:
+    """How the records make the value, in words: their count, a field's sum or minimum (÷ a divisor), a ratio."""
+    def one(total: Total | None) -> str:
+        if total is None:
+            return "记录数"
+        word = {"sum": "之和", "min": "最小值"}.get(total.function, total.function)
+        return f"{total.field} {word}" + (f" ÷ {total.divisor.normalize()}" if total.divisor != 1 else "")
+    if figure.records_total is not None:
+        return "按记录重新计算"
+    if figure.denominator_records is not None:
+        return f"{one(figure.total)} ÷ {one(figure.denominator_total)} × 100"
+    return one(figure.total)
 
 
 def _rests_on_synthetic(records: QuerySet[Any] | None) -> bool:
@@ -180,7 +196,8 @@ class Evaluator:
             result = compute(self.ctx, indicator.computation, indicator.params)
             _set_value(figure, indicator, result.value)
             figure.records, figure.denominator_records = result.records, result.denominator_records
-            figure.total_field, figure.records_total = result.total_field, result.records_total
+            figure.total, figure.denominator_total = result.total, result.denominator_total
+            figure.records_total = result.records_total
             figure.simulated = _rests_on_synthetic(result.records)
             figure.provenance = {"kind": "computed", "function": result.function, "params": result.params,
                                  "definition": indicator.definition, **result.detail}

@@ -1,7 +1,7 @@
 """The records behind a figure, so that every figure of the report opens on a page that adds up to it.
 
 A ``computed`` figure carries the query that counted it (``Computed.records``; for a rate also
-``denominator_records``; for a sum the field summed, ``total_field``). ``figure_provenance`` runs that query again
+``denominator_records``; for an aggregate of a field, its ``total``). ``figure_provenance`` runs that query again
 for the reader and says what it totals to: the number of records, the sum of the field, or numerator ÷ denominator
 — rounded as the figure is, and whether it equals the figure. The indicator page lists the records a page at a
 time, answers the same as JSON (``?format=json``: the total, the definition and every record id) and exports the
@@ -19,14 +19,15 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from openpyxl import Workbook
 
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.core.ledger.write import is_formula_like
-from gaoxin.indicators.figures import Evaluator, Figure, round_figure, system_actor
+from gaoxin.indicators.computations.base import aggregate
+from gaoxin.indicators.figures import Evaluator, Figure, round_figure, system_actor, total_label
 from gaoxin.indicators.models import Indicator
 from gaoxin.indicators.yearclose import frozen_records, year_figures
 
@@ -58,7 +59,7 @@ class Provenance:
     year: int
     records: QuerySet[Any] | None = None
     denominator_records: QuerySet[Any] | None = None
-    total_field: str = ""
+    total_label: str = ""
     count: int | None = None  # records counted (the numerator's, for a rate)
     denominator: int | None = None
     total: Decimal | None = None  # what the records add up to, in the figure's unit, unrounded
@@ -100,22 +101,29 @@ def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
     if figure.frozen is not None:
         return _frozen_provenance(figure, indicator, year)
     prov = Provenance(figure=figure, indicator=indicator, year=year, records=figure.records,
-                      denominator_records=figure.denominator_records, total_field=figure.total_field)
+                      denominator_records=figure.denominator_records, total_label=total_label(figure))
     if prov.records is None:
         return prov
     prov.count = prov.records.count()
-    if figure.records_total is not None:
-        prov.total = figure.records_total(prov.records)
-    elif prov.denominator_records is not None:
+    if prov.denominator_records is not None:
         prov.denominator = prov.denominator_records.count()
-        prov.total = (Decimal(prov.count) / Decimal(prov.denominator) * 100) if prov.denominator else None
-    elif prov.total_field:
-        summed = prov.records.aggregate(total=Sum(prov.total_field))["total"]
-        prov.total = Decimal(str(summed)) if summed is not None else Decimal(0)
-    else:
-        prov.total = Decimal(prov.count)
+    prov.total = records_value(figure, prov.records, prov.denominator_records)
     _round_total(prov)
     return prov
+
+
+def records_value(figure: Figure, records: QuerySet[Any], denominator_records: QuerySet[Any] | None) -> Decimal | None:
+    """What ``records`` (and ``denominator_records``) make of the figure, read again from them alone: the
+    computation's own reading (``records_total``), an aggregate of a field (``total``), or their count; a rate is
+    numerator ÷ denominator × 100."""
+    if figure.records_total is not None:
+        return figure.records_total(records)
+    numerator = aggregate(records, figure.total) if figure.total is not None else Decimal(records.count())
+    if denominator_records is None:
+        return numerator
+    denominator = (aggregate(denominator_records, figure.denominator_total) if figure.denominator_total is not None
+                   else Decimal(denominator_records.count()))
+    return None if numerator is None or not denominator else numerator / denominator * 100
 
 
 def _round_total(prov: Provenance) -> None:
@@ -130,30 +138,28 @@ def _frozen_provenance(figure: Figure, indicator: Indicator, year: int) -> Prove
     the figure as the records give it today, when that differs."""
     frozen = type(figure.frozen).objects.get(pk=figure.frozen.pk) if figure.frozen is not None else None
     assert frozen is not None
-    prov = Provenance(figure=figure, indicator=indicator, year=year, total_field=frozen.total_field)
     live = Evaluator(actor=system_actor(), year=year).figure(figure.ref)
+    prov = Provenance(figure=figure, indicator=indicator, year=year, total_label=total_label(live))
     if live.value != figure.value or live.missing != figure.missing:
         prov.live = live
     if not frozen.record_model:
         return prov
     prov.frozen_ids, prov.frozen_model = list(frozen.record_ids), frozen.record_model
     prov.count = len(prov.frozen_ids)
-    if live.records_total is not None:  # read again from the frozen records (a ledger's figure: a few entries)
+    denominator_ids = frozen.denominator_ids
+    if denominator_ids is not None:
+        prov.denominator = len(denominator_ids)
+    if live.records_total is None and live.total is None and live.denominator_total is None:
+        # A count or a ratio of counts (the cases of F113/F114: hundreds of thousands of ids): from the ids alone.
+        prov.total = Decimal(prov.count) if denominator_ids is None else (
+            Decimal(prov.count) / Decimal(prov.denominator) * 100 if prov.denominator else None)
+    else:  # an aggregate of a field: read again from the frozen records (a few hundred at most)
         model = apps.get_model(frozen.record_model)
-        prov.total = live.records_total(model._default_manager.filter(pk__in=prov.frozen_ids))
-    elif frozen.denominator_ids is not None:
-        prov.denominator = len(frozen.denominator_ids)
-        prov.total = (Decimal(prov.count) / Decimal(prov.denominator) * 100) if prov.denominator else None
-    elif prov.total_field:
-        model = apps.get_model(frozen.record_model)
-        summed = Decimal(0)
-        for start in range(0, prov.count, 5000):
-            part = model._default_manager.filter(pk__in=prov.frozen_ids[start:start + 5000]).aggregate(
-                total=Sum(prov.total_field))["total"]
-            summed += Decimal(str(part)) if part is not None else Decimal(0)
-        prov.total = summed
-    else:
-        prov.total = Decimal(prov.count)
+        records = model._default_manager.filter(pk__in=prov.frozen_ids)
+        denominator = None
+        if denominator_ids is not None and live.denominator_records is not None:
+            denominator = live.denominator_records.model._default_manager.filter(pk__in=denominator_ids)
+        prov.total = records_value(live, records, denominator)
     _round_total(prov)
     return prov
 
@@ -262,7 +268,7 @@ def provenance_json(prov: Provenance) -> dict[str, Any]:
         frozen = prov.figure.frozen
         out.update({
             "model": prov.model_label, "count": prov.count, "denominator": prov.denominator,
-            "total_field": prov.total_field or None, "total": _number(prov.total_rounded),
+            "total_label": prov.total_label, "total": _number(prov.total_rounded),
             "total_exact": _number(prov.total), "adds_up": prov.adds_up, "records": prov.frozen_ids,
             "records_digest": frozen.records_digest if frozen is not None else None,
         })
@@ -272,7 +278,7 @@ def provenance_json(prov: Provenance) -> dict[str, Any]:
     elif prov.records is not None:
         out.update({
             "model": prov.model_label, "count": prov.count, "denominator": prov.denominator,
-            "total_field": prov.total_field or None, "total": _number(prov.total_rounded),
+            "total_label": prov.total_label, "total": _number(prov.total_rounded),
             "total_exact": _number(prov.total), "adds_up": prov.adds_up,
             "records": list(prov.records.order_by("pk").values_list("pk", flat=True)),
         })

@@ -30,7 +30,7 @@ from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from gaoxin.indicators import links
-from gaoxin.indicators.figures import Evaluator, Figure, figure_values, system_actor
+from gaoxin.indicators.figures import Evaluator, Figure, figure_values, system_actor, total_label
 from gaoxin.indicators.models import ClosedFigure, Indicator, YearClose, YearCloseEvent
 
 CLOSER_ROLES = frozenset({Role.LEADER, Role.ADMIN})
@@ -69,7 +69,7 @@ def _closed_figure(close: YearClose, indicator: Indicator, figure: Any) -> Close
         record_model=figure.records.model._meta.label if figure.records is not None else "",
         record_count=None if ids is None else len(ids), record_ids=ids or [], denominator_ids=denominator,
         records_digest="" if ids is None else ids_digest(ids + [-1] + (denominator or [])),
-        total_field=figure.total_field,
+        total_field=total_label(figure)[:60],
     )
 
 
@@ -185,7 +185,7 @@ def frozen_figures(year: int, refs: Iterable[str] | None = None) -> dict[str, Fi
             ref=row.ref, code=codes.get(row.ref, row.ref), name=row.name, section=row.section, unit=row.unit,
             measure=row.measure, source=row.source, exact=row.exact, value=row.value, number=row.number,
             display_unit=row.display_unit, missing=row.missing, reason=row.reason,
-            url=links.indicator_url(row.ref, year=year), provenance=row.provenance, total_field=row.total_field,
+            url=links.indicator_url(row.ref, year=year), provenance=row.provenance,
             simulated=row.simulated, definition=row.definition, frozen=row)
     if wanted is not None:
         return {ref: out[ref] for ref in wanted if ref in out}

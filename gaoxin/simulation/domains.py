@@ -21,6 +21,7 @@ import numpy as np
 
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.simulation import ledgers as simulation_ledgers
+from gaoxin.simulation import projects
 from gaoxin.simulation.world import World
 
 
@@ -58,3 +59,4 @@ DOMAINS: tuple[DomainGenerator, ...] = ()
 
 # The ledgers (台账, issue 20): every shipped ledger filled by its units through the year.
 DOMAINS += (DomainGenerator("ledgers", simulation_ledgers.generate),)
+DOMAINS += (DomainGenerator("projects", projects.generate),)  # key projects and land (重大项目, 一码管地)

@@ -28,4 +28,5 @@ DOMAIN_LABELS = (
     gettext_noop("企业家接待日"), gettext_noop("网上群众上报"), gettext_noop("Open311"), gettext_noop("领导交办"),
     gettext_noop("一般"), gettext_noop("紧急"), gettext_noop("特急"), gettext_noop("满意"),
     gettext_noop("基本满意"), gettext_noop("不满意"),
+    gettext_noop("重大项目问题"),  # cases.models.Channel.PROJECT (issue 17)
 )

@@ -9,9 +9,11 @@ from typing import Any
 
 from gaoxin.indicators.computations import cases, enterprises, grids
 from gaoxin.indicators.computations import ledgers as ledger_computations
+from gaoxin.indicators.computations import projects as projects_and_land
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
 
-REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS}
+REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS,
+                                    **projects_and_land.COMPUTATIONS}
 REGISTRY.update(ledger_computations.COMPUTATIONS)
 
 

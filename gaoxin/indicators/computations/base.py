@@ -5,7 +5,7 @@ F113 and F114, one for F054–F056, one grouped query for all qualifications), s
 database once per slice. A ``Computed`` carries the value in the indicator's unit (rates in percent) and its
 provenance: the query that counted it (``records``, the records the value counts — a count figure equals
 ``records.count()``; for a rate, the numerator's records, with the denominator's in ``denominator_records``;
-for a sum, the field summed in ``total_field``),
+for an aggregate of a field, its ``total``),
 the page that lists them (``url``) and the function that computed it.
 """
 
@@ -23,6 +23,17 @@ from gaoxin.accounts.models import User
 from gaoxin.core.calendar import SHANGHAI
 
 
+@dataclass(frozen=True)
+class Total:
+    """A figure that is not a count of its records but an aggregate of one of their fields: ``value =
+    function(field) ÷ divisor`` over ``records`` (amounts summed in 万元 and shown in 亿元, areas in 亩, the
+    fewest days). The provenance test recomputes it from the records."""
+
+    function: str  # "sum" | "min"
+    field: str
+    divisor: Decimal = Decimal(1)
+
+
 @dataclass
 class Computed:
     value: Decimal | None
@@ -32,7 +43,8 @@ class Computed:
     detail: dict[str, Any] = field(default_factory=dict)
     records: QuerySet[Any] | None = None
     denominator_records: QuerySet[Any] | None = None
-    total_field: str = ""  # a sum figure: the field of ``records`` whose sum is the value (in the figure's unit)
+    total: Total | None = None  # the value aggregates a field of ``records`` (else it counts them)
+    denominator_total: Total | None = None
     # Or how the value is read again from ``records`` alone, when no column sums to it (a ledger's JSON values,
     # a share of two sums): the provenance page's check.
     records_total: Callable[[QuerySet[Any]], Decimal | None] | None = None
@@ -74,3 +86,14 @@ def decimal(value: Any, *, percent: bool = False) -> Decimal | None:
         return None
     number = Decimal(str(value))
     return number * 100 if percent else number
+
+
+def aggregate(records: QuerySet[Any], total: Total) -> Decimal | None:
+    """``total`` over ``records``: what a ``Computed`` with a ``total`` says its value is."""
+    from django.db.models import Min, Sum
+
+    function = {"sum": Sum, "min": Min}[total.function]
+    found = records.aggregate(value=function(total.field))["value"]
+    if found is None:
+        return Decimal(0) if total.function == "sum" else None
+    return Decimal(str(found)) / total.divisor

@@ -44,11 +44,15 @@ def test_json_has_every_figure_with_value_unit_source_and_provenance(officers, g
                                "url": "/indicators/F111/?year=2023"}
     assert figures["F002"]["value"] == 40
     assert figures["F073"]["value"] is None  # from the budget ledger (issue 20), not loaded here
-    assert figures["F015"]["value"] == 102.5
-    assert figures["F062"]["value"] == 1
+    # Key projects and land are computed from their records (issue 17), none here: nothing signed or supplied,
+    # no plan to complete (F015) and no four permits (F060); with 0 亩 the zone ranks last of eight (F062).
+    assert figures["F011"]["value"] == 0
+    assert figures["F015"]["value"] is None
+    assert figures["F062"]["value"] == 8
     assert figures["F100"]["value"] == 2
-    # no visit problems, no grid events; and no ledgers loaded (issue 20: their figures have no value yet)
-    assert {m["id"] for m in data["missing"]} == {"F056", "F114"} | set(LEDGER_COMPUTED)
+    # no visit problems, no grid events, no key project plans, no parcel with its four permits; and no ledgers
+    # loaded (issue 20: their figures have no value yet)
+    assert {m["id"] for m in data["missing"]} == {"F056", "F114", "F015", "F060"} | set(LEDGER_COMPUTED)
     assert data["keyword_stats"]["work_report"]["F115"]["value"] == 113
     own = {c["term"]: c for c in data["keyword_stats"]["own_text"]}
     text = data["title"] + "".join(s["text"] for s in data["sections"])
@@ -100,10 +104,10 @@ def test_html_links_every_figure_to_its_provenance_and_draws_charts_inline(offic
 def test_without_approved_values_the_report_says_which_figures_are_missing(officers, grid_layer):
     report = report_build(year=2023)
     html = render_html(report)
-    assert "【F011 暂无数值】" in html
+    assert "【F005 暂无数值】" in html
     assert '<section id="missing">' in html
     data = render_json(report)
-    assert {"id": "F011", "name": "新签约项目签约额", "reason": "尚无已审核的填报数值"} in data["missing"]
+    assert {"id": "F005", "name": "金马氢能加氢站日加氢能力", "reason": "尚无已审核的填报数值"} in data["missing"]
     assert any("暂无数值" in w for w in data["warnings"])
 
 

@@ -45,6 +45,9 @@ EXPECTED = {
     "F090": 4, "F091": 2.5, "F094": 4, "F095": 1, "F096": 8400, "F097": 2, "F098": 2, "F099": 517.4,
     "F101": 2055, "F102": 2222, "F103": 3130, "F104": 483, "F105": 33, "F106": 28, "F107": 80, "F108": 34,
     "F109": 90, "F110": 457,
+    # Key projects and land (simulation/projects.py), amounts in 亿元 at one decimal: 43,460万 signed, 34,820万 of
+    # new starts, one key project with 22,810万 done of a 22,250万 plan, 26.4 亩 of industrial land.
+    "F011": 4.3, "F012": 3.5, "F013": 1, "F014": 2.3, "F015": 102.5, "F060": 1, "X001": 26,
 }
 
 
@@ -78,7 +81,8 @@ def test_everything_labelled_synthetic_and_inside_the_year(small_year):
     assert merged.merged_into.category_id == merged.category_id
     channels = set(Case.objects.values_list("channel", flat=True).distinct())
     assert {Channel.GRID_WORKER, Channel.CITY_INSPECTOR, Channel.HOTLINE_12345, Channel.PUBLIC_WEB,
-            Channel.OPEN311, Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY} == channels
+            Channel.OPEN311, Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY,
+            Channel.PROJECT} == channels  # key projects' problems (simulation/projects.py)
 
 
 def test_every_history_replays_and_the_audit_chain_holds(small_year):
@@ -86,7 +90,8 @@ def test_every_history_replays_and_the_audit_chain_holds(small_year):
     for event in CaseEvent.objects.order_by("case_id", "seq").only("case_id", "action", "from_state", "to_state"):
         events[event.case_id].append(event)
     cases = list(Case.objects.values_list("pk", "state", "version", "event_count"))
-    assert len(cases) == small_year.cases
+    # The case stage's cases, and the key projects' problems raised through the live intake (one case each).
+    assert len(cases) == small_year.cases + small_year.domains["projects"]["problems"]
     for pk, state, version, count in cases:
         assert workflow.replay(events[pk]) == state
         assert version == count == len(events[pk])
@@ -289,14 +294,23 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
         if result.detail.get("aggregate") in {"sum", "share", "latest"}:  # a ledger's figure (issue 20)
             checked += _ledger_figure_adds_up(result)
             continue
-        if result.denominator_records is None:
+        if result.total is not None:  # an aggregate of a field of its records (amounts, areas, days)
+            from gaoxin.indicators.computations.base import aggregate
+
+            found = aggregate(result.records, result.total)
+            if result.denominator_total is not None:
+                assert result.denominator_records is not None, indicator.ref
+                below = aggregate(result.denominator_records, result.denominator_total)
+                found = None if not below or found is None else found / below * 100
+            assert found == result.value, indicator.ref
+        elif result.denominator_records is None:
             assert Decimal(result.records.count()) == result.value, indicator.ref
         else:
             ratio = Decimal(result.records.count()) / Decimal(result.denominator_records.count()) * 100
             assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
-    assert checked == 28 + 35
+    assert checked == 28 + 35 + 7  # the case engine's and enterprises', the ledgers', projects' and land's
 
 
 def _ledger_figure_adds_up(result: Any) -> int:

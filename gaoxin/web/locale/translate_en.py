@@ -23,6 +23,7 @@ EN = {
     "企业家接待日": "Entrepreneurs' reception day", "网上群众上报": "Public web report",
     "Open311": "Open311", "领导交办": "Assigned by a leader", "一般": "Normal", "紧急": "Urgent", "特急": "Critical",
     "基本满意": "Basically satisfied", "不满意": "Unsatisfied",
+    "重大项目问题": "Key project problem",
     "当前角色无权访问此页面": "Your role may not open this page",
     "日期格式应为 YYYY-MM-DD": "Dates must be written YYYY-MM-DD",
     "编号格式不正确": "Invalid id",
