@@ -240,18 +240,18 @@ def test_a_value_is_withdrawn_with_a_reason_and_entered_anew(officers):
 def test_a_real_submission_supersedes_the_simulated_one(officers):
     o = officers
     services.simulated_submissions_ensure(year=2023)
-    simulated = Submission.objects.get(indicator__ref="F011", period="2023")
+    simulated = Submission.objects.get(indicator__ref="F005", period="2023")
     assert simulated.is_simulated
     assert services.submission_actions(actor=o.officer, submission=simulated) == ["supersede"]
     assert "approve" not in services.submission_actions(actor=o.officer, submission=simulated)
-    sub = services.submission_save(actor=o.officer, indicator=indicator("F011"), period=2023, value="430.2")
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F005"), period=2023, value="3980")
     assert sub.pk == simulated.pk
     assert (sub.is_simulated, sub.status, sub.created_by, sub.approved_by) == (False, "draft", o.officer, None)
     event = sub.events.get(action="supersede")
-    assert (event.value_before, event.value_after) == (Decimal("434.6"), Decimal("430.2"))
-    assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].missing
+    assert (event.value_before, event.value_after) == (Decimal("4000"), Decimal("3980"))
+    assert figure_values(actor=system_actor(), year=2023, refs=["F005"])["F005"].missing
     evidence(o, sub)
     services.submission_submit(actor=o.officer, submission=sub)
     sub = services.submission_approve(actor=o.approver, submission=sub)
-    figure = figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"]
-    assert (figure.value, figure.simulated) == (Decimal("430.2"), False)
+    figure = figure_values(actor=system_actor(), year=2023, refs=["F005"])["F005"]
+    assert (figure.value, figure.simulated) == (Decimal("3980"), False)

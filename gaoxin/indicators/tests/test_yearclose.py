@@ -40,13 +40,14 @@ def snapshot():
 
 
 @pytest.fixture
-def in_2024(frozen_now):
+def in_2024(officers, frozen_now):
+    services.catalog_sync()  # the catalog as it is (the officers fixture turns the project figures back)
     with frozen_now(2024, 2, 1, 9):
         yield
 
 
 def test_the_close_freezes_every_figure_with_its_definition_and_records(officers, grid_layer, in_2024):
-    approved(officers, "F011", "434.6")
+    approved(officers, "F005", "4000")
     close = yearclose.year_close(actor=officers.approver, year=2023, note="年终答卷定稿")
     assert close.figures.count() == Indicator.objects.count()
     f112 = close.figures.get(ref="F112")
@@ -54,7 +55,7 @@ def test_the_close_freezes_every_figure_with_its_definition_and_records(officers
     assert (f112.value, f112.record_count, f112.record_ids, f112.record_model) == (4, 4, micro, "grids.Grid")
     assert f112.records_digest == yearclose.ids_digest([*micro, -1])
     assert f112.definition_version == yearclose.definition_version(indicator("F112"))
-    assert close.figures.get(ref="F011").value == Decimal("434.6")
+    assert close.figures.get(ref="F005").value == Decimal("4000")
     event = close.events.get()
     assert (event.action, event.actor) == ("close", officers.approver)
     assert list(audit.verify(YearCloseEvent, YearClose.objects.all())) == []
@@ -83,7 +84,7 @@ def test_later_changes_do_not_move_the_closed_year_and_show_beside_it(officers, 
 
 
 def test_a_closed_years_submissions_cannot_change(officers, grid_layer, in_2024):
-    sub = approved(officers, "F011", "434.6")
+    sub = approved(officers, "F005", "4000")
     yearclose.year_close(actor=officers.approver, year=2023)
     before = list(Submission.objects.values())
     with pytest.raises(Conflict) as exc:
@@ -92,7 +93,7 @@ def test_a_closed_years_submissions_cannot_change(officers, grid_layer, in_2024)
     with pytest.raises(Conflict):
         services.submission_withdraw(actor=officers.officer, submission=sub, reason="撤回")
     with pytest.raises(Conflict):
-        services.submission_save(actor=officers.officer, indicator=indicator("F013"), period=2023, value="58")
+        services.submission_save(actor=officers.officer, indicator=indicator("F006"), period=2023, value="100")
     assert services.simulated_submissions_ensure(year=2023) == 0
     assert list(Submission.objects.values()) == before
 

@@ -97,8 +97,8 @@ def test_the_appendix_lists_every_figure_with_its_source_and_records(officers, g
     by_ref = {r[0]: r for r in rows[1:]}
     assert by_ref["F112"][2:4] == ["4个", "平台记录计算"]
     assert by_ref["F112"][5] == "4"
-    assert by_ref["F011"][3] == "部门填报"
-    assert by_ref["F011"][6] == "模拟"  # a simulated submission
+    assert by_ref["F005"][3] == "部门填报"
+    assert by_ref["F005"][6] == "模拟"  # a simulated submission
     assert by_ref["X001"][1].endswith("（辅助值，原文未载）")
     assert "附表  数据来源" in [p.text for p in document.paragraphs]
 

@@ -160,7 +160,7 @@ def test_simulated_values_are_labelled_and_helper_values_never_printed_as_the_ar
     services.simulated_submissions_ensure(year=2023)
     report = report_build(year=2023)
     html = render_html(report)
-    assert re.search(r'data-ref="F011"[^>]*>[^<]*</a><sup class="simulated" title="模拟数据">模拟</sup>', html)
+    assert re.search(r'data-ref="F005"[^>]*>[^<]*</a><sup class="simulated" title="模拟数据">模拟</sup>', html)
     assert not re.search(r'data-ref="F112"[^>]*>[^<]*</a><sup', html)  # the grids were made by hand, not simulated
     printed = [report.figures[ref] for ref in dict.fromkeys(report.used_refs)]
     simulated = sum(1 for f in printed if f.simulated and not f.missing)
@@ -175,7 +175,7 @@ def test_simulated_values_are_labelled_and_helper_values_never_printed_as_the_ar
     assert "X001" not in report.used_refs
     assert "X002" not in report.used_refs
     data = {f["id"]: f for f in render_json(report)["figures"]}
-    assert (data["F011"]["simulated"], data["F112"]["simulated"]) == (True, False)
+    assert (data["F005"]["simulated"], data["F112"]["simulated"]) == (True, False)
 
 
 def test_the_page_does_not_show_readers_the_servers_missing_fonts(officers, grid_layer, monkeypatch):
