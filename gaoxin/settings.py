@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "gaoxin.web",
     "gaoxin.api",
     "gaoxin.hotline",
+    "gaoxin.innovation",
+    "gaoxin.talent",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change
