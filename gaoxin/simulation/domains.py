@@ -53,3 +53,9 @@ class DomainGenerator:
 # Each phase-2 domain (projects, land, policies, finance, innovation, talent, ledgers, compute) lists its
 # generator here, in dependency order.
 DOMAINS: tuple[DomainGenerator, ...] = ()
+
+# Innovation, technology transfer and talent (issue 22).
+from gaoxin.simulation import innovation as _innovation  # noqa: E402 - listed after the types it is given
+
+DOMAINS += (DomainGenerator("innovation", _innovation.generate_innovation),
+            DomainGenerator("talent", _innovation.generate_talent))

@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.indicators.computations import cases, enterprises, grids
+from gaoxin.indicators.computations import innovation as innovation_figures
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
 
 REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS}
+REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:
