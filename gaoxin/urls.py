@@ -25,5 +25,7 @@ urlpatterns = [
     path("", include("gaoxin.api.urls")),  # Open311
     path("indicators/", include("gaoxin.indicators.urls")),
     path("reports/", include("gaoxin.reports.urls")),
+    path("innovation/", include("gaoxin.innovation.urls")),  # issue 22
+    path("talent/", include("gaoxin.talent.urls")),  # issue 22
     path("", include("gaoxin.web.urls")),
 ]

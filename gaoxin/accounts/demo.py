@@ -36,6 +36,12 @@ DEMO_LOGINS = [
     DemoLogin("cadre", Role.SERVICE_CADRE, "GX-D14", "助企干部"),
     DemoLogin("dataofficer", Role.DATA_OFFICER, "GX-D10", "经发局数据填报员"),
     DemoLogin("citizen", Role.CITIZEN, None, "市民（演示）"),
+    # Innovation and talent (issue 22): officers of 科技创新局 and 人社局; an enterprise and a new R&D institution,
+    # linked to a simulated enterprise and institution by the simulated year.
+    DemoLogin("kcj", Role.HANDLER, "GX-D11", "科技创新局科员"),
+    DemoLogin("rsj", Role.HANDLER, "GX-D13", "人社局人才科科员"),
+    DemoLogin("qiye", Role.ENTERPRISE, None, "企业用户（演示）"),
+    DemoLogin("yuansuo", Role.ENTERPRISE, None, "研发机构用户（演示）"),
 ]
 
 

@@ -111,6 +111,21 @@ def _split_amount(rng: np.random.Generator, total: Decimal, n: int) -> list[Deci
     return [Decimal(int(p)) / 100 for p in parts.tolist()]
 
 
+def _link_demo_users(enterprise: Enterprise | None, institution: Institution | None, officer: User) -> None:
+    """The demo logins ``qiye`` and ``yuansuo`` (accounts.demo) act for a simulated enterprise and institution."""
+    from gaoxin.enterprises.models import EnterpriseUser
+    from gaoxin.enterprises.services import enterprise_user_link
+    from gaoxin.innovation.models import InstitutionUser
+
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    qiye = User.objects.filter(username="qiye", role=Role.ENTERPRISE).first()
+    if enterprise and admin and qiye and not EnterpriseUser.objects.filter(user=qiye).exists():
+        enterprise_user_link(actor=admin, user=qiye, enterprise=enterprise)
+    yuansuo = User.objects.filter(username="yuansuo").first()
+    if institution and yuansuo and not InstitutionUser.objects.filter(user=yuansuo).exists():
+        inv.institution_user_link(actor=officer, user=yuansuo, institution=institution)
+
+
 def generate_innovation(year: SimulatedYear) -> dict[str, int]:
     rng = year.rng("innovation")
     officer = _user("sim-kcj", "GX-D11", "科技创新局（模拟）")
@@ -243,6 +258,7 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
             if i < n_approved:
                 inv.project_disburse(actor=officer, project=project,
                                      amount=(grants[i] / 2).quantize(Decimal("0.01")))
+    _link_demo_users(demands[0].enterprise if demands else None, new_rd[0] if new_rd else None, officer)
     return {"institutions": len(institutions) + len(new_rd), "achievements": len(rd_achievements) + len(other),
             "demands": len(demands), "contracts": n_contracts, "projects": n_applied}
 
