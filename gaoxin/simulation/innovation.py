@@ -44,7 +44,7 @@ DEMANDS_SOLVED = 130  # F044
 INTENTS = 20  # F045, at matchmaking events
 EVENTS = 6  # 对接会
 CONTRACT_TURNOVER_WAN = 1_360_000  # F043, 136亿 in 万元
-CONTRACTS = 1_800
+CONTRACTS = 800  # registered contracts (not a seed figure; 136亿 ÷ 800 ≈ 1,700万 each)
 PROJECTS_APPROVED = 14  # F050
 PROJECTS_APPLIED = 20
 PROJECT_FUNDING_WAN = 7_530  # F051
@@ -271,39 +271,34 @@ def _youth_bulk(year: SimulatedYear, program: TalentProgram, officer: User, ente
             .values_list("number", flat=True).first())
     first = int(last[len(stem):]) + 1 if last else 1
     names, _ = names_and_phones(rng, len(moments))
-    rows = []
+    rows: list[TalentApplication] = []
+    events: list[tuple[int, dict[str, Any]]] = []
     for k, moment in enumerate(moments):
         reviewed = add_working_time(moment, 1, "day") - dt.timedelta(hours=2)
         decided = add_working_time(reviewed, 1, "day") - dt.timedelta(hours=2)
+        number = f"{stem}{first + k:06d}"
+        prev = ""
+        steps: list[tuple[str, dt.datetime, dict[str, Any]]] = [
+            ("submit", moment, {}), ("review_pass", reviewed, {"overdue": False}),
+            ("approve", decided, {"subsidy": str(program.subsidy), "overdue": False})]
+        for seq, (action, at, payload) in enumerate(steps, start=1):
+            values = {"seq": seq, "actor_id": officer.pk, "at": at, "note": "", "payload": payload,
+                      "prev_hash": prev, "action": action}
+            prev = audit.digest(ApplicationEvent, values, number)
+            events.append((k, {**values, "hash": prev}))
         rows.append(TalentApplication(
-            number=f"{stem}{first + k:06d}", program=program,
-            enterprise=enterprises[int(rng.integers(len(enterprises)))],
+            number=number, program=program, enterprise=enterprises[int(rng.integers(len(enterprises)))],
             person_name=names[k], degree=["本科", "硕士", "博士"][int(rng.integers(3))], position="研发岗",
             status=TalentApplication.Status.APPROVED, submitted_at=moment,
             review_due=add_working_time(moment, program.review_days, "day"), reviewed_at=reviewed,
             approve_due=add_working_time(reviewed, program.approve_days, "day"), decided_at=decided,
-            subsidy=program.subsidy, submitted_by=officer, is_synthetic=True))
+            subsidy=program.subsidy, submitted_by=officer, is_synthetic=True, audit_head=prev,
+            event_count=len(steps)))
     created = TalentApplication.objects.bulk_create(rows, batch_size=2000)
     if not created or created[0].pk is None:  # backends that do not return keys
         created = list(TalentApplication.objects.filter(number__in=[r.number for r in rows]).order_by("number"))
-    events = []
-    heads = []
-    for app in created:
-        prev = ""
-        steps: list[tuple[str, dt.datetime, dict[str, Any]]] = [
-            ("submit", app.submitted_at, {}),
-            ("review_pass", app.reviewed_at or app.submitted_at, {"overdue": False}),
-            ("approve", app.decided_at or app.submitted_at, {"subsidy": str(app.subsidy), "overdue": False})]
-        for seq, (action, at, payload) in enumerate(steps, start=1):
-            values = {"seq": seq, "actor_id": officer.pk if action != "submit" else officer.pk, "at": at, "note": "",
-                      "payload": payload, "prev_hash": prev, "action": action}
-            digest = audit.digest(ApplicationEvent, values, app.number)
-            events.append(ApplicationEvent(application=app, hash=digest, **values))
-            prev = digest
-        app.audit_head, app.event_count = prev, len(steps)
-        heads.append(app)
-    ApplicationEvent.objects.bulk_create(events, batch_size=5000)
-    TalentApplication.objects.bulk_update(heads, ["audit_head", "event_count"], batch_size=2000)
+    ApplicationEvent.objects.bulk_create([ApplicationEvent(application_id=created[k].pk, **values)
+                                          for k, values in events], batch_size=5000)
     return len(created)
 
 
