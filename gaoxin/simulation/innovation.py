@@ -132,14 +132,18 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
     chains = {c.code: c for c in IndustrialChain.objects.all()}
     enterprises = year.enterprises or list(Enterprise.objects.filter(is_synthetic=True)[:200])
     with clock.frozen(year.start + dt.timedelta(days=1)):
-        institutions = [inv.institution_create(actor=officer, code=c, name=n, kind=k, is_synthetic=True)
-                        for c, n, k, _ in UNIVERSITIES
-                        if not Institution.objects.filter(code=c).exists()] or list(
-            Institution.objects.exclude(kind=Institution.Kind.NEW_RD))
+        for c, n, k, _ in UNIVERSITIES:
+            if not Institution.objects.filter(code=c).exists():
+                inv.institution_create(actor=officer, code=c, name=n, kind=k, is_synthetic=True)
+    institutions = list(Institution.objects.exclude(kind=Institution.Kind.NEW_RD).order_by("code"))
     n_rd = scaled(NEW_RD_INSTITUTIONS, year.scale)
     intro = _moments(rng, year, n_rd, end_frac=0.3)
     new_rd = []
     for (code, name, chain, partner), moment in zip(NEW_RD[:n_rd], intro, strict=False):
+        existing = Institution.objects.filter(code=code).first()  # introduced in a year simulated before
+        if existing is not None:
+            new_rd.append(existing)
+            continue
         with clock.frozen(moment):
             new_rd.append(inv.institution_create(actor=officer, code=code, name=name, kind="new_rd", chain=chain,
                                                  introduced_on=moment.date(), partner=partner, is_synthetic=True))

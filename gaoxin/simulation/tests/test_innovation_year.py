@@ -12,13 +12,14 @@ from django.db import transaction
 
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
-from gaoxin.innovation.tests.conftest import world  # noqa: F401 - fixture
+from gaoxin.innovation.tests import conftest as innovation_fixtures
 from gaoxin.simulation import innovation as gen
 from gaoxin.simulation.intake import names_and_phones
 from gaoxin.talent import services
 from gaoxin.talent.models import ApplicationEvent, TalentApplication, TalentProgram
 
 pytestmark = pytest.mark.django_db
+world = innovation_fixtures.world  # the innovation tests' units, officers and enterprise
 FIELDS = ("number", "program_id", "enterprise_id", "person_name", "id_number", "phone", "team_name", "team_size",
           "degree", "position", "status", "submitted_at", "review_due", "reviewed_at", "approve_due", "decided_at",
           "subsidy", "submitted_by_id", "audit_head", "event_count")
