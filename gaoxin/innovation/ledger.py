@@ -90,10 +90,10 @@ def _options() -> Mapping[str, Sequence[str]]:
             "methods": [c.label for c in Achievement.Transfer]}
 
 
-def _check(row: LedgerRow, name: str, check: Callable[[], Any]) -> Any:
+def _check(row: LedgerRow, name: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run one of the services' field rules; its error goes to the row under the column's header."""
     try:
-        return check()
+        return check(*args, **kwargs)
     except ApplicationError as exc:
         row.add(exc.field or name, exc.message.split("：", 1)[-1], exc.code)
         return None
@@ -130,16 +130,16 @@ def _validate_demands(actor: User, upload: LedgerUpload) -> None:
             row.add("credit_code", "不在企业库中（或不在您的管辖范围内）", "unknown_enterprise")
         row.values = {
             "enterprise": enterprise,
-            "title": _check(row, "title", lambda r=raw: services._text(r.get("title"), field="title",
-                                                                       label="需求名称")),
-            "text": _check(row, "text", lambda r=raw: services._text(r.get("text"), field="text", label="需求描述",
-                                                                     max_length=2000)),
-            "field": _check(row, "field", lambda r=raw: services._chain(r.get("field"))),
-            "budget": _check(row, "budget", lambda r=raw: services._amount(r.get("budget"), field="budget",
-                                                                           label="预算")),
+            "title": _check(row, "title", services._text, raw.get("title"), field="title",
+                                                                       label="需求名称"),
+            "text": _check(row, "text", services._text, raw.get("text"), field="text", label="需求描述",
+                                                                     max_length=2000),
+            "field": _check(row, "field", services._chain, raw.get("field")),
+            "budget": _check(row, "budget", services._amount, raw.get("budget"), field="budget",
+                                                                           label="预算"),
             "deadline": _deadline(row),
-            "required_readiness": _check(row, "required_readiness", lambda r=raw: services._readiness(
-                r.get("required_readiness"), field="required_readiness", label="要求技术就绪度", required=False)),
+            "required_readiness": _check(row, "required_readiness", services._readiness,
+                raw.get("required_readiness"), field="required_readiness", label="要求技术就绪度", required=False),
         }
 
 
@@ -166,20 +166,20 @@ def _validate_achievements(actor: User, upload: LedgerUpload) -> None:
             row.add("institution", "未知的完成单位编码（或不是您所在的机构）", "unknown_institution")
         values: dict[str, Any] = {
             "institution": institution,
-            "name": _check(row, "name", lambda r=raw: services._text(r.get("name"), field="name", label="成果名称")),
-            "keywords": _check(row, "keywords", lambda r=raw: services._keywords(str(r.get("keywords") or ""))),
-            "text": _check(row, "text", lambda r=raw: services._text(r.get("text"), field="text", label="成果简介",
-                                                                     max_length=2000)),
-            "field": _check(row, "field", lambda r=raw: services._chain(r.get("field"))),
-            "form": _check(row, "form", lambda r=raw: services._choice(r.get("form"), Achievement.Form,
-                                                                       field="form", label="成果形式")),
+            "name": _check(row, "name", services._text, raw.get("name"), field="name", label="成果名称"),
+            "keywords": _check(row, "keywords", services._keywords, str(raw.get("keywords") or "")),
+            "text": _check(row, "text", services._text, raw.get("text"), field="text", label="成果简介",
+                                                                     max_length=2000),
+            "field": _check(row, "field", services._chain, raw.get("field")),
+            "form": _check(row, "form", services._choice, raw.get("form"), Achievement.Form,
+                                                                       field="form", label="成果形式"),
             "ip_numbers": str(raw.get("ip_numbers") or "").strip(),
-            "readiness": _check(row, "readiness", lambda r=raw: services._readiness(
-                r.get("readiness"), field="readiness", label="技术就绪度", required=True)),
-            "transfer_method": _check(row, "transfer_method", lambda r=raw: services._choice(
-                r.get("transfer_method"), Achievement.Transfer, field="transfer_method", label="转化方式")),
-            "price": _check(row, "price", lambda r=raw: services._amount(r.get("price"), field="price",
-                                                                         label="意向价格")),
+            "readiness": _check(row, "readiness", services._readiness,
+                raw.get("readiness"), field="readiness", label="技术就绪度", required=True),
+            "transfer_method": _check(row, "transfer_method", services._choice,
+                raw.get("transfer_method"), Achievement.Transfer, field="transfer_method", label="转化方式"),
+            "price": _check(row, "price", services._amount, raw.get("price"), field="price",
+                                                                         label="意向价格"),
         }
         if values["form"] in (Achievement.Form.PATENT, Achievement.Form.SOFTWARE) and not values["ip_numbers"]:
             row.add("ip_numbers", "专利和软件著作权成果必须填写", "required")

@@ -86,7 +86,7 @@ def _choice(value: Any, choices: Any, *, field: str, label: str) -> str:
     if value in valid:
         return str(value)
     if value in by_label:
-        return by_label[value]
+        return str(by_label[value])
     names = "、".join(c.label for c in choices)
     raise ApplicationError(f"{label}：应为 {names} 之一", field=field, code="invalid_choice")
 
@@ -102,7 +102,7 @@ def _chain(value: IndustrialChain | str | None, *, field: str = "field", label: 
 
 def _next_number(model: type[Model], prefix: str, year: int) -> str:
     stem = f"{prefix}{year}"
-    last = (model._default_manager.select_for_update().filter(number__startswith=stem)  # type: ignore[misc]
+    last = (model._default_manager.select_for_update().filter(number__startswith=stem)
             .order_by("-number").values_list("number", flat=True).first())
     seq = int(last[len(stem):]) + 1 if last else 1
     return f"{stem}{seq:06d}"
@@ -426,6 +426,7 @@ def project_apply(*, actor: User, enterprise: Enterprise, title: str, field: Ind
                   milestones: Sequence[tuple[str, dt.date]] = (), is_synthetic: bool = False) -> InnovationProject:
     policy.require_officer(actor)
     requested = _amount(funding_requested, field="funding_requested", label="申请财政资金", required=True)
+    assert requested is not None  # required
     project = InnovationProject.objects.create(
         number=_next_number(InnovationProject, "ZX", applied_on.year),
         title=_text(title, field="title", label="项目名称"),

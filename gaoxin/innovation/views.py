@@ -120,7 +120,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 @page(lambda u: policy.is_officer(u) or is_enterprise(u))
 def demand_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    enterprises = (Enterprise.objects.filter(pk=own_enterprise_id(actor)) if is_enterprise(actor)
+    enterprises = (Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0) if is_enterprise(actor)
                    else Enterprise.objects.order_by("name"))
     error = None
     if request.method == "POST":
@@ -200,7 +200,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
 def achievement_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     institutions = (Institution.objects.all() if policy.is_officer(actor)
-                    else Institution.objects.filter(pk=policy.own_institution_id(actor)))
+                    else Institution.objects.filter(pk=policy.own_institution_id(actor) or 0))
     error = None
     if request.method == "POST":
         data = request.POST
@@ -246,7 +246,9 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         return _xlsx(ledger.ledger_template(kind=kind), f"{kind}-template.xlsx")
     context: dict[str, Any] = {"kind": kind}
     if request.method == "POST" and "file" in request.FILES:
-        upload = request.FILES["file"]
+        uploaded = request.FILES.get("file")
+        assert uploaded is not None  # "file" in request.FILES
+        upload = uploaded.read()
         if request.POST.get("errors"):
             preview = ledger.ledger_import_preview(actor=actor, file=upload, kind=kind)
             return _xlsx(preview.error_workbook(), f"{kind}-errors.xlsx")
@@ -275,7 +277,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "page": _paged(request, qs), "total": qs.count(), "filters": _filters(request), "now": now,
         "statuses": TechContract.Status.choices, "kinds": TechContract.Kind.choices,
         "is_officer": policy.is_officer(actor), "may_submit": policy.is_officer(actor) or is_enterprise(actor),
-        "own_enterprise": Enterprise.objects.filter(pk=own_enterprise_id(actor)).first()})
+        "own_enterprise": Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0).first()})
 
 
 @require_POST
@@ -283,7 +285,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_submit(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     data = request.POST
-    own = Enterprise.objects.filter(pk=own_enterprise_id(actor)).first()
+    own = Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0).first()
     try:
         signed_on = parse_date(data.get("signed_on"))
     except ValueError:

@@ -108,7 +108,7 @@ def application_action(request: HttpRequest, pk: int) -> HttpResponse:
 @pages.page(is_enterprise)
 def application_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    enterprise = Enterprise.objects.get(pk=own_enterprise_id(actor))
+    enterprise = Enterprise.objects.get(pk=own_enterprise_id(actor) or 0)
     programs = TalentProgram.objects.filter(active=True)
     error = None
     if request.method == "POST":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -27,16 +28,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _demand(world, actor=None, **kw):
-    values = {"title": "车间可燃气体泄漏监测", "text": "车间可燃气体泄漏，要求响应快", "field": "sensor",
-              "budget": "80", "required_readiness": 6}
+    values: dict[str, Any] = {"title": "车间可燃气体泄漏监测", "text": "车间可燃气体泄漏，要求响应快",
+                              "field": "sensor", "budget": "80", "required_readiness": 6}
     values.update(kw)
     return services.demand_post(actor=actor or world.enterprise_user, enterprise=world.enterprise, **values)
 
 
 def _achievement(world, **kw):
-    values = {"name": "低功耗MEMS催化燃烧式甲烷传感芯片", "text": "微热板结构，功耗低于30mW，T90小于10秒",
-              "field": "sensor", "form": "patent", "readiness": 7, "transfer_method": "license",
-              "keywords": "甲烷、MEMS、催化燃烧", "ip_numbers": "ZL202210123456.7", "price": "60"}
+    values: dict[str, Any] = {
+        "name": "低功耗MEMS催化燃烧式甲烷传感芯片", "text": "微热板结构，功耗低于30mW，T90小于10秒",
+        "field": "sensor", "form": "patent", "readiness": 7, "transfer_method": "license",
+        "keywords": "甲烷、MEMS、催化燃烧", "ip_numbers": "ZL202210123456.7", "price": "60"}
     values.update(kw)
     return services.achievement_register(actor=world.institution_user, institution=world.institution, **values)
 

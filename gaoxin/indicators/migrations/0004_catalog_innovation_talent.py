@@ -4,10 +4,9 @@ from django.db import migrations
 def catalog(apps, schema_editor):
     from gaoxin.indicators.catalog import catalog_ensure
 
-    catalog_ensure(apps)  # F039, F041, F043–F051 and F089 become computed (issue 22)
+    catalog_ensure(apps)  # issue 22: F039, F041, F043–F051 and F089 become computed
 
 
 class Migration(migrations.Migration):
-    dependencies = [("innovation", "0001_initial"), ("indicators", "0003_submission_history"),
-                    ("talent", "0002_programs")]
+    dependencies = [("indicators", "0003_submission_history")]
     operations = [migrations.RunPython(catalog, migrations.RunPython.noop)]
