@@ -12,6 +12,7 @@ urlpatterns = [
     path("demands/<int:pk>/<str:action>/", views.demand_action, name="demand_action"),
     path("achievements/", views.achievement_list, name="achievement_list"),
     path("achievements/new/", views.achievement_new, name="achievement_new"),
+    path("achievements/<int:pk>/", views.achievement_detail, name="achievement_detail"),
     path("achievements/publish/", views.achievements_publish, name="achievements_publish"),
     path("import/", views.ledger_import, name="ledger_import"),
     path("contracts/", views.contract_list, name="contract_list"),

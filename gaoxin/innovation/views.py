@@ -29,6 +29,7 @@ from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.enterprises.scope import own_enterprise_id
 from gaoxin.innovation import ledger, policy, selectors, services
+from gaoxin.innovation.matching.service import recommend_for_achievement
 from gaoxin.innovation.models import (
     Achievement,
     InnovationProject,
@@ -194,6 +195,21 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         "fields": IndustrialChain.objects.all(), "is_officer": policy.is_officer(actor),
         "may_register": policy.is_officer(actor) or is_institution(actor),
         "today": clock.now().astimezone(SHANGHAI).date().isoformat()})
+
+
+@page(may_see_achievements)
+def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An achievement and, for the officer and its institution, the open demands it may solve (the matcher in
+    the other direction), each with the terms that matched."""
+    actor = actor_of(request)
+    achievement = _get(Achievement, selectors.achievement_list(actor=actor), pk)
+    proposals: list[tuple[Any, Any]] = []
+    if policy.is_officer(actor) or policy.own_institution_id(actor) == achievement.institution_id:
+        found = recommend_for_achievement(achievement, top=10)
+        demands = selectors.demand_list(actor=actor).in_bulk([int(p.id) for p in found])
+        proposals = [(demands[int(p.id)], p) for p in found if int(p.id) in demands]
+    return render(request, "innovation/achievement_detail.html", {
+        "a": achievement, "proposals": proposals, "events": achievement.events.order_by("seq")})
 
 
 @page(lambda u: policy.is_officer(u) or is_institution(u))

@@ -151,3 +151,10 @@ def test_export_and_import_with_cell_errors(world, records, frozen_now):
         upload(commit="1", clean_rows_only="1")
     assert TechDemand.objects.count() == 3
     assert TechDemand.objects.filter(title="温湿度记录", enterprise=world.enterprise).exists()
+
+
+def test_institution_sees_the_demands_its_achievement_may_solve(world, records):
+    page = client(world.institution_user).get(f"/innovation/achievements/{records['chip'].pk}/").content.decode()
+    assert "车间可燃气体泄漏监测" in page
+    assert "刀具崩刃" not in page
+    assert "≈气体检测" in page
