@@ -313,11 +313,29 @@ class ProjectMilestone(models.Model):
         return self.name
 
 
+# What the actions of the histories read as on the pages.
+ACTION_LABELS = {
+    "post": "发布需求", "intent": "达成合作意向", "solved": "已解决", "closed": "已关闭",
+    "match_intent": "登记合作意向", "match_succeeded": "登记对接成功", "match_declined": "登记未达成",
+    "register": "登记", "list": "发布成果清单", "transfer": "登记转化", "submit": "申请登记", "refuse": "不予登记",
+    "apply": "申报", "approve": "立项", "reject": "未获批", "disburse": "拨付资金", "accept": "验收",
+    "milestone": "完成节点",
+}
+
+
 def _event_chain(subject: str) -> Chain:
     return Chain(subject=subject, key="number", content_key=subject, fields={"action": "action"})
 
 
-class DemandEvent(ChainedEvent):
+class _Labelled:
+    action: str
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+class DemandEvent(_Labelled, ChainedEvent):
     demand = models.ForeignKey(TechDemand, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=20)
     chain = _event_chain("demand")
@@ -329,7 +347,7 @@ class DemandEvent(ChainedEvent):
         constraints = [models.UniqueConstraint(fields=["demand", "seq"], name="innovation_demand_event_seq")]
 
 
-class AchievementEvent(ChainedEvent):
+class AchievementEvent(_Labelled, ChainedEvent):
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=20)
     chain = _event_chain("achievement")
@@ -341,7 +359,7 @@ class AchievementEvent(ChainedEvent):
         constraints = [models.UniqueConstraint(fields=["achievement", "seq"], name="innovation_achievement_event_seq")]
 
 
-class ContractEvent(ChainedEvent):
+class ContractEvent(_Labelled, ChainedEvent):
     contract = models.ForeignKey(TechContract, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=20)
     chain = _event_chain("contract")
@@ -353,7 +371,7 @@ class ContractEvent(ChainedEvent):
         constraints = [models.UniqueConstraint(fields=["contract", "seq"], name="innovation_contract_event_seq")]
 
 
-class ProjectEvent(ChainedEvent):
+class ProjectEvent(_Labelled, ChainedEvent):
     project = models.ForeignKey(InnovationProject, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=20)
     chain = _event_chain("project")

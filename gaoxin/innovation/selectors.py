@@ -142,6 +142,14 @@ def demand_matches(*, actor: User, demand: TechDemand) -> QuerySet[Match]:
     return qs.order_by("-score", "pk")
 
 
+def latest_year(*, default: int) -> int:
+    """The latest year with a demand or a contract (the board opens on it), else ``default``."""
+    years = [d.year for d in (TechDemand.objects.order_by("-posted_at").values_list("posted_at", flat=True)[:1])]
+    years += [d.year for d in (TechContract.objects.order_by("-submitted_at").values_list("submitted_at",
+                                                                                          flat=True)[:1])]
+    return max(years) if years else default
+
+
 def board(*, actor: User, year: int) -> dict[str, Any]:
     """The officer's and leader's board: the year's turnover, matches and the state of each list."""
     if not policy.is_reader(actor):

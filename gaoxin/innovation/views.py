@@ -87,7 +87,9 @@ def _get(model: type[Any], qs: Any, pk: int) -> Any:
 
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else clock.now().astimezone(SHANGHAI).year
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    return selectors.latest_year(default=clock.now().astimezone(SHANGHAI).year)
 
 
 def _paged(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:

@@ -26,7 +26,9 @@ from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.innovation import services as inv
-from gaoxin.innovation.models import Achievement, Institution
+from gaoxin.innovation.matching.engine import Matcher
+from gaoxin.innovation.matching.service import achievement_item, demand_item
+from gaoxin.innovation.models import Achievement, Institution, MatchEvent, TechDemand
 from gaoxin.innovation.synthetic import TOPICS, achievement_text, demand_text
 from gaoxin.simulation.calibration import scaled
 from gaoxin.simulation.intake import names_and_phones
@@ -100,6 +102,13 @@ def _moments(rng: np.random.Generator, year: SimulatedYear, n: int, *, start_fra
         moment = (year.start + dt.timedelta(seconds=s)).astimezone(SHANGHAI)
         out.append(moment.replace(hour=9 + int(s) % 8, minute=int(s) % 60, second=0, microsecond=0))
     return out
+
+
+def _pick_in_order(rng: np.random.Generator, items: list[Any], n: int) -> list[Any]:
+    """``n`` distinct items at random (all of them, cycling, when there are fewer), in their order."""
+    if n <= len(items):
+        return [items[i] for i in sorted(rng.choice(len(items), size=n, replace=False).tolist())]
+    return [items[i % len(items)] for i in range(n)]
 
 
 def _split_amount(rng: np.random.Generator, total: Decimal, n: int) -> list[Decimal]:
@@ -197,12 +206,19 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
                 actor=officer, enterprise=enterprises[int(rng.integers(len(enterprises)))], title=text.title,
                 text=text.text, field=chains[chain], budget=int(rng.integers(30, 500)),
                 required_readiness=int(rng.integers(5, 9)), is_synthetic=True))
+    # Who solves what, and which pairs meet at the events, as the platform's matcher proposes them.
+    everything = rd_achievements + other
+    matcher = Matcher([achievement_item(a) for a in everything])
+    other_matcher = Matcher([achievement_item(a) for a in other])
+    by_pk = {a.pk: a for a in everything}
     n_solved = min(scaled(DEMANDS_SOLVED, year.scale), n_dem)
     solvers = institutions + new_rd
-    for d, moment in zip(demands[:n_solved], _moments(rng, year, n_solved, start_frac=0.72), strict=True):
+    for j, moment in enumerate(_moments(rng, year, n_solved, start_frac=0.72)):
+        best = matcher.match(demand_item(demands[j]), top=1)
+        solver = by_pk[int(best[0].id)].institution if best else solvers[int(rng.integers(len(solvers)))]
         with clock.frozen(moment):
-            inv.demand_resolve(actor=officer, demand=d, outcome="solved",
-                               institution=solvers[int(rng.integers(len(solvers)))], note="产学研对接解决")
+            demands[j] = inv.demand_resolve(actor=officer, demand=demands[j], outcome="solved", institution=solver,
+                                            note="产学研对接解决")
     n_events = scaled(EVENTS, year.scale)
     events = []
     for i, moment in enumerate(_moments(rng, year, n_events, start_frac=0.4, end_frac=0.9)):
@@ -211,19 +227,40 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
                 actor=officer, title=f"{moment.year}年高新区产学研对接会（第{i + 1}场）", held_on=moment.date(),
                 location="高新区科技大厦", attendance=int(rng.integers(80, 300)), institutions=solvers[:5],
                 is_synthetic=True))
+    # Intents (F045): at each event, demands posted before it and still open then, with their best
+    # university/institute achievement.
     n_intents = scaled(INTENTS, year.scale)
-    pending = demands[n_solved:] or demands
-    for i in range(n_intents):
-        event = events[i % len(events)]
+    for n_done, demand in enumerate(_pick_in_order(rng, demands, n_intents)):
+        open_until = demand.solved_at or year.end
+
+        def held_while_open(e: MatchEvent, d: TechDemand = demand, until: dt.datetime = open_until) -> bool:
+            at = dt.datetime.combine(e.held_on, dt.time(15, 0), SHANGHAI)
+            return d.posted_at < at < until
+
+        event = next((e for e in events if held_while_open(e)), None)
+        if event is None:  # no event while this demand was open: a small one a week after it was posted
+            on = (demand.posted_at + dt.timedelta(days=7)).astimezone(SHANGHAI)
+            with clock.frozen(on):
+                event = inv.match_event_create(actor=officer, title=f"{on.month}月专题对接会", held_on=on.date(),
+                                               location="高新区科技大厦", attendance=int(rng.integers(30, 80)),
+                                               is_synthetic=True)
+            events.append(event)
         moment = dt.datetime.combine(event.held_on, dt.time(15, 0), SHANGHAI)
+        best = other_matcher.match(demand_item(demand), top=1)
+        achievement = by_pk[int(best[0].id)] if best else other[n_done % len(other)]
         with clock.frozen(moment):
-            inv.match_record(actor=officer, demand=pending[i % len(pending)], achievement=other[i % len(other)],
-                             outcome="intent", event=event, is_synthetic=True)
+            inv.match_record(actor=officer, demand=demand, achievement=achievement, outcome="intent", event=event,
+                             is_synthetic=True)
+    # Successful matches of the new R&D institutions' achievements (F049): each with its best demand.
     n_matched = min(scaled(RD_MATCHED, year.scale), n_ach)
+    demand_matcher = Matcher([demand_item(d) for d in demands], query_is_demand=False)
+    by_demand = {d.pk: d for d in demands}
     for i, moment in enumerate(_moments(rng, year, n_matched, start_frac=0.7)):
+        best = demand_matcher.match(achievement_item(rd_achievements[i]), top=1)
+        demand = by_demand[int(best[0].id)] if best else demands[i % len(demands)]
         with clock.frozen(moment):
-            inv.match_record(actor=officer, demand=demands[i % len(demands)], achievement=rd_achievements[i],
-                             outcome="succeeded", is_synthetic=True)
+            inv.match_record(actor=officer, demand=demand, achievement=rd_achievements[i], outcome="succeeded",
+                             is_synthetic=True)
 
     # Technology contracts (F043): registered within the year, the turnover split across them.
     n_contracts = scaled(CONTRACTS, year.scale)

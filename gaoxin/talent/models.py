@@ -4,6 +4,8 @@ applicant's ID number and phone are personal data: masked on every page, shown o
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -82,6 +84,14 @@ class ApplicationEvent(ChainedEvent):
     action = models.CharField("操作", max_length=20)
 
     chain = Chain(subject="application", key="number", content_key="application", fields={"action": "action"})
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "submit": "提交申报", "review_pass": "初审通过", "review_fail": "初审不通过", "approve": "认定",
+        "reject": "不予认定", "reveal": "查看完整个人信息"}
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action)
 
     class Meta:
         verbose_name = "人才申报日志"

@@ -40,8 +40,10 @@ def may_list(user: User) -> bool:
 @pages.page(services.is_reader)
 def board(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else clock.now().astimezone(SHANGHAI).year
     actor = actor_of(request)
+    latest = TalentApplication.objects.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    default = latest.astimezone(SHANGHAI).year if latest else clock.now().astimezone(SHANGHAI).year
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
     return render(request, "talent/board.html", {"year": year,
                                                  "by_year": selectors.approvals_by_year(actor=actor),
                                                  "by_chain": selectors.approvals_by_chain(actor=actor, year=year)})
