@@ -28,6 +28,7 @@ from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.enterprises.scope import own_enterprise_id
+from gaoxin.enterprises.selectors_visits import visit_list
 from gaoxin.innovation import ledger, policy, selectors, services
 from gaoxin.innovation.matching.service import recommend_for_achievement
 from gaoxin.innovation.models import (
@@ -120,11 +121,24 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         "may_post": policy.is_officer(actor) or is_enterprise(actor), "is_officer": policy.is_officer(actor)})
 
 
-@page(lambda u: policy.is_officer(u) or is_enterprise(u))
+@page(lambda u: policy.is_officer(u) or is_enterprise(u) or u.role == Role.SERVICE_CADRE)
 def demand_new(request: HttpRequest) -> HttpResponse:
+    """An enterprise posts its demand; an officer records one; a 助企干部 records one on a visit (``?visit=``)."""
     actor = actor_of(request)
-    enterprises = (Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0) if is_enterprise(actor)
-                   else Enterprise.objects.order_by("name"))
+    visit = None
+    visit_id = request.GET.get("visit") or request.POST.get("visit") or ""
+    if visit_id.isdigit():
+        visit = visit_list(actor=actor).filter(pk=int(visit_id)).select_related("enterprise").first()
+        if visit is None:
+            raise NotFound(_("记录不存在或不在您的范围内"))
+    if actor.role == Role.SERVICE_CADRE and visit is None:
+        raise ApplicationError(_("走访：助企干部在走访中记录技术需求，请从走访进入"), field="visit", code="required")
+    if visit is not None:
+        enterprises = Enterprise.objects.filter(pk=visit.enterprise_id)
+    elif is_enterprise(actor):
+        enterprises = Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0)
+    else:
+        enterprises = Enterprise.objects.order_by("name")
     error = None
     if request.method == "POST":
         data = request.POST
@@ -140,12 +154,12 @@ def demand_new(request: HttpRequest) -> HttpResponse:
             demand = services.demand_post(actor=actor, enterprise=enterprise, title=data.get("title", ""),
                                           text=data.get("text", ""), field=data.get("field", ""),
                                           budget=data.get("budget"), deadline=deadline,
-                                          required_readiness=data.get("required_readiness"))
+                                          required_readiness=data.get("required_readiness"), visit=visit)
             return redirect("innovation:demand_detail", pk=demand.pk)
         except ApplicationError as exc:
             error = exc
     return render(request, "innovation/demand_new.html", {
-        "enterprises": enterprises[:500], "fields": IndustrialChain.objects.all(), "error": error,
+        "enterprises": enterprises[:500], "fields": IndustrialChain.objects.all(), "error": error, "visit": visit,
         "data": request.POST, "levels": range(1, 10)}, status=400 if error else 200)
 
 
@@ -210,8 +224,20 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         found = recommend_for_achievement(achievement, top=10)
         demands = selectors.demand_list(actor=actor).in_bulk([int(p.id) for p in found])
         proposals = [(demands[int(p.id)], p) for p in found if int(p.id) in demands]
+    if request.method == "POST":
+        if not policy.is_officer(actor):
+            raise PermissionDenied()
+        try:
+            on = parse_date(request.POST.get("on"))
+        except ValueError:
+            on = None
+        if on is None:
+            raise ApplicationError(_("转化日期：格式应为 YYYY-MM-DD"), field="on", code="invalid_date")
+        services.achievement_transfer(actor=actor, achievement=achievement, on=on, note=request.POST.get("note", ""))
+        return redirect("innovation:achievement_detail", pk=achievement.pk)
     return render(request, "innovation/achievement_detail.html", {
-        "a": achievement, "proposals": proposals, "events": achievement.events.order_by("seq")})
+        "a": achievement, "proposals": proposals, "events": achievement.events.order_by("seq"),
+        "is_officer": policy.is_officer(actor), "today": clock.now().astimezone(SHANGHAI).date().isoformat()})
 
 
 @page(lambda u: policy.is_officer(u) or is_institution(u))
@@ -358,6 +384,12 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
         services.project_disburse(actor=actor, project=project, amount=request.POST.get("amount"))
     elif action == "accept":
         services.project_accept(actor=actor, project=project, on=today)
+    elif action == "milestone":
+        milestone = project.milestones.filter(pk=int(request.POST.get("milestone") or 0)
+                                              if (request.POST.get("milestone") or "").isdigit() else 0).first()
+        if milestone is None:
+            raise ApplicationError(_("节点：请选择"), field="milestone", code="required")
+        services.milestone_complete(actor=actor, milestone=milestone, on=today)
     else:
         raise NotFound()
     return redirect("innovation:project_list")

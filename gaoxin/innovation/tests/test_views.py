@@ -158,3 +158,41 @@ def test_institution_sees_the_demands_its_achievement_may_solve(world, records):
     assert "车间可燃气体泄漏监测" in page
     assert "刀具崩刃" not in page
     assert "≈气体检测" in page
+
+
+def test_officer_records_a_transfer_and_completes_milestones_before_acceptance(world, records, frozen_now):
+    c = client(world.officer)
+    chip = records["chip"]
+    with frozen_now(2023, 8, 1, 10):
+        assert c.post(f"/innovation/achievements/{chip.pk}/", {"on": "2023-08-01"}).status_code == 302
+        project = services.project_apply(actor=world.officer, enterprise=world.enterprise, title="传感器产业化",
+                                         field="sensor", level="city", funding_requested="100",
+                                         applied_on=dt.date(2023, 3, 1), milestones=[("中期检查", dt.date(2023, 9, 1))])
+        services.project_decide(actor=world.officer, project=project, approved=True, on=dt.date(2023, 5, 1),
+                                funding_granted="80")
+        refused = c.post(f"/innovation/projects/{project.pk}/", {"action": "accept"})
+        assert refused.status_code == 409
+        milestone = project.milestones.get()
+        c.post(f"/innovation/projects/{project.pk}/", {"action": "milestone", "milestone": milestone.pk})
+        c.post(f"/innovation/projects/{project.pk}/", {"action": "accept"})
+    chip.refresh_from_db()
+    project.refresh_from_db()
+    assert chip.transferred_on == dt.date(2023, 8, 1)
+    assert project.status == "accepted"
+    assert c.post(f"/innovation/achievements/{chip.pk}/", {"on": "2023-08-02"}).status_code == 409
+
+
+def test_cadre_records_a_demand_on_a_visit(world, records, frozen_now):
+    from gaoxin.enterprises.services_problems import visit_record
+
+    with frozen_now(2023, 6, 1, 10):
+        visit = visit_record(actor=world.cadre, enterprise=world.enterprise, visited_on=dt.date(2023, 6, 1))
+        c = client(world.cadre)
+        assert c.get("/innovation/demands/new/").status_code == 400
+        page = c.get(f"/innovation/demands/new/?visit={visit.pk}").content.decode()
+        assert 'id="visit-note"' in page
+        response = c.post("/innovation/demands/new/", {"visit": visit.pk, "enterprise": world.enterprise.pk,
+                                                       "title": "冷库温度监测", "text": "冷库温度靠人工抄表",
+                                                       "field": "sensor"})
+    assert response.status_code == 302
+    assert TechDemand.objects.get(title="冷库温度监测").visit == visit
