@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -47,6 +48,14 @@ def page(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def param(request: HttpRequest, name: str, *, max_length: int = 50) -> str:
+    """A query parameter as filter text: control characters dropped (PostgreSQL refuses NUL), cut to length."""
+    return _CONTROL.sub("", request.GET.get(name, ""))[:max_length].strip()
 
 
 def xlsx_response(data: bytes, name: str) -> HttpResponse:

@@ -71,12 +71,17 @@ def may_see_contracts(user: User) -> bool:
 
 def _filters(request: HttpRequest) -> selectors.Filters:
     year = request.GET.get("year", "")
-    return selectors.Filters(status=request.GET.get("status", "")[:20], field=request.GET.get("field", "")[:32],
-                             q=request.GET.get("q", "")[:50],
-                             year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None)
+    return selectors.Filters(status=pages.param(request, "status", max_length=20),
+                             field=pages.param(request, "field", max_length=32), q=pages.param(request, "q"),
+                             year=int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else None)
 
 
 _xlsx = pages.xlsx_response
+
+
+def _int(value: str | None) -> int:
+    """A posted id, or 0 (matches nothing) when it is not a small decimal number."""
+    return int(value) if value and value.isdecimal() and len(value) < 12 else 0
 
 
 def _get(model: type[Any], qs: Any, pk: int) -> Any:
@@ -88,14 +93,14 @@ def _get(model: type[Any], qs: Any, pk: int) -> Any:
 
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
-    if text.isdigit() and 2000 <= int(text) <= 2100:
+    if text.isdecimal() and 2000 <= int(text) <= 2100:
         return int(text)
     return selectors.latest_year(default=clock.now().astimezone(SHANGHAI).year)
 
 
 def _paged(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
     number = request.GET.get("page", "1")
-    return Paginator(qs, per_page).get_page(int(number) if number.isdigit() and int(number) < 10**6 else 1)
+    return Paginator(qs, per_page).get_page(int(number) if number.isdecimal() and int(number) < 10**6 else 1)
 
 
 # --- board -------------------------------------------------------------------------------------------------
@@ -127,7 +132,7 @@ def demand_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     visit = None
     visit_id = request.GET.get("visit") or request.POST.get("visit") or ""
-    if visit_id.isdigit():
+    if visit_id.isdecimal():
         visit = visit_list(actor=actor).filter(pk=int(visit_id)).select_related("enterprise").first()
         if visit is None:
             raise NotFound(_("记录不存在或不在您的范围内"))
@@ -143,7 +148,7 @@ def demand_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
-            enterprise = enterprises.filter(pk=int(data.get("enterprise") or 0)).first()
+            enterprise = enterprises.filter(pk=_int(data.get("enterprise"))).first()
             if enterprise is None:
                 raise ApplicationError(_("企业：请选择企业"), field="enterprise", code="required")
             try:
@@ -171,7 +176,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "d": demand, "matches": selectors.demand_matches(actor=actor, demand=demand),
         "events": demand.events.order_by("seq"), "is_officer": policy.is_officer(actor),
         "institutions": Institution.objects.all() if policy.is_officer(actor) else [],
-        "match_events": selectors.event_list(actor=actor)[:20], "error": request.GET.get("error", "")})
+        "match_events": selectors.event_list(actor=actor)[:20]})
 
 
 @require_POST
@@ -183,14 +188,14 @@ def demand_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "propose":
         services.matches_propose(actor=actor, demand=demand, top=10)
     elif action == "record":
-        achievement = _get(Achievement, Achievement.objects.all(), int(data.get("achievement") or 0))
+        achievement = _get(Achievement, Achievement.objects.all(), _int(data.get("achievement")))
         event_id = data.get("event") or ""
-        event = selectors.event_list(actor=actor).filter(pk=int(event_id)).first() if event_id.isdigit() else None
+        event = selectors.event_list(actor=actor).filter(pk=int(event_id)).first() if event_id.isdecimal() else None
         services.match_record(actor=actor, demand=demand, achievement=achievement, outcome=data.get("outcome", ""),
                               event=event)
     elif action == "resolve":
         institution_id = data.get("institution") or ""
-        institution = Institution.objects.filter(pk=int(institution_id)).first() if institution_id.isdigit() else None
+        institution = Institution.objects.filter(pk=int(institution_id)).first() if institution_id.isdecimal() else None
         services.demand_resolve(actor=actor, demand=demand, outcome=data.get("outcome", ""), institution=institution,
                                 note=data.get("note", ""))
     else:
@@ -249,7 +254,7 @@ def achievement_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
-            institution = institutions.filter(pk=int(data.get("institution") or 0)).first()
+            institution = institutions.filter(pk=_int(data.get("institution"))).first()
             if institution is None:
                 raise ApplicationError(_("完成单位：请选择"), field="institution", code="required")
             services.achievement_register(
@@ -270,7 +275,7 @@ def achievement_new(request: HttpRequest) -> HttpResponse:
 @page(policy.is_officer)
 def achievements_publish(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    ids = [int(i) for i in request.POST.getlist("achievement") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("achievement") if i.isdecimal()]
     try:
         on = parse_date(request.POST.get("on")) or clock.now().astimezone(SHANGHAI).date()
     except ValueError:
@@ -283,7 +288,7 @@ def achievements_publish(request: HttpRequest) -> HttpResponse:
 def ledger_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (every bad cell) → commit, or the error workbook to correct."""
     actor = actor_of(request)
-    kind = request.GET.get("kind", "demands")
+    kind = pages.param(request, "kind") or "demands"
     if kind not in ("demands", "achievements"):
         raise NotFound()
     if request.GET.get("template"):
@@ -386,7 +391,7 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
         services.project_accept(actor=actor, project=project, on=today)
     elif action == "milestone":
         milestone = project.milestones.filter(pk=int(request.POST.get("milestone") or 0)
-                                              if (request.POST.get("milestone") or "").isdigit() else 0).first()
+                                              if (request.POST.get("milestone") or "").isdecimal() else 0).first()
         if milestone is None:
             raise ApplicationError(_("节点：请选择"), field="milestone", code="required")
         services.milestone_complete(actor=actor, milestone=milestone, on=today)
@@ -410,7 +415,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         attendance = request.POST.get("attendance", "0")
         services.match_event_create(actor=actor, title=request.POST.get("title", ""), held_on=held_on,
                                     location=request.POST.get("location", ""),
-                                    attendance=int(attendance) if attendance.isdigit() else -1)
+                                    attendance=int(attendance) if attendance.isdecimal() else -1)
         return redirect("innovation:event_list")
     return render(request, "innovation/events.html", {"events": selectors.event_list(actor=actor),
                                                       "is_officer": policy.is_officer(actor)})

@@ -43,7 +43,7 @@ def board(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     latest = TalentApplication.objects.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
     default = latest.astimezone(SHANGHAI).year if latest else clock.now().astimezone(SHANGHAI).year
-    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
+    year = int(text) if text.isdecimal() and 2000 <= int(text) <= 2100 else default
     return render(request, "talent/board.html", {"year": year,
                                                  "by_year": selectors.approvals_by_year(actor=actor),
                                                  "by_chain": selectors.approvals_by_chain(actor=actor, year=year)})
@@ -58,13 +58,13 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def application_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     year = request.GET.get("year", "")
-    qs = selectors.application_list(actor=actor, program=request.GET.get("program", "")[:32],
-                                    status=request.GET.get("status", "")[:12], q=request.GET.get("q", "")[:50],
-                                    year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None)
+    qs = selectors.application_list(actor=actor, program=pages.param(request, "program", max_length=32),
+                                    status=pages.param(request, "status", max_length=12), q=pages.param(request, "q"),
+                                    year=int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else None)
     if request.GET.get("export") == "xlsx":
         return pages.xlsx_response(ledger.ledger_export_applications(qs), "talent-applications.xlsx")
     number = request.GET.get("page", "1")
-    page = Paginator(qs, 50).get_page(int(number) if number.isdigit() and int(number) < 10**6 else 1)
+    page = Paginator(qs, 50).get_page(int(number) if number.isdecimal() and int(number) < 10**6 else 1)
     rows = [(a, selectors.masked(a)) for a in page]
     return render(request, "talent/applications.html", {
         "page": page, "rows": rows, "total": qs.count(), "programs": TalentProgram.objects.all(),
@@ -116,7 +116,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
-            program = programs.filter(pk=int(data.get("program") or 0) if (data.get("program") or "").isdigit()
+            program = programs.filter(pk=int(data.get("program") or 0) if (data.get("program") or "").isdecimal()
                                       else 0).first()
             if program is None:
                 raise ApplicationError(_("人才计划：请选择"), field="program", code="required")
@@ -124,7 +124,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             application = services.application_submit(
                 actor=actor, program=program, enterprise=enterprise, person_name=data.get("person_name", ""),
                 id_number=data.get("id_number", ""), phone=data.get("phone", ""), team_name=data.get("team_name", ""),
-                team_size=int(size) if size.isdigit() else 0, degree=data.get("degree", ""),
+                team_size=int(size) if size.isdecimal() else 0, degree=data.get("degree", ""),
                 position=data.get("position", ""))
             return redirect("talent:application_detail", pk=application.pk)
         except ApplicationError as exc:

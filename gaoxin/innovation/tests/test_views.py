@@ -196,3 +196,33 @@ def test_cadre_records_a_demand_on_a_visit(world, records, frozen_now):
                                                        "field": "sensor"})
     assert response.status_code == 302
     assert TechDemand.objects.get(title="冷库温度监测").visit == visit
+
+
+HOSTILE = ["99999999999999999999999", "-1", "0000-01-01", "2023-02-30", "\x00", "' OR 1=1 --", "a" * 5000, "\u202e",
+           "<script>alert(1)</script>", "²", "٣"]
+PAGES = {"/innovation/": ("year",), "/innovation/demands/": ("status", "field", "q", "year", "page"),
+         "/innovation/achievements/": ("status", "field", "q", "page"),
+         "/innovation/contracts/": ("status", "q", "year"),
+         "/innovation/import/": ("kind",), "/talent/applications/": ("program", "status", "q", "year", "page"),
+         "/talent/": ("year",)}
+
+
+@pytest.mark.parametrize("url", list(PAGES))
+def test_hostile_query_parameters_never_make_a_server_error(world, records, url):
+    c = Client(raise_request_exception=False)
+    c.force_login(world.admin)
+    for name in PAGES[url]:
+        for value in HOSTILE:
+            status = c.get(url, {name: value}).status_code
+            assert status in (200, 404), (url, name, value, status)
+
+
+def test_posted_garbage_ids_are_refused_not_errors(world, records):
+    c = Client(raise_request_exception=False)
+    c.force_login(world.officer)
+    demand = records["demand"]
+    assert c.post(f"/innovation/demands/{demand.pk}/record/", {"achievement": "abc", "outcome": "intent"}
+                  ).status_code == 404
+    assert c.post("/innovation/demands/new/", {"enterprise": "²", "title": "x", "text": "y"}).status_code == 400
+    assert c.post("/innovation/achievements/new/", {"institution": "-1"}).status_code == 400
+    assert Match.objects.count() == 0
