@@ -15,11 +15,12 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
-from gaoxin.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.core.validation import refuse_control_characters
 from gaoxin.enterprises.models import Enterprise, IndustrialChain, Visit
 from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
 from gaoxin.innovation import policy
+from gaoxin.innovation.matching.service import recommend_for_demand
 from gaoxin.innovation.models import (
     Achievement,
     AchievementEvent,
@@ -282,8 +283,6 @@ def achievement_transfer(*, actor: User, achievement: Achievement, on: dt.date, 
 def matches_propose(*, actor: User, demand: TechDemand, top: int = 10) -> list[Match]:
     """Recommend the best achievements for ``demand`` (``innovation.matching``): kept as ``Match`` rows with
     their score and the terms that matched; an existing pair keeps its status and takes the new score."""
-    from gaoxin.innovation.matching.service import recommend_for_demand
-
     policy.require_officer(actor)
     if not 1 <= top <= 50:
         raise ApplicationError("推荐数：应为 1–50", field="top", code="out_of_range")
@@ -505,9 +504,3 @@ def milestone_complete(*, actor: User, milestone: ProjectMilestone, on: dt.date)
                  payload={"milestone": milestone.name, "on": on.isoformat()})
     return milestone
 
-
-def get_or_404(model: type[Any], **lookup: Any) -> Any:
-    found = model.objects.filter(**lookup).first()
-    if found is None:
-        raise NotFound()
-    return found

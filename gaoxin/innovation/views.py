@@ -32,6 +32,7 @@ from gaoxin.enterprises.selectors_visits import visit_list
 from gaoxin.innovation import ledger, policy, selectors, services
 from gaoxin.innovation.matching.service import recommend_for_achievement
 from gaoxin.innovation.models import (
+    READINESS_LABELS,
     Achievement,
     InnovationProject,
     Institution,
@@ -165,7 +166,7 @@ def demand_new(request: HttpRequest) -> HttpResponse:
             error = exc
     return render(request, "innovation/demand_new.html", {
         "enterprises": enterprises[:500], "fields": IndustrialChain.objects.all(), "error": error, "visit": visit,
-        "data": request.POST, "levels": range(1, 10)}, status=400 if error else 200)
+        "data": request.POST, "levels": READINESS_LABELS.items()}, status=400 if error else 200)
 
 
 @page(may_see_demands)
@@ -267,7 +268,8 @@ def achievement_new(request: HttpRequest) -> HttpResponse:
             error = exc
     return render(request, "innovation/achievement_new.html", {
         "institutions": institutions, "fields": IndustrialChain.objects.all(), "forms": Achievement.Form.choices,
-        "methods": Achievement.Transfer.choices, "levels": range(1, 10), "error": error, "data": request.POST},
+        "methods": Achievement.Transfer.choices, "levels": READINESS_LABELS.items(), "error": error,
+        "data": request.POST},
         status=400 if error else 200)
 
 
