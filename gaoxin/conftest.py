@@ -7,6 +7,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,7 +135,7 @@ def grid_layer(org: Org) -> GridLayer:
     from gaoxin.grids import services as grid_services
     from gaoxin.grids.models import Grid
 
-    create = grid_services.grid_create
+    create = partial(grid_services.grid_create, valid_from=None)  # the layer's baseline: valid in every year
     with transaction.atomic():
         zone = create(code="410171", name="高新区", level=Grid.Level.ZONE, geometry_geojson=_box(113.50, 34.78, 113.60, 34.84))
         west = create(code="41017101001", name="西网格", level=Grid.Level.GRID, parent=zone, street=org.street_a,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gaoxin.web",
     "gaoxin.api",
     "gaoxin.hotline",
+    "gaoxin.ledgers",
     "gaoxin.innovation",
     "gaoxin.talent",
 ]
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gaoxin.web.csp.ContentSecurityPolicyMiddleware",
+    "gaoxin.web.middleware.VaryOnHtmxMiddleware",
 ]
 
 ROOT_URLCONF = "gaoxin.urls"

@@ -28,4 +28,5 @@ urlpatterns = [
     path("innovation/", include("gaoxin.innovation.urls")),  # issue 22
     path("talent/", include("gaoxin.talent.urls")),  # issue 22
     path("", include("gaoxin.web.urls")),
+    path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

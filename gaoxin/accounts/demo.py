@@ -36,6 +36,8 @@ DEMO_LOGINS = [
     DemoLogin("cadre", Role.SERVICE_CADRE, "GX-D14", "助企干部"),
     DemoLogin("dataofficer", Role.DATA_OFFICER, "GX-D10", "经发局数据填报员"),
     DemoLogin("citizen", Role.CITIZEN, None, "市民（演示）"),
+    DemoLogin("ledger_s01", Role.DATA_OFFICER, "GX-S01", "石佛办事处台账填报员"),
+    DemoLogin("ledger_party", Role.DATA_OFFICER, "GX-D15", "党群工作部台账审核员"),
     # Innovation and talent (issue 22): officers of 科技创新局 and 人社局; an enterprise and a new R&D institution,
     # linked to a simulated enterprise and institution by the simulated year.
     DemoLogin("kcj", Role.HANDLER, "GX-D11", "科技创新局科员"),

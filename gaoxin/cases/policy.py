@@ -78,7 +78,7 @@ REPORT_CHANNELS: dict[str, frozenset[str]] = {
     Role.ENTERPRISE: frozenset({Channel.PUBLIC_WEB, Channel.OPEN311}),
     Role.GRID_WORKER: frozenset({Channel.GRID_WORKER}),
     Role.SERVICE_CADRE: frozenset({Channel.ENTERPRISE_VISIT, Channel.RECEPTION_DAY}),
-    Role.LEADER: frozenset({Channel.LEADER_ASSIGNED}),
+    Role.LEADER: frozenset({Channel.LEADER_ASSIGNED, Channel.RECEPTION_DAY}),  # a leader receives at 接待日
     **{
         role: frozenset({Channel.HOTLINE_12345, Channel.CITY_INSPECTOR, Channel.PUBLIC_WEB, Channel.OPEN311})
         for role in CENTER_ROLES

@@ -49,5 +49,11 @@ POPULATIONS: dict[str, Population] = {p.code: p for p in (
 )}
 
 
+def closed_by(moment: Any) -> Q:
+    """办结 as of ``moment`` (a period's end): closed before it and still closed — a reopened case's closure is
+    cleared, so a case closed late, after the period, does not raise the period's 办结率."""
+    return POPULATIONS["closed"].condition & Q(closed_at__lt=moment)
+
+
 def in_cohort(case: Mapping[str, Any]) -> bool:
     return matches(COHORT, case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import NotFound
@@ -23,6 +23,7 @@ class EnterpriseFilters:
     size: str = ""
     qualification: str = ""  # qualification type code held …
     qualification_year: int | None = None  # … in this year
+    new_only: bool = False  # … first held that year (the dated history: no award of the type before)
     is_synthetic: bool | None = None
 
 
@@ -40,10 +41,12 @@ def enterprise_list(*, actor: User, filters: EnterpriseFilters | None = None) ->
     if f.size:
         qs = qs.filter(size=f.size)
     if f.qualification:
-        award_q = Q(awards__qualification_type__code=f.qualification)
+        awards = QualificationAward.objects.filter(qualification_type__code=f.qualification)
         if f.qualification_year:
-            award_q &= Q(awards__year=f.qualification_year)
-        qs = qs.filter(pk__in=Enterprise.objects.filter(award_q).values("pk"))
+            awards = awards.filter(year=f.qualification_year)
+        if f.new_only:
+            awards = awards.filter(first_of_type_q())
+        qs = qs.filter(pk__in=awards.values("enterprise_id"))
     if f.is_synthetic is not None:
         qs = qs.filter(is_synthetic=f.is_synthetic)
     return qs.select_related("industry", "street", "grid", "micro_grid").order_by("credit_code")
@@ -72,8 +75,17 @@ def award_list(
     if type_code:
         qs = qs.filter(qualification_type__code=type_code)
     if new_only:
-        qs = qs.filter(is_new=True)
+        qs = qs.filter(first_of_type_q())
     return qs.select_related("enterprise", "qualification_type")
+
+
+def first_of_type_q() -> Q:
+    """当年新增, read from the dated history: the enterprise held no award of the type in an earlier year (never
+    the stored ``is_new`` flag, which a form may set either way)."""
+    earlier = QualificationAward.objects.filter(enterprise=OuterRef("enterprise"),
+                                                qualification_type=OuterRef("qualification_type"),
+                                                year__lt=OuterRef("year"))
+    return ~Q(Exists(earlier))
 
 
 def qualification_counts(
@@ -85,7 +97,7 @@ def qualification_counts(
         award_list(actor=actor, year=year, level=level, new_only=new_only)
         .values("qualification_type__code", "qualification_type__name", "qualification_type__level", "year")
         .annotate(enterprises=Count("enterprise", distinct=True),
-                  new=Count("enterprise", filter=Q(is_new=True), distinct=True))
+                  new=Count("enterprise", filter=first_of_type_q(), distinct=True))
         .order_by("qualification_type__code", "year")
     )
     return [
@@ -126,11 +138,11 @@ def enterprises_with_qualification(
     *, actor: User, type_code: str, year: int | None = None, new_only: bool = False
 ) -> QuerySet[Enterprise]:
     """The enterprises behind a qualification count (the records a figure links to)."""
-    award_q = Q(awards__qualification_type__code=type_code)
+    awards = QualificationAward.objects.filter(qualification_type__code=type_code)
     if year is not None:
-        award_q &= Q(awards__year=year)
+        awards = awards.filter(year=year)
     if new_only:
-        award_q &= Q(awards__is_new=True)
-    return enterprise_list(actor=actor).filter(pk__in=Enterprise.objects.filter(award_q).values("pk"))
+        awards = awards.filter(first_of_type_q())
+    return enterprise_list(actor=actor).filter(pk__in=awards.values("enterprise_id"))
 
 

@@ -85,7 +85,7 @@ def problem_list(*, actor: User, source: str | None = None) -> QuerySet[Enterpri
     return qs.select_related("enterprise", "category", "case", "department", "case__assignee")
 
 
-def _problem_row(problem: EnterpriseProblem) -> dict[str, Any]:
+def problem_row(problem: EnterpriseProblem) -> dict[str, Any]:
     case = problem.case
     return {
         "id": problem.pk,
@@ -120,7 +120,7 @@ def reception_session_page(*, actor: User, session_id: int) -> dict[str, Any]:
     if session is None:
         raise NotFound("接待日不存在", field="session")
     problems = list(problem_list(actor=actor).filter(session=session).order_by("enterprise__name", "pk"))
-    rows = [_problem_row(p) for p in problems]
+    rows = [problem_row(p) for p in problems]
     return {
         "session": session,
         "departments": [d.name for d in session.departments.all()],
@@ -149,7 +149,7 @@ def my_problems(*, actor: User) -> list[dict[str, Any]]:
         .select_related("enterprise", "category", "case", "department", "case__assignee")
         .order_by("-raised_on", "-pk")
     )
-    return [_problem_row(p) for p in problems]
+    return [problem_row(p) for p in problems]
 
 
 def my_problem_detail(*, actor: User, problem_id: int) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def my_problem_detail(*, actor: User, problem_id: int) -> dict[str, Any]:
     )
     if problem is None:
         raise NotFound("问题不存在", field="problem")
-    row = _problem_row(problem)
+    row = problem_row(problem)
     row["progress"] = casebridge.case_progress(problem.case) if problem.case else []
     row["answer"] = casebridge.case_answer(problem.case) if problem.case else ""
     row["can_evaluate"] = bool(problem.case and problem.case.state == casebridge.CLOSED)

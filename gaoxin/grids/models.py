@@ -46,6 +46,10 @@ class Grid(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="网格员", blank=True, related_name="grids"
     )
     is_synthetic = models.BooleanField("模拟数据", default=False)
+    # Validity: a grid counts for a period when it was valid at the period's end. Empty ``valid_from``: part of
+    # the layer as first loaded (no start recorded); empty ``valid_to``: still valid.
+    valid_from = models.DateField("生效日期", null=True, blank=True)
+    valid_to = models.DateField("撤销日期", null=True, blank=True)  # the first day it is no longer valid
 
     class Meta:
         verbose_name = "网格"

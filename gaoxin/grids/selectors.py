@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from gaoxin.grids.layer import LayerFeature, feature_collection_text
 from gaoxin.grids.models import Grid
@@ -36,7 +37,12 @@ def grid_layer_geojson() -> str:
     return feature_collection_text([f.as_geojson() for f in grid_layer_features()])
 
 
-def grid_list(*, level: str | None = None) -> QuerySet[Grid]:
-    """The grids (of one level: zone, grid or micro-grid), by code. The grid layer is public within the platform."""
+def grid_list(*, level: str | None = None, on: dt.date | None = None) -> QuerySet[Grid]:
+    """The grids (of one level: zone, grid or micro-grid), by code; with ``on``, those valid on that day (valid
+    from it or earlier, or from the layer's baseline, and not retired by then). The layer is public within the
+    platform."""
     qs = Grid.objects.all()
+    if on is not None:
+        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+                       Q(valid_to__isnull=True) | Q(valid_to__gt=on))
     return (qs.filter(level=level) if level else qs).order_by("code")

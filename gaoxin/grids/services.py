@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -14,6 +16,7 @@ from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.synthetic import synthetic_org_ensure
 from gaoxin.core import clock
+from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.progress import bar as progress_bar
 from gaoxin.core.progress import progress
@@ -49,7 +52,10 @@ def grid_create(
     parent: Grid | None = None,
     street: OrgUnit | None = None,
     is_synthetic: bool = False,
+    valid_from: dt.date | None | Literal["today"] = "today",
 ) -> Grid:
+    """Add one grid to the layer, valid from ``valid_from`` (today by default: a grid drawn now is not a grid of
+    past years; ``None`` for a grid of the layer's baseline)."""
     if level not in Grid.Level.values:
         raise ApplicationError(f"未知的网格层级：{level}", field="level")
     if parent is not None and not code.startswith(parent.code):
@@ -64,6 +70,7 @@ def grid_create(
         street=street,
         geometry=geometry_geojson,
         is_synthetic=is_synthetic,
+        valid_from=clock.now().astimezone(SHANGHAI).date() if valid_from == "today" else valid_from,
         **grid_fields_from_geometry(geometry_geojson),
     )
     transaction.on_commit(grid_layer_changed)

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gaoxin.indicators.ledger_catalog import LEDGER_COMPUTED, LEDGER_DEFINITIONS
+
 DATA = Path(__file__).resolve().parent / "data"
 
 # Departments that submit (codes of the zone's org units, accounts/synthetic.py).
@@ -163,11 +165,12 @@ DEFINITIONS: dict[str, str] = {
     "F054": "统计年度内登记的万人助万企走访次数（家次）",
     "F055": "统计年度内走访中提出、其案件已办结的企业问题数",
     "F056": "解决企业问题数 ÷ 收集企业问题数 × 100",
-    "F111": "网格表中层级为“网格”的网格数（统计时点的现状）",
-    "F112": "网格表中层级为“微网格”的网格数（统计时点的现状）",
+    "F111": "网格表中层级为“网格”、年末（12月31日）有效的网格数（之后新划的网格不计入该年）",
+    "F112": "网格表中层级为“微网格”、年末（12月31日）有效的网格数（之后新划的网格不计入该年）",
     "F113": "统计年度内立案的网格化事件数（受理量：不予立案、被并案的不计；渠道为 12345 热线、数字城管监督员、"
             "网格员上报、网上群众上报、Open311、领导交办，即万人助万企走访和企业家接待日以外的全部渠道）",
-    "F114": "上述网格化事件中已办结（核查通过，含已回访）的比例 = 办结数 ÷ 受理量 × 100",
+    "F114": ("上述网格化事件中截至年末（12月31日24时，北京时间）已办结（核查通过，含已回访）的比例 = "
+             "年末办结数 ÷ 受理量 × 100"),
 }
 DEFINITIONS.update({  # issue 22
     "F039": "统计年度内获批（认定）的“郑州市重点产业急需紧缺人才”申报数（talent.metrics.approvals）",
@@ -292,3 +295,8 @@ def catalog_ensure(apps: Any = None) -> int:
             row.save()
             written += 1
     return written
+
+
+# The figures kept in ledgers (issue 20), computed over their approved entries.
+COMPUTED.update(LEDGER_COMPUTED)
+DEFINITIONS.update(LEDGER_DEFINITIONS)

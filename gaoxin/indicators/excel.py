@@ -104,7 +104,7 @@ def _validate(actor: User, upload: LedgerUpload) -> None:
             row.add("value", exc.message)
             continue
         existing = current.get(ref)
-        if existing is not None and existing.status not in services.EDITABLE:
+        if existing is not None and not services.is_open_for_entry(existing):
             row.add("value", f"{ref} {period} 年的数值{existing.get_status_display()}，不能修改")
             continue
         note = "" if row.raw.get("note") is None else str(row.raw["note"])
@@ -160,10 +160,13 @@ def _template_rows(*, department: OrgUnit, year: int) -> dict[str, list[dict[str
     locked_rows: list[dict[str, object]] = []
     for indicator in indicators:
         sub = current.get(indicator.ref)
+        real = sub is not None and not sub.is_simulated  # a simulated value is left blank, for the real one
         row: dict[str, object] = {"ref": indicator.ref, "name": indicator.name, "unit": indicator.unit,
-               "value": None if sub is None else float(sub.value), "note": "" if sub is None else sub.note,
-               "status": "" if sub is None else sub.get_status_display()}
-        (open_rows if sub is None or sub.status in services.EDITABLE else locked_rows).append(row)
+               "value": float(sub.value) if real and sub is not None else None,
+               "note": sub.note if real and sub is not None else "",
+               "status": "" if sub is None else "模拟数据（待填报取代）" if sub.is_simulated
+               else sub.get_status_display()}
+        (open_rows if sub is None or services.is_open_for_entry(sub) else locked_rows).append(row)
     return {SHEET: open_rows, LOCKED: locked_rows, META: [{"department": department.code, "period": str(year)}]}
 
 

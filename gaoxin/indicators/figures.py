@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.indicators import links
 from gaoxin.indicators.computations import Context, compute
-from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvidence
+from gaoxin.indicators.models import ClosedFigure, Indicator, ReferenceValue, Submission, SubmissionEvidence
 
+SOURCE_LABELS = {"computed": "平台记录计算", "derived": "推算", "submitted": "部门填报"}
 SCOPE_WORDS = {"city": "全市", "province": "全省", "plan": "年度计划", "zone_budget": "一般公共预算支出",
                "zone": "本区", "city_districts": "市内各区"}
 
@@ -39,8 +40,25 @@ class Figure:
     display_unit: str = ""
     missing: bool = False
     reason: str = ""
-    url: str = ""  # where the provenance is shown
+    url: str = ""  # where the provenance is shown: the indicator's page for the year
     provenance: dict[str, Any] = field(default_factory=dict)
+    # A computed figure's records (``Computed``), read again by ``indicators.provenance``; never serialised.
+    records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
+    denominator_records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
+    total_field: str = ""
+    # 模拟: the value rests on simulated data (a simulated submission, synthetic records or reference values).
+    simulated: bool = False
+    definition: str = ""
+    frozen: ClosedFigure | None = field(default=None, repr=False, compare=False)  # the closed year's row
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS.get(self.source, self.source)
+
+    @property
+    def is_helper(self) -> bool:
+        """A supplementary base (X…) that a derived figure needs and the article does not state."""
+        return self.ref.startswith("X")
 
     @property
     def display(self) -> str:
@@ -53,7 +71,7 @@ class Figure:
             "exact": None if self.exact is None else _json_number(self.exact),
             "unit": self.unit, "display": None if self.missing else self.display, "measure": self.measure,
             "source": self.source, "missing": self.missing, "reason": self.reason, "url": self.url,
-            "provenance": self.provenance,
+            "provenance": self.provenance, "simulated": self.simulated, "closed": self.frozen is not None,
         }
 
 
@@ -88,6 +106,15 @@ def _set_value(figure: Figure, indicator: Indicator, exact: Decimal | None) -> N
     figure.display_unit = indicator.display_unit or indicator.unit
 
 
+def _rests_on_synthetic(records: QuerySet[Any] | None) -> bool:
+    """Whether any of a computed figure's records was written by the simulation (``is_synthetic``)."""
+    if records is None:
+        return False
+    if not any(f.name == "is_synthetic" for f in records.model._meta.concrete_fields):
+        return False
+    return records.filter(is_synthetic=True).exists()
+
+
 def zone_submissions(period: str, indicator_ids: Iterable[int] | None = None) -> dict[int, Submission]:
     """The approved zone-level submission (org unit without a parent) of each indicator for ``period``."""
     qs = Submission.objects.filter(period=period, status=Submission.Status.APPROVED, org_unit__parent__isnull=True)
@@ -106,10 +133,9 @@ def _submitted(figure: Figure, indicator: Indicator, submission: Submission | No
         figure.missing = True
         figure.reason = "尚无已审核的填报数值"
         figure.provenance = {"kind": "submitted", "submission": None, "owner": indicator.owner_code}
-        figure.url = links.indicator_url(indicator.ref)
         return
     _set_value(figure, indicator, submission.value)
-    figure.url = links.submission_url(submission.pk)
+    figure.simulated = submission.is_simulated
     figure.provenance = {
         "kind": "submitted", "submission": submission.pk, "period": submission.period,
         "org_unit": submission.org_unit.name, "status": submission.status,
@@ -118,7 +144,7 @@ def _submitted(figure: Figure, indicator: Indicator, submission: Submission | No
         "approved_by": str(submission.approved_by) if submission.approved_by else "系统（模拟数据）",
         "approved_at": submission.approved_at.isoformat() if submission.approved_at else None,
         "evidence": [{"name": e.original_name, "sha256": e.sha256} for e in submission.evidence.all()],
-        "is_simulated": submission.is_simulated, "url": figure.url,
+        "is_simulated": submission.is_simulated, "url": links.submission_url(submission.pk),
     }
 
 
@@ -147,13 +173,18 @@ class Evaluator:
 
     def _evaluate(self, indicator: Indicator) -> Figure:
         figure = Figure(ref=indicator.ref, code=indicator.code, name=indicator.name, section=indicator.section,
-                        unit=indicator.unit, measure=indicator.measure, source=indicator.source)
+                        unit=indicator.unit, measure=indicator.measure, source=indicator.source,
+                        url=links.indicator_url(indicator.ref, year=self.year), definition=indicator.definition)
         if indicator.source == Indicator.Source.COMPUTED:
             result = compute(self.ctx, indicator.computation, indicator.params)
             _set_value(figure, indicator, result.value)
-            figure.url = result.url
+            figure.records, figure.denominator_records = result.records, result.denominator_records
+            figure.total_field = result.total_field
+            figure.simulated = _rests_on_synthetic(result.records)
             figure.provenance = {"kind": "computed", "function": result.function, "params": result.params,
-                                 "definition": indicator.definition, "records_url": result.url, **result.detail}
+                                 "definition": indicator.definition, **result.detail}
+            if links.is_routed(result.url):
+                figure.provenance["list_url"] = result.url
         elif indicator.source == Indicator.Source.SUBMITTED:
             _submitted(figure, indicator, self.submissions.get(indicator.pk))
         else:
@@ -168,9 +199,9 @@ class Evaluator:
         base = self.figure(rule["base"])
         base_input = {"id": base.ref, "name": base.name, "value": None if base.exact is None else _plain(base.exact),
                       "unit": base.unit, "source": base.source, "url": base.url}
-        figure.url = links.indicator_url(indicator.ref, year=self.year)
         figure.provenance = {"kind": "derived", "rule": rule["kind"], "definition": indicator.definition,
                              "inputs": [base_input]}
+        figure.simulated = base.simulated
         if base.exact is None:
             figure.missing, figure.reason = True, f"基础指标 {base.ref} 暂无数值"
             return
@@ -183,9 +214,12 @@ class Evaluator:
             refs = self._reference(base_code, scope, period)
         figure.provenance["inputs"] += [
             {"reference": True, "key": rv.key, "period": rv.period, "scope": rv.get_scope_display(), "peer": rv.peer,
-             "value": _plain(rv.value), "unit": rv.unit, "source": rv.source, "is_synthetic": rv.is_synthetic}
+             "value": _plain(rv.value), "unit": rv.unit, "source": rv.source, "is_synthetic": rv.is_synthetic,
+             "document": rv.document, "issuer": rv.issuer,
+             "issued_on": rv.issued_on.isoformat() if rv.issued_on else None}
             for rv in refs
         ]
+        figure.simulated = figure.simulated or any(rv.is_synthetic for rv in refs)
         if kind == "growth" and not refs:
             previous = self._previous_year(base.ref)
             if previous is not None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 # List pages of the web workbench (built by the web app; fixed paths until they are routed by name).
 CASE_LIST = "/cases/"
@@ -51,3 +51,14 @@ def submission_url(pk: int) -> str:
         return reverse("indicators:submission", args=[pk])
     except NoReverseMatch:
         return f"/indicators/submissions/{pk}/"
+
+
+def is_routed(url: str) -> bool:
+    """Whether ``url``'s path is a page of this installation (a domain's list page may not exist yet)."""
+    if not url:
+        return False
+    try:
+        resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True

@@ -69,13 +69,16 @@ def evidence_upload_to(instance: SubmissionEvidence, filename: str) -> str:
 
 class Submission(HistoryHead):
     """A value of a ``submitted`` indicator for one period and org unit: draft → submitted → approved / returned.
-    Approved values are locked; every change is an append-only ``SubmissionEvent``."""
+    Approved values are locked: changed only by a revision with a reason (approved → submitted, reviewed again)
+    or withdrawn with a reason; a real value supersedes a simulated one; every change is an append-only
+    ``SubmissionEvent``."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         SUBMITTED = "submitted", "已提交"
         APPROVED = "approved", "已审核"
         RETURNED = "returned", "已退回"
+        WITHDRAWN = "withdrawn", "已撤回"
 
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="submissions")
     period = models.CharField("统计期", max_length=10)  # "2023" for a year
@@ -171,6 +174,10 @@ class ReferenceValue(models.Model):
     value = models.DecimalField("数值", max_digits=20, decimal_places=4)
     unit = models.CharField("单位", max_length=20, blank=True)
     source = models.CharField("来源", max_length=300)
+    # The citation of an official value: the document, who issued it and when (required unless synthetic).
+    document = models.CharField("文件名称及文号", max_length=200, blank=True)
+    issuer = models.CharField("发布机关", max_length=100, blank=True)
+    issued_on = models.DateField("发布日期", null=True, blank=True)
     is_synthetic = models.BooleanField("模拟数据", default=False)
 
     class Meta:
@@ -183,3 +190,87 @@ class ReferenceValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.period} {self.get_scope_display()} {self.peer} = {self.value}"
+
+
+class YearClose(HistoryHead):
+    """年度关账: a year's figures frozen once the year is over. After the close the report and every page read the
+    snapshot; the records behind each figure are kept by id and digest, a later change of them shows as the
+    difference between the closed figure and the figure as of now, and a figure changes only by a dated
+    adjustment with a reason (调整说明), each a link of the close's hash-chained history."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    closed_at = models.DateTimeField("关账时间")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="关账人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField("快照摘要", max_length=64)  # SHA-256 over every closed figure as first frozen
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "年度关账"
+        verbose_name_plural = "年度关账"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年度关账"
+
+
+class ClosedFigure(models.Model):
+    """One figure of a closed year as it was frozen (or as last adjusted), with its definition, its inputs and the
+    identity of the records behind it."""
+
+    close = models.ForeignKey(YearClose, verbose_name="关账", on_delete=models.PROTECT, related_name="figures")
+    ref = models.CharField("编号", max_length=8)
+    name = models.CharField("名称", max_length=200)
+    section = models.CharField("篇章", max_length=20, blank=True)
+    source = models.CharField("来源", max_length=10)
+    measure = models.CharField("类型", max_length=10)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    value = models.DecimalField("数值", max_digits=24, decimal_places=6, null=True, blank=True)
+    exact = models.DecimalField("未修约值", max_digits=30, decimal_places=10, null=True, blank=True)
+    number = models.CharField("印出数字", max_length=40, blank=True)
+    display_unit = models.CharField("显示单位", max_length=20, blank=True)
+    missing = models.BooleanField("暂无数值", default=False)
+    reason = models.CharField("缺失原因", max_length=300, blank=True)
+    simulated = models.BooleanField("模拟数据", default=False)
+    definition = models.TextField("定义", blank=True)
+    definition_version = models.CharField("定义版本", max_length=16)  # digest of definition, computation, rule
+    provenance = models.JSONField("出处", default=dict, blank=True)
+    record_model = models.CharField("记录类型", max_length=100, blank=True)
+    record_count = models.PositiveIntegerField("记录数", null=True, blank=True)
+    record_ids = models.JSONField("记录编号", default=list, blank=True)
+    denominator_ids = models.JSONField("分母记录编号", null=True, blank=True)
+    records_digest = models.CharField("记录摘要", max_length=64, blank=True)
+    total_field = models.CharField("求和字段", max_length=60, blank=True)
+    adjusted_at = models.DateTimeField("调整时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "关账指标"
+        verbose_name_plural = "关账指标"
+        ordering = ["close", "pk"]
+        constraints = [models.UniqueConstraint(fields=["close", "ref"], name="closed_figure_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.close.year} {self.ref}"
+
+
+class YearCloseEvent(ChainedEvent):
+    """The close and every adjustment after it (hash-chained, append-only)."""
+
+    close = models.ForeignKey(YearClose, verbose_name="关账", on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("操作", max_length=10)  # close | adjust
+    ref = models.CharField("指标", max_length=8, blank=True)
+    value_before = models.DecimalField("原数值", max_digits=24, decimal_places=6, null=True, blank=True)
+    value_after = models.DecimalField("新数值", max_digits=24, decimal_places=6, null=True, blank=True)
+
+    chain = Chain(subject="close", key="year", content_key="year",
+                  fields={"action": "action", "ref": "ref", "value_before": "value_before",
+                          "value_after": "value_after"})
+
+    class Meta:
+        verbose_name = "关账日志"
+        verbose_name_plural = "关账日志"
+        ordering = ["close_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["close", "seq"], name="year_close_event_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.ref}"

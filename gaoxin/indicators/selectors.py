@@ -10,8 +10,9 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
 from gaoxin.core.errors import NotFound, PermissionDenied
-from gaoxin.indicators.figures import Figure, derived_by_base, figure_values
+from gaoxin.indicators.figures import Figure, derived_by_base
 from gaoxin.indicators.models import Indicator, ReferenceValue, Submission
+from gaoxin.indicators.yearclose import year_figures
 
 READER_ROLES = frozenset({Role.LEADER, Role.ADMIN, Role.DATA_OFFICER})
 
@@ -52,7 +53,7 @@ def dashboard_rows(*, actor: User, year: int) -> list[dict[str, Any]]:
     """One row per base indicator (not derived) with its value, target, and the share / growth / rank derived
     from it — each with its provenance link."""
     require_reader(actor)
-    figures = figure_values(actor=actor, year=year)
+    figures = year_figures(actor=actor, year=year)
     by_base = derived_by_base()
     targets = {rv.key: rv for rv in ReferenceValue.objects.filter(period=str(year), scope=ReferenceValue.Scope.PLAN)}
     codes = dict(Indicator.objects.values_list("ref", "code"))

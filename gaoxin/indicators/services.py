@@ -16,12 +16,20 @@ from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import org_unit_in_scope
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
+from gaoxin.core.validation import parse_date
 from gaoxin.indicators import catalog, references
-from gaoxin.indicators.models import Indicator, ReferenceValue, Submission, SubmissionEvent, SubmissionEvidence
+from gaoxin.indicators.models import (
+    Indicator,
+    ReferenceValue,
+    Submission,
+    SubmissionEvent,
+    SubmissionEvidence,
+    YearClose,
+)
 
 SUBMITTER_ROLES = frozenset({Role.DATA_OFFICER, Role.ADMIN})
 APPROVER_ROLES = frozenset({Role.LEADER, Role.ADMIN})
-EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
+EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED, Submission.Status.WITHDRAWN)
 MAX_VALUE = Decimal("1e15")
 S = Submission.Status
 
@@ -90,6 +98,25 @@ def _log(submission: Submission, *, actor: User | None, action: str, from_status
                  value_before=value_before, value_after=submission.value, note=note[:500])
 
 
+def check_period_open(period: str) -> None:
+    """Refuse a change to a submission of a closed year (年度关账: that year's figures are frozen)."""
+    if period.isdigit() and YearClose.objects.filter(year=int(period)).exists():
+        raise Conflict(f"{period} 年已关账，该年度的填报不能再修改；如数值有误，请由领导在关账页登记调整并说明原因",
+                       field="period", code="year_closed")
+
+
+def is_open_for_entry(submission: Submission) -> bool:
+    """Whether a department may enter a value into this slot: a draft, returned or withdrawn submission, or a
+    simulated value, which a real one supersedes."""
+    return submission.status in EDITABLE or submission.is_simulated
+
+
+def _reason(reason: str | None, *, what: str) -> str:
+    if not reason or not reason.strip():
+        raise ApplicationError(f"{what}时必须填写原因", field="reason", code="reason_required")
+    return reason.strip()[:500]
+
+
 def _locked(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("indicator").get(pk=submission.pk)
 
@@ -103,6 +130,7 @@ def submission_save(
     unit = org_unit or zone_unit()
     period = parse_period(period)
     check_submitter(actor=actor, indicator=indicator, org_unit=unit)
+    check_period_open(period)
     number = parse_value(value, indicator=indicator)
     now = clock.now()
     existing = Submission.objects.select_for_update().filter(indicator=indicator, period=period, org_unit=unit).first()
@@ -111,9 +139,11 @@ def submission_save(
                                                note=note[:500], created_by=actor, created_at=now, updated_at=now)
         _log(submission, actor=actor, action="create", from_status="", note=note)
         return submission
+    if existing.is_simulated:
+        return _supersede_simulated(existing, actor=actor, value=number, note=note, now=now)
     if existing.status not in EDITABLE:
-        raise Conflict(f"{indicator.ref} {period} 年的数值{existing.get_status_display()}，不能修改",
-                       field="value", code="submission_locked")
+        raise Conflict(f"{indicator.ref} {period} 年的数值{existing.get_status_display()}，不能直接修改；"
+                       "如需更正，请在填报页“修订”并说明原因", field="value", code="submission_locked")
     before, from_status = existing.value, existing.status
     existing.value, existing.note, existing.status, existing.updated_at = number, note[:500], S.DRAFT, now
     existing.save(update_fields=["value", "note", "status", "updated_at"])
@@ -121,9 +151,86 @@ def submission_save(
     return existing
 
 
+def _supersede_simulated(existing: Submission, *, actor: User, value: Decimal, note: str, now: Any) -> Submission:
+    """A department's real value takes the slot of a simulated one: a draft of the department, reviewed as any
+    other; the simulated value stays in the history (``value_before``)."""
+    before, from_status = existing.value, existing.status
+    existing.value, existing.note, existing.status, existing.updated_at = value, note[:500], S.DRAFT, now
+    existing.is_simulated, existing.created_by = False, actor
+    existing.submitted_at = existing.approved_at = existing.approved_by = None
+    existing.return_reason = ""
+    existing.save(update_fields=["value", "note", "status", "updated_at", "is_simulated", "created_by",
+                                 "submitted_at", "approved_at", "approved_by", "return_reason"])
+    _log(existing, actor=actor, action="supersede", from_status=from_status, value_before=before,
+         note=f"以部门填报取代模拟数据（原值 {before.normalize()}）")
+    return existing
+
+
+@transaction.atomic
+def submission_revise(*, actor: User, submission: Submission, value: Any, reason: str) -> Submission:
+    """Correct an approved value: the new value, with the reason, goes back to review (approved → submitted);
+    until it is approved again the figure has no value."""
+    why = _reason(reason, what="修订")
+    locked = _locked(submission)
+    check_period_open(locked.period)
+    check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
+    if locked.status != S.APPROVED or locked.is_simulated:
+        raise Conflict(f"只有已审核的部门填报可以修订（当前：{locked.get_status_display()}）", field="status",
+                       code="submission_bad_state")
+    number = parse_value(value, indicator=locked.indicator)
+    before, now = locked.value, clock.now()
+    locked.value, locked.status, locked.submitted_at, locked.updated_at = number, S.SUBMITTED, now, now
+    locked.approved_by, locked.approved_at = None, None
+    locked.save(update_fields=["value", "status", "submitted_at", "updated_at", "approved_by", "approved_at"])
+    _log(locked, actor=actor, action="revise", from_status=S.APPROVED, value_before=before, note=why)
+    return locked
+
+
+@transaction.atomic
+def submission_withdraw(*, actor: User, submission: Submission, reason: str) -> Submission:
+    """Withdraw a submitted or approved value with a reason: the figure has no value until one is approved again
+    (the department may enter it anew)."""
+    why = _reason(reason, what="撤回")
+    locked = _locked(submission)
+    check_period_open(locked.period)
+    check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
+    if locked.status not in (S.SUBMITTED, S.APPROVED):
+        raise Conflict(f"只有已提交或已审核的填报可以撤回（当前：{locked.get_status_display()}）", field="status",
+                       code="submission_bad_state")
+    from_status = locked.status
+    locked.status, locked.updated_at = S.WITHDRAWN, clock.now()
+    locked.approved_by, locked.approved_at = None, None
+    locked.save(update_fields=["status", "updated_at", "approved_by", "approved_at"])
+    _log(locked, actor=actor, action="withdraw", from_status=from_status, note=why)
+    return locked
+
+
+def submission_actions(*, actor: User, submission: Submission) -> list[str]:
+    """The actions ``actor`` may take on ``submission`` now (the page shows these buttons and no other)."""
+    actions: list[str] = []
+    try:
+        check_submitter(actor=actor, indicator=submission.indicator, org_unit=submission.org_unit)
+        may_submit = True
+    except ApplicationError:
+        may_submit = False
+    if may_submit and is_open_for_entry(submission):
+        actions += ["evidence", "submit"] if submission.status in EDITABLE else ["supersede"]
+    if may_submit and submission.status == S.APPROVED and not submission.is_simulated:
+        actions.append("revise")
+    if may_submit and submission.status in (S.SUBMITTED, S.APPROVED) and not submission.is_simulated:
+        actions.append("withdraw")
+    try:
+        _check_approver(actor, submission)
+        actions += ["approve", "return"]
+    except ApplicationError:
+        pass
+    return actions
+
+
 @transaction.atomic
 def submission_submit(*, actor: User, submission: Submission) -> Submission:
     locked = _locked(submission)
+    check_period_open(locked.period)
     check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
     if locked.status not in EDITABLE:
         raise Conflict(f"只有草稿或退回的填报可以提交（当前：{locked.get_status_display()}）", field="status",
@@ -141,8 +248,8 @@ def submission_submit(*, actor: User, submission: Submission) -> Submission:
 def _check_approver(actor: User, submission: Submission) -> None:
     if not (actor.is_superuser or actor.role in APPROVER_ROLES):
         raise PermissionDenied("只有领导和管理员可以审核填报", code="approval_role")
-    if submission.created_by_id == actor.pk or submission.events.filter(action__in=["edit", "submit"],
-                                                                         actor=actor).exists():
+    if submission.created_by_id == actor.pk or submission.events.filter(
+            action__in=["edit", "submit", "supersede", "revise"], actor=actor).exists():
         raise PermissionDenied("填报人不能审核自己的填报", code="approval_self")
     if submission.status != S.SUBMITTED:
         raise Conflict(f"只有已提交的填报可以审核（当前：{submission.get_status_display()}）", field="status",
@@ -153,6 +260,7 @@ def _check_approver(actor: User, submission: Submission) -> None:
 def submission_approve(*, actor: User, submission: Submission, note: str = "") -> Submission:
     """Approve a submitted value: from now on it is locked and the figure uses it."""
     locked = _locked(submission)
+    check_period_open(locked.period)
     _check_approver(actor, locked)
     locked.status, locked.approved_by, locked.approved_at = S.APPROVED, actor, clock.now()
     locked.updated_at = locked.approved_at
@@ -164,11 +272,11 @@ def submission_approve(*, actor: User, submission: Submission, note: str = "") -
 @transaction.atomic
 def submission_return(*, actor: User, submission: Submission, reason: str) -> Submission:
     """Send a submitted value back to its department with a reason."""
-    if not reason or not reason.strip():
-        raise ApplicationError("退回时必须填写原因", field="reason", code="reason_required")
+    why = _reason(reason, what="退回")
     locked = _locked(submission)
+    check_period_open(locked.period)
     _check_approver(actor, locked)
-    locked.status, locked.return_reason, locked.updated_at = S.RETURNED, reason.strip()[:500], clock.now()
+    locked.status, locked.return_reason, locked.updated_at = S.RETURNED, why, clock.now()
     locked.save(update_fields=["status", "return_reason", "updated_at"])
     _log(locked, actor=actor, action="return", from_status=S.SUBMITTED, note=reason)
     return locked
@@ -178,6 +286,7 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
 def submission_evidence_add(*, actor: User, submission: Submission, file: File, name: str = "") -> SubmissionEvidence:
     """Attach an evidence file to a draft or returned submission."""
     locked = _locked(submission)
+    check_period_open(locked.period)
     check_submitter(actor=actor, indicator=locked.indicator, org_unit=locked.org_unit)
     if locked.status not in EDITABLE:
         raise Conflict(f"{locked.get_status_display()}的填报不能再添加材料", field="evidence",
@@ -200,15 +309,28 @@ def submission_evidence_add(*, actor: User, submission: Submission, file: File, 
 @transaction.atomic
 def reference_value_set(
     *, actor: User | None, key: str, period: Any, scope: str, value: Any, source: str, peer: str = "",
-    unit: str = "", is_synthetic: bool = False,
+    unit: str = "", is_synthetic: bool = False, document: str = "", issuer: str = "", issued_on: Any = None,
 ) -> ReferenceValue:
-    """Create or replace one reference value (``key`` an indicator code or a free key)."""
+    """Create or replace one reference value (``key`` an indicator code or a free key). An official value carries
+    its citation — the document (title and number), the issuing body and the date; only a value marked
+    synthetic (模拟) may go without."""
     if actor is not None and not (actor.is_superuser or actor.role in (Role.ADMIN, Role.DATA_OFFICER)):
         raise PermissionDenied("只有数据填报员和管理员可以维护参考值", code="reference_role")
     if scope not in ReferenceValue.Scope.values:
         raise ApplicationError(f"未知的参考范围：{scope}", field="scope")
     if not source.strip():
         raise ApplicationError("参考值必须注明来源", field="source", code="source_required")
+    try:
+        issued = parse_date(issued_on)
+    except ValueError:
+        raise ApplicationError(f"发布日期格式不正确（收到“{issued_on}”），应为 YYYY-MM-DD", field="issued_on",
+                               code="bad_date") from None
+    if not is_synthetic:
+        citation = (("document", "文件名称及文号", document.strip()), ("issuer", "发布机关", issuer.strip()),
+                    ("issued_on", "发布日期", issued))
+        for name, label, given in citation:
+            if not given:
+                raise ApplicationError(f"非模拟的参考值必须注明{label}", field=name, code="citation_required")
     period = parse_period(period)
     indicator = Indicator.objects.filter(code=key).first()
     try:
@@ -218,7 +340,8 @@ def reference_value_set(
     row, _ = ReferenceValue.objects.update_or_create(
         key=key, period=period, scope=scope, peer=peer,
         defaults={"indicator": indicator, "value": number, "unit": unit, "source": source[:300],
-                  "is_synthetic": is_synthetic},
+                  "is_synthetic": is_synthetic, "document": document.strip()[:200], "issuer": issuer.strip()[:100],
+                  "issued_on": issued},
     )
     return row
 
@@ -242,6 +365,8 @@ def simulated_submissions_ensure(*, year: int, actor: User | None = None) -> int
     every ``submitted`` indicator that has none yet, plus the seed's reference values. Idempotent; a real
     submission of the slot is never touched. Returns the number of submissions created."""
     catalog_sync()
+    if YearClose.objects.filter(year=year).exists():
+        return 0  # a closed year's figures are frozen
     reference_values_ensure(year=year)
     unit = zone_unit()
     period = str(year)

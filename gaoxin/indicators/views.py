@@ -4,16 +4,16 @@ and the data officer's submissions (form, evidence, workflow actions, Excel temp
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.core.errors import ApplicationError
 from gaoxin.indicators import excel, services
-from gaoxin.indicators.figures import figure_values
 from gaoxin.indicators.models import Indicator
+from gaoxin.indicators.provenance import figure_provenance, provenance_json, provenance_xlsx, record_rows
 from gaoxin.indicators.selectors import (
     dashboard_rows,
     reporting_year,
@@ -21,6 +21,8 @@ from gaoxin.indicators.selectors import (
     submission_get,
     submission_list,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -65,18 +67,39 @@ def catalog(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, ref: str) -> HttpResponse:
+    """One figure of a year with its provenance: definition, then the records that add up to it (a page at a time;
+    ``?format=json`` the total and every record id, ``?format=xlsx`` the list), the formula and inputs of a derived
+    figure, or the submission and its evidence."""
     actor, year = _user(request), _year(request)
+    fmt = request.GET.get("format", "html")
     try:
         require_reader(actor)
-        indicator = Indicator.objects.filter(ref=ref).first()
-        if indicator is None:
-            raise NotFound(f"没有编号为 {ref} 的指标", field="ref")
-        figure = figure_values(actor=actor, year=year)[ref]
+        if fmt not in ("html", "json", "xlsx"):
+            raise ApplicationError("格式只能是 html、json 或 xlsx", field="format", code="bad_format")
+        prov = figure_provenance(actor=actor, year=year, ref=ref)
+        if fmt == "json":
+            return JsonResponse(provenance_json(prov), json_dumps_params={"ensure_ascii": False})
+        if fmt == "xlsx":
+            response = HttpResponse(provenance_xlsx(prov), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{ref}-{year}-records.xlsx"'
+            return response
+        page = record_rows(prov, page=_page(request))
     except ApplicationError as exc:
+        if fmt == "json":
+            return JsonResponse({"error": exc.message, "field": exc.field, "code": exc.code}, status=exc.status,
+                                json_dumps_params={"ensure_ascii": False})
         return _error(request, exc)
-    submissions = submission_list(actor=actor).filter(indicator=indicator)
-    return render(request, "indicators/detail.html", {"indicator": indicator, "figure": figure, "year": year,
-                                                      "submissions": submissions})
+    submissions = submission_list(actor=actor).filter(indicator=prov.indicator)
+    return render(request, "indicators/detail.html", {
+        "indicator": prov.indicator, "figure": prov.figure, "prov": prov, "records": page, "year": year,
+        "submissions": submissions})
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or len(raw) > 7:
+        raise ApplicationError("页码应为正整数", field="page", code="bad_page")
+    return int(raw)
 
 
 @login_required
@@ -124,6 +147,15 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
                 services.submission_approve(actor=actor, submission=item, note=request.POST.get("note", ""))
             elif action == "return":
                 services.submission_return(actor=actor, submission=item, reason=request.POST.get("reason", ""))
+            elif action == "revise":
+                services.submission_revise(actor=actor, submission=item, value=request.POST.get("value"),
+                                           reason=request.POST.get("reason", ""))
+            elif action == "withdraw":
+                services.submission_withdraw(actor=actor, submission=item, reason=request.POST.get("reason", ""))
+            elif action == "supersede":
+                services.submission_save(actor=actor, indicator=item.indicator, period=item.period,
+                                         org_unit=item.org_unit, value=request.POST.get("value"),
+                                         note=request.POST.get("note", ""))
             elif action == "evidence":
                 for upload in request.FILES.getlist("evidence"):
                     services.submission_evidence_add(actor=actor, submission=item, file=upload, name=upload.name or "")
@@ -134,7 +166,8 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc
             item = submission_get(actor=actor, pk=pk)
     return render(request, "indicators/submission.html",
-                  {"item": item, "events": item.events.select_related("actor"), "error": error},
+                  {"item": item, "events": item.events.select_related("actor"), "error": error,
+                   "actions": services.submission_actions(actor=actor, submission=item)},
                   status=error.status if error else 200)
 
 
@@ -151,7 +184,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
         content = excel.template_workbook(department=department, year=year)
     except ApplicationError as exc:
         return _error(request, exc)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="indicators-{department.code}-{year}.xlsx"'
     return response
 

@@ -16,8 +16,9 @@ from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
 from gaoxin.core import clock
 from gaoxin.indicators.computations import SHANGHAI, Context
-from gaoxin.indicators.figures import Figure, figure_values, system_actor
+from gaoxin.indicators.figures import Figure, system_actor
 from gaoxin.indicators.services import catalog_sync
+from gaoxin.indicators.yearclose import Adjustment, adjustments, closed_year, year_figures
 from gaoxin.reports import charts, fonts
 from gaoxin.reports.textstats import DEFAULT_TERMS, TermCount, term_counts
 
@@ -79,9 +80,23 @@ class YearEndReport:
     sections: list[Section]
     used_refs: list[str]
     own_counts: list[TermCount]
-    charts: list[str]
+    chart_specs: list[charts.Chart]
     missing_fonts: list[str]
     warnings: list[str] = field(default_factory=list)
+    closed: str = ""  # 年度关账: "关账于 … 快照摘要 …" once the year is closed
+    adjustments: list[Adjustment] = field(default_factory=list)  # 调整说明
+
+    @property
+    def reader_warnings(self) -> list[str]:
+        """The warnings a reader of the page needs (missing figures), without the server's missing fonts, which
+        concern whoever prints the Word file on this machine (the command and the JSON say so)."""
+        font = fonts.font_warning(self.missing_fonts)
+        return [w for w in self.warnings if w != font]
+
+    @property
+    def charts(self) -> list[str]:
+        """The charts as inline SVG (HTML)."""
+        return [chart.svg() for chart in self.chart_specs]
 
     @property
     def missing(self) -> list[Figure]:
@@ -114,7 +129,7 @@ def _monthly_events(actor: User, year: int) -> list[tuple[str, int]]:
     return [(f"{m}月", counts[f"m{m}"]) for m in range(1, 13) if counts[f"m{m}"]]
 
 
-def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], year: int) -> list[str]:
+def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], year: int) -> list[charts.Chart]:
     def bar(ref: str, label: str) -> charts.Bar | None:
         f = report_figures[ref]
         return None if f.missing or f.exact is None else charts.Bar(label, float(f.exact), f.display, f.url)
@@ -128,12 +143,23 @@ def _charts(report_figures: dict[str, Figure], monthly: list[tuple[str, int]], y
                                             ("F026", "科技型中小企业"), ("F030", "创新龙头企业(省)"),
                                             ("F034", "产业技术基础平台(省)"), ("F040", "急需紧缺人才"),
                                             ("F042", "创新创业团队"), ("F061", "工业用地出让面积")]]
-    out = [charts.bar_chart("企业梯队培育（家）", [b for b in growth if b]),
-           charts.bar_chart("占全市／全省比重（%）", [b for b in shares if b], maximum=100)]
+    out = [charts.Chart("企业梯队培育（家）", [b for b in growth if b]),
+           charts.Chart("占全市／全省比重（%）", [b for b in shares if b], maximum=100)]
     if monthly:
-        out.append(charts.bar_chart(f"{year}年网格化事件月度受理量（件）",
-                                    [charts.Bar(m, n, str(n)) for m, n in monthly]))
+        out.append(charts.Chart(f"{year}年网格化事件月度受理量（件）",
+                                [charts.Bar(m, n, str(n)) for m, n in monthly]))
     return out
+
+
+def subtitle(year: int, printed: list[Figure]) -> str:
+    """Says where the printed figures come from, and how many of them rest on simulated data (模拟)."""
+    by_source = {source: sum(1 for f in printed if f.source == source and not f.missing)
+                 for source in ("computed", "derived", "submitted")}
+    simulated = sum(1 for f in printed if f.simulated and not f.missing)
+    parts = [f"{by_source['computed']}项由平台记录计算", f"{by_source['derived']}项由其推算",
+             f"{by_source['submitted']}项取自部门填报"]
+    tail = f"，其中{simulated}项为模拟数据（标“模拟”）" if simulated else ""
+    return f"——高新区{year}年工作回顾（文中数据{'，'.join(parts)}{tail}）"
 
 
 def report_build(*, year: int, actor: User | None = None,
@@ -142,7 +168,7 @@ def report_build(*, year: int, actor: User | None = None,
     omitted). Figures without an approved value are reported as missing, never filled in."""
     catalog_sync()
     reader = actor or system_actor()
-    report_figures = figure_values(actor=reader, year=year)
+    report_figures = year_figures(actor=reader, year=year)
     used: list[str] = []
     sections = []
     for key, title in SECTIONS:
@@ -152,10 +178,15 @@ def report_build(*, year: int, actor: User | None = None,
     missing = fonts.missing_fonts()
     report = YearEndReport(
         year=year, title=f"攀“高”逐“新” 高新区{year}年年终答卷",
-        subtitle=f"——高新区{year}年工作回顾（数据由平台记录计算或经审核的部门填报生成）",
+        subtitle=subtitle(year, [report_figures[ref] for ref in dict.fromkeys(used)]),
         generated_at=clock.now().isoformat(), figures=report_figures, sections=sections, used_refs=used,
-        own_counts=[], charts=_charts(report_figures, _monthly_events(reader, year), year), missing_fonts=missing,
+        own_counts=[], chart_specs=_charts(report_figures, _monthly_events(reader, year), year), missing_fonts=missing,
     )
+    close = closed_year(year)
+    if close is not None:
+        report.closed = (f"本答卷数据取自 {close.closed_at.astimezone(SHANGHAI):%Y年%m月%d日} 的年度关账快照"
+                         f"（摘要 {close.digest[:12]}）")
+        report.adjustments = adjustments(year)
     report.own_counts = term_counts(report.text, terms)
     warning = fonts.font_warning(missing)
     if warning:

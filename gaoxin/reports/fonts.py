@@ -47,3 +47,30 @@ def font_warning(missing: list[str]) -> str | None:
         return None
     return (f"本机缺少公文字体：{'、'.join(missing)}。Word 文件仍按 GB/T 9704 指定这些字体，"
             "在缺字体的电脑上打开时会被替换，版心的每页 22 行 × 每行 28 字可能改变。")
+
+
+# Font files that cover Chinese, looked for when fontconfig is absent (the charts of the Word file need one).
+CJK_FONT_FILES = ("simhei.ttf", "simsun.ttc", "msyh.ttc", "wqy-microhei.ttc", "wqy-zenhei.ttc",
+                  "NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.otf", "SourceHanSansSC-Regular.otf")
+
+
+def cjk_font_path() -> str | None:
+    """A font file on this machine that draws Chinese (for the chart images of the Word file), or None."""
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        try:
+            out = subprocess.run([fc_list, ":lang=zh", "file"], capture_output=True, text=True, timeout=20,  # noqa: S603
+                                 check=False)
+            files = sorted(line.split(":", 1)[0].strip() for line in out.stdout.splitlines() if line.strip())
+            if files:
+                return files[0]
+        except (OSError, subprocess.SubprocessError):
+            pass
+    wanted = {name.lower() for name in CJK_FONT_FILES}
+    for directory in FONT_DIRS:
+        root = Path(directory).expanduser()
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.name.lower() in wanted:
+                    return str(path)
+    return None

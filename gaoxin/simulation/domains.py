@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gaoxin.enterprises.models import Enterprise
+from gaoxin.simulation import ledgers as simulation_ledgers
 from gaoxin.simulation.world import World
 
 
@@ -53,6 +54,10 @@ class DomainGenerator:
 # Each phase-2 domain (projects, land, policies, finance, innovation, talent, ledgers, compute) lists its
 # generator here, in dependency order.
 DOMAINS: tuple[DomainGenerator, ...] = ()
+
+
+# The ledgers (台账, issue 20): every shipped ledger filled by its units through the year.
+DOMAINS += (DomainGenerator("ledgers", simulation_ledgers.generate),)
 
 # Innovation, technology transfer and talent (issue 22).
 from gaoxin.simulation import innovation as _innovation  # noqa: E402 - listed after the types it is given

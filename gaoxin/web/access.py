@@ -57,5 +57,8 @@ def role_required(roles: frozenset[str]) -> Callable[[View], View]:
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    """True for a request made by htmx (django-htmx's middleware sets ``request.htmx``)."""
-    return bool(getattr(request, "htmx", False))
+    """True for a request made by htmx that wants a fragment (django-htmx's middleware sets ``request.htmx``).
+    A history restore (the Back button on a page htmx no longer has in its cache) asks for the whole page, and
+    gets it: a fragment would replace the page's body and leave a bare table without the layout."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "history_restore_request", False)

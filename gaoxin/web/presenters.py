@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from gaoxin.cases import selectors, timelimits
-from gaoxin.cases.models import Case
+from gaoxin.cases import selectors, timelimits, workflow
+from gaoxin.cases.models import Case, CaseEvent
 from gaoxin.core import clock
 
 
@@ -16,6 +16,11 @@ from gaoxin.core import clock
 class Timing:
     color: str | None  # green / yellow / red / suspended / None
     left_days: float | None  # working days to the deadline (negative: overdue by)
+
+    @property
+    def overdue_days(self) -> float | None:
+        """Working days past the deadline (positive), or None when not past it."""
+        return -self.left_days if self.left_days is not None and self.left_days < 0 else None
 
     @property
     def label(self) -> str:
@@ -35,9 +40,18 @@ def timing(case: Case, now: dt.datetime | None = None) -> Timing:
 
 
 def decorate(cases: list[Case]) -> list[Case]:
+    """Display helpers on a page of cases: the time-limit status, and for a case back in the queue after a 退单 the
+    reason of the last return (one query for the page)."""
     now = clock.now()
+    back = [c.pk for c in cases if c.returned_count and c.state == workflow.REGISTERED]
+    reasons: dict[int, str] = {}
+    if back:
+        for case_id, note in CaseEvent.objects.filter(case_id__in=back, action="return").order_by(
+                "case_id", "seq").values_list("case_id", "note"):
+            reasons[case_id] = note
     for case in cases:
         case.timing = timing(case, now)  # type: ignore[attr-defined]  # display only
+        case.return_reason = reasons.get(case.pk, "")  # type: ignore[attr-defined]  # display only
     return cases
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gaoxin.web.views import account, cases, dashboard, exports, public, work
+from gaoxin.web.views import account, cases, dashboard, enterprises, exports, public, work
 
 app_name = "web"
 
@@ -31,6 +31,14 @@ urlpatterns = [
     path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
     path("exports/<int:pk>/download", exports.export_download, name="export_download"),
     # Dashboard and maps
+    path("enterprises/", enterprises.enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/", enterprises.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/visits/", enterprises.visit_list, name="visit_list"),
+    path("enterprises/visits/new/", enterprises.visit_new, name="visit_new"),
+    path("enterprises/reception-days/", enterprises.reception_list, name="reception_list"),
+    path("enterprises/reception-days/new/", enterprises.reception_new, name="reception_new"),
+    path("enterprises/reception-days/<int:pk>/", enterprises.reception_detail, name="reception_detail"),
+
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("maps/grids.geojson", dashboard.grid_geojson, name="grid_geojson"),
     # Public pages (no login)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
-from gaoxin.cases import effects, policy, reference, selectors, transitions, workflow
+from gaoxin.cases import effects, policy, privacy, reference, selectors, transitions, workflow
 from gaoxin.cases.models import Case, CaseEvent, Category, Urgency
 from gaoxin.cases.rows import PreparedInsert
 from gaoxin.cases.services.engine import event_digest, prepare_attachments, require_text, store_attachments
@@ -82,9 +82,11 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
             raise ApplicationError("纬度必须在 -90 到 90 之间", field="lat")
         get_locator().check_near_zone(lon, lat)
     reporter_phone = "".join((reporter_phone or "").split())
-    if reporter_phone and (not 5 <= len(reporter_phone) <= 20
-                           or not reporter_phone.replace("-", "").replace("+", "").isdigit()):
-        raise ApplicationError("联系电话格式不正确", field="reporter_phone")
+    digits = reporter_phone.replace("-", "")
+    if reporter_phone and not ((digits.isdigit() or (digits.startswith("+") and digits[1:].isdigit()))
+                               and privacy.is_phone(digits)):
+        raise ApplicationError("联系电话格式不正确：应为 11 位手机号，或带区号的固定电话（如 0371-12345678）",
+                               field="reporter_phone")
     reporter_name = (reporter_name or "").strip()[:50]
     external_ref = (external_ref or "").strip()
     for field, label, text in (("address", "地址", address), ("reporter_name", "反映人", reporter_name),

@@ -79,3 +79,13 @@ def test_list_query_count_is_constant(people, three, django_assert_max_num_queri
     with django_assert_max_num_queries(3):
         rows = list(selectors.case_list(actor=people.zone_operator))
         assert all(r.category.code and r.center.code for r in rows)
+
+
+def test_search_finds_a_case_by_part_of_its_number(people, three):
+    case = three[0]
+    tail = case.number[-6:]
+    found = selectors.case_list(actor=people.zone_dispatcher, filters={"q": tail})
+    assert case in found
+    assert all(tail in c.number or tail in c.description or tail in c.address for c in found)
+    assert list(selectors.case_list(actor=people.zone_dispatcher, filters={"q": case.number})) == [case]
+    assert not selectors.case_list(actor=people.zone_dispatcher, filters={"q": "999"}).filter(pk=case.pk).exists()

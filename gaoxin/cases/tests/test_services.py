@@ -122,6 +122,8 @@ def test_street_center_dispatches_only_inside_its_street(people, org, frozen_now
         ({"point": None, "lon": 113.5}, "lat"),
         ({"point": None, "lon": 200.0, "lat": 34.0}, "lon"),
         ({"reporter_phone": "call me"}, "reporter_phone"),
+        ({"reporter_phone": "1234567"}, "reporter_phone"),  # 7 digits: neither a mobile nor a landline with area
+        ({"reporter_phone": "23812341234"}, "reporter_phone"),
         ({"code": "09"}, "category"),
         ({"code": "H-TS"}, "category"),
         ({"urgency": "soon"}, "urgency"),
@@ -135,6 +137,13 @@ def test_bad_report_input_names_the_field_and_creates_nothing(people, frozen_now
     assert exc.value.field == field
     assert Case.objects.count() == 0
     assert CaseEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("phone", ["13812341234", "+8613812341234", "0371-67890123", "037167890123"])
+def test_mobile_and_landline_numbers_are_accepted(people, frozen_now, phone):
+    with frozen_now(2023, 3, 1, 9, 30):
+        case = report(people.citizen, reporter_phone=phone)
+    assert case.reporter_phone == phone
 
 
 def test_external_ref_is_unique_per_channel(people, frozen_now):

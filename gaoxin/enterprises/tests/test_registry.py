@@ -163,14 +163,16 @@ def test_qualification_counts_by_type_year_and_level(staff, awards):
     assert q(actor=staff.leader, type_code="gazelle_prov", year=2023, new_only=True) == 2
     assert q(actor=staff.leader, type_code="gazelle_prov", year=2022) == 3
     assert q(actor=staff.leader, type_code="gazelle_prov", year=2022, new_only=True) == 3
-    assert q(actor=staff.leader, type_code="tech_sme", year=2023, new_only=True) == 1
+    # e2's tech_sme was entered with is_new=False, but it has no earlier award: the counts read the dated history,
+    # never the flag (issue #14: forcing the flag moved F027/F028)
+    assert q(actor=staff.leader, type_code="tech_sme", year=2023, new_only=True) == 2
     assert selectors.qualification_level_counts(actor=staff.leader, year=2023) == {
         "national": 4, "provincial": 5, "city": 0, "zone": 0}
     assert selectors.qualification_level_counts(actor=staff.leader, year=2023, new_only=True) == {
-        "national": 3, "provincial": 2, "city": 0, "zone": 0}
+        "national": 4, "provincial": 2, "city": 0, "zone": 0}
     rows = selectors.qualification_counts(actor=staff.leader, year=2023, level="national")
     assert [(r["type_code"], r["enterprises"], r["new"]) for r in rows] == [
-        ("listed", 1, 1), ("little_giant", 1, 1), ("tech_sme", 2, 1)]
+        ("listed", 1, 1), ("little_giant", 1, 1), ("tech_sme", 2, 2)]
     assert selectors.qualification_counts(actor=staff.citizen) == []
     names = selectors.enterprises_with_qualification(actor=staff.leader, type_code="gazelle_prov", year=2023,
                                                      new_only=True).values_list("name", flat=True)

@@ -9,9 +9,11 @@ from typing import Any
 
 from gaoxin.indicators.computations import cases, enterprises, grids
 from gaoxin.indicators.computations import innovation as innovation_figures
+from gaoxin.indicators.computations import ledgers as ledger_computations
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
 
 REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS}
+REGISTRY.update(ledger_computations.COMPUTATIONS)
 REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
 
 

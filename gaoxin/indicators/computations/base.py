@@ -4,7 +4,8 @@
 F113 and F114, one for F054–F056, one grouped query for all qualifications), so a whole report asks the
 database once per slice. A ``Computed`` carries the value in the indicator's unit (rates in percent) and its
 provenance: the query that counted it (``records``, the records the value counts — a count figure equals
-``records.count()``; for a rate, the numerator's records, with the denominator's in ``denominator_records``),
+``records.count()``; for a rate, the numerator's records, with the denominator's in ``denominator_records``;
+for a sum, the field summed in ``total_field``),
 the page that lists them (``url``) and the function that computed it.
 """
 
@@ -31,6 +32,7 @@ class Computed:
     detail: dict[str, Any] = field(default_factory=dict)
     records: QuerySet[Any] | None = None
     denominator_records: QuerySet[Any] | None = None
+    total_field: str = ""  # a sum figure: the field of ``records`` whose sum is the value (in the figure's unit)
 
 
 @dataclass

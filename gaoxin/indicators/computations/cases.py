@@ -3,39 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+
+from django.db.models import Count
 
 from gaoxin.cases import metrics as case_metrics
-from gaoxin.cases.populations import POPULATIONS
+from gaoxin.cases.populations import POPULATIONS, closed_by
 from gaoxin.indicators import links
 from gaoxin.indicators.computations.base import Computation, Computed, Context, decimal
 
 
-def _grid_event_metrics(ctx: Context) -> dict[str, Any]:
-    return case_metrics.compute(case_metrics.grid_event_cases(actor=ctx.actor, start=ctx.start, end=ctx.end),
-                                percentiles=False)
+def _grid_event_counts(ctx: Context) -> dict[str, int]:
+    """Registered and closed grid events of the year, closed as of the year's end (one aggregate)."""
+    cohort = case_metrics.grid_event_cases(actor=ctx.actor, start=ctx.start, end=ctx.end)
+    return cohort.aggregate(registered=POPULATIONS["registered"].count(), closed=Count("pk", filter=closed_by(ctx.end)))
 
 
 def grid_event_metric(ctx: Context, *, metric: str) -> Computed:
-    values = ctx.once("grid_events", lambda: _grid_event_metrics(ctx))
+    """F113 受理量 and F114 办结率 of the year's grid events. A year's 办结率 counts the cases closed by the year's
+    end (31 December 24:00 Beijing time): a 2023 case closed in 2024 does not raise 2023's rate."""
+    counts = ctx.once("grid_events", lambda: _grid_event_counts(ctx))
     params = {"registered_from": ctx.start.isoformat(), "registered_to": ctx.end.isoformat(),
-              "channel": list(case_metrics.GRID_EVENT_CHANNELS)}
+              "channel": list(case_metrics.GRID_EVENT_CHANNELS), "closed_before": ctx.end.isoformat()}
     # The web case list (gaoxin/web/filters.py) takes reg_from/reg_to as dates (inclusive), the metric's
-    # population as ``set`` and one channel: the figure links to each counted channel's list.
+    # population as ``set`` and one channel: a list of all channels would not add up to the figure, so the figure
+    # has no list page of its own (its records are on the indicator's page), only each counted channel's list.
     meta = case_metrics.METRICS[metric]
     numerator, denominator = meta["numerator"], meta.get("denominator")
+    conditions = {"registered": POPULATIONS["registered"].condition, "closed": closed_by(ctx.end)}
     period = {"reg_from": ctx.start_date.isoformat(), "reg_to": (ctx.end_date - dt.timedelta(days=1)).isoformat(),
               "set": numerator}
     by_channel = {channel: links.records_url("cases", **period, channel=channel)
                   for channel in case_metrics.GRID_EVENT_CHANNELS}
-    detail = {"registered": values["counts"]["registered"], "closed": values["counts"]["closed"],
-              "records_by_channel": by_channel}
+    detail = {"registered": counts["registered"], "closed": counts["closed"], "records_by_channel": by_channel}
+    value = counts[numerator] if denominator is None else (
+        counts[numerator] / counts[denominator] if counts[denominator] else None)
     cohort = case_metrics.grid_event_cases(actor=ctx.actor, start=ctx.start, end=ctx.end)
-    populations = POPULATIONS
-    return Computed(decimal(values[metric], percent=denominator is not None), {"metric": metric, **params},
-                    links.records_url("cases", **period), "cases.metrics.grid_event_cases + compute", detail,
-                    records=cohort.filter(populations[numerator].condition),
-                    denominator_records=cohort.filter(populations[denominator].condition) if denominator else None)
+    return Computed(decimal(value, percent=denominator is not None), {"metric": metric, **params},
+                    "", "cases.metrics.grid_event_cases + populations.closed_by(year end)", detail,
+                    records=cohort.filter(conditions[numerator]),
+                    denominator_records=cohort.filter(conditions[denominator]) if denominator else None)
 
 
 COMPUTATIONS: dict[str, Computation] = {"grid_event_metric": grid_event_metric}

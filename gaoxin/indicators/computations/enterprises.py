@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,8 @@ def qualification(ctx: Context, *, type_code: str, new_only: bool = False) -> Co
 def visit_metric(ctx: Context, *, metric: str) -> Computed:
     values = ctx.once("visits", lambda: enterprise_metrics.visit_metrics(actor=ctx.actor, start=ctx.start_date,
                                                                          end=ctx.end_date))
-    params = {"visited_from": ctx.start_date.isoformat(), "visited_to": ctx.end_date.isoformat()}
+    last_day = ctx.end_date - dt.timedelta(days=1)
+    params = {"visited_from": ctx.start_date.isoformat(), "visited_to": last_day.isoformat()}
     detail = {"problems_raised": values["problems_raised"], "problems_resolved": values["problems_resolved"]}
     period: dict[str, Any] = {"actor": ctx.actor, "start": ctx.start_date, "end": ctx.end_date}
     records: QuerySet[Any]
@@ -54,7 +56,7 @@ def visit_metric(ctx: Context, *, metric: str) -> Computed:
 def reception_metric(ctx: Context, *, metric: str) -> Computed:
     values = ctx.once("reception", lambda: enterprise_metrics.reception_metrics(
         actor=ctx.actor, start=ctx.start_date, end=ctx.end_date))
-    params = {"held_from": ctx.start_date.isoformat(), "held_to": ctx.end_date.isoformat()}
+    params = {"held_from": ctx.start_date.isoformat(), "held_to": (ctx.end_date - dt.timedelta(days=1)).isoformat()}
     detail = {"problems_raised": values["reception_problems_raised"]}
     period: dict[str, Any] = {"actor": ctx.actor, "start": ctx.start_date, "end": ctx.end_date}
     records = (enterprise_metrics.reception_session_records(**period) if metric == "sessions"

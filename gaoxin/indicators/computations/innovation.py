@@ -1,6 +1,6 @@
 """Figures of innovation and technology transfer (F043–F051) and talent (F039, F041, F089), read through
 ``innovation.metrics`` and ``talent.metrics``. Amounts: a figure's value is the sum of a field of its records
-(``detail["sum_field"]``) in the figure's unit (F043 亿元 from 万元 ÷ 10,000; F051 万元)."""
+(``total_field``) in the figure's unit (F043 亿元: each contract's 万元 ÷ 10,000; F051 万元)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Value
 
 from gaoxin.indicators.computations.base import Computation, Computed, Context
 from gaoxin.innovation import metrics as m
@@ -24,10 +24,15 @@ def innovation_metric(ctx: Context, *, metric: str) -> Computed:
     records: QuerySet[Any]
     detail: dict[str, Any] = {}
     params = {"from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
+    total_field = ""
     if metric == "contract_turnover":
-        records = m.registered_contracts(start=ctx.start, end=ctx.end, **period)
+        # 万元 → 亿元 on each record, so that the records' field sums to the figure (provenance adds it up)
+        records = m.registered_contracts(start=ctx.start, end=ctx.end, **period).annotate(
+            amount_yi=ExpressionWrapper(F("amount") / Value(Decimal(10_000)),
+                                        output_field=DecimalField(max_digits=20, decimal_places=8)))
         value = m.turnover(records) / Decimal(10_000)
-        detail = {"sum_field": "amount", "divisor": 10_000, "contracts": records.count()}
+        total_field = "amount_yi"
+        detail = {}
         url = _url("/innovation/contracts/", status="registered", **params)
     elif metric == "demands_solved":
         records = m.solved_demands(start=ctx.start, end=ctx.end, **period)
@@ -51,11 +56,12 @@ def innovation_metric(ctx: Context, *, metric: str) -> Computed:
             value = Decimal(records.count())
         else:
             value = m.granted(records)
-            detail = {"sum_field": "funding_granted", "divisor": 1, "projects": records.count()}
+            total_field = "funding_granted"
+            detail = {}
     else:
         raise KeyError(metric)
     return Computed(value, {"metric": metric, **params}, url, f"innovation.metrics ({metric})", detail,
-                    records=records)
+                    records=records, total_field=total_field)
 
 
 def talent_approvals(ctx: Context, *, program: str) -> Computed:

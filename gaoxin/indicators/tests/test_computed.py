@@ -21,10 +21,25 @@ def values(*refs, year=2023):
 
 def test_grid_counts_follow_the_grid_table(catalog, grid_layer):
     assert values("F111", "F112") == {"F111": 2, "F112": 4}
-    grid_services.grid_create(code="4101710200103", name="东北二微网格", level=Grid.Level.MICRO,
+
+
+def test_grid_counts_are_the_grids_valid_at_the_years_end(catalog, grid_layer, frozen_now):
+    """A grid drawn in 2026 is not a 2023 grid; one drawn in June 2023 is; one retired in 2023 is not."""
+    with frozen_now(2026, 3, 1, 9):
+        late = grid_services.grid_create(code="4101710200103", name="东北二微网格", level=Grid.Level.MICRO,
+                                         parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
+                                         geometry_geojson=_box_for_tests(113.58, 34.83, 113.59, 34.84))
+    assert late.valid_from == dt.date(2026, 3, 1)
+    assert values("F112") == {"F112": 4}
+    assert values("F112", year=2026) == {"F112": 5}
+    grid_services.grid_create(code="4101710200104", name="东北三微网格", level=Grid.Level.MICRO,
                               parent=grid_layer.grid_east, street=grid_layer.grid_east.street,
-                              geometry_geojson=_box_for_tests(113.58, 34.83, 113.59, 34.84))
+                              geometry_geojson=_box_for_tests(113.57, 34.83, 113.58, 34.84),
+                              valid_from=dt.date(2023, 6, 1))
     assert values("F112") == {"F112": 5}
+    Grid.objects.filter(pk=grid_layer.micro_west_south.pk).update(valid_to=dt.date(2023, 12, 31))
+    assert values("F112") == {"F112": 4}  # retired on the last day: not valid at the year's end
+    assert values("F112", year=2022) == {"F112": 4}  # valid then; the June 2023 grid was not yet
 
 
 def test_grid_events_and_closure_rate_follow_the_cases(catalog, people, frozen_now):
@@ -51,10 +66,16 @@ def test_grid_events_and_closure_rate_follow_the_cases(catalog, people, frozen_n
     assert figures["F114"].value == Decimal("66.7")
     assert figures["F113"].provenance["registered"] == 3
     assert figures["F114"].provenance["closed"] == 2
-    assert figures["F113"].url == "/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=registered"
-    assert figures["F114"].url == "/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=closed"
+    assert figures["F113"].url == "/indicators/F113/?year=2023"
+    assert figures["F114"].url == "/indicators/F114/?year=2023"
+    assert "list_url" not in figures["F113"].provenance  # one channel per case list: it would not add up
+    assert figures["F113"].records is not None
+    assert figures["F113"].records.count() == 3
+    assert figures["F114"].denominator_records is not None
+    assert figures["F114"].denominator_records.count() == 3
     by_channel = figures["F113"].provenance["records_by_channel"]
-    assert by_channel["hotline_12345"] == figures["F113"].url + "&channel=hotline_12345"
+    assert by_channel["hotline_12345"] == ("/cases/?reg_from=2023-01-01&reg_to=2023-12-31&set=registered"
+                                           "&channel=hotline_12345")
     assert "enterprise_visit" not in by_channel
     assert "reception_day" not in by_channel
     with frozen_now(2023, 3, 2, 9):
@@ -82,7 +103,9 @@ def test_qualification_counts_follow_the_registry(catalog, staff, make_enterpris
                                                    year=2023)
     figure = figure_values(actor=system_actor(), year=2023, refs=["F025"])["F025"]
     assert figure.value == 3
-    assert figure.url == "/enterprises/?qualification=tech_sme&qualification_year=2023"
+    assert figure.url == "/indicators/F025/?year=2023"
+    assert figure.records is not None
+    assert set(figure.records) == {first, second, third}
     assert figure.provenance["function"] == "enterprises.selectors.qualification_counts"
 
 

@@ -1,6 +1,8 @@
 """Shares, growth, completion and ranks on hand-computed data."""
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from gaoxin.enterprises import services as enterprise_services
 from gaoxin.indicators import services
@@ -15,7 +17,8 @@ def figures(*refs):
 
 def ref_value(key, scope, value, *, period=2023, peer=""):
     services.reference_value_set(actor=None, key=key, period=period, scope=scope, value=value, peer=peer,
-                                 source="test")
+                                 source="test", document="郑统〔2024〕1号", issuer="郑州市统计局",
+                                 issued_on="2024-02-01")
 
 
 def test_share_of_a_submitted_base_with_its_inputs(officers):
@@ -89,3 +92,32 @@ def test_missing_inputs_are_reported_not_invented(officers):
     assert f.missing
     assert f.reason == "缺少参考值（全市）"
     assert f.value is None
+
+
+def test_an_official_reference_value_needs_its_citation_and_a_missing_part_changes_nothing(officers):
+    import pytest
+
+    from gaoxin.core.errors import ApplicationError
+    from gaoxin.indicators.models import ReferenceValue
+
+    citations: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("document", {"issuer": "郑州市统计局", "issued_on": "2024-02-01"}),
+        ("issuer", {"document": "郑统〔2024〕1号", "issued_on": "2024-02-01"}),
+        ("issued_on", {"document": "郑统〔2024〕1号", "issuer": "郑州市统计局"}))
+    for missing, kwargs in citations:
+        with pytest.raises(ApplicationError) as exc:
+            services.reference_value_set(actor=officers.officer, key="tech_sme_count", period=2023, scope="city",
+                                         value=8700, source="统计公报", **kwargs)
+        assert (exc.value.field, exc.value.code) == (missing, "citation_required")
+    with pytest.raises(ApplicationError) as bad:
+        services.reference_value_set(actor=officers.officer, key="tech_sme_count", period=2023, scope="city",
+                                     value=8700, source="统计公报", document="x", issuer="y", issued_on="2024-13-01")
+    assert bad.value.field == "issued_on"
+    assert ReferenceValue.objects.count() == 0
+    row = services.reference_value_set(actor=officers.officer, key="tech_sme_count", period=2023, scope="city",
+                                       value=8700, source="统计公报", document="郑统〔2024〕1号", issuer="郑州市统计局",
+                                       issued_on="2024年2月1日")
+    assert (row.is_synthetic, row.issued_on) == (False, dt.date(2024, 2, 1))
+    simulated = services.reference_value_set(actor=None, key="x", period=2023, scope="city", value=1, source="模拟",
+                                             is_synthetic=True)
+    assert simulated.document == ""

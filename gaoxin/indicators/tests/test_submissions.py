@@ -39,7 +39,8 @@ def test_draft_submit_approve_and_the_report_uses_only_the_approved_value(office
     assert f.display == "434.6亿元"
     assert f.provenance["approved_by"] == "赵领导"
     assert f.provenance["evidence"][0]["name"] == "a.pdf"
-    assert f.url == f"/indicators/submissions/{sub.pk}/"
+    assert f.url == "/indicators/F011/?year=2023"
+    assert f.provenance["url"] == f"/indicators/submissions/{sub.pk}/"
     assert list(sub.events.values_list("action", "from_status", "to_status")) == [
         ("create", "", "draft"), ("evidence", "draft", "draft"), ("submit", "draft", "submitted"),
         ("approve", "submitted", "approved")]
@@ -192,3 +193,65 @@ def test_the_log_is_a_hash_chain_that_finds_tampering(officers):
     broken = list(audit.verify(SubmissionEvent))
     assert [(b.subject, b.event_id) for b in broken] == [(str(sub.pk), events[-1].pk)]
     assert broken[0].reason == "事件内容与哈希不符（事件被改动）"
+
+
+def test_an_approved_value_is_revised_with_a_reason_and_reviewed_again(officers):
+    o = officers
+    sub = approved(o, "F011", "434.6")
+    before = snapshot()
+    with pytest.raises(ApplicationError) as exc:
+        services.submission_revise(actor=o.officer, submission=sub, value="440", reason=" ")
+    assert exc.value.field == "reason"
+    with pytest.raises(PermissionDenied):
+        services.submission_revise(actor=o.officer_science, submission=sub, value="440", reason="统计口径更正")
+    assert snapshot() == before
+    assert services.submission_actions(actor=o.officer, submission=sub) == ["revise", "withdraw"]
+    assert services.submission_actions(actor=o.approver, submission=sub) == []
+    sub = services.submission_revise(actor=o.officer, submission=sub, value="440", reason="统计口径更正")
+    assert (sub.status, sub.value, sub.approved_by) == ("submitted", Decimal("440"), None)
+    assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].missing  # until approved again
+    assert services.submission_actions(actor=o.approver, submission=sub) == ["approve", "return"]
+    assert services.submission_actions(actor=o.officer, submission=sub) == ["withdraw"]  # no approving one's own
+    sub = services.submission_approve(actor=o.approver, submission=sub)
+    assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].value == Decimal("440")
+    revise = sub.events.get(action="revise")
+    assert (revise.from_status, revise.to_status, revise.value_before, revise.value_after, revise.note) == (
+        "approved", "submitted", Decimal("434.6"), Decimal("440"), "统计口径更正")
+    assert list(audit.verify(SubmissionEvent, Submission.objects.filter(pk=sub.pk))) == []
+
+
+def test_a_value_is_withdrawn_with_a_reason_and_entered_anew(officers):
+    o = officers
+    sub = approved(o, "F011", "434.6")
+    before = snapshot()
+    with pytest.raises(ApplicationError):
+        services.submission_withdraw(actor=o.officer, submission=sub, reason="")
+    assert snapshot() == before
+    sub = services.submission_withdraw(actor=o.officer, submission=sub, reason="数据来源有误")
+    assert sub.status == "withdrawn"
+    assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].missing
+    with pytest.raises(Conflict):
+        services.submission_withdraw(actor=o.officer, submission=sub, reason="再撤一次")
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F011"), period=2023, value="430")
+    assert (sub.status, sub.value) == ("draft", Decimal("430"))
+    assert list(sub.events.values_list("action", flat=True))[-2:] == ["withdraw", "edit"]
+
+
+def test_a_real_submission_supersedes_the_simulated_one(officers):
+    o = officers
+    services.simulated_submissions_ensure(year=2023)
+    simulated = Submission.objects.get(indicator__ref="F011", period="2023")
+    assert simulated.is_simulated
+    assert services.submission_actions(actor=o.officer, submission=simulated) == ["supersede"]
+    assert "approve" not in services.submission_actions(actor=o.officer, submission=simulated)
+    sub = services.submission_save(actor=o.officer, indicator=indicator("F011"), period=2023, value="430.2")
+    assert sub.pk == simulated.pk
+    assert (sub.is_simulated, sub.status, sub.created_by, sub.approved_by) == (False, "draft", o.officer, None)
+    event = sub.events.get(action="supersede")
+    assert (event.value_before, event.value_after) == (Decimal("434.6"), Decimal("430.2"))
+    assert figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"].missing
+    evidence(o, sub)
+    services.submission_submit(actor=o.officer, submission=sub)
+    sub = services.submission_approve(actor=o.approver, submission=sub)
+    figure = figure_values(actor=system_actor(), year=2023, refs=["F011"])["F011"]
+    assert (figure.value, figure.simulated) == (Decimal("430.2"), False)

@@ -40,5 +40,8 @@ def fig(context: Any, ref: str, *options: str) -> str:
         text = figure.number
     else:
         text = figure.display
-    return format_html('<a class="fig" data-ref="{}" data-source="{}" href="{}" title="{} · {}">{}</a>', ref,
+    link = format_html('<a class="fig" data-ref="{}" data-source="{}" href="{}" title="{} · {}">{}</a>', ref,
                        figure.source, figure.url, figure.ref, figure.name, text)
+    if figure.simulated:
+        return format_html('{}<sup class="simulated" title="模拟数据">模拟</sup>', link)
+    return link

@@ -59,3 +59,72 @@ def test_page_margins_grid_fonts_and_footer(officers, grid_layer):
     assert any(style_name(p) == "Heading 1" and p.text.startswith("一、") for p in document.paragraphs)
     assert any(style_name(p) == "Heading 2" and p.text.startswith("（一）") for p in document.paragraphs)
     assert any("三级网格" in t and "2个" in t for t in texts)
+
+
+def test_styles_name_the_official_fonts_without_theme_fonts_or_template_leftovers(officers, grid_layer):
+    document = docx.Document(io.BytesIO(render_docx(report_build(year=2023))))
+    expected = {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Subtitle": "楷体_GB2312", "Heading 1": "黑体",
+                "Heading 2": "楷体_GB2312", "Footer": "宋体"}
+    for name, font in expected.items():
+        element = document.styles[name].element
+        fonts = element.rPr.find(qn("w:rFonts"))
+        assert {fonts.get(qn(a)) for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {font}, name
+        assert not [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")], name
+        for tag in ("w:color", "w:spacing", "w:kern"):
+            assert element.rPr.find(qn(tag)) is None, (name, tag)
+        for tag in ("w:b", "w:i"):  # absent or explicitly off
+            flag = element.rPr.find(qn(tag))
+            assert flag is None or flag.get(qn("w:val")) in ("0", "false"), (name, tag)
+        if element.pPr is not None:
+            for tag in ("w:pBdr", "w:numPr"):
+                assert element.pPr.find(qn(tag)) is None, (name, tag)
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert document.settings.element.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "zh-CN"
+
+
+def test_the_appendix_lists_every_figure_with_its_source_and_records(officers, grid_layer):
+    from gaoxin.indicators import services
+
+    services.simulated_submissions_ensure(year=2023)
+    report = report_build(year=2023)
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    table = document.tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["编号", "指标", "数值", "来源", "定义", "记录数", "模拟"]
+    assert [r[0] for r in rows[1:]] == list(report.figures)
+    by_ref = {r[0]: r for r in rows[1:]}
+    assert by_ref["F112"][2:4] == ["4个", "平台记录计算"]
+    assert by_ref["F112"][5] == "4"
+    assert by_ref["F011"][3] == "部门填报"
+    assert by_ref["F011"][6] == "模拟"  # a simulated submission
+    assert by_ref["X001"][1].endswith("（辅助值，原文未载）")
+    assert "附表  数据来源" in [p.text for p in document.paragraphs]
+
+
+def test_the_charts_are_images_drawn_with_a_chinese_font(officers, grid_layer, monkeypatch):
+    import pytest
+
+    from gaoxin.reports import fonts
+
+    report = report_build(year=2023)
+    font = fonts.cjk_font_path()
+    if font is None:
+        pytest.skip("no font that draws Chinese on this machine (apt-get install fonts-wqy-microhei)")
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    texts = [p.text for p in document.paragraphs]
+    assert "附图" in texts
+    assert len(document.inline_shapes) == len(report.chart_specs) == 2  # no grid events: no monthly chart
+    assert round(document.inline_shapes[0].width.mm) == 150
+    png = report.chart_specs[0].png(font)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_a_chinese_font_the_file_says_where_the_charts_are(officers, grid_layer, monkeypatch):
+    from gaoxin.reports import fonts
+
+    monkeypatch.setattr(fonts, "cjk_font_path", lambda: None)
+    document = docx.Document(io.BytesIO(render_docx(report_build(year=2023))))
+    assert len(document.inline_shapes) == 0
+    assert "（本机没有可绘制中文的字体，未生成图表；图表见 HTML 版年终答卷。）" in [p.text for p in document.paragraphs]

@@ -21,9 +21,8 @@ from gaoxin.grids.models import Grid
 from gaoxin.indicators.figures import system_actor
 from gaoxin.simulation import calibration as cal
 from gaoxin.simulation.digest import year_digest
-from gaoxin.simulation.figures import seed_figures
 from gaoxin.simulation.services import simulate_year
-from gaoxin.simulation.tests.conftest import SCALE, SEED, YEAR
+from gaoxin.simulation.tests.conftest import SCALE, SEED, YEAR, report_figures
 from gaoxin.simulation.world import world_load
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +39,12 @@ EXPECTED = {
     "F025": 30, "F027": 1, "F028": -95,
     **dict.fromkeys(("F003", "F007", "F009", "F010", "F016", "F018", "F020", "F022", "F023", "F029", "F031",
                      "F032", "F033", "F035", "F036", "F037", "F038"), 1),
+    # The figures kept in ledgers (issue 20) are the seed's full-year values at any scale (a ledger holds totals).
+    "F072": 21.4, "F073": 55.1, "F074": 116, "F075": 1.2, "F076": 15, "F077": 7, "F078": 5564, "F079": 100,
+    "F080": 3, "F081": 81, "F082": 4, "F083": 130, "F084": 2.8, "F085": 2, "F086": 27, "F087": 5.4, "F088": 5573,
+    "F090": 4, "F091": 2.5, "F094": 4, "F095": 1, "F096": 8400, "F097": 2, "F098": 2, "F099": 517.4,
+    "F101": 2055, "F102": 2222, "F103": 3130, "F104": 483, "F105": 33, "F106": 28, "F107": 80, "F108": 34,
+    "F109": 90, "F110": 457,
     # Innovation and talent (issue 22): 262 × 0.01 → 3 talents, 8,170 → 82 young talents; 136亿 → 1.36亿 printed
     # as 1; 7,530万 → 75.30万 printed as 75; the other counts shrink to 1.
     "F039": 3, "F041": 1, "F043": 1, "F044": 1, "F045": 1, "F046": 1, "F047": 1, "F048": 1, "F049": 1, "F050": 1,
@@ -48,7 +53,7 @@ EXPECTED = {
 
 
 def test_figures_at_scale(small_year):
-    assert seed_figures(YEAR) == EXPECTED
+    assert report_figures(YEAR, EXPECTED) == EXPECTED
     year = {"start": dt.datetime(YEAR, 1, 1, tzinfo=SHANGHAI), "end": dt.datetime(YEAR + 1, 1, 1, tzinfo=SHANGHAI)}
     counts = metrics.counts(metrics.grid_event_cases(actor=system_actor(), **year))
     assert counts["registered"] == 4_470
@@ -197,7 +202,9 @@ def test_open_cases_can_be_continued_with_the_live_services(small_year):
             assert case.state == workflow.CLOSED
     ids = [c.pk for c in open_cases]
     assert list(audit.verify_chains(Case.objects.filter(pk__in=ids))) == []
-    assert seed_figures(YEAR)["F114"] == 100.0
+    # closed in January of the next year: the year's 办结率 counts the cases closed by its end, so it stays
+    assert report_figures(YEAR, ["F114"]) == {"F114": 99.7}
+    assert Case.objects.filter(pk__in=ids, state=workflow.CLOSED).count() == len(ids)
     assert rollup.differences() == []
 
 
@@ -283,9 +290,13 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
     for indicator in Indicator.objects.filter(source=Indicator.Source.COMPUTED).order_by("ref"):
         result = compute(ctx, indicator.computation, indicator.params)
         assert result.records is not None, indicator.ref
-        if result.denominator_records is None and "sum_field" in result.detail:  # an amount: a field's sum
-            total = sum((getattr(r, result.detail["sum_field"]) for r in result.records), Decimal(0))
-            assert total / result.detail["divisor"] == result.value, indicator.ref
+        if result.detail.get("aggregate") in {"sum", "share", "latest"}:  # a ledger's figure (issue 20)
+            checked += _ledger_figure_adds_up(result)
+            continue
+        if result.denominator_records is None and result.total_field:  # a sum figure (issue 22): its field's sum
+            total = sum((Decimal(str(getattr(r, result.total_field))) for r in result.records), Decimal(0))
+            assert result.value is not None, indicator.ref
+            assert abs(total - result.value) < Decimal("1e-9"), indicator.ref
         elif result.denominator_records is None:
             assert Decimal(result.records.count()) == result.value, indicator.ref
         else:
@@ -293,7 +304,57 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
-    assert checked == 28 + 12  # + issue 22's F039, F041, F043–F051, F089
+    assert checked == 28 + 35 + 12  # + issue 22's F039, F041, F043–F051, F089
+
+
+def _ledger_figure_adds_up(result: Any) -> int:
+    from decimal import Decimal
+
+    from gaoxin.ledgers.metrics import field_sum
+
+    detail = result.detail
+    total = field_sum(result.records, detail["field"])
+    if detail["aggregate"] == "share":
+        assert result.value == total / field_sum(result.records, detail["denominator_field"]) * 100
+    else:
+        assert result.value == total / Decimal(detail["divide_by"])
+        assert detail["aggregate"] == "sum" or result.records.count() == 1
+    return 1
+
+
+def test_every_link_of_the_report_opens_and_adds_up(small_year, make_user):
+    """Read as a leader reads it: every figure of the year-end report links to its page, which opens, and the
+    records a computed figure's page lists add up to the figure the report prints."""
+    import re
+
+    from django.test import Client
+
+    from gaoxin.accounts.models import OrgUnit
+    from gaoxin.accounts.roles import Role
+    from gaoxin.indicators import services as indicator_services
+    from gaoxin.reports.builder import report_build
+    from gaoxin.reports.render import render_html
+
+    indicator_services.simulated_submissions_ensure(year=YEAR)
+    report = report_build(year=YEAR)
+    printed = {ref: None if f.value is None else float(f.value) for ref, f in report.figures.items()}
+    html = render_html(report)
+    anchors = set(re.findall(r'<a class="fig" data-ref="(\w+)" data-source="(\w+)" href="([^"]+)"', html))
+    assert anchors
+    leader = Client()
+    leader.force_login(make_user(Role.LEADER, OrgUnit.objects.filter(parent=None).first(), username="reader"))
+    computed = 0
+    for ref, source, href in sorted(anchors):
+        assert href == f"/indicators/{ref}/?year={YEAR}", ref
+        assert leader.get(href).status_code == 200, ref
+        data = leader.get(href + "&format=json").json()
+        assert data["value"] == printed[ref], ref
+        if source == "computed":
+            assert data["adds_up"] is True, ref
+            assert data["total"] == data["value"], ref
+            assert len(data["records"]) == data["count"], ref
+            computed += 1
+    assert computed >= 20
 
 
 def test_domain_generators_run_in_the_year_with_streams_of_their_own(small_year, monkeypatch):

@@ -283,6 +283,8 @@ EN = {
     "近30天": "30 days",
     "近90天": "90 days",
     "近一年": "1 year",
+    # Ledgers (issue 20)
+    "台账": "Ledgers",
     # Innovation and talent (issue 22)
     "%(year)s 年科技创新与成果转化": "Innovation and technology transfer, %(year)s",
     "%(year)s 年认定（按用人单位产业链）": "Approvals in %(year)s by employer chain",

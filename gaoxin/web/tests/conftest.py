@@ -13,6 +13,7 @@ from django.test import Client
 
 from gaoxin.accounts.models import User
 from gaoxin.cases.tests.conftest import People, people, report  # noqa: F401  (fixture re-export)
+from gaoxin.enterprises.tests.conftest import make_enterprise, refdata, staff  # noqa: F401  (fixtures reused)
 from gaoxin.web import suggest
 
 

@@ -44,6 +44,11 @@ def test_case_list_filters_sorts_and_paginates(people, client_for, django_assert
     oldest = client.get("/cases/?sort=reported_at", HTTP_HX_REQUEST="true")
     assert oldest.content.decode().index(cases[0].number) < oldest.content.decode().index(cases[1].number)
     assert "<html" not in oldest.content.decode()  # htmx gets the #results partial
+    assert "HX-Request" in oldest["Vary"]  # so no cache hands the fragment to the browser, or the page to htmx
+    # Back to a page htmx no longer caches: it asks for the history entry, and gets the whole page with its layout.
+    restored = client.get("/cases/?sort=reported_at", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert restored.content.decode().lstrip().lower().startswith("<!doctype html>")
+    assert 'class="sidebar"' in restored.content.decode()
 
 
 def test_case_list_bad_filter_names_the_field(people, client_for):
@@ -229,8 +234,13 @@ def test_return_and_resume(reported, people, client_for):
     bad = handler.post(f"/cases/{case.pk}/return/", {"reason": ""})
     assert bad.status_code == 400
     assert state_of(case)[0] == workflow.DISPATCHED
-    assert handler.post(f"/cases/{case.pk}/return/", {"reason": "非本单位职责"}).status_code == 303
+    returned = handler.post(f"/cases/{case.pk}/return/", {"reason": "非本单位职责"}, follow=True)
+    assert returned.redirect_chain[0] == ("/", 303)  # not the case page the handler may no longer open
+    assert returned.status_code == 200
+    assert f"案件 {case.number} 已办理，当前状态：已立案；该案件已不在您的办理范围内。" in returned.content.decode()
     assert state_of(case)[0] == workflow.REGISTERED
+    queue = client_for(p.a_dispatcher).get("/work/dispatch/").content.decode()
+    assert "退单理由：非本单位职责" in queue  # the dispatcher sees it came back, and why
     case = services.case_dispatch(actor=p.a_dispatcher, case=Case.objects.get(pk=case.pk))
     case = services.case_accept(actor=p.street_a_handler, case=case)
     case = services.case_request_suspension(actor=p.street_a_handler, case=case, reason="待规划")

@@ -27,6 +27,7 @@ PAGES = {
     "/maps/grids.geojson": ("level", "parent"),
     "/indicators/": ("year",),
     "/indicators/submissions/": ("year",),
+    "/indicators/F111/": ("year", "page", "format"),
     "/public/track/": ("code",),
 }
 

@@ -86,3 +86,15 @@ def test_vendor_finder_finds_only_listed_files(settings, tmp_path):
     assert finder.find("vendor/htmx/other.js") == ""
     assert [name for name, _storage in finder.list([])] == ["htmx.min.js"]
     assert finder.check()[0].id == "web.W001"
+
+
+def test_overdue_is_said_in_positive_working_days():
+    from django.template.loader import render_to_string
+
+    from gaoxin.web.presenters import Timing
+
+    overdue = render_to_string("web/cases/_timing.html", {"timing": Timing(color="red", left_days=-727.7)})
+    assert "超期 727.7 个工作日" in overdue
+    due_soon = render_to_string("web/cases/_timing.html", {"timing": Timing(color="red", left_days=0.4)})
+    assert "剩 0.4 个工作日" in due_soon
+    assert Timing(color="green", left_days=3.0).overdue_days is None

@@ -94,9 +94,21 @@ def test_grid_worker_reports_with_photo_and_location(people, client_for):
     assert case.number in ok["Location"]
     assert case.channel == "grid_worker"
     assert case.micro_grid_id == people.worker_west.grids.get().pk
-    # Without a location the case lands in the worker's own micro-grid.
-    client.post("/work/grid/", {"category": "09001", "description": "占道经营二"})
-    assert Case.objects.filter(micro_grid_id=people.worker_west.grids.get().pk).count() == 2
+    # Without a location, or without a photo, nothing is filed: the page names what is missing.
+    no_place = client.post("/work/grid/", {"category": "09001", "description": "占道经营二", "photo": upload()})
+    assert (no_place.status_code, 'data-field="lat"' in no_place.content.decode()) == (400, True)
+    no_photo = client.post("/work/grid/", {"category": "09001", "description": "占道经营二", "lon": "113.52",
+                                           "lat": "34.79"})
+    assert (no_photo.status_code, 'data-field="photo"' in no_photo.content.decode()) == (400, True)
+    far = client.post("/work/grid/", {"category": "09001", "description": "占道经营三", "lon": "200", "lat": "34.79",
+                                      "photo": upload()})
+    assert (far.status_code, 'data-field="lon"' in far.content.decode()) == (400, True)
+    assert Case.objects.count() == 1
+    # A place outside the worker's own grids is filed, and the worker is told who will verify it.
+    outside = client.post("/work/grid/", {"category": "09001", "description": "占道经营四", "lon": "113.58",
+                                          "lat": "34.79", "photo": upload()}, follow=True)
+    other = Case.objects.get(description="占道经营四")
+    assert f"案件 {other.number} 的位置不在您负责的网格内，将由所在网格核查。" in outside.content.decode()
 
 
 def test_batch_proposals_match_the_case_engine(people, org, grid_layer):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -218,6 +219,17 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as error:
         case = Case.objects.select_related("category", "street", "assignee", "center").get(pk=pk)
         return render(request, "web/cases/detail.html", case_context(request, case, error=error), status=error.status)
+    # Every action ends on a page that says what happened; a case that left the actor's hands (returned, sent
+    # back to dispatch) ends on the actor's workbench, not on a page they may no longer open.
+    done = Case.objects.get(pk=pk)
+    try:
+        selectors.case_get(actor=actor, pk=pk)
+    except NotFound:
+        messages.success(request, _("案件 %(number)s 已办理，当前状态：%(state)s；该案件已不在您的办理范围内。")
+                         % {"number": done.number, "state": _(done.state_label)})
+        return HttpResponseRedirect(reverse("web:home"), status=303)
+    messages.success(request, _("案件 %(number)s 已办理，当前状态：%(state)s。")
+                     % {"number": done.number, "state": _(done.state_label)})
     return HttpResponseRedirect(_next_url(request, reverse("web:case_detail", args=[pk])), status=303)
 
 

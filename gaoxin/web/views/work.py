@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -39,6 +40,8 @@ HOME_BY_ROLE: dict[str, str] = {
     Role.GRID_WORKER: "web:work_grid",
     Role.LEADER: "web:dashboard",
     Role.ADMIN: "web:dashboard",
+    Role.SERVICE_CADRE: "web:visit_list",
+    Role.DATA_OFFICER: "indicators:submissions",
 }
 
 
@@ -204,16 +207,24 @@ def work_grid(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             category = resolve.category(request.POST.get("category"))
+            photos = uploads.clean_photos(request.FILES.getlist("photo"))
+            if not photos:
+                raise ApplicationError(_("网格员上报须附至少一张现场照片"), field="photo", code="photo_required")
+            lon, lat = _float(request, "lon"), _float(request, "lat")
+            if lon is None or lat is None:
+                raise ApplicationError(_("请使用当前位置或在地图上选点"), field="lat", code="location_required")
             case = case_services.case_report(
                 actor=actor, channel=Channel.GRID_WORKER, category=category,
                 description=request.POST.get("description", ""), address=request.POST.get("address", ""),
-                lon=_float(request, "lon"), lat=_float(request, "lat"),
-                attachments=uploads.clean_photos(request.FILES.getlist("photo")),
+                lon=lon, lat=lat, attachments=photos,
             )
         except ApplicationError as error:
             context["error"] = error
             status = error.status
         else:
+            if case.grid_id is not None and not any(g.pk in (case.grid_id, case.micro_grid_id) for g in grids):
+                messages.warning(request, _("案件 %(number)s 的位置不在您负责的网格内，将由所在网格核查。")
+                                 % {"number": case.number})
             return HttpResponseRedirect(f"{reverse('web:work_grid')}?reported={case.number}", status=303)
     else:
         status = 200

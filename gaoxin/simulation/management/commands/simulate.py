@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gaoxin.core.errors import ApplicationError
-from gaoxin.simulation.figures import seed_figures
+from gaoxin.indicators.figures import figure_values, system_actor
 from gaoxin.simulation.services import simulate_year
 
 
@@ -41,5 +41,7 @@ class Command(BaseCommand):
             f"{result.sessions:,} reception days, {result.problems:,} enterprise problems; "
             f"peak RSS {result.peak_rss_mib:.0f} MiB"))
         if options["figures"]:
-            for key, value in seed_figures(options["year"]).items():
-                self.stdout.write(f"  {key}: {value}")
+            figures = figure_values(actor=system_actor(), year=options["year"])
+            for ref, figure in figures.items():
+                if figure.source == "computed":
+                    self.stdout.write(f"  {ref}: {figure.display}")

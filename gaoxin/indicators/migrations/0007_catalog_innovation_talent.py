@@ -8,5 +8,5 @@ def catalog(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0003_submission_history")]
+    dependencies = [("indicators", "0006_reference_citation")]
     operations = [migrations.RunPython(catalog, migrations.RunPython.noop)]
