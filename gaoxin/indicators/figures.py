@@ -7,7 +7,7 @@ values, with their inputs. Values are rounded as the article rounds them (``deci
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -46,6 +46,7 @@ class Figure:
     records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
     denominator_records: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
     total_field: str = ""
+    records_total: Callable[[QuerySet[Any]], Decimal | None] | None = field(default=None, repr=False, compare=False)
     # 模拟: the value rests on simulated data (a simulated submission, synthetic records or reference values).
     simulated: bool = False
     definition: str = ""
@@ -179,7 +180,7 @@ class Evaluator:
             result = compute(self.ctx, indicator.computation, indicator.params)
             _set_value(figure, indicator, result.value)
             figure.records, figure.denominator_records = result.records, result.denominator_records
-            figure.total_field = result.total_field
+            figure.total_field, figure.records_total = result.total_field, result.records_total
             figure.simulated = _rests_on_synthetic(result.records)
             figure.provenance = {"kind": "computed", "function": result.function, "params": result.params,
                                  "definition": indicator.definition, **result.detail}

@@ -104,7 +104,9 @@ def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
     if prov.records is None:
         return prov
     prov.count = prov.records.count()
-    if prov.denominator_records is not None:
+    if figure.records_total is not None:
+        prov.total = figure.records_total(prov.records)
+    elif prov.denominator_records is not None:
         prov.denominator = prov.denominator_records.count()
         prov.total = (Decimal(prov.count) / Decimal(prov.denominator) * 100) if prov.denominator else None
     elif prov.total_field:
@@ -136,7 +138,10 @@ def _frozen_provenance(figure: Figure, indicator: Indicator, year: int) -> Prove
         return prov
     prov.frozen_ids, prov.frozen_model = list(frozen.record_ids), frozen.record_model
     prov.count = len(prov.frozen_ids)
-    if frozen.denominator_ids is not None:
+    if live.records_total is not None:  # read again from the frozen records (a ledger's figure: a few entries)
+        model = apps.get_model(frozen.record_model)
+        prov.total = live.records_total(model._default_manager.filter(pk__in=prov.frozen_ids))
+    elif frozen.denominator_ids is not None:
         prov.denominator = len(frozen.denominator_ids)
         prov.total = (Decimal(prov.count) / Decimal(prov.denominator) * 100) if prov.denominator else None
     elif prov.total_field:

@@ -54,6 +54,21 @@ def field_sum(entries: QuerySet[LedgerEntry], name: str) -> Decimal:
     return sum((_number(v.get(name)) for v in entries.values_list("values", flat=True)), Decimal(0))
 
 
+def records_total(entries: QuerySet[LedgerEntry], *, aggregate: str, field: str = "", denominator_field: str = "",
+                  divide_by: int = 1) -> Decimal | None:
+    """What a figure's records add up to, read again from the entries alone (the provenance page's check):
+    their count, the distinct values of ``field`` among them (one entry per value), the sum of ``field`` (of the
+    one latest entry) in the figure's unit, or the share of two sums."""
+    if aggregate in ("count", "distinct"):
+        return Decimal(entries.count())
+    if aggregate == "share":
+        denominator = field_sum(entries, denominator_field)
+        return None if not denominator else field_sum(entries, field) / denominator * 100
+    if aggregate == "latest" and not entries.exists():
+        return None
+    return field_sum(entries, field) / Decimal(divide_by)
+
+
 def ledger_figure(*, ledger: str, year: int, aggregate: str, field: str = "", denominator_field: str = "",
                   filters: dict[str, Any] | None = None, divide_by: int = 1, rows: list[Row] | None = None,
                   published: set[str] | None = None) -> LedgerFigure:

@@ -33,6 +33,9 @@ class Computed:
     records: QuerySet[Any] | None = None
     denominator_records: QuerySet[Any] | None = None
     total_field: str = ""  # a sum figure: the field of ``records`` whose sum is the value (in the figure's unit)
+    # Or how the value is read again from ``records`` alone, when no column sums to it (a ledger's JSON values,
+    # a share of two sums): the provenance page's check.
+    records_total: Callable[[QuerySet[Any]], Decimal | None] | None = None
 
 
 @dataclass

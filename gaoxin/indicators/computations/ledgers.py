@@ -6,11 +6,12 @@ entries it read as the records. ``detail`` says how they add up: a sum (or share
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
 from gaoxin.indicators.computations.base import Computation, Computed, Context
-from gaoxin.ledgers.metrics import ledger_figure, published_codes, year_rows
+from gaoxin.ledgers.metrics import ledger_figure, published_codes, records_total, year_rows
 
 
 def ledger_metric(ctx: Context, *, ledger: str, aggregate: str, field: str = "", denominator_field: str = "",
@@ -24,8 +25,10 @@ def ledger_metric(ctx: Context, *, ledger: str, aggregate: str, field: str = "",
     params: dict[str, Any] = {"ledger": ledger, "year": ctx.year, "state": "approved", **{
         f"f_{k}": v for k, v in (filters or {}).items()}}
     url = f"/ledgers/{ledger}/entries/?{urlencode(params)}"
+    total = functools.partial(records_total, aggregate=aggregate, field=field, denominator_field=denominator_field,
+                              divide_by=divide_by)
     return Computed(figure.value, params, url, "ledgers.metrics.ledger_figure", figure.detail,
-                    records=figure.records)
+                    records=figure.records, records_total=total)
 
 
 COMPUTATIONS: dict[str, Computation] = {"ledger_metric": ledger_metric}
