@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "gaoxin.ledgers",
     "gaoxin.land",
     "gaoxin.projects",
+    "gaoxin.innovation",
+    "gaoxin.talent",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change

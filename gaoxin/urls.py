@@ -29,6 +29,8 @@ urlpatterns = [
     path("reports/", include("gaoxin.reports.urls")),
     path("projects/", include("gaoxin.projects.urls")),
     path("land/", include("gaoxin.land.urls")),
+    path("innovation/", include("gaoxin.innovation.urls")),  # issue 22
+    path("talent/", include("gaoxin.talent.urls")),  # issue 22
     path("", include("gaoxin.web.urls")),
     path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

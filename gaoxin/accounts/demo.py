@@ -40,6 +40,12 @@ DEMO_LOGINS = [
     DemoLogin("ledger_party", Role.DATA_OFFICER, "GX-D15", "党群工作部台账审核员"),
     DemoLogin("steward", Role.SERVICE_CADRE, "GX-S01", "项目管家（演示）"),  # key projects: its own projects only
     DemoLogin("landofficer", Role.HANDLER, "GX-D06", "自然资源和规划局（演示）"),  # parcels, supply, permits
+    # Innovation and talent (issue 22): officers of 科技创新局 and 人社局; an enterprise and a new R&D institution,
+    # linked to a simulated enterprise and institution by the simulated year.
+    DemoLogin("kcj", Role.HANDLER, "GX-D11", "科技创新局科员"),
+    DemoLogin("rsj", Role.HANDLER, "GX-D13", "人社局人才科科员"),
+    DemoLogin("qiye", Role.ENTERPRISE, None, "企业用户（演示）"),
+    DemoLogin("yuansuo", Role.ENTERPRISE, None, "研发机构用户（演示）"),
 ]
 
 

@@ -116,6 +116,21 @@ COMPUTED: dict[str, tuple[str, dict[str, Any]]] = {
     "F060": ("four_permit_days", {}),
     "X001": ("industrial_land_supplied", {}),
 }
+# Innovation, technology transfer and talent (issue 22).
+COMPUTED.update({
+    "F039": ("talent_approvals", {"program": "urgent_talent"}),
+    "F041": ("talent_approvals", {"program": "innovation_team"}),
+    "F043": ("innovation_metric", {"metric": "contract_turnover"}),
+    "F044": ("innovation_metric", {"metric": "demands_solved"}),
+    "F045": ("innovation_metric", {"metric": "event_intents"}),
+    "F046": ("innovation_metric", {"metric": "new_rd_institutions"}),
+    "F047": ("innovation_metric", {"metric": "rd_transferred"}),
+    "F048": ("innovation_metric", {"metric": "rd_listed"}),
+    "F049": ("innovation_metric", {"metric": "rd_matched"}),
+    "F050": ("innovation_metric", {"metric": "projects_approved"}),
+    "F051": ("innovation_metric", {"metric": "project_funding"}),
+    "F089": ("talent_approvals", {"program": "youth_talent"}),
+})
 
 
 def _share(base: str, scope: str) -> dict[str, Any]:
@@ -171,6 +186,20 @@ DEFINITIONS: dict[str, str] = {
     "F060": "统计年度出让且四证齐全的宗地中，从签订土地出让合同到第四证发放的最短用时（天，含当日；1 = 一天发四证）",
     "X001": "统计年度签订出让合同的工业用地宗地面积之和（平方米 ÷ 666.67 = 亩）",
 }
+DEFINITIONS.update({  # issue 22
+    "F039": "统计年度内获批（认定）的“郑州市重点产业急需紧缺人才”申报数（talent.metrics.approvals）",
+    "F041": "统计年度内获批的“郑州市创新创业团队”项目数",
+    "F043": "统计年度内完成认定登记的技术合同成交额之和（万元 ÷ 10,000 = 亿元）",
+    "F044": "统计年度内状态变为“已解决”的企业技术需求数",
+    "F045": "统计年度内在产学研对接会上达成合作意向的供需对接数（含其后对接成功的）",
+    "F046": "统计年度末已引进建设的新型研发机构数",
+    "F047": "统计年度内新型研发机构登记转化的科技成果数",
+    "F048": "统计年度内新型研发机构发布成果清单的成果数（发布日期在年度内）",
+    "F049": "统计年度内新型研发机构成果与企业需求对接成功数",
+    "F050": "统计年度内获批立项的省、市重大创新专项数",
+    "F051": "统计年度内获批立项的重大创新专项批复财政资金之和（万元）",
+    "F089": "统计年度内认定的“青年人才来区留区就业创业”人数",
+})
 
 
 @dataclass(frozen=True)

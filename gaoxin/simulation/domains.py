@@ -60,3 +60,9 @@ DOMAINS: tuple[DomainGenerator, ...] = ()
 # The ledgers (台账, issue 20): every shipped ledger filled by its units through the year.
 DOMAINS += (DomainGenerator("ledgers", simulation_ledgers.generate),)
 DOMAINS += (DomainGenerator("projects", projects.generate),)  # key projects and land (重大项目, 一码管地)
+
+# Innovation, technology transfer and talent (issue 22).
+from gaoxin.simulation import innovation as _innovation  # noqa: E402 - listed after the types it is given
+
+DOMAINS += (DomainGenerator("innovation", _innovation.generate_innovation),
+            DomainGenerator("talent", _innovation.generate_talent))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.indicators.computations import cases, enterprises, grids
+from gaoxin.indicators.computations import innovation as innovation_figures
 from gaoxin.indicators.computations import ledgers as ledger_computations
 from gaoxin.indicators.computations import projects as projects_and_land
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
@@ -15,6 +16,7 @@ from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed,
 REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTATIONS, **grids.COMPUTATIONS,
                                     **projects_and_land.COMPUTATIONS}
 REGISTRY.update(ledger_computations.COMPUTATIONS)
+REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

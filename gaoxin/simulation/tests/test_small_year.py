@@ -48,6 +48,10 @@ EXPECTED = {
     # Key projects and land (simulation/projects.py), amounts in 亿元 at one decimal: 43,460万 signed, 34,820万 of
     # new starts, one key project with 22,810万 done of a 22,250万 plan, 26.4 亩 of industrial land.
     "F011": 4.3, "F012": 3.5, "F013": 1, "F014": 2.3, "F015": 102.5, "F060": 1, "X001": 26,
+    # Innovation and talent (issue 22): 262 × 0.01 → 3 talents, 8,170 → 82 young talents; 136亿 → 1.36亿 printed
+    # as 1; 7,530万 → 75.30万 printed as 75; the other counts shrink to 1.
+    "F039": 3, "F041": 1, "F043": 1, "F044": 1, "F045": 1, "F046": 1, "F047": 1, "F048": 1, "F049": 1, "F050": 1,
+    "F051": 75, "F089": 82,
 }
 
 
@@ -310,7 +314,7 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
-    assert checked == 28 + 35 + 7  # the case engine's and enterprises', the ledgers', projects' and land's
+    assert checked == 28 + 35 + 7 + 12  # cases and enterprises; the ledgers; projects and land; innovation and talent
 
 
 def _ledger_figure_adds_up(result: Any) -> int:

@@ -1,0 +1,79 @@
+"""Talent pages per role: masked lists, the audited reveal, review and approval by the talent officer, the
+enterprise's application, the leader's board, forbidden actions that change nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from gaoxin.talent import services
+from gaoxin.talent.models import TalentApplication, TalentProgram
+
+pytestmark = pytest.mark.django_db
+ID = "11010519491231002X"
+
+
+def client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def application(world, frozen_now):
+    with frozen_now(2023, 9, 28, 10):
+        return services.application_submit(actor=world.enterprise_user,
+                                           program=TalentProgram.objects.get(code="urgent_talent"),
+                                           enterprise=world.enterprise, person_name="李明", id_number=ID,
+                                           phone="13800138000")
+
+
+def test_officer_sees_masked_data_reveals_with_a_reason_and_approves(world, application, frozen_now):
+    c = client(world.talent_officer)
+    listing = c.get("/talent/applications/").content.decode()
+    assert "110***********002X" in listing
+    assert ID not in listing
+    assert "李*" in listing
+    page = c.post(f"/talent/applications/{application.pk}/", {"action": "reveal", "reason": "核对学历"})
+    assert ID in page.content.decode()
+    assert application.events.filter(action="reveal", actor=world.talent_officer).count() == 1
+    with frozen_now(2023, 10, 9, 10):
+        c.post(f"/talent/applications/{application.pk}/decide/", {"action": "pass"})
+        c.post(f"/talent/applications/{application.pk}/decide/", {"action": "approve", "subsidy": "8"})
+    application.refresh_from_db()
+    assert application.status == TalentApplication.Status.APPROVED
+    assert str(application.subsidy) == "8.00"
+
+
+def test_export_is_masked(world, application):
+    response = client(world.talent_officer).get("/talent/applications/?export=xlsx")
+    ws = load_workbook(io.BytesIO(response.content))["人才申报"]
+    assert [c.value for c in ws[2]][3:6] == ["李*", "110***********002X", "138****8000"]
+
+
+def test_enterprise_applies_and_cannot_decide(world, frozen_now):
+    c = client(world.enterprise_user)
+    program = TalentProgram.objects.get(code="urgent_talent")
+    with frozen_now(2023, 9, 28, 10):
+        bad = c.post("/talent/applications/new/", {"program": program.pk, "person_name": "王强",
+                                                   "id_number": "110105194912310021"})
+        assert bad.status_code == 400
+        assert 'data-field="id_number"' in bad.content.decode()
+        assert TalentApplication.objects.count() == 0
+        ok = c.post("/talent/applications/new/", {"program": program.pk, "person_name": "王强", "id_number": ID})
+    assert ok.status_code == 302
+    created = TalentApplication.objects.get()
+    assert c.post(f"/talent/applications/{created.pk}/decide/", {"action": "pass"}).status_code == 403
+    created.refresh_from_db()
+    assert created.status == TalentApplication.Status.SUBMITTED
+    reveal = c.post(f"/talent/applications/{created.pk}/", {"action": "reveal", "reason": "看看"})
+    assert reveal.status_code == 403
+    assert created.events.filter(action="reveal").count() == 0
+
+
+def test_leader_board_and_innovation_officer_is_not_a_talent_officer(world, application):
+    assert client(world.leader).get("/talent/?year=2023").status_code == 200
+    assert client(world.officer).get("/talent/applications/").status_code == 403
