@@ -163,6 +163,13 @@ def test_supervision_page_lists_the_units_notices_and_acknowledges_them(people, 
     assert "/ack/" not in leader_page  # leaders read; the unit confirms
     assert client_for(people.leader).get("/work/supervision/?node=x").status_code == 400
     assert client_for(people.leader).get("/work/supervision/?page=abc").status_code == 400
+    assert f'href="/cases/{case.pk}/"' in handler.get("/work/supervision/?all=1").content.decode()
+    # The unit returns the case: the notice stays with it, without a link to a case it can no longer open.
+    services.case_return(actor=people.street_a_handler, case=Case.objects.get(pk=case.pk), reason="非本单位职责")
+    after = handler.get("/work/supervision/?all=1").content.decode()
+    assert case.number in after
+    assert f'href="/cases/{case.pk}/"' not in after
+    assert "（案件已不在本单位办理）" in after
 
 
 def test_grid_worker_is_offered_only_the_verifications_of_the_own_grids(people, client_for):

@@ -265,8 +265,13 @@ def work_supervision(request: HttpRequest) -> HttpResponse:
     total = notices.count()
     start = (page_number - 1) * SUPERVISION_PAGE
     rows = list(notices[start:start + SUPERVISION_PAGE])
+    # A notice stays with the unit it was sent to; its case may have left the unit since (returned, dispatched
+    # elsewhere): the number is shown, linked only when the actor may still open the case.
+    visible = set(selectors.case_list(actor=actor).filter(pk__in=[n.case_id for n in rows]).values_list(
+        "pk", flat=True))
     for notice in rows:
         notice.may_acknowledge = may_acknowledge(actor, notice)  # type: ignore[attr-defined]  # display only
+        notice.case_visible = notice.case_id in visible  # type: ignore[attr-defined]  # display only
     base = {"all": "1" if show_all else "", "node": node}
     context = {"notices": rows, "total": total, "show_all": show_all, "node": node, "nodes": nodes,
                "open_count": selectors.supervision_notice_list(actor=actor, open_only=True).count(),
