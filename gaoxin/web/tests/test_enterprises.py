@@ -113,3 +113,17 @@ def test_the_cadre_lands_on_the_visits_and_the_data_officer_on_the_submissions(s
     assert client_for(staff.cadre).get("/")["Location"] == "/enterprises/visits/"
     officer = make_user(Role.DATA_OFFICER, org.committee, username="officer_home")
     assert client_for(officer).get("/")["Location"] == "/indicators/submissions/"
+
+
+def test_a_street_cadres_own_visit_outside_the_street_lists_without_a_dead_link(staff, registry, client_for,
+                                                                              frozen_now):
+    from gaoxin.enterprises import services_problems
+
+    outside = registry[1]  # in street B; cadre_a serves street A
+    with frozen_now(2023, 3, 6, 10):
+        visit = services_problems.visit_record(actor=staff.cadre, enterprise=outside, visited_on="2023-03-06")
+    Visit.objects.filter(pk=visit.pk).update(cadre=staff.cadre_street_a)
+    html = client_for(staff.cadre_street_a).get("/enterprises/visits/").content.decode()
+    assert outside.name in html
+    assert f'href="/enterprises/{outside.pk}/"' not in html
+    assert client_for(staff.cadre_street_a).get(f"/enterprises/{outside.pk}/").status_code == 404

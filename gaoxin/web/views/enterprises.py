@@ -163,8 +163,13 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         return error_page(request, error)
     problems = _problem_counts(EnterpriseProblem.objects.filter(visit__in=[v.pk for v in page.object_list]),
                                "visit_id")
+    # A cadre's own visits are listed even to an enterprise outside the cadre's scope; its dossier is not open to
+    # them, so only those in scope link to it.
+    in_scope = set(registry.enterprise_list(actor=actor).filter(
+        pk__in=[v.enterprise_id for v in page.object_list]).values_list("pk", flat=True))
     for visit in page.object_list:
         visit.problem_counts = problems.get(visit.pk, (0, 0))
+        visit.enterprise_open = visit.enterprise_id in in_scope
     return render(request, "web/enterprises/visits.html", {
         "page": page, "total": page.paginator.count, "filters": filters, "query": _query(request),
         "may_record": actor.is_superuser or actor.role in services_problems.VISIT_ROLES,
