@@ -226,7 +226,11 @@ def test_a_live_report_continues_the_day_numbering(small_year):
     worker = User.objects.get(pk=next(w for _, _, w in world.micro.values() if w))
     category = Category.objects.get(code="06002")
     day = dt.date(YEAR, 12, 31)
-    last = CaseNumberCounter.objects.get(day=day).last
+    # The day's last number, whichever path wrote it (the bulk load, or a domain's generator through the services:
+    # on PostgreSQL the services number from a sequence and leave the counter row alone).
+    last = max(int(n[8:]) for n in Case.objects.filter(number__startswith=f"{day:%Y%m%d}").values_list(
+        "number", flat=True))
+    assert last >= CaseNumberCounter.objects.get(day=day).last
     with clock.frozen(dt.datetime(YEAR, 12, 31, 20, 0, tzinfo=SHANGHAI)):
         case = services.case_report(actor=worker, channel=Channel.GRID_WORKER, category=category,
                                     description="暴露垃圾")
