@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
+from gaoxin.cases import selectors as case_selectors
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -125,14 +126,22 @@ def project_new(request: HttpRequest) -> HttpResponse:
                   status=400 if error else 200)
 
 
+def _openable_cases(actor: User, case_ids: list[int]) -> set[int]:
+    """The cases among ``case_ids`` whose page the actor may open (a problem's case is handled by the unit it was
+    dispatched to; others see its number and state, without a link to a page they may not open)."""
+    return set(case_selectors.case_list(actor=actor).filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
 def _detail_context(actor: User, project: Project) -> dict[str, Any]:
     facts = services.project_facts(project)
     to = workflow.next_stage(project.stage)
     missing = [] if to is None else workflow.refusals(project.stage, to, facts)
     problems = list(project.problems.select_related("case").order_by("-raised_at"))
+    openable = _openable_cases(actor, [p.case_id for p in problems])
     for p in problems:
         p.state_label = casebridge.STATE_LABELS.get(p.case.state, p.case.state)  # type: ignore[attr-defined]
         p.closed = p.case.state in casebridge.CLOSED_STATES  # type: ignore[attr-defined]
+        p.case_open = p.case_id in openable  # type: ignore[attr-defined]
     reports = list(project.reports.order_by("-year", "-month")[:24])
     last = reports[0] if reports else None
     year, month = (last.year, last.month + 1) if last else (project.year, 1)
@@ -297,6 +306,9 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         return _error(request, exc)
     problems = list(selectors.problem_list(actor=actor)[:500])
+    openable = _openable_cases(actor, [p.case_id for p in problems])
+    for p in problems:
+        p.case_open = p.case_id in openable  # type: ignore[attr-defined]
     rows = [(p, casebridge.STATE_LABELS.get(p.case.state, p.case.state), p.case.state in casebridge.CLOSED_STATES)
             for p in problems]
     return render(request, "projects/problems.html", {"rows": rows, "open": sum(1 for r in rows if not r[2])})

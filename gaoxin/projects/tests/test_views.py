@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.land.models import LandSupply, Parcel
@@ -212,3 +213,9 @@ def test_steward_follows_its_projects_problems(client, made):
     assert "变电站增容未落实" in page
     assert "土地未腾清" not in page
     assert "共 1 个问题，未办结 1 个" in page
+    # The steward reported it and follows its case; the land officer reads the project but not that case's page.
+    problem = mine.problems.get()
+    assert f'href="/cases/{problem.case_id}/"' in c.get(f"/projects/{mine.pk}/").content.decode()
+    land_page = login(Client(), made.people.land_officer).get(f"/projects/{mine.pk}/").content.decode()
+    assert problem.case.number in land_page
+    assert f'href="/cases/{problem.case_id}/"' not in land_page
