@@ -45,7 +45,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "enterprises.EnterpriseProblem": ("raised_on", "enterprise__name", "source", "category__name", "department__name",
                                       "case__number", "case__state"),
     "grids.Grid": ("code", "name", "level", "parent__name"),
+    "ledgers.LedgerEntry": ("org_unit__name", "period_start", "state", "revision", "reason"),
 }
+# Bookkeeping of a record's history (core.audit.HistoryHead): not what a reader checks a figure against.
+HISTORY_FIELDS = ("audit_head", "event_count")
 PERSONAL_WORDS = ("phone", "mobile", "contact", "reporter", "id_number", "id_card", "identity", "email", "bank",
                   "password", "address")
 # Where one record opens, by model: a URL name taking the record's id (pages that exist for the readers).
@@ -176,6 +179,7 @@ def columns(model: type[models.Model]) -> list[tuple[str, str]]:
     if paths is None:
         paths = tuple(f.name for f in model._meta.concrete_fields
                       if not f.is_relation and not f.primary_key and not _is_personal(f.name)
+                      and f.name not in HISTORY_FIELDS
                       and not isinstance(f, models.JSONField | models.BinaryField | models.FileField))[:8]
     return [(path, _label(model, path)) for path in paths]
 
