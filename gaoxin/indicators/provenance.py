@@ -110,22 +110,25 @@ def figure_provenance(*, actor: User, year: int, ref: str) -> Provenance:
     prov.count = prov.records.count()
     if prov.denominator_records is not None:
         prov.denominator = prov.denominator_records.count()
-    prov.total = records_value(figure, prov.records, prov.denominator_records)
+    prov.total = records_value(figure, prov.records, prov.denominator_records, count=prov.count,
+                               denominator_count=prov.denominator)
     _round_total(prov)
     return prov
 
 
-def records_value(figure: Figure, records: QuerySet[Any], denominator_records: QuerySet[Any] | None) -> Decimal | None:
+def records_value(figure: Figure, records: QuerySet[Any], denominator_records: QuerySet[Any] | None, *,
+                  count: int | None = None, denominator_count: int | None = None) -> Decimal | None:
     """What ``records`` (and ``denominator_records``) make of the figure, read again from them alone: the
-    computation's own reading (``records_total``), an aggregate of a field (``total``), or their count; a rate is
-    numerator ÷ denominator × 100."""
+    computation's own reading (``records_total``), an aggregate of a field (``total``), or their count (given
+    when already counted); a rate is numerator ÷ denominator × 100."""
     if figure.records_total is not None:
         return figure.records_total(records)
-    numerator = aggregate(records, figure.total) if figure.total is not None else Decimal(records.count())
+    numerator = (aggregate(records, figure.total) if figure.total is not None
+                 else Decimal(records.count() if count is None else count))
     if denominator_records is None:
         return numerator
     denominator = (aggregate(denominator_records, figure.denominator_total) if figure.denominator_total is not None
-                   else Decimal(denominator_records.count()))
+                   else Decimal(denominator_records.count() if denominator_count is None else denominator_count))
     return None if numerator is None or not denominator else numerator / denominator * 100
 
 
