@@ -218,9 +218,10 @@ def _fill_context(*, actor: User, ledger: Ledger, unit: OrgUnit) -> LedgerVersio
 
 @transaction.atomic
 def entry_create(*, actor: User, ledger: Ledger, org_unit: OrgUnit, period_start: dt.date,
-                 values: Mapping[str, Any], submit: bool = False) -> LedgerEntry:
+                 values: Mapping[str, Any], submit: bool = False, synthetic: bool = False) -> LedgerEntry:
     """A new entry of ``org_unit`` for the period starting on ``period_start``, under the ledger's current
-    version: a draft (values may be incomplete, never wrong) or, with ``submit``, submitted for review."""
+    version: a draft (values may be incomplete, never wrong) or, with ``submit``, submitted for review.
+    ``synthetic`` marks an entry the simulated year writes (模拟)."""
     version = _fill_context(actor=actor, ledger=ledger, unit=org_unit)
     checked = check_entry_values(version, values, actor=actor, complete=submit)
     checked.raise_first()
@@ -228,7 +229,8 @@ def entry_create(*, actor: User, ledger: Ledger, org_unit: OrgUnit, period_start
         raise ApplicationError(f"{_missing_attachments_for(version)[0]}：请先保存草稿并上传附件", field="attachments",
                                code="attachment_required")
     return create_checked(actor=actor, ledger=ledger, version=version, unit=org_unit, period_start=period_start,
-                           values=checked.values, state=workflow.SUBMITTED if submit else workflow.DRAFT)
+                           values=checked.values, state=workflow.SUBMITTED if submit else workflow.DRAFT,
+                           synthetic=synthetic)
 
 
 def _missing_attachments_for(version: LedgerVersion) -> list[str]:

@@ -218,7 +218,7 @@ def generate(year: Year) -> dict[str, int]:
             moments = _moments(y, _due(ledger, start), year.end)
             with clock.frozen(next(moments)):
                 entry = services.entry_create(actor=filler, ledger=ledger, org_unit=unit, period_start=start,
-                                              values=values, submit=True)
+                                              values=values, submit=True, synthetic=True)
             counts["late"] += entry.is_late
             if y.rng.random() < RETURNED_SHARE:
                 with clock.frozen(next(moments)):

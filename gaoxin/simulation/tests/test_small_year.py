@@ -70,8 +70,15 @@ def test_figures_at_scale(small_year):
 
 
 def test_everything_labelled_synthetic_and_inside_the_year(small_year):
+    from gaoxin.indicators.figures import figure_values
+    from gaoxin.ledgers.models import LedgerEntry
+
     assert not Case.objects.filter(is_synthetic=False).exists()
     assert not EnterpriseProblem.objects.filter(is_synthetic=False).exists()
+    assert not LedgerEntry.objects.filter(is_synthetic=False).exists()
+    # and every figure computed from the simulated records says so (模拟)
+    figures = figure_values(actor=system_actor(), year=YEAR)
+    assert [ref for ref, f in figures.items() if f.source == "computed" and not f.missing and not f.simulated] == []
     start = dt.datetime(YEAR, 1, 1, tzinfo=SHANGHAI)
     end = dt.datetime(YEAR + 1, 1, 1, tzinfo=SHANGHAI)
     assert not CaseEvent.objects.filter(at__gte=end).exists()
