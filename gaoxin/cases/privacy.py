@@ -55,9 +55,9 @@ _ID_CHECK = "10X98765432"
 def is_id_number(text: str) -> bool:
     """A resident identity number (居民身份证号码, GB 11643-1999): 18 characters whose last is the ISO 7064
     MOD 11-2 check character of the first 17 digits, with a plausible birth date; or an old 15-digit one."""
-    if len(text) == 15 and text.isdigit():
+    if len(text) == 15 and text.isdecimal():
         return 1 <= int(text[8:10]) <= 12 and 1 <= int(text[10:12]) <= 31
-    if len(text) != 18 or not text[:17].isdigit():
+    if len(text) != 18 or not text[:17].isdecimal():
         return False
     total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != text[17].upper():
@@ -67,7 +67,7 @@ def is_id_number(text: str) -> bool:
 
 def is_bank_card(text: str) -> bool:
     """A bank card number: 13–19 digits passing the Luhn check (ISO/IEC 7812)."""
-    if not (13 <= len(text) <= 19 and text.isdigit()):
+    if not (13 <= len(text) <= 19 and text.isdecimal()):
         return False
     total = 0
     for i, digit in enumerate(reversed(text)):
@@ -92,7 +92,7 @@ _ID_WORDS = re.compile(r"(身份证|证件|身份号|公民号)")
 
 def _looks_like_id(compact: str) -> bool:
     """18 characters of an ID's shape with a plausible birth date, whatever its check character."""
-    return (len(compact) == 18 and compact[:17].isdigit() and (compact[17].isdigit() or compact[17] in "Xx")
+    return (len(compact) == 18 and compact[:17].isdecimal() and (compact[17].isdecimal() or compact[17] in "Xx")
             and 1900 <= int(compact[6:10]) <= 2100 and 1 <= int(compact[10:12]) <= 12
             and 1 <= int(compact[12:14]) <= 31)
 
@@ -104,7 +104,7 @@ def _mask_run(match: re.Match[str]) -> str:
     named = _ID_WORDS.search(match.string[max(0, match.start() - 8):match.start()]) is not None
     if is_id_number(compact) or (named and _looks_like_id(compact)):
         return compact[:6] + "*" * (len(compact) - 10) + compact[-4:]
-    if compact.isdigit() and is_phone(compact):  # before cards: 86 + a mobile is 13 digits too
+    if compact.isdecimal() and is_phone(compact):  # before cards: 86 + a mobile is 13 digits too
         prefix = "86" if len(compact) == 13 and compact.startswith("86") else ""
         return prefix + mask_phone(compact[len(prefix):])
     if is_bank_card(compact):

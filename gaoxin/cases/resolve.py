@@ -38,7 +38,7 @@ def _id(value: int | str, field: str) -> int:
 
 
 def _is_id(value: int | str) -> bool:
-    return isinstance(value, int) or value.strip().isdigit()
+    return isinstance(value, int) or value.strip().isdecimal()
 
 
 def case(*, actor: User, ref: int | str, field: str = "case") -> Case:

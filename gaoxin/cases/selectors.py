@@ -97,7 +97,7 @@ def case_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> Query
     if filters.get("q"):
         text = str(filters["q"]).strip()
         # Part of a case number finds it too (the tail a caller reads out: "000007").
-        by_number = Q(number__contains=text) if text.isdigit() and len(text) >= 4 else Q(number=text)
+        by_number = Q(number__contains=text) if text.isdecimal() and len(text) >= 4 else Q(number=text)
         qs = qs.filter(by_number | Q(description__contains=text) | Q(address__contains=text))
     if filters.get("number"):
         qs = qs.filter(number=filters["number"])

@@ -149,7 +149,7 @@ class EnterpriseAdmin(ServiceModelAdmin):
         """The change form shows the contact in clear, so opening it is a reveal, recorded like every other one
         (``services.enterprise_contact_reveal``); a user who may not see contacts gets the form without them."""
         if request.method == "GET" and _may_see_contacts(request):
-            enterprise = Enterprise.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+            enterprise = Enterprise.objects.filter(pk=object_id).first() if object_id.isdecimal() else None
             if enterprise is not None and (enterprise.contact_name or enterprise.contact_phone):
                 services.enterprise_contact_reveal(actor=_actor(request), enterprise=enterprise,
                                                    purpose="管理后台编辑企业信息")

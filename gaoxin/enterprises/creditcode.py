@@ -76,7 +76,7 @@ def check_character(first17: str) -> str:
 
 def org_check_character(body8: str) -> str:
     """GB 11714 check character over eight digits/letters (A=10 … Z=35): 0-9 or X."""
-    total = sum((int(ch) if ch.isdigit() else ord(ch) - 55) * w for ch, w in zip(body8, ORG_WEIGHTS, strict=True))
+    total = sum((int(ch) if ch.isdecimal() else ord(ch) - 55) * w for ch, w in zip(body8, ORG_WEIGHTS, strict=True))
     remainder = 11 - total % 11
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
@@ -101,7 +101,7 @@ def credit_code_problem(raw: str) -> CreditCodeProblem | None:
             f"机构类别代码“{kind}”不属于登记管理部门“{AUTHORITY_NAMES[authority]}”（{authority}）",
         )
     division = code[2:8]
-    if not division.isdigit() or division[:2] not in PROVINCE_PREFIXES:
+    if not division.isdecimal() or division[:2] not in PROVINCE_PREFIXES:
         return CreditCodeProblem("credit_code_division", f"行政区划码“{division}”无效")
     expected_org = org_check_character(code[8:16])
     if code[16] != expected_org:

@@ -71,7 +71,7 @@ def parse_value(raw: Any, *, indicator: Indicator, field: str = "value") -> Deci
 
 def parse_period(period: Any) -> str:
     text = str(period).strip()
-    if not (len(text) == 4 and text.isdigit() and 2000 <= int(text) <= 2100):
+    if not (len(text) == 4 and text.isdecimal() and 2000 <= int(text) <= 2100):
         raise ApplicationError("统计期必须是四位年份，如 2023", field="period", code="bad_period")
     return text
 
@@ -100,7 +100,7 @@ def _log(submission: Submission, *, actor: User | None, action: str, from_status
 
 def check_period_open(period: str) -> None:
     """Refuse a change to a submission of a closed year (年度关账: that year's figures are frozen)."""
-    if period.isdigit() and YearClose.objects.filter(year=int(period)).exists():
+    if period.isdecimal() and YearClose.objects.filter(year=int(period)).exists():
         raise Conflict(f"{period} 年已关账，该年度的填报不能再修改；如数值有误，请由领导在关账页登记调整并说明原因",
                        field="period", code="year_closed")
 

@@ -97,7 +97,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
 
 def _page(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > 7:
+    if not raw.isdecimal() or len(raw) > 7:
         raise ApplicationError("页码应为正整数", field="page", code="bad_page")
     return int(raw)
 

@@ -61,19 +61,19 @@ def check_unit_code(code: str, *, county: str | None = None) -> list[PartError]:
     def bad(part: str, message: str) -> None:
         errors.append(PartError(part, labels[part], message))
 
-    if not parts["county"].isdigit():
+    if not parts["county"].isdecimal():
         bad("county", "应为6位数字")
     elif parts["county"] != county:
         bad("county", f"应为本辖区代码 {county}，实际 {parts['county']}")
     for part in ("cadastral_district", "cadastral_subdistrict"):
-        if not parts[part].isdigit():
+        if not parts[part].isdecimal():
             bad(part, "应为3位数字")
         elif parts[part] == "000":
             bad(part, "不能为000")
     feature = parts["parcel_feature"]
     if feature[0] not in OWNERSHIP or feature[1] not in RIGHT:
         bad("parcel_feature", f"第一位应为 {'/'.join(OWNERSHIP)}，第二位应为 {'/'.join(RIGHT)}，实际 {feature}")
-    if not parts["parcel_number"].isdigit():
+    if not parts["parcel_number"].isdecimal():
         bad("parcel_number", "应为5位数字")
     elif parts["parcel_number"] == "00000":
         bad("parcel_number", "不能为00000")
@@ -81,7 +81,7 @@ def check_unit_code(code: str, *, county: str | None = None) -> list[PartError]:
     if fixture not in FIXTURE:
         bad("fixture_feature", f"应为 {'/'.join(FIXTURE)} 之一，实际 {fixture}")
     number = parts["fixture_number"]
-    if not number.isdigit():
+    if not number.isdecimal():
         bad("fixture_number", "应为8位数字")
     elif fixture == "W" and number != "00000000":
         bad("fixture_number", "无定着物（W）时应为00000000")

@@ -83,7 +83,7 @@ def _report(*, actor: User, channel: str, category: Category, description: str, 
         get_locator().check_near_zone(lon, lat)
     reporter_phone = "".join((reporter_phone or "").split())
     digits = reporter_phone.replace("-", "")
-    if reporter_phone and not ((digits.isdigit() or (digits.startswith("+") and digits[1:].isdigit()))
+    if reporter_phone and not ((digits.isdecimal() or (digits.startswith("+") and digits[1:].isdecimal()))
                                and privacy.is_phone(digits)):
         raise ApplicationError("联系电话格式不正确：应为 11 位手机号，或带区号的固定电话（如 0371-12345678）",
                                field="reporter_phone")

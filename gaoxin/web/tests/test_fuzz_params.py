@@ -28,6 +28,9 @@ PAGES = {
     "/indicators/": ("year",),
     "/indicators/submissions/": ("year",),
     "/indicators/F111/": ("year", "page", "format"),
+    "/enterprises/": ("q", "street", "chain", "qualification", "qualification_year", "new_only", "page", "format"),
+    "/enterprises/visits/": ("visited_from", "visited_to", "enterprise", "street", "with_problems", "page"),
+    "/enterprises/reception-days/": ("held_from", "held_to", "page"),
     "/public/track/": ("code",),
 }
 

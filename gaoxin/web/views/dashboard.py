@@ -140,7 +140,7 @@ def grid_geojson(request: HttpRequest) -> HttpResponse:
     parent = request.GET.get("parent", "")
     if level not in (Grid.Level.GRID, Grid.Level.MICRO, Grid.Level.ZONE):
         return error_page(request, ApplicationError(_("参数不正确"), field="level"))
-    if parent and not (parent.isdigit() and 1 <= int(parent) <= MAX_ID):
+    if parent and not (parent.isdecimal() and 1 <= int(parent) <= MAX_ID):
         return error_page(request, ApplicationError(_("参数不正确"), field="parent"))
     key = f"web:geojson:{level}:{parent}"
     body = cache.get(key)

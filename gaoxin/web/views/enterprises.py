@@ -40,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
     raw = request.GET.get("page") or "1"
-    if not raw.isdigit() or len(raw) > 6:
+    if not raw.isdecimal() or len(raw) > 6:
         raise ApplicationError(_("页码应为正整数"), field="page", code="bad_page")
     paginator = Paginator(qs, PAGE_SIZE)
     return paginator.get_page(int(raw))
@@ -50,7 +50,7 @@ def _int(params: QueryDict, name: str, label: str) -> int | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise ApplicationError(_("%(label)s应为数字") % {"label": label}, field=name, code="bad_number")
     return int(raw)
 
@@ -283,7 +283,7 @@ def reception_new(request: HttpRequest) -> HttpResponse:
         post = request.POST
         try:
             departments = list(OrgUnit.objects.filter(pk__in=[int(v) for v in post.getlist("departments")
-                                                              if v.isdigit()]))
+                                                              if v.isdecimal()]))
             session = services_problems.reception_session_create(
                 actor=actor, held_on=post.get("held_on") or "", leader_name=post.get("leader_name", ""),
                 title=post.get("title", ""), location=post.get("location", ""), departments=departments)
