@@ -32,9 +32,7 @@ DEFAULT_SCALE = 0.002 if settings.TESTING else 1.0
 
 
 def demo_year_end_report(*, year: int, stdout: Any) -> None:
-    """The simulated year closed (年度关账, by the demo admin: later edits show beside the closed figures instead
-    of changing them), then its year-end report (年终答卷) in HTML, Word and JSON under DATA_DIR/reports."""
-    call_command("report", "close", year=year, user="admin", note="演示环境：模拟年度关账", stdout=stdout)
+    """The year-end report (年终答卷) of the simulated year in HTML, Word and JSON under DATA_DIR/reports."""
     out = Path(settings.DATA_DIR) / "reports"
     call_command("report", year=year, format="all", out=str(out), stdout=stdout)
     stdout.write(f"年终答卷 year-end report: {out} (also on the web at /reports/{year}/ for leaders)")
