@@ -149,6 +149,31 @@ def append(model: type[ChainedEvent], subject: Model, *, actor: Model | None, at
 
 
 @dataclass(frozen=True)
+class Step:
+    """One event of a history written in bulk: when, by whom, and the event's own fields (``action`` …)."""
+
+    at: dt.datetime
+    actor_id: int | None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+def chained(model: type[ChainedEvent], subject_key: Any, steps: list[Step]) -> list[dict[str, Any]]:
+    """The field values of a whole new history, chained as ``append`` would chain them one by one: for a bulk path
+    that writes the record and its events in a few statements (the record's head is the last ``hash``, its
+    count the number of steps)."""
+    out = []
+    prev = ""
+    for seq, step in enumerate(steps, start=1):
+        values = {"seq": seq, "actor_id": step.actor_id, "at": step.at, "note": step.note,
+                  "payload": dict(step.payload), "prev_hash": prev, **step.fields}
+        prev = values["hash"] = digest(model, values, subject_key)
+        out.append(values)
+    return out
+
+
+@dataclass(frozen=True)
 class Broken:
     history: str
     subject: str

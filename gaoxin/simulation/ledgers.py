@@ -7,21 +7,19 @@ a ledger holds a few hundred rows of totals, not one row per person served)."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 import numpy as np
 
-from gaoxin.accounts import services as account_services
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.cases.models import Case
-from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
-from gaoxin.ledgers import periods, services
-from gaoxin.ledgers.models import Ledger
+from gaoxin.ledgers import bulk, periods, policy, services
+from gaoxin.ledgers.models import Ledger, LedgerVersion
 from gaoxin.ledgers.shipped import ledgers_load
 
 STREETS = ["GX-S01", "GX-S02", "GX-S03", "GX-S04", "GX-S05", "GX-S06"]
@@ -165,13 +163,14 @@ def _rows(y: _Year) -> dict[str, list[Row]]:
 def _with_cases(y: _Year, rows: list[Row]) -> list[Row]:
     """Some deeds were cases: a third of the months name up to two cases the street closed that month (the cases
     assigned to it, which its filler may see)."""
-    paths = dict(OrgUnit.objects.filter(code__in=STREETS).values_list("code", "path"))
+    units = {code: list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+             for code, path in OrgUnit.objects.filter(code__in=STREETS).values_list("code", "path")}
     out = []
     for unit, start, values in rows:
         if y.rng.random() < 1 / 3:
             _, end = periods.bounds("monthly", start)
             numbers = list(Case.objects.filter(
-                assignee__path__startswith=paths[unit], closed_at__gte=dt.datetime.combine(start, dt.time(), SHANGHAI),
+                assignee_id__in=units[unit], closed_at__gte=dt.datetime.combine(start, dt.time(), SHANGHAI),
                 closed_at__lt=dt.datetime.combine(end, dt.time(), SHANGHAI)).order_by("number").values_list(
                 "number", flat=True)[:2])
             if numbers:
@@ -180,13 +179,21 @@ def _with_cases(y: _Year, rows: list[Row]) -> list[Row]:
     return out
 
 
-def _user(username: str, unit: OrgUnit, display: str) -> User:
-    found = User.objects.filter(username=username).first()
-    if found is not None:
-        return found
-    return account_services.user_create(username=username, password=secrets.token_urlsafe(24),
-                                        role=Role.DATA_OFFICER, org_unit=unit, display_name=display,
-                                        is_synthetic=True, validate=False)
+class _Users:
+    """The synthetic filler of each unit and reviewer of each owner department (``DATA_OFFICER`` accounts without
+    a usable password: nobody logs in as them), created once."""
+
+    def __init__(self) -> None:
+        self.found = {u.username: u for u in User.objects.filter(username__startswith="ledger_")}
+
+    def get(self, username: str, unit: OrgUnit, display: str) -> User:
+        if username not in self.found:
+            user = User(username=username, role=Role.DATA_OFFICER, org_unit=unit, display_name=display,
+                        is_synthetic=True)
+            user.set_unusable_password()
+            user.save()
+            self.found[username] = user
+        return self.found[username]
 
 
 def _moments(y: _Year, due: dt.date, end: dt.datetime) -> Iterator[dt.datetime]:
@@ -202,34 +209,64 @@ def _moments(y: _Year, due: dt.date, end: dt.datetime) -> Iterator[dt.datetime]:
         at = min(at + dt.timedelta(hours=int(y.rng.integers(2, 30))), end - dt.timedelta(minutes=5))
 
 
-def generate(year: Year) -> dict[str, int]:
-    ledgers_load(synthetic=True)
-    y = _Year(year.year, year.rng("ledgers"))
+@dataclass(frozen=True)
+class Planned:
+    """One ledger's year: its entries' histories as the units and the owner department lived them (the values
+    checked), and the values as the units typed them (for the services, which check them again)."""
+
+    ledger: Ledger
+    version: LedgerVersion
+    histories: list[bulk.History]
+    typed: list[dict[str, Any]]
+
+
+def plan(year: Year, rng: np.random.Generator) -> list[Planned]:
+    """Every shipped ledger's entries of ``year`` with the moves of each (created and submitted around the due day,
+    a share returned with a reason, saved and submitted again, approved), the values checked and the fillers
+    allowed as the services check them."""
+    y = _Year(year.year, rng)
     units = {u.code: u for u in OrgUnit.objects.all()}
-    rows = _rows(y)
-    counts = {"entries": 0, "returned": 0, "late": 0,
-              "deeds_with_cases": sum(1 for *_, v in rows["practical_deeds"] if v.get("case_numbers"))}
-    for code, ledger_rows in rows.items():
+    users = _Users()
+    out = []
+    for code, ledger_rows in _rows(y).items():
         ledger = Ledger.objects.select_related("current_version", "owner").get(code=code)
-        reviewer = _user(f"ledger_review_{ledger.owner.code}", ledger.owner, f"{ledger.owner.name}台账审核员")
+        version = ledger.current_version
+        assert version is not None
+        reviewer = users.get(f"ledger_review_{ledger.owner.code}", ledger.owner, f"{ledger.owner.name}台账审核员")
+        histories = []
+        typed = []
         for unit_code, start, values in ledger_rows:
             unit = units[unit_code]
-            filler = _user(f"ledger_fill_{unit_code}", unit, f"{unit.name}台账填报员")
+            filler = users.get(f"ledger_fill_{unit_code}", unit, f"{unit.name}台账填报员")
+            policy.check(policy.may_fill(filler, version.fillers, unit), f"{unit.name}不是{ledger.name}的填报单位")
+            checked = services.check_entry_values(version, values, actor=filler, complete=True)
+            checked.raise_first()
             moments = _moments(y, _due(ledger, start), year.end)
-            with clock.frozen(next(moments)):
-                entry = services.entry_create(actor=filler, ledger=ledger, org_unit=unit, period_start=start,
-                                              values=values, submit=True, synthetic=True)
-            counts["late"] += entry.is_late
+            moves = [bulk.Move("create", at := next(moments), filler), bulk.Move("submit", at, filler)]
             if y.rng.random() < RETURNED_SHARE:
-                with clock.frozen(next(moments)):
-                    services.entry_return(actor=reviewer, entry=entry,
-                                          reason=RETURN_REASONS[int(y.rng.integers(len(RETURN_REASONS)))])
-                with clock.frozen(next(moments)):
-                    services.entry_update(actor=filler, entry=entry, values=values, submit=True)
-                counts["returned"] += 1
-            with clock.frozen(next(moments)):
-                services.entry_approve(actor=reviewer, entry=entry)
-            counts["entries"] += 1
+                returned_at = next(moments)  # drawn before the reason, as when this went through the services
+                reason = RETURN_REASONS[int(y.rng.integers(len(RETURN_REASONS)))]
+                moves.append(bulk.Move("return", returned_at, reviewer, reason))
+                moves += [bulk.Move("save", at := next(moments), filler), bulk.Move("submit", at, filler)]
+            moves.append(bulk.Move("approve", next(moments), reviewer))
+            histories.append(bulk.History(unit, start, checked.values, moves))
+            typed.append(values)
+        out.append(Planned(ledger, version, histories, typed))
+    return out
+
+
+def generate(year: Year) -> dict[str, int]:
+    ledgers_load(synthetic=True)
+    planned = plan(year, year.rng("ledgers"))
+    counts = {"entries": 0, "returned": 0, "late": 0, "deeds_with_cases": 0}
+    for p in planned:
+        entries = bulk.entries_write_many(ledger=p.ledger, version=p.version, histories=p.histories,
+                                          synthetic=True)
+        counts["entries"] += len(entries)
+        counts["returned"] += sum(1 for h in p.histories if any(m.action == "return" for m in h.moves))
+        counts["late"] += sum(1 for e in entries if e.is_late)
+        if p.ledger.code == "practical_deeds":
+            counts["deeds_with_cases"] = sum(1 for h in p.histories if h.values.get("case_numbers"))
     return counts
 
 
