@@ -159,13 +159,14 @@ class Step:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
 
-def chained(model: type[ChainedEvent], subject_key: Any, steps: list[Step]) -> list[dict[str, Any]]:
-    """The field values of a whole new history, chained as ``append`` would chain them one by one: for a bulk path
-    that writes the record and its events in a few statements (the record's head is the last ``hash``, its
-    count the number of steps)."""
+def chained(model: type[ChainedEvent], subject_key: Any, steps: list[Step], *, head: str = "",
+            count: int = 0) -> list[dict[str, Any]]:
+    """The field values of the events ``steps``, chained as ``append`` would chain them one by one after the
+    record's ``head`` and ``count`` (a new record: none): for a bulk path that writes records and their events in
+    a few statements (the record's new head is the last ``hash``, its count the last ``seq``)."""
     out = []
-    prev = ""
-    for seq, step in enumerate(steps, start=1):
+    prev = head
+    for seq, step in enumerate(steps, start=count + 1):
         values = {"seq": seq, "actor_id": step.actor_id, "at": step.at, "note": step.note,
                   "payload": dict(step.payload), "prev_hash": prev, **step.fields}
         prev = values["hash"] = digest(model, values, subject_key)

@@ -101,12 +101,16 @@ def _chain(value: IndustrialChain | str | None, *, field: str = "field", label: 
     return chain
 
 
-def _next_number(model: type[Model], prefix: str, year: int) -> str:
+def next_sequence(model: type[Model], prefix: str, year: int) -> int:
+    """The next free sequence of the year's numbers ``{prefix}{year}{000001…}`` (the last one read locked)."""
     stem = f"{prefix}{year}"
     last = (model._default_manager.select_for_update().filter(number__startswith=stem)
             .order_by("-number").values_list("number", flat=True).first())
-    seq = int(last[len(stem):]) + 1 if last else 1
-    return f"{stem}{seq:06d}"
+    return int(last[len(stem):]) + 1 if last else 1
+
+
+def _next_number(model: type[Model], prefix: str, year: int) -> str:
+    return f"{prefix}{year}{next_sequence(model, prefix, year):06d}"
 
 
 def _require_enterprise_actor(actor: User, enterprise: Enterprise) -> None:
@@ -351,18 +355,9 @@ def contract_submit(*, actor: User, kind: str, title: str, seller: str, buyer: s
         if own is None or own not in {getattr(seller_enterprise, "pk", None), getattr(buyer_enterprise, "pk", None)}:
             raise PermissionDenied("只能为本企业作为合同一方的技术合同申请登记", field="seller_enterprise",
                                    code="innovation_contract_party")
-    values = {
-        "kind": _choice(kind, TechContract.Kind, field="kind", label="合同类别"),
-        "title": _text(title, field="title", label="合同名称"),
-        "seller": _text(seller, field="seller", label="卖方"),
-        "buyer": _text(buyer, field="buyer", label="买方"),
-        "amount": _amount(amount, field="amount", label="合同成交额", required=True),
-    }
     now = clock.now()
-    if signed_on > now.astimezone(SHANGHAI).date():
-        raise ApplicationError("签订日期：不能晚于今天", field="signed_on", code="signed_in_future")
-    if values["amount"] == 0:
-        raise ApplicationError("合同成交额：应大于 0", field="amount", code="out_of_range")
+    values = contract_checked(kind=kind, title=title, seller=seller, buyer=buyer, amount=amount,
+                              signed_on=signed_on, now=now)
     contract = TechContract.objects.create(
         number=_next_number(TechContract, "HT", now.astimezone(SHANGHAI).year), signed_on=signed_on,
         seller_enterprise=seller_enterprise, seller_institution=seller_institution,
@@ -373,13 +368,44 @@ def contract_submit(*, actor: User, kind: str, title: str, seller: str, buyer: s
     return contract
 
 
+def contract_checked(*, kind: str, title: str, seller: str, buyer: str, amount: Any, signed_on: dt.date,
+                     now: dt.datetime) -> dict[str, Any]:
+    """A contract's fields as submitted, checked (the first error refuses it, naming the field)."""
+    values = {
+        "kind": _choice(kind, TechContract.Kind, field="kind", label="合同类别"),
+        "title": _text(title, field="title", label="合同名称"),
+        "seller": _text(seller, field="seller", label="卖方"),
+        "buyer": _text(buyer, field="buyer", label="买方"),
+        "amount": _amount(amount, field="amount", label="合同成交额", required=True),
+    }
+    if signed_on > now.astimezone(SHANGHAI).date():
+        raise ApplicationError("签订日期：不能晚于今天", field="signed_on", code="signed_in_future")
+    if values["amount"] == 0:
+        raise ApplicationError("合同成交额：应大于 0", field="amount", code="out_of_range")
+    return values
+
+
+def registration_checked(contract: TechContract, *, classification: str, tech_income: Any) -> tuple[str, Decimal]:
+    """认定: the classification and the technology income (≤ the contract amount), checked."""
+    income = _amount(tech_income, field="tech_income", label="技术交易额", required=True)
+    assert income is not None
+    if income > contract.amount:
+        raise ApplicationError("技术交易额：不能超过合同成交额", field="tech_income", code="income_over_amount")
+    return _text(classification, field="classification", label="技术领域分类", max_length=50), income
+
+
+CERTIFICATE_LETTERS = {"development": "K", "transfer": "Z", "license": "X", "consulting": "Z1", "service": "F"}
+
+
+def certificate_stem(at: dt.datetime) -> str:
+    return f"410171{at.astimezone(SHANGHAI).year}"
+
+
 def certificate_number(contract: TechContract, at: dt.datetime) -> str:
-    """登记证明编号: 4101 (郑州) + 高新区 71 + year + kind letter + the next sequence of the year."""
-    letter = {"development": "K", "transfer": "Z", "license": "X", "consulting": "Z1", "service": "F"}[contract.kind]
-    year = at.astimezone(SHANGHAI).year
-    stem = f"410171{year}"
+    """登记证明编号: 4101 (郑州) + 高新区 71 + year + the next sequence of the year + kind letter."""
+    stem = certificate_stem(at)
     count = TechContract.objects.filter(certificate_no__startswith=stem).count()
-    return f"{stem}{count + 1:06d}{letter}"
+    return f"{stem}{count + 1:06d}{CERTIFICATE_LETTERS[contract.kind]}"
 
 
 @transaction.atomic
@@ -390,12 +416,9 @@ def contract_register(*, actor: User, contract: TechContract, classification: st
     contract = TechContract.objects.select_for_update().get(pk=contract.pk)
     if contract.status != TechContract.Status.SUBMITTED:
         raise Conflict(f"该合同{contract.get_status_display()}，不能再认定", field="contract", code="contract_decided")
-    income = _amount(tech_income, field="tech_income", label="技术交易额", required=True)
-    assert income is not None
-    if income > contract.amount:
-        raise ApplicationError("技术交易额：不能超过合同成交额", field="tech_income", code="income_over_amount")
+    contract.classification, income = registration_checked(contract, classification=classification,
+                                                           tech_income=tech_income)
     now = clock.now()
-    contract.classification = _text(classification, field="classification", label="技术领域分类", max_length=50)
     contract.tech_income, contract.status = income, TechContract.Status.REGISTERED
     contract.certificate_no, contract.registered_at, contract.reviewer = certificate_number(contract, now), now, actor
     contract.save()

@@ -275,18 +275,31 @@ def monthly_report_submit(*, actor: User, project: Project, year: int, month: in
                              exists=month in months)
 
 
+def report_fields(*, actor: User, year: int, month: int, values: Mapping[str, Decimal], progress_note: str,
+                  at: dt.datetime, is_synthetic: bool) -> dict[str, Any]:
+    """A month's report row as written (its checked values, the submission, whether it came in late)."""
+    return {**values, "progress_note": progress_note.strip()[:300], "submitted_at": at, "submitted_by": actor,
+            "is_late": is_late(year, month, at), "is_synthetic": is_synthetic}
+
+
+def report_event(*, year: int, month: int, values: Mapping[str, Decimal], late: bool,
+                 exists: bool) -> dict[str, Any]:
+    """The project event of a month's report (``action`` and ``payload``)."""
+    return {"action": "report_fix" if exists else "report",
+            "payload": {"period": f"{year}-{month:02d}", **{k: str(v) for k, v in values.items()}, "late": late}}
+
+
 def _report_write(*, actor: User, project: Project, year: int, month: int, values: Mapping[str, Decimal],
                   progress_note: str, at: dt.datetime, is_synthetic: bool, exists: bool) -> MonthlyReport:
-    late = is_late(year, month, at)
-    fields = {**values, "progress_note": progress_note.strip()[:300], "submitted_at": at, "submitted_by": actor,
-              "is_late": late, "is_synthetic": is_synthetic}
+    fields = report_fields(actor=actor, year=year, month=month, values=values, progress_note=progress_note, at=at,
+                           is_synthetic=is_synthetic)
     if exists:
         MonthlyReport.objects.filter(project=project, year=year, month=month).update(**fields)
         report = MonthlyReport.objects.get(project=project, year=year, month=month)
     else:
         report = MonthlyReport.objects.create(project=project, year=year, month=month, **fields)
-    _log(project, actor=actor, action="report_fix" if exists else "report", at=at,
-         payload={"period": f"{year}-{month:02d}", **{k: str(v) for k, v in values.items()}, "late": late})
+    _log(project, actor=actor, at=at,
+         **report_event(year=year, month=month, values=values, late=fields["is_late"], exists=exists))
     return report
 
 

@@ -25,6 +25,8 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
+from gaoxin.innovation import bulk as innovation_bulk
+from gaoxin.innovation import policy as innovation_policy
 from gaoxin.innovation import services as inv
 from gaoxin.innovation.matching.engine import Matcher
 from gaoxin.innovation.matching.service import achievement_item, demand_item
@@ -266,17 +268,21 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
     n_contracts = scaled(CONTRACTS, year.scale)
     amounts = _split_amount(rng, Decimal(CONTRACT_TURNOVER_WAN) * Decimal(str(year.scale)), n_contracts)
     kinds = ["development", "transfer", "license", "consulting", "service"]
+    contracts = []
     for amount, moment in zip(amounts, _moments(rng, year, n_contracts, end_frac=0.9), strict=True):
         buyer = enterprises[int(rng.integers(len(enterprises)))]
         seller = solvers[int(rng.integers(len(solvers)))]
-        with clock.frozen(moment):
-            contract = inv.contract_submit(
-                actor=officer, kind=kinds[int(rng.integers(5))], title=f"{buyer.name[:12]}技术合同", seller=seller.name,
-                seller_institution=seller, buyer=buyer.name, buyer_enterprise=buyer, amount=amount,
-                signed_on=moment.date() - dt.timedelta(days=int(rng.integers(1, 20))), is_synthetic=True)
-        with clock.frozen(add_working_time(moment, int(rng.integers(2, 20)), "day") - dt.timedelta(hours=3)):
-            inv.contract_register(actor=officer, contract=contract, classification=seller.get_kind_display(),
-                                  tech_income=(amount * Decimal("0.85")).quantize(Decimal("0.01")))
+        kind = kinds[int(rng.integers(5))]
+        signed_on = moment.date() - dt.timedelta(days=int(rng.integers(1, 20)))
+        checked = inv.contract_checked(kind=kind, title=f"{buyer.name[:12]}技术合同", seller=seller.name,
+                                       buyer=buyer.name, amount=amount, signed_on=signed_on, now=moment)
+        registered = add_working_time(moment, int(rng.integers(2, 20)), "day") - dt.timedelta(hours=3)
+        contracts.append(innovation_bulk.RegisteredContract(
+            checked=checked, signed_on=signed_on, submitted_at=moment, registered_at=registered,
+            classification=seller.get_kind_display(), seller_institution=seller, buyer_enterprise=buyer,
+            tech_income=(amount * Decimal("0.85")).quantize(Decimal("0.01"))))
+    innovation_policy.require_officer(officer)
+    innovation_bulk.contracts_registered_many(actor=officer, rows=contracts, is_synthetic=True)
 
     # Major innovation projects (F050–F051).
     n_applied = scaled(PROJECTS_APPLIED, year.scale)

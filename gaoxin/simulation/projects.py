@@ -29,7 +29,7 @@ from gaoxin.grids import geometry
 from gaoxin.land import services as land_services
 from gaoxin.land import unitcode
 from gaoxin.land.models import M2_PER_MU, LandSupply, Parcel, Permit
-from gaoxin.projects import casebridge, services, workflow
+from gaoxin.projects import bulk, casebridge, identities, policy, services, workflow
 from gaoxin.projects.models import Project, ProjectProblem
 from gaoxin.simulation.calibration import scaled
 
@@ -318,9 +318,13 @@ def _problems(year: SimulatedYear, rng: np.random.Generator) -> int:
 
 def _reports(project: Project, p: Plan, *, year: int, first_month: int, rng: np.random.Generator,
              actor: User) -> int:
+    """The project's months from ``first_month``, checked as ``monthly_report_submit`` checks them and written
+    through the bulk path (``projects.bulk``)."""
     months = list(range(first_month, 13))
     parts = split_cents(p.ytd, rng.uniform(0.5, 1.5, size=len(months)))
     ytd = 0
+    on_record: dict[int, Decimal] = {}
+    rows = []
     for month, cents in zip(months, parts, strict=True):
         ytd += cents
         building = ytd * 55 // 100
@@ -329,10 +333,14 @@ def _reports(project: Project, p: Plan, *, year: int, first_month: int, rng: np.
         other = ytd - building - installation - equipment
         late = rng.random() < LATE_REPORT_SHARE
         day = int(rng.integers(26, 29)) if late else int(rng.integers(10, 26))
-        services.monthly_report_submit(
-            actor=actor, project=project, year=year, month=month, is_synthetic=True,
-            at=_moment(dt.date(year, month, day), 15),
-            values={"this_month": money(cents), "ytd": money(ytd), "since_start": money(p.prior + ytd),
-                    "building": money(building), "installation": money(installation),
-                    "equipment": money(equipment), "other": money(other)})
+        values = {"this_month": money(cents), "ytd": money(ytd), "since_start": money(p.prior + ytd),
+                  "building": money(building), "installation": money(installation),
+                  "equipment": money(equipment), "other": money(other)}
+        checked = identities.check(values, services.report_context(project, month, on_record))
+        checked.raise_first()
+        on_record[month] = checked.values["ytd"]
+        rows.append(bulk.ReportRow(project=project, year=year, month=month, values=checked.values,
+                                   at=_moment(dt.date(year, month, day), 15)))
+    policy.check_report(actor, project)
+    bulk.monthly_reports_write_many(actor=actor, rows=rows, is_synthetic=True)
     return len(months)

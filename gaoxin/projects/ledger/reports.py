@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from gaoxin.accounts.models import User
+from gaoxin.core import clock
 from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.ledger import Column, LedgerKind, LedgerRow, LedgerUpload, SheetSpec, export_workbook
-from gaoxin.projects import identities, policy, selectors, services
+from gaoxin.projects import bulk, identities, policy, selectors, services
 from gaoxin.projects.models import MonthlyReport, Project
 
 REPORTS = SheetSpec("项目月报", (
@@ -101,16 +102,17 @@ def _int(value: Any) -> Any:
 
 
 def _write(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
-    written = 0
+    """The checked rows in bulk (``projects.bulk``), each project's months in order."""
     rows = sorted(upload.rows(REPORTS), key=lambda r: (r.values["project"].code, r.values["year"],
                                                        r.values["month"]))
-    for row in rows:
-        v = row.values
-        row.record = services.monthly_report_submit(
-            actor=actor, project=v["project"], year=v["year"], month=v["month"],
-            values={k: v[k] for k in identities.FIELDS}, progress_note=v["progress_note"])
-        written += 1
-    return {"reports": written}
+    now = clock.now()
+    written = bulk.monthly_reports_write_many(actor=actor, rows=[bulk.ReportRow(
+        project=r.values["project"], year=r.values["year"], month=r.values["month"],
+        values={k: r.values[k] for k in identities.FIELDS}, at=now, progress_note=r.values["progress_note"])
+        for r in rows])
+    for row, report in zip(rows, written, strict=True):
+        row.record = report
+    return {"reports": len(written)}
 
 
 REPORT_LEDGER = LedgerKind[User](
