@@ -68,12 +68,13 @@ def contracts_registered_many(*, actor: User, rows: Sequence[RegisteredContract]
                        payload={"certificate_no": contract.certificate_no,
                                 "overdue": row.registered_at > contract.review_due})])
         contracts.append(contract)
-    TechContract.objects.bulk_create(contracts, batch_size=BATCH)
-    events = []
+    chains = []
     for contract, contract_steps in zip(contracts, steps, strict=True):
         chained = audit.chained(ContractEvent, contract.number, contract_steps)
-        events += [ContractEvent(contract=contract, **values) for values in chained]
         contract.audit_head, contract.event_count = chained[-1]["hash"], len(chained)
+        chains.append(chained)
+    TechContract.objects.bulk_create(contracts, batch_size=BATCH)
+    events = [ContractEvent(contract=contract, **values) for contract, chained in zip(contracts, chains, strict=True)
+              for values in chained]
     ContractEvent.objects.bulk_create(events, batch_size=BATCH)
-    TechContract.objects.bulk_update(contracts, ["audit_head", "event_count"], batch_size=BATCH)
     return contracts

@@ -22,7 +22,7 @@ import numpy as np
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
-from gaoxin.core import audit, clock
+from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.innovation import bulk as innovation_bulk
@@ -34,8 +34,9 @@ from gaoxin.innovation.models import Achievement, Institution, MatchEvent, TechD
 from gaoxin.innovation.synthetic import TOPICS, achievement_text, demand_text
 from gaoxin.simulation.calibration import scaled
 from gaoxin.simulation.intake import names_and_phones
+from gaoxin.talent import bulk as talent_bulk
 from gaoxin.talent import services as tal
-from gaoxin.talent.models import ApplicationEvent, TalentApplication, TalentProgram
+from gaoxin.talent.models import TalentProgram
 
 NEW_RD_INSTITUTIONS = 10  # F046
 RD_TRANSFERRED = 148  # F047
@@ -310,46 +311,10 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
             "demands": len(demands), "contracts": n_contracts, "projects": n_applied}
 
 
-def _youth_bulk(year: SimulatedYear, program: TalentProgram, officer: User, enterprises: list[Enterprise],
-                moments: list[dt.datetime], rng: np.random.Generator) -> int:
-    """Young talents: submitted, reviewed and approved on the same rules as the services, written in bulk."""
-    stem = f"RC{year.year}"
-    last = (TalentApplication.objects.filter(number__startswith=stem).order_by("-number")
-            .values_list("number", flat=True).first())
-    first = int(last[len(stem):]) + 1 if last else 1
-    names, _ = names_and_phones(rng, len(moments))
-    rows: list[TalentApplication] = []
-    events: list[tuple[int, dict[str, Any]]] = []
-    for k, moment in enumerate(moments):
-        reviewed = add_working_time(moment, 1, "day") - dt.timedelta(hours=2)
-        decided = add_working_time(reviewed, 1, "day") - dt.timedelta(hours=2)
-        number = f"{stem}{first + k:06d}"
-        prev = ""
-        steps: list[tuple[str, dt.datetime, dict[str, Any]]] = [
-            ("submit", moment, {}), ("review_pass", reviewed, {"overdue": False}),
-            ("approve", decided, {"subsidy": str(program.subsidy), "overdue": False})]
-        for seq, (action, at, payload) in enumerate(steps, start=1):
-            values = {"seq": seq, "actor_id": officer.pk, "at": at, "note": "", "payload": payload,
-                      "prev_hash": prev, "action": action}
-            prev = audit.digest(ApplicationEvent, values, number)
-            events.append((k, {**values, "hash": prev}))
-        rows.append(TalentApplication(
-            number=number, program=program, enterprise=enterprises[int(rng.integers(len(enterprises)))],
-            person_name=names[k], degree=["本科", "硕士", "博士"][int(rng.integers(3))], position="研发岗",
-            status=TalentApplication.Status.APPROVED, submitted_at=moment,
-            review_due=add_working_time(moment, program.review_days, "day"), reviewed_at=reviewed,
-            approve_due=add_working_time(reviewed, program.approve_days, "day"), decided_at=decided,
-            subsidy=program.subsidy, submitted_by=officer, is_synthetic=True, audit_head=prev,
-            event_count=len(steps)))
-    created = TalentApplication.objects.bulk_create(rows, batch_size=2000)
-    if not created or created[0].pk is None:  # backends that do not return keys
-        created = list(TalentApplication.objects.filter(number__in=[r.number for r in rows]).order_by("number"))
-    ApplicationEvent.objects.bulk_create([ApplicationEvent(application_id=created[k].pk, **values)
-                                          for k, values in events], batch_size=5000)
-    return len(created)
-
-
 def generate_talent(year: SimulatedYear) -> dict[str, int]:
+    """Applications to the talent programs: urgently needed talents and innovation teams reviewed and decided
+    within their working-day limits (some rejected), young talents approved — written through the bulk path
+    (``talent.bulk``), the applicants checked as ``application_submit`` checks them."""
     rng = year.rng("talent")
     tal.programs_ensure()
     officer = _user("sim-rsj", "GX-D13", "人社局人才科（模拟）")
@@ -360,25 +325,34 @@ def generate_talent(year: SimulatedYear) -> dict[str, int]:
         program = programs[code]
         n_ok, n_no = scaled(approved, year.scale), scaled(rejected, year.scale)
         names, phones = names_and_phones(rng, n_ok + n_no)
+        rows = []
         for k, moment in enumerate(_moments(rng, year, n_ok + n_no, end_frac=0.8)):
             team = program.kind == TalentProgram.Kind.TEAM
-            with clock.frozen(moment):
-                app = tal.application_submit(
-                    actor=officer, program=program, enterprise=enterprises[int(rng.integers(len(enterprises)))],
-                    person_name=names[k], phone=phones[k], team_name=f"{names[k][0]}氏创新团队" if team else "",
-                    team_size=int(rng.integers(3, 12)) if team else 1, degree="博士", position="研发负责人",
-                    is_synthetic=True)
+            enterprise = enterprises[int(rng.integers(len(enterprises)))]
+            applicant = tal.applicant_checked(
+                program=program, person_name=names[k], phone=phones[k],
+                team_name=f"{names[k][0]}氏创新团队" if team else "",
+                team_size=int(rng.integers(3, 12)) if team else 1, degree="博士", position="研发负责人")
             review_at = add_working_time(moment, int(rng.integers(1, program.review_days)), "day") - dt.timedelta(
                 hours=3)
-            with clock.frozen(review_at):
-                tal.application_review(actor=officer, application=app, passed=True)
             decide_at = add_working_time(review_at, int(rng.integers(1, program.approve_days)), "day") - dt.timedelta(
                 hours=3)
-            with clock.frozen(decide_at):
-                tal.application_decide(actor=officer, application=app, approved=k < n_ok,
-                                       note="" if k < n_ok else "不符合申报条件")
-        counts[code] = n_ok + n_no
-    youth = scaled(YOUNG_TALENTS, year.scale)
-    counts["youth_talent"] = _youth_bulk(year, programs["youth_talent"], officer, enterprises,
-                                         _moments(rng, year, youth, end_frac=0.9), rng)
+            rows.append(talent_bulk.DecidedApplication(
+                enterprise=enterprise, applicant=applicant, submitted_at=moment, reviewed_at=review_at,
+                decided_at=decide_at, approved=k < n_ok, note="" if k < n_ok else "不符合申报条件"))
+        counts[code] = len(talent_bulk.applications_decided_many(actor=officer, program=program, rows=rows,
+                                                                 is_synthetic=True))
+    program = programs["youth_talent"]
+    moments = _moments(rng, year, scaled(YOUNG_TALENTS, year.scale), end_frac=0.9)
+    names, _ = names_and_phones(rng, len(moments))
+    rows = []
+    for k, moment in enumerate(moments):
+        reviewed = add_working_time(moment, 1, "day") - dt.timedelta(hours=2)
+        rows.append(talent_bulk.DecidedApplication(
+            enterprise=enterprises[int(rng.integers(len(enterprises)))], submitted_at=moment, reviewed_at=reviewed,
+            decided_at=add_working_time(reviewed, 1, "day") - dt.timedelta(hours=2), approved=True,
+            applicant=tal.applicant_checked(program=program, person_name=names[k], position="研发岗",
+                                            degree=["本科", "硕士", "博士"][int(rng.integers(3))])))
+    counts["youth_talent"] = len(talent_bulk.applications_decided_many(actor=officer, program=program, rows=rows,
+                                                                      is_synthetic=True))
     return counts

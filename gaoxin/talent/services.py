@@ -86,11 +86,16 @@ def mask_name(value: str) -> str:
     return f"{value[0]}{'*' * (len(value) - 1)}" if value else ""
 
 
-def _next_number(year: int) -> str:
+def next_sequence(year: int) -> int:
+    """The next free sequence of the year's application numbers ``RC{year}{000001…}`` (the last read locked)."""
     stem = f"RC{year}"
     last = (TalentApplication.objects.select_for_update().filter(number__startswith=stem)
             .order_by("-number").values_list("number", flat=True).first())
-    return f"{stem}{(int(last[len(stem):]) + 1 if last else 1):06d}"
+    return int(last[len(stem):]) + 1 if last else 1
+
+
+def _next_number(year: int) -> str:
+    return f"RC{year}{next_sequence(year):06d}"
 
 
 @transaction.atomic
@@ -100,6 +105,22 @@ def application_submit(*, actor: User, program: TalentProgram, enterprise: Enter
     """An enterprise applies for a person (or a team, led by ``person_name``) under ``program``."""
     if not (is_officer(actor) or (actor.role == Role.ENTERPRISE and own_enterprise_id(actor) == enterprise.pk)):
         raise PermissionDenied("只能为本企业申报人才", field="enterprise", code="talent_enterprise_scope")
+    values = applicant_checked(program=program, person_name=person_name, id_number=id_number, phone=phone,
+                               team_name=team_name, team_size=team_size, degree=degree, position=position)
+    now = clock.now()
+    application = TalentApplication.objects.create(
+        number=_next_number(now.astimezone(SHANGHAI).year), program=program, enterprise=enterprise,
+        submitted_at=now, review_due=add_working_time(now, program.review_days, "day"), submitted_by=actor,
+        is_synthetic=is_synthetic, **values)
+    audit.append(ApplicationEvent, application, actor=actor, at=now, action="submit")
+    return application
+
+
+def applicant_checked(*, program: TalentProgram, person_name: str, id_number: str = "", phone: str = "",
+                      team_name: str = "", team_size: int = 1, degree: str = "",
+                      position: str = "") -> dict[str, Any]:
+    """The applicant's fields as an application keeps them, checked (the first error refuses it, naming the
+    field)."""
     if not program.active:
         raise ApplicationError("人才计划：该计划当前不受理申报", field="program", code="program_closed")
     name = refuse_control_characters(person_name.strip(), field="person_name", label="姓名")
@@ -118,14 +139,8 @@ def application_submit(*, actor: User, program: TalentProgram, enterprise: Enter
             raise ApplicationError("团队人数：团队至少 2 人", field="team_size", code="out_of_range")
     elif team_size != 1:
         raise ApplicationError("团队人数：个人项目为 1 人", field="team_size", code="out_of_range")
-    now = clock.now()
-    application = TalentApplication.objects.create(
-        number=_next_number(now.astimezone(SHANGHAI).year), program=program, enterprise=enterprise,
-        person_name=name, id_number=id_number, phone=phone, team_name=team_name.strip()[:200], team_size=team_size,
-        degree=degree.strip()[:20], position=position.strip()[:200], submitted_at=now,
-        review_due=add_working_time(now, program.review_days, "day"), submitted_by=actor, is_synthetic=is_synthetic)
-    audit.append(ApplicationEvent, application, actor=actor, at=now, action="submit")
-    return application
+    return {"person_name": name, "id_number": id_number, "phone": phone, "team_name": team_name.strip()[:200],
+            "team_size": team_size, "degree": degree.strip()[:20], "position": position.strip()[:200]}
 
 
 @transaction.atomic
