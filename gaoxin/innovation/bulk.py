@@ -16,6 +16,7 @@ from typing import Any
 from gaoxin.accounts.models import User
 from gaoxin.core import audit
 from gaoxin.core.calendar import SHANGHAI, add_working_time
+from gaoxin.core.db import insert_many
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.innovation import services
 from gaoxin.innovation.models import ContractEvent, Institution, TechContract
@@ -76,5 +77,5 @@ def contracts_registered_many(*, actor: User, rows: Sequence[RegisteredContract]
     TechContract.objects.bulk_create(contracts, batch_size=BATCH)
     events = [ContractEvent(contract=contract, **values) for contract, chained in zip(contracts, chains, strict=True)
               for values in chained]
-    ContractEvent.objects.bulk_create(events, batch_size=BATCH)
+    insert_many(events)  # the events' own keys are not needed back
     return contracts

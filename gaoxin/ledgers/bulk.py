@@ -15,6 +15,7 @@ from typing import Any
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.core import audit, clock
+from gaoxin.core.db import insert_many
 from gaoxin.ledgers import services, workflow
 from gaoxin.ledgers.models import Ledger, LedgerEntry, LedgerEntryEvent, LedgerVersion
 
@@ -85,7 +86,7 @@ def entries_write_many(*, ledger: Ledger, version: LedgerVersion, histories: Seq
         chained = audit.chained(LedgerEntryEvent, entry.pk, entry_steps)
         events += [LedgerEntryEvent(entry=entry, **values) for values in chained]
         entry.audit_head, entry.event_count = chained[-1]["hash"], len(chained)
-    LedgerEntryEvent.objects.bulk_create(events, batch_size=BATCH)
+    insert_many(events)  # the events' own keys are not needed back
     LedgerEntry.objects.bulk_update(entries, ["audit_head", "event_count"], batch_size=BATCH)
     return entries
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from gaoxin.accounts.models import User
 from gaoxin.core import audit
+from gaoxin.core.db import insert_many
 from gaoxin.projects import services
 from gaoxin.projects.models import MonthlyReport, Project, ProjectEvent
 
@@ -66,7 +67,7 @@ def monthly_reports_write_many(*, actor: User, rows: Sequence[ReportRow],
         chained = audit.chained(ProjectEvent, code, project_steps, head=head, count=count)
         events += [ProjectEvent(project_id=pk, **values) for values in chained]
         projects.append(Project(pk=pk, audit_head=chained[-1]["hash"], event_count=chained[-1]["seq"]))
-    ProjectEvent.objects.bulk_create(events, batch_size=BATCH)
+    insert_many(events)  # the events' own keys are not needed back
     Project.objects.bulk_update(projects, ["audit_head", "event_count"], batch_size=BATCH)
     by_key = {(r.project_id, r.year, r.month): r for r in MonthlyReport.objects.filter(
         project_id__in=project_ids, year__in={row.year for row in rows})}

@@ -16,6 +16,7 @@ from typing import Any
 from gaoxin.accounts.models import User
 from gaoxin.core import audit
 from gaoxin.core.calendar import SHANGHAI, add_working_time
+from gaoxin.core.db import insert_many
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.talent import services
 from gaoxin.talent.models import ApplicationEvent, TalentApplication, TalentProgram
@@ -73,5 +74,5 @@ def applications_decided_many(*, actor: User, program: TalentProgram, rows: Sequ
     TalentApplication.objects.bulk_create(applications, batch_size=BATCH)
     events = [ApplicationEvent(application=application, **values)
               for application, chained in zip(applications, chains, strict=True) for values in chained]
-    ApplicationEvent.objects.bulk_create(events, batch_size=BATCH)
+    insert_many(events)  # the events' own keys are not needed back
     return applications

@@ -51,3 +51,36 @@ def test_first_of_month_and_year(db):
     assert got == {"2023-03-31": (dt.date(2023, 3, 1), dt.date(2023, 1, 1)),
                    "2024-02-29": (dt.date(2024, 2, 1), dt.date(2024, 1, 1)),
                    "2023-01-01": (dt.date(2023, 1, 1), dt.date(2023, 1, 1))}
+
+
+def test_insert_many_stores_what_bulk_create_stores(db):
+    """Every kind of column of a history event (key, moment, JSON, text, null actor) comes back the same."""
+    from gaoxin.core.db import insert_many
+    from gaoxin.enterprises.models import Enterprise
+    from gaoxin.talent.models import ApplicationEvent, TalentApplication, TalentProgram
+    from gaoxin.talent.services import programs_ensure
+
+    programs_ensure()
+    actor = User.objects.create(username="officer")
+    moment = dt.datetime(2023, 3, 1, 9, 30, 0, 123456, tzinfo=SHANGHAI)
+    enterprise = Enterprise.objects.create(credit_code="91410100MA0000015B", name="郑州测试科技有限公司",
+                                           created_at=moment, updated_at=moment)
+
+    def events(number: str) -> list[ApplicationEvent]:
+        application = TalentApplication.objects.create(
+            number=number, program=TalentProgram.objects.get(code="youth_talent"), person_name="李明",
+            enterprise=enterprise, submitted_at=moment, review_due=moment, submitted_by=actor)
+        return [ApplicationEvent(application=application, seq=n, actor=actor if n % 2 else None,
+                                 at=moment + dt.timedelta(hours=n), note=f"意见{n}",
+                                 payload={"subsidy": "1.50", "overdue": n > 1, "list": [1, "二"]},
+                                 prev_hash=f"h{n - 1}", hash=f"h{n}", action="submit")
+                for n in range(1, 4)]
+
+    ApplicationEvent.objects.bulk_create(events("RC2023000001"))
+    insert_many(events("RC2023000002"))
+    fields = ("seq", "actor_id", "at", "note", "payload", "prev_hash", "hash", "action")
+    rows = {number: list(ApplicationEvent.objects.filter(application__number=number).order_by("seq")
+                         .values_list(*fields)) for number in ("RC2023000001", "RC2023000002")}
+    assert rows["RC2023000002"] == rows["RC2023000001"]
+    assert [row[:3] for row in rows["RC2023000002"]] == [
+        (n, actor.pk if n % 2 else None, moment + dt.timedelta(hours=n)) for n in range(1, 4)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -99,6 +99,7 @@ def segment(text: str, *, domain: bool = True) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)  # the same titles and texts come back: in each matcher built and in the queries
 def analyze(text: str, *, domain: bool = True) -> Analysis:
     words = segment(text, domain=domain)
     if not domain:
