@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import AutoField, BigAutoField, DateField, Model
 from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 
 if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.expressions import Combinable
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType  # the stubs' name for (sql, params)
 
@@ -87,3 +88,35 @@ def insert_many(objs: Sequence[Model], *, batch_size: int = 5000) -> None:
         for start in range(0, len(objs), batch_size):
             cursor.executemany(sql, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
                                      for obj in objs[start:start + batch_size]])
+
+
+@contextmanager
+def rollback_journal_for_bulk_load(db: BaseDatabaseWrapper = connection) -> Iterator[bool]:
+    """For a bulk load on SQLite: the rollback journal instead of the write-ahead log while the block runs, WAL
+    again afterwards. In WAL mode every page of a load is written twice, to the log and again into the database
+    at the checkpoint after the commit (a gigabyte for the simulated year); with the rollback journal the new pages
+    go straight into the database file and the journal keeps only the few pages that existed before. Both modes
+    are transactional. SQLite changes the mode only when no other connection has the database open (otherwise the
+    load runs in WAL mode as usual) and never inside a transaction: the block must not be inside one. Yields
+    whether the mode was changed."""
+    switched = False
+    if db.vendor == "sqlite" and not db.in_atomic_block:
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            if cursor.fetchone()[0] == "wal":
+                cursor.execute("PRAGMA busy_timeout")
+                (timeout,) = cursor.fetchone()
+                cursor.execute("PRAGMA busy_timeout=0")  # another connection: no wait, the load stays in WAL
+                try:
+                    cursor.execute("PRAGMA journal_mode=DELETE")
+                    switched = cursor.fetchone()[0] == "delete"
+                except OperationalError:
+                    switched = False
+                finally:
+                    cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
+    try:
+        yield switched
+    finally:
+        if switched:
+            with db.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")

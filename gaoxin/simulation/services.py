@@ -34,6 +34,7 @@ from gaoxin.cases import rollup
 from gaoxin.cases.models import Case, CaseEvent, Category
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.db import rollback_journal_for_bulk_load
 from gaoxin.core.errors import Conflict
 from gaoxin.core.progress import bar
 from gaoxin.indicators.services import simulated_submissions_ensure
@@ -90,7 +91,15 @@ def _peak_rss_mib() -> float:
 
 def simulate_year(*, year: int, seed: int = 2023, scale: float = 1.0, show_progress: bool = False,
                   log: Callable[[str], None] = lambda s: None) -> SimulationResult:
-    """Write the synthetic ``year``. Refused (``Conflict``) when the database already holds cases of that year."""
+    """Write the synthetic ``year``. Refused (``Conflict``) when the database already holds cases of that year.
+    On SQLite, when no other connection has the database open, the load runs with the rollback journal
+    (``core.db.rollback_journal_for_bulk_load``)."""
+    with rollback_journal_for_bulk_load():
+        return _simulate_year(year=year, seed=seed, scale=scale, show_progress=show_progress, log=log)
+
+
+def _simulate_year(*, year: int, seed: int, scale: float, show_progress: bool,
+                   log: Callable[[str], None]) -> SimulationResult:
     if not 0 < scale <= 1:
         raise ValueError("scale must be in (0, 1]")
     year_start, year_end = lifecycle.year_bounds(year)

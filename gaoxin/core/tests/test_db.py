@@ -84,3 +84,45 @@ def test_insert_many_stores_what_bulk_create_stores(db):
     assert rows["RC2023000002"] == rows["RC2023000001"]
     assert [row[:3] for row in rows["RC2023000002"]] == [
         (n, actor.pk if n % 2 else None, moment + dt.timedelta(hours=n)) for n in range(1, 4)]
+
+
+def test_a_bulk_load_on_sqlite_uses_the_rollback_journal_and_leaves_wal_behind(tmp_path, django_db_blocker):
+    """On a database file of its own (the test database may be in memory): WAL → rollback journal for the block →
+    WAL; not switched while another connection has the file open. (The small simulated year runs inside a
+    transaction: there it stays as it is.)"""
+    import pytest
+    from django.db import connection
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's journal")
+    settings = {**connection.settings_dict, "NAME": str(tmp_path / "load.sqlite3")}
+    db, other = DatabaseWrapper(settings, alias="load"), DatabaseWrapper(settings, alias="other")
+
+    def mode(wrapper: DatabaseWrapper) -> str:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            return cursor.fetchone()[0]
+
+    with django_db_blocker.unblock():
+        _journal_round_trip(db, other, mode)
+
+
+def _journal_round_trip(db, other, mode) -> None:
+    from gaoxin.core.db import rollback_journal_for_bulk_load
+
+    try:
+        assert mode(db) == "wal"
+        with rollback_journal_for_bulk_load(db) as switched:
+            assert (switched, mode(db)) == (True, "delete")
+            with db.cursor() as cursor:
+                cursor.execute("CREATE TABLE t (x integer)")
+                cursor.execute("INSERT INTO t VALUES (1)")
+        assert mode(db) == "wal"
+        assert mode(other) == "wal"  # another connection has the file open now
+        with rollback_journal_for_bulk_load(db) as switched:
+            assert (switched, mode(db)) == (False, "wal")
+    finally:
+        db.close()
+        other.close()
