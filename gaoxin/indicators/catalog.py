@@ -314,3 +314,13 @@ def catalog_ensure(apps: Any = None) -> int:
 # The figures kept in ledgers (issue 20), computed over their approved entries.
 COMPUTED.update(LEDGER_COMPUTED)
 DEFINITIONS.update(LEDGER_DEFINITIONS)
+# The work report's counts (issue 20, item 8), from the document uploaded for the year.
+COMPUTED.update({
+    "F115": ("document_term_count", {"kind": "work_report", "term": "高"}),
+    "F116": ("document_term_count", {"kind": "work_report", "term": "新"}),
+})
+DEFINITIONS.update({
+    ref: f"统计年度上传的最新一份政府工作报告（来源文件）正文中“{term}”字的出现次数"
+         "（NFKC 规范化、繁体转简体后逐字计数）"
+    for ref, term in (("F115", "高"), ("F116", "新"))
+})

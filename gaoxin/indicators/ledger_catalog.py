@@ -26,6 +26,10 @@ def _m(ledger: str, aggregate: str, field: str = "", *, divide_by: int = 1, filt
 LOAN = {"special_loan": YES}
 
 LEDGER_COMPUTED: dict[str, tuple[str, dict[str, Any]]] = {
+    # Industry: the chains the city selected, the key facility's capacity (the latest quarter's).
+    "F001": _m("industrial_chains", "count", filters={"first_batch": YES}),
+    "F005": _m("hydrogen_facilities", "latest", "daily_capacity"),
+    "F006": _m("hydrogen_facilities", "latest", "trucks_served"),
     "F072": _m("livelihood_budget", "sum", "livelihood_spending", divide_by=10**10),  # 分 → 亿元
     "F073": _m("livelihood_budget", "share", "livelihood_spending", denominator_field="general_budget"),
     "F074": _m("resettlement", "sum", "area", divide_by=10_000),  # 平方米 → 万平方米

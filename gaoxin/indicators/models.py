@@ -192,6 +192,36 @@ class ReferenceValue(models.Model):
         return f"{self.key} {self.period} {self.get_scope_display()} {self.peer} = {self.value}"
 
 
+class SourceDocument(models.Model):
+    """An official document a figure is counted from (文件来源): the work report whose counts of 高 and 新 the
+    year-end report cites (F115–F116). Its text is extracted once at upload (``core.textstats``) and kept beside
+    the file; a later upload of the same kind and year replaces it for the figures (both stay on record)."""
+
+    class Kind(models.TextChoices):
+        WORK_REPORT = "work_report", "政府工作报告"
+
+    kind = models.CharField("文件类型", max_length=20, choices=Kind.choices)
+    period = models.CharField("统计期", max_length=10)  # the year the document reports on
+    title = models.CharField("文件名称及文号", max_length=200)
+    issuer = models.CharField("发布机关", max_length=100)
+    issued_on = models.DateField("发布日期")
+    file = models.FileField("文件", upload_to="indicators/documents/%Y/")
+    name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    text = models.TextField("提取的正文")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "来源文件"
+        verbose_name_plural = "来源文件"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.period}）"
+
+
 class YearClose(HistoryHead):
     """年度关账: a year's figures frozen once the year is over. After the close the report and every page read the
     snapshot; the records behind each figure are kept by id and digest, a later change of them shows as the

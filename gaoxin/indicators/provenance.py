@@ -46,13 +46,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                                       "case__number", "case__state"),
     "grids.Grid": ("code", "name", "level", "parent__name"),
     "ledgers.LedgerEntry": ("org_unit__name", "period_start", "state", "revision", "reason"),
+    "indicators.SourceDocument": ("title", "issuer", "issued_on", "name", "sha256", "uploaded_at"),
 }
 # Bookkeeping of a record's history (core.audit.HistoryHead): not what a reader checks a figure against.
 HISTORY_FIELDS = ("audit_head", "event_count")
 PERSONAL_WORDS = ("phone", "mobile", "contact", "reporter", "id_number", "id_card", "identity", "email", "bank",
                   "password", "address")
 # Where one record opens, by model: a URL name taking the record's id (pages that exist for the readers).
-RECORD_PAGES: dict[str, str] = {"cases.Case": "web:case_detail"}
+RECORD_PAGES: dict[str, str] = {"cases.Case": "web:case_detail",
+                                "indicators.SourceDocument": "indicators:document_file"}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
 from gaoxin.core.errors import NotFound, PermissionDenied
 from gaoxin.indicators.figures import Figure, derived_by_base
-from gaoxin.indicators.models import Indicator, ReferenceValue, Submission
+from gaoxin.indicators.models import Indicator, ReferenceValue, SourceDocument, Submission
 from gaoxin.indicators.yearclose import year_figures
 
 READER_ROLES = frozenset({Role.LEADER, Role.ADMIN, Role.DATA_OFFICER})
@@ -66,3 +66,9 @@ def dashboard_rows(*, actor: User, year: int) -> list[dict[str, Any]]:
             related[derived.derivation["kind"]] = figures[derived.ref]
         rows.append({"figure": figure, "target": targets.get(codes[ref]), **related})
     return rows
+
+
+def document_list(*, year: int) -> QuerySet[SourceDocument]:
+    """The source documents of ``year``, newest first (the first of a kind is the one the figures count)."""
+    return SourceDocument.objects.filter(period=str(year)).select_related("uploaded_by").order_by("-uploaded_at",
+                                                                                                   "-pk")

@@ -14,13 +14,14 @@ from django.db import transaction
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import org_unit_in_scope
-from gaoxin.core import audit, clock
+from gaoxin.core import audit, clock, textstats
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.core.validation import parse_date
 from gaoxin.indicators import catalog, references
 from gaoxin.indicators.models import (
     Indicator,
     ReferenceValue,
+    SourceDocument,
     Submission,
     SubmissionEvent,
     SubmissionEvidence,
@@ -344,6 +345,55 @@ def reference_value_set(
                   "issued_on": issued},
     )
     return row
+
+
+MAX_DOCUMENT = 20 * 1024 * 1024
+
+
+def may_upload_documents(actor: User) -> bool:
+    return actor.is_superuser or actor.role in SUBMITTER_ROLES
+
+
+@transaction.atomic
+def document_upload(*, actor: User, kind: str, period: Any, title: str, issuer: str, issued_on: Any, file: File,
+                    name: str = "") -> SourceDocument:
+    """Keep an official document (the work report …) a figure is counted from, with its citation and its text
+    extracted (``core.textstats``); refused with the field named when a field is missing or the text cannot be
+    read. A year already closed takes no new document."""
+    if not may_upload_documents(actor):
+        raise PermissionDenied("只有数据填报员和管理员可以上传来源文件", code="document_role")
+    if kind not in SourceDocument.Kind.values:
+        raise ApplicationError(f"未知的文件类型：{kind}", field="kind")
+    period = parse_period(period)
+    check_period_open(period)
+    citation = (("title", "文件名称及文号", title.strip(), 200), ("issuer", "发布机关", issuer.strip(), 100))
+    for field_name, label, given, limit in citation:
+        if not given:
+            raise ApplicationError(f"{label}：不能为空", field=field_name, code="required")
+        if len(given) > limit:
+            raise ApplicationError(f"{label}：不能超过 {limit} 字", field=field_name, code="too_long")
+    try:
+        issued = parse_date(issued_on)
+    except ValueError:
+        raise ApplicationError(f"发布日期格式不正确（收到“{issued_on}”），应为 YYYY-MM-DD", field="issued_on",
+                               code="bad_date") from None
+    if issued is None:
+        raise ApplicationError("发布日期：不能为空", field="issued_on", code="required")
+    content = file.read()
+    if not content:
+        raise ApplicationError("文件：空文件", field="file", code="empty_file")
+    if len(content) > MAX_DOCUMENT:
+        raise ApplicationError("文件：不能超过 20 MB", field="file", code="file_too_large")
+    original = (name or getattr(file, "name", "") or "document").rsplit("/", 1)[-1][:200]
+    text = textstats.text_of(content, original)
+    if not text.strip():
+        raise ApplicationError("文件：没有可提取的文字（扫描件请先做文字识别）", field="file", code="no_text")
+    document = SourceDocument(kind=kind, period=period, title=title.strip(), issuer=issuer.strip(),
+                              issued_on=issued, name=original, sha256=hashlib.sha256(content).hexdigest(),
+                              text=text, uploaded_by=actor, uploaded_at=clock.now())
+    document.file.save(original, ContentFile(content), save=False)
+    document.save()
+    return document
 
 
 def reference_values_ensure(*, year: int) -> int:

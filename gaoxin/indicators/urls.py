@@ -11,5 +11,7 @@ urlpatterns = [
     path("submissions/<int:pk>/", views.submission, name="submission"),
     path("template.xlsx", views.template_download, name="template"),
     path("upload/", views.upload, name="upload"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("<str:ref>/", views.detail, name="detail"),
 ]

@@ -4,18 +4,20 @@ and the data officer's submissions (form, evidence, workflow actions, Excel temp
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.core.errors import ApplicationError
+from gaoxin.core import textstats
+from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.indicators import excel, services
-from gaoxin.indicators.models import Indicator
+from gaoxin.indicators.models import Indicator, SourceDocument
 from gaoxin.indicators.provenance import figure_provenance, provenance_json, provenance_xlsx, record_rows
 from gaoxin.indicators.selectors import (
     dashboard_rows,
+    document_list,
     reporting_year,
     require_reader,
     submission_get,
@@ -201,3 +203,44 @@ def upload(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         return render(request, "indicators/upload_result.html", {"error": exc}, status=exc.status)
     return render(request, "indicators/upload_result.html", {"saved": saved})
+
+
+@login_required
+def documents(request: HttpRequest) -> HttpResponse:
+    """来源文件: the documents figures are counted from (the work report), their counts, and the upload form."""
+    actor, year = _user(request), _year(request)
+    error = None
+    try:
+        require_reader(actor)
+        if request.method == "POST":
+            file = request.FILES.get("file")
+            if file is None:
+                raise ApplicationError("文件：请选择要上传的文件", field="file", code="required")
+            document = services.document_upload(
+                actor=actor, kind=request.POST.get("kind", ""), period=year, title=request.POST.get("title", ""),
+                issuer=request.POST.get("issuer", ""), issued_on=request.POST.get("issued_on", ""), file=file,
+                name=file.name or "")
+            return HttpResponseRedirect(f"{reverse('indicators:documents')}?year={year}&saved={document.pk}")
+    except ApplicationError as exc:
+        if request.method != "POST":
+            return _error(request, exc)
+        error = exc
+    rows = [(d, textstats.term_counts(d.text, ["高", "新"])) for d in document_list(year=year)]
+    return render(request, "indicators/documents.html", {
+        "rows": rows, "year": year, "error": error, "kinds": SourceDocument.Kind.choices, "form": request.POST,
+        "may_upload": services.may_upload_documents(actor), "saved": request.GET.get("saved", "")},
+        status=error.status if error else 200)
+
+
+@login_required
+@require_GET
+def document_file(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    actor = _user(request)
+    try:
+        require_reader(actor)
+        document = SourceDocument.objects.filter(pk=pk).first()
+        if document is None:
+            raise NotFound("来源文件不存在")
+    except ApplicationError as exc:
+        return _error(request, exc)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)

@@ -15,12 +15,12 @@ from django.template.loader import render_to_string
 from gaoxin.accounts.models import User
 from gaoxin.cases import metrics as case_metrics
 from gaoxin.core import clock
+from gaoxin.core.textstats import DEFAULT_TERMS, TermCount, term_counts
 from gaoxin.indicators.computations import SHANGHAI, Context
 from gaoxin.indicators.figures import Figure, system_actor
 from gaoxin.indicators.services import catalog_sync
 from gaoxin.indicators.yearclose import Adjustment, adjustments, closed_year, year_figures
 from gaoxin.reports import charts, fonts
-from gaoxin.reports.textstats import DEFAULT_TERMS, TermCount, term_counts
 
 SECTIONS: list[tuple[str, str]] = [
     ("industry", "产业高地"), ("innovation", "创新驱动"), ("reform", "改革与服务"),
@@ -201,7 +201,7 @@ def keyword_sentence(report: YearEndReport) -> str:
     gao, xin = report.figures.get("F115"), report.figures.get("F116")
     work = ""
     if gao is not None and xin is not None and not (gao.missing or xin.missing):
-        work = f"2024年工作报告全文中“高”“新”两字分别出现{gao.display}和{xin.display}（部门填报）；"
+        work = f"工作报告全文中“高”“新”两字分别出现{gao.display}和{xin.display}（按上传的来源文件计数）；"
     own = "、".join(f"“{c.term}”{c.count}{'次' if c.kind == 'char' else '个词'}" for c in report.own_counts)
     return f"{work}本答卷正文中{own}。" if counts else work
 

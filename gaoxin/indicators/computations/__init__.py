@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gaoxin.indicators.computations import cases, enterprises, grids
+from gaoxin.indicators.computations import cases, documents, enterprises, grids
 from gaoxin.indicators.computations import innovation as innovation_figures
 from gaoxin.indicators.computations import ledgers as ledger_computations
 from gaoxin.indicators.computations import projects as projects_and_land
@@ -17,6 +17,7 @@ REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTAT
                                     **projects_and_land.COMPUTATIONS}
 REGISTRY.update(ledger_computations.COMPUTATIONS)
 REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
+REGISTRY.update(documents.COMPUTATIONS)  # issue 20: figures counted from an uploaded document
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

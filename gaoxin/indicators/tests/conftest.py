@@ -4,6 +4,7 @@ and helpers that make records through the real services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,6 +14,7 @@ from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.cases.tests.conftest import people  # noqa: F401  (fixture reused: the case test's users)
 from gaoxin.enterprises.tests.conftest import make_enterprise, refdata, staff  # noqa: F401  (fixtures reused)
+from gaoxin.indicators import catalog as catalog_module
 from gaoxin.indicators import services
 from gaoxin.indicators.models import Indicator, Submission
 
@@ -38,6 +40,16 @@ def catalog(db) -> None:
 # GX-D10, F015 derived from F014 against the plan — since what they test is the submission machinery, not the
 # figures (the computed ones are tested in gaoxin/projects and the simulated year).
 SUBMITTED_BEFORE_PROJECTS = ("F011", "F012", "F013", "F014")
+# The same for the industry figures the ledgers compute now (issue 20): kept submitted by GX-D10 in the catalog
+# itself while a test runs, so that a re-sync (the simulated submissions, a year close) keeps them so too.
+SUBMITTED_BEFORE_LEDGERS = ("F001", "F005", "F006")
+
+
+def as_before_the_ledgers(monkeypatch: pytest.MonkeyPatch) -> None:
+    computed = {ref: v for ref, v in catalog_module.COMPUTED.items() if ref not in SUBMITTED_BEFORE_LEDGERS}
+    monkeypatch.setattr(catalog_module, "COMPUTED", computed)
+    monkeypatch.setattr(catalog_module, "definitions", cache(catalog_module.definitions.__wrapped__))
+    services.catalog_sync()
 
 
 def as_before_the_projects_system() -> None:
@@ -48,7 +60,8 @@ def as_before_the_projects_system() -> None:
 
 
 @pytest.fixture
-def officers(org, make_user, catalog) -> Officers:
+def officers(org, make_user, catalog, monkeypatch) -> Officers:
+    as_before_the_ledgers(monkeypatch)
     as_before_the_projects_system()
     create = account_services.org_unit_create
     economy = create(code="GX-D10", name="经济发展局", kind=OrgUnit.Kind.DEPARTMENT, parent=org.committee)

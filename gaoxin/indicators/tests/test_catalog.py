@@ -13,6 +13,7 @@ DERIVED = {"F002", "F004", "F008", "F017", "F019", "F021", "F024", "F026", "F028
            "F042", "F061", "F062", "F073", "F079", "F100"}
 # The figures kept in ledgers (issue 20) are computed over them, F073 and F079 among them (no longer derived).
 COMPUTED |= {*(f"F{n:03d}" for n in (*range(72, 89), 90, 91, *range(94, 100), *range(101, 111)))}
+COMPUTED |= {"F001", "F005", "F006", "F115", "F116"}  # the industry ledgers; the work report's counts
 DERIVED -= {"F073", "F079"}
 
 

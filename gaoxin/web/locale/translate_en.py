@@ -730,6 +730,17 @@ EN = {
         "Visit: cadres record technology demands during a visit; start from the visit",
     "转化日期：格式应为 YYYY-MM-DD": "Transfer date: use YYYY-MM-DD", "节点：请选择": "Node: please choose",
     "（案件已不在本单位办理）": " (the case is no longer with this unit)",
+    # Source documents (issue 20: F115–F116 counted from the uploaded work report)
+    "来源文件": "Source documents", "%(year)s 年来源文件": "Source documents of %(year)s",
+    "年终答卷中按文件计数的指标（F115 工作报告中“高”字出现次数、F116 “新”字出现次数）取本年度最新上传的政府工作报告；"
+    "正文在上传时提取（.docx、.txt、.pdf），繁体与全角字符先规范化再计数。":
+        "The report's figures counted from a document (F115: times 高 appears in the work report; F116: times 新 "
+        "appears) are read from the latest work report uploaded for the year; its text is extracted at upload "
+        "(.docx, .txt, .pdf), and traditional and full-width characters are normalised before counting.",
+    "统计年度": "Year", "已上传并提取正文。": "Uploaded; the text was extracted.", "文件类型": "Document type",
+    "文件名称及文号": "Title and document number", "发布机关": "Issued by", "上传": "Upload", "上传人": "Uploaded by",
+    "上传时间": "Uploaded at", "（计数采用）": " (counted)",
+    "本年度尚未上传来源文件。": "No source document uploaded for this year yet.",
 }
 
 HERE = Path(__file__).resolve().parent

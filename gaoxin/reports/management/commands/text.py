@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from gaoxin.core.errors import ApplicationError
-from gaoxin.reports.textstats import DEFAULT_TERMS, extract_text, text_summary
+from gaoxin.core.textstats import DEFAULT_TERMS, extract_text, text_summary
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gaoxin.core.errors import ApplicationError
-from gaoxin.reports.textstats import extract_text, normalize, term_counts, text_summary, words
+from gaoxin.core.textstats import extract_text, normalize, term_counts, text_summary, words
 
 from .pdfgen import minimal_pdf
 

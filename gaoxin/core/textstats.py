@@ -52,7 +52,7 @@ def tokenizer() -> Any:
 
 
 def normalize(text: str) -> str:
-    return _opencc().convert(unicodedata.normalize("NFKC", text))
+    return str(_opencc().convert(unicodedata.normalize("NFKC", text)))
 
 
 def words(text: str) -> list[str]:
@@ -103,8 +103,12 @@ def extract_text(path: str | Path) -> str:
     p = Path(path)
     if not p.is_file():
         raise ApplicationError(f"文件不存在：{p}", field="file", code="not_found")
-    suffix = p.suffix.lower()
-    data = p.read_bytes()
+    return text_of(p.read_bytes(), p.name)
+
+
+def text_of(data: bytes, name: str) -> str:
+    """The text of an uploaded file's bytes, by the type its ``name`` says (.txt, .docx, .pdf)."""
+    suffix = Path(name).suffix.lower()
     if suffix in (".txt", ".md", ".text"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
