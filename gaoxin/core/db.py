@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -72,22 +72,23 @@ class FirstOfYear(TruncYear):
         return f"strftime('%%Y-01-01', {sql})", params
 
 
-def insert_many(objs: Sequence[Model], *, batch_size: int = 5000) -> None:
-    """Insert new instances of one model in the caller's transaction, as ``bulk_create`` would, but through the
-    cursor's ``executemany`` of one prepared row statement: a hot path's rows whose keys the caller does not need
-    back (history events). The column values are prepared by the fields themselves (``pre_save``,
-    ``get_db_prep_save``), so what is stored is what ``bulk_create`` stores; no signals are sent."""
-    if not objs:
+def insert_many(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batch_size: int = 5000) -> None:
+    """Insert new rows of ``model``, given as field values by attribute name (``entry_id``; a field left out takes
+    its default), in the caller's transaction, through the cursor's ``executemany`` of one prepared statement: a
+    hot path's rows whose keys the caller does not need back (history events), without building a model instance
+    per row as ``bulk_create`` does. The values are prepared by the fields themselves (``get_db_prep_save``), so
+    what is stored is what ``bulk_create`` stores; no signals are sent, no ``pre_save`` runs (no ``auto_now``)."""
+    if not rows:
         return
-    model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField | BigAutoField)]
+    defaults = {f.attname: f.get_default() for f in fields}
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - metadata
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), batch_size):
-            cursor.executemany(sql, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                                     for obj in objs[start:start + batch_size]])
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, [[f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
+                                      for f in fields] for row in rows[start:start + batch_size]])
 
 
 @contextmanager

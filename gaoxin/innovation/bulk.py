@@ -75,7 +75,7 @@ def contracts_registered_many(*, actor: User, rows: Sequence[RegisteredContract]
         contract.audit_head, contract.event_count = chained[-1]["hash"], len(chained)
         chains.append(chained)
     TechContract.objects.bulk_create(contracts, batch_size=BATCH)
-    events = [ContractEvent(contract=contract, **values) for contract, chained in zip(contracts, chains, strict=True)
+    events = [{**values, "contract_id": contract.pk} for contract, chained in zip(contracts, chains, strict=True)
               for values in chained]
-    insert_many(events)  # the events' own keys are not needed back
+    insert_many(ContractEvent, events)  # the events' own keys are not needed back
     return contracts

@@ -84,9 +84,9 @@ def entries_write_many(*, ledger: Ledger, version: LedgerVersion, histories: Seq
     events = []
     for entry, entry_steps in zip(entries, steps, strict=True):
         chained = audit.chained(LedgerEntryEvent, entry.pk, entry_steps)
-        events += [LedgerEntryEvent(entry=entry, **values) for values in chained]
+        events += [{**values, "entry_id": entry.pk} for values in chained]
         entry.audit_head, entry.event_count = chained[-1]["hash"], len(chained)
-    insert_many(events)  # the events' own keys are not needed back
+    insert_many(LedgerEntryEvent, events)  # the events' own keys are not needed back
     LedgerEntry.objects.bulk_update(entries, ["audit_head", "event_count"], batch_size=BATCH)
     return entries
 

@@ -65,9 +65,9 @@ def monthly_reports_write_many(*, actor: User, rows: Sequence[ReportRow],
     for pk, project_steps in steps.items():
         code, head, count = heads[pk]
         chained = audit.chained(ProjectEvent, code, project_steps, head=head, count=count)
-        events += [ProjectEvent(project_id=pk, **values) for values in chained]
+        events += [{**values, "project_id": pk} for values in chained]
         projects.append(Project(pk=pk, audit_head=chained[-1]["hash"], event_count=chained[-1]["seq"]))
-    insert_many(events)  # the events' own keys are not needed back
+    insert_many(ProjectEvent, events)  # the events' own keys are not needed back
     Project.objects.bulk_update(projects, ["audit_head", "event_count"], batch_size=BATCH)
     by_key = {(r.project_id, r.year, r.month): r for r in MonthlyReport.objects.filter(
         project_id__in=project_ids, year__in={row.year for row in rows})}

@@ -340,8 +340,8 @@ def generate_talent(year: SimulatedYear) -> dict[str, int]:
             rows.append(talent_bulk.DecidedApplication(
                 enterprise=enterprise, applicant=applicant, submitted_at=moment, reviewed_at=review_at,
                 decided_at=decide_at, approved=k < n_ok, note="" if k < n_ok else "不符合申报条件"))
-        counts[code] = len(talent_bulk.applications_decided_many(actor=officer, program=program, rows=rows,
-                                                                 is_synthetic=True))
+        counts[code] = talent_bulk.applications_decided_many(actor=officer, program=program, rows=rows,
+                                                             is_synthetic=True)
     program = programs["youth_talent"]
     moments = _moments(rng, year, scaled(YOUNG_TALENTS, year.scale), end_frac=0.9)
     names, _ = names_and_phones(rng, len(moments))
@@ -353,6 +353,6 @@ def generate_talent(year: SimulatedYear) -> dict[str, int]:
             decided_at=add_working_time(reviewed, 1, "day") - dt.timedelta(hours=2), approved=True,
             applicant=tal.applicant_checked(program=program, person_name=names[k], position="研发岗",
                                             degree=["本科", "硕士", "博士"][int(rng.integers(3))])))
-    counts["youth_talent"] = len(talent_bulk.applications_decided_many(actor=officer, program=program, rows=rows,
-                                                                      is_synthetic=True))
+    counts["youth_talent"] = talent_bulk.applications_decided_many(actor=officer, program=program, rows=rows,
+                                                                  is_synthetic=True)
     return counts

@@ -39,11 +39,11 @@ class DecidedApplication:
 
 
 def applications_decided_many(*, actor: User, program: TalentProgram, rows: Sequence[DecidedApplication],
-                              is_synthetic: bool = False) -> list[TalentApplication]:
-    """Write ``rows`` in their order (each decided before the next is submitted), in the caller's
-    transaction."""
+                              is_synthetic: bool = False) -> int:
+    """Write ``rows`` in their order (each decided before the next is submitted), in the caller's transaction;
+    the number written."""
     numbers: dict[int, int] = {}
-    applications, steps = [], []
+    applications, events = [], []
     for row in rows:
         year = row.submitted_at.astimezone(SHANGHAI).year
         if year not in numbers:
@@ -52,27 +52,26 @@ def applications_decided_many(*, actor: User, program: TalentProgram, rows: Sequ
         approve_due = add_working_time(row.reviewed_at, program.approve_days, "day")
         subsidy = program.subsidy if row.approved else Decimal(0)
         note = row.note.strip()[:300]
-        applications.append(TalentApplication(
-            number=f"RC{year}{numbers[year]:06d}", program=program, enterprise=row.enterprise,
-            submitted_at=row.submitted_at, review_due=review_due, submitted_by=actor, is_synthetic=is_synthetic,
-            reviewed_at=row.reviewed_at, approve_due=approve_due, decided_at=row.decided_at, subsidy=subsidy,
-            status=TalentApplication.Status.APPROVED if row.approved else TalentApplication.Status.REJECTED,
-            decision_note=note, **row.applicant))
+        number = f"RC{year}{numbers[year]:06d}"
         numbers[year] += 1
-        steps.append([
+        chained = audit.chained(ApplicationEvent, number, [
             audit.Step(at=row.submitted_at, actor_id=actor.pk, fields={"action": "submit"}),
             audit.Step(at=row.reviewed_at, actor_id=actor.pk, fields={"action": "review_pass"},
                        payload={"overdue": row.reviewed_at > review_due}),
             audit.Step(at=row.decided_at, actor_id=actor.pk, note=note,
                        fields={"action": "approve" if row.approved else "reject"},
                        payload={"subsidy": str(subsidy), "overdue": row.decided_at > approve_due})])
-    chains = []
-    for application, application_steps in zip(applications, steps, strict=True):
-        chained = audit.chained(ApplicationEvent, application.number, application_steps)
-        application.audit_head, application.event_count = chained[-1]["hash"], len(chained)
-        chains.append(chained)
-    TalentApplication.objects.bulk_create(applications, batch_size=BATCH)
-    events = [ApplicationEvent(application=application, **values)
-              for application, chained in zip(applications, chains, strict=True) for values in chained]
-    insert_many(events)  # the events' own keys are not needed back
-    return applications
+        applications.append({
+            "number": number, "program_id": program.pk, "enterprise_id": row.enterprise.pk,
+            "submitted_at": row.submitted_at, "review_due": review_due, "submitted_by_id": actor.pk,
+            "is_synthetic": is_synthetic, "reviewed_at": row.reviewed_at, "approve_due": approve_due,
+            "decided_at": row.decided_at, "subsidy": subsidy, "decision_note": note,
+            "status": TalentApplication.Status.APPROVED if row.approved else TalentApplication.Status.REJECTED,
+            "audit_head": chained[-1]["hash"], "event_count": len(chained), **row.applicant})
+        events.append(chained)
+    insert_many(TalentApplication, applications)
+    keys = dict(TalentApplication.objects.filter(number__in=[a["number"] for a in applications])
+                .values_list("number", "pk"))
+    insert_many(ApplicationEvent, [{**values, "application_id": keys[a["number"]]}
+                                   for a, chained in zip(applications, events, strict=True) for values in chained])
+    return len(applications)

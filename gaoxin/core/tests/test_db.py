@@ -54,7 +54,8 @@ def test_first_of_month_and_year(db):
 
 
 def test_insert_many_stores_what_bulk_create_stores(db):
-    """Every kind of column of a history event (key, moment, JSON, text, null actor) comes back the same."""
+    """Every kind of column of a history event (key, moment, JSON, text, null actor, a default) comes back the
+    same."""
     from gaoxin.core.db import insert_many
     from gaoxin.enterprises.models import Enterprise
     from gaoxin.talent.models import ApplicationEvent, TalentApplication, TalentProgram
@@ -66,18 +67,19 @@ def test_insert_many_stores_what_bulk_create_stores(db):
     enterprise = Enterprise.objects.create(credit_code="91410100MA0000015B", name="郑州测试科技有限公司",
                                            created_at=moment, updated_at=moment)
 
-    def events(number: str) -> list[ApplicationEvent]:
+    def events(number: str) -> list[dict]:
         application = TalentApplication.objects.create(
             number=number, program=TalentProgram.objects.get(code="youth_talent"), person_name="李明",
             enterprise=enterprise, submitted_at=moment, review_due=moment, submitted_by=actor)
-        return [ApplicationEvent(application=application, seq=n, actor=actor if n % 2 else None,
-                                 at=moment + dt.timedelta(hours=n), note=f"意见{n}",
-                                 payload={"subsidy": "1.50", "overdue": n > 1, "list": [1, "二"]},
-                                 prev_hash=f"h{n - 1}", hash=f"h{n}", action="submit")
+        return [{"application_id": application.pk, "seq": n, "actor_id": actor.pk if n % 2 else None,
+                 "at": moment + dt.timedelta(hours=n),
+                 "payload": {"subsidy": "1.50", "overdue": n > 1, "list": [1, "二"]},
+                 "prev_hash": f"h{n - 1}", "hash": f"h{n}", "action": "submit",
+                 **({"note": f"意见{n}"} if n > 1 else {})}  # the first leaves the note to its default
                 for n in range(1, 4)]
 
-    ApplicationEvent.objects.bulk_create(events("RC2023000001"))
-    insert_many(events("RC2023000002"))
+    ApplicationEvent.objects.bulk_create([ApplicationEvent(**row) for row in events("RC2023000001")])
+    insert_many(ApplicationEvent, events("RC2023000002"))
     fields = ("seq", "actor_id", "at", "note", "payload", "prev_hash", "hash", "action")
     rows = {number: list(ApplicationEvent.objects.filter(application__number=number).order_by("seq")
                          .values_list(*fields)) for number in ("RC2023000001", "RC2023000002")}
