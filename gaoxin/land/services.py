@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gaoxin.accounts.models import User
 from gaoxin.core import audit, clock
+from gaoxin.core.db import insert_many
 from gaoxin.core.errors import ApplicationError
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.grids import geometry
@@ -280,35 +281,56 @@ def four_permit_span(contract_date: dt.date, fourth: dt.date) -> int:
 def permit_issue(*, actor: User, parcel: Parcel, kind: str, number: str, issued_on: dt.date,
                  is_synthetic: bool = False) -> Permit:
     """One of the four permits: after the land contract, never before it, one of each kind."""
+    return permits_issue(actor=actor, parcel=parcel, permits=[(kind, number, issued_on)], is_synthetic=is_synthetic)[0]
+
+
+def permits_issue(*, actor: User, parcel: Parcel, permits: Sequence[tuple[str, str, dt.date]],
+                  is_synthetic: bool = False) -> list[Permit]:
+    """Permits of one parcel (kind, number, date) issued together — 一天发四证 at the one-stop window — each after
+    the land contract, one of each kind, every number unique; all or none. The fourth permit dates the parcel's
+    four-permit span; each permit is an event of the parcel's history."""
     policy.check_manage(actor)
-    if kind not in Permit.Kind.values:
-        raise ApplicationError("证照类型：应为四证之一", field="kind")
-    number = (number or "").strip()
-    if not number:
-        raise ApplicationError("证号：不能为空", field="number", code="required")
-    if not isinstance(issued_on, dt.date):
-        raise ApplicationError("发证日期：不能为空", field="issued_on", code="required")
+    checked = []
+    for kind, number, issued_on in permits:
+        if kind not in Permit.Kind.values:
+            raise ApplicationError("证照类型：应为四证之一", field="kind")
+        number = (number or "").strip()
+        if not number:
+            raise ApplicationError("证号：不能为空", field="number", code="required")
+        if not isinstance(issued_on, dt.date):
+            raise ApplicationError("发证日期：不能为空", field="issued_on", code="required")
+        checked.append((kind, number, issued_on))
     with transaction.atomic():
-        parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+        head = Parcel.objects.select_for_update().values("audit_head", "event_count").get(pk=parcel.pk)
         supply = LandSupply.objects.filter(parcel=parcel).first()
         if supply is None:
             raise ApplicationError("宗地尚未出让，不能发证", field="parcel", code="not_supplied")
-        if issued_on < supply.contract_date:
-            raise ApplicationError(f"发证日期：不能早于出让合同签订日期 {supply.contract_date}", field="issued_on")
-        if Permit.objects.filter(parcel=parcel, kind=kind).exists():
-            raise ApplicationError(f"{Permit.Kind(kind).label}已发放", field="kind", code="duplicate")
-        if Permit.objects.filter(number=number).exists():
+        kinds = set(Permit.objects.filter(parcel=parcel).values_list("kind", flat=True))
+        numbers = {n for _, n, _ in checked}
+        if len(numbers) < len(checked) or Permit.objects.filter(number__in=numbers).exists():
             raise ApplicationError("证号已存在", field="number", code="duplicate")
-        permit = Permit.objects.create(parcel=parcel, kind=kind, number=number, issued_on=issued_on,
-                                       is_synthetic=is_synthetic)
-        dates = list(Permit.objects.filter(parcel=parcel).values_list("issued_on", flat=True))
-        if len(dates) == len(Permit.Kind.values):
-            supply.four_permits_on = max(dates)
+        for kind, _, issued_on in checked:
+            if issued_on < supply.contract_date:
+                raise ApplicationError(f"发证日期：不能早于出让合同签订日期 {supply.contract_date}", field="issued_on")
+            if kind in kinds:
+                raise ApplicationError(f"{Permit.Kind(kind).label}已发放", field="kind", code="duplicate")
+            kinds.add(kind)
+        made = Permit.objects.bulk_create([Permit(parcel=parcel, kind=kind, number=number, issued_on=issued_on,
+                                                  is_synthetic=is_synthetic) for kind, number, issued_on in checked])
+        if len(kinds) == len(Permit.Kind.values):
+            supply.four_permits_on = max(Permit.objects.filter(parcel=parcel).values_list("issued_on", flat=True))
             supply.four_permit_days = four_permit_span(supply.contract_date, supply.four_permits_on)
             supply.save(update_fields=["four_permits_on", "four_permit_days"])
-        _log(parcel, actor=actor, action="permit", payload={"kind": kind, "number": number,
-                                                            "issued_on": issued_on.isoformat()})
-        return permit
+        now = clock.now()
+        actor_id = actor.pk if actor.pk else None
+        events = audit.chained(ParcelEvent, parcel.parcel_code, [
+            audit.Step(at=now, actor_id=actor_id, fields={"action": "permit"},
+                       payload={"kind": kind, "number": number, "issued_on": issued_on.isoformat()})
+            for kind, number, issued_on in checked], head=head["audit_head"], count=head["event_count"])
+        insert_many(ParcelEvent, [{**values, "parcel_id": parcel.pk} for values in events])
+        Parcel.objects.filter(pk=parcel.pk).update(audit_head=events[-1]["hash"], event_count=events[-1]["seq"])
+        parcel.audit_head, parcel.event_count = events[-1]["hash"], events[-1]["seq"]
+        return made
 
 
 def agreement_check(*, actor: User, supply: LandSupply, occasion: str, year: int,

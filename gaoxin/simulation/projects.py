@@ -257,12 +257,13 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         project = services.project_advance(actor=investment, project=project, to=workflow.LAND, on=supplied_on,
                                            at=_moment(supplied_on, 16))
         day = supplied_on
+        permits = []
         for i, kind in enumerate(Permit.Kind.values):
             if not p.one_day and i:
                 day = day + dt.timedelta(days=int(rng.integers(1, 15)))
-            land_services.permit_issue(actor=land, parcel=parcel, kind=kind, issued_on=day, is_synthetic=True,
-                                       number=f"{kind[:2].upper()}-{project.code}")
-            counts["permits"] += 1
+            permits.append((kind, f"{kind[:2].upper()}-{project.code}", day))
+        counts["permits"] += len(land_services.permits_issue(actor=land, parcel=parcel, permits=permits,
+                                                             is_synthetic=True))
         start = day if p.one_day else day + dt.timedelta(days=int(rng.integers(0, 10)))
         if p.group == "new" and start.year > y:
             start = dt.date(y, 12, 1)

@@ -106,6 +106,37 @@ def test_four_permits_and_days(people, grid_layer):
     assert metrics.industrial_supply_records(actor=people.outsider, **year).count() == 0
 
 
+def test_four_permits_issued_together_or_not_at_all(people, grid_layer):
+    """一天发四证 at the window: the four permits in one call, each an event of the parcel's history; a batch with
+    one bad permit writes none of them."""
+    (a,) = register(people, row(1, box(113.51, 34.79, 113.52, 34.80)))
+    day = dt.date(2023, 6, 1)
+    services.supply_record(actor=people.land_officer, parcel=a, contract_no="C1", contract_date=day,
+                           method="agreement", price=1000)
+    four = [(kind, f"A{i}", day) for i, kind in enumerate(Permit.Kind.values)]
+    events_before = ParcelEvent.objects.filter(parcel=a).count()
+    refused = [
+        ([*four[:3], (four[0][0], "A9", day)], "kind", "duplicate"),  # one kind twice
+        ([*four[:3], (four[3][0], "A0", day)], "number", "duplicate"),  # one number twice
+        ([*four[:3], (four[3][0], "A3", day - dt.timedelta(days=1))], "issued_on", None),  # before the contract
+    ]
+    for batch, field, expected in refused:
+        with pytest.raises(ApplicationError) as err:
+            services.permits_issue(actor=people.land_officer, parcel=a, permits=batch)
+        assert err.value.field == field
+        assert expected is None or err.value.code == expected
+        assert (Permit.objects.count(), ParcelEvent.objects.filter(parcel=a).count()) == (0, events_before)
+    made = services.permits_issue(actor=people.land_officer, parcel=a, permits=four)
+    assert [p.number for p in made] == ["A0", "A1", "A2", "A3"]
+    a.supply.refresh_from_db()
+    assert (a.supply.four_permits_on, a.supply.four_permit_days) == (day, 1)
+    events = list(ParcelEvent.objects.filter(parcel=a).order_by("seq").values_list("seq", "action", "payload"))
+    assert events[events_before:] == [(events_before + 1 + i, "permit", {"kind": kind, "number": f"A{i}",
+                                                                       "issued_on": "2023-06-01"})
+                                      for i, kind in enumerate(Permit.Kind.values)]
+    assert list(audit.verify(ParcelEvent)) == []
+
+
 def test_dossier_lookup_and_map_click(people, grid_layer):
     (parcel,) = register(people, row(1, box(113.51, 34.79, 113.52, 34.80)))
     assert selectors.parcel_by_code(actor=people.leader, code=parcel.unit_code) == parcel
