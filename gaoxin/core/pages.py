@@ -55,7 +55,12 @@ _CONTROL = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 def param(request: HttpRequest, name: str, *, max_length: int = 50) -> str:
     """A query parameter as filter text: control characters dropped (PostgreSQL refuses NUL), cut to length."""
-    return _CONTROL.sub("", request.GET.get(name, ""))[:max_length].strip()
+    return filter_text(request.GET.get(name), max_length=max_length)
+
+
+def filter_text(value: str | None, *, max_length: int = 50) -> str:
+    """Text typed into a filter: control characters dropped (PostgreSQL refuses NUL), cut to length."""
+    return _CONTROL.sub("", value or "")[:max_length].strip()
 
 
 def xlsx_response(data: bytes, name: str) -> HttpResponse:

@@ -18,6 +18,7 @@ from gaoxin.cases import selectors, workflow
 from gaoxin.cases.models import Case, Channel
 from gaoxin.cases.populations import POPULATIONS
 from gaoxin.core.errors import ApplicationError
+from gaoxin.core.pages import filter_text
 from gaoxin.web.paging import DEFAULT_SORT, SORTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,7 +72,7 @@ class CaseQuery:
 
 
 def parse_case_query(data: Mapping[str, str], *, defaults: Mapping[str, str] | None = None) -> CaseQuery:
-    raw = {name: (data.get(name) or "").strip() for name in PARAMS}
+    raw = {name: filter_text(data.get(name), max_length=1000) for name in PARAMS}  # no NUL for PostgreSQL
     for name, value in (defaults or {}).items():
         if not raw.get(name):
             raw[name] = value

@@ -45,3 +45,13 @@ def test_no_query_parameter_value_makes_a_server_error(url, data, people):
     value = data.draw(HOSTILE, label="value")
     response = client.get(url, {name: value})
     assert response.status_code < 500, (url, name, value, response.status_code)
+
+
+@pytest.mark.parametrize("url", list(PAGES))
+def test_a_nul_in_any_parameter_is_not_a_server_error(url, people):
+    """The value the fuzzing found on PostgreSQL (which refuses NUL in a string), for every parameter."""
+    client = Client(raise_request_exception=False)
+    client.force_login(people.zone_dispatcher if url.startswith("/work/") else people.leader)
+    for name in PAGES[url]:
+        response = client.get(url, {name: "\x00"})
+        assert response.status_code < 500, (url, name, response.status_code)

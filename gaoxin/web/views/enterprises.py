@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import ApplicationError
+from gaoxin.core.pages import filter_text
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises import casebridge, masking, services_problems
 from gaoxin.enterprises import selectors as registry
@@ -76,15 +77,15 @@ def _query(request: HttpRequest) -> str:
 
 def enterprise_filters(params: QueryDict) -> EnterpriseFilters:
     """The registry list's filters as the page (and the figures' links) give them."""
-    qualification = (params.get("qualification") or "").strip()
+    qualification = filter_text(params.get("qualification"))
     if qualification and not QualificationType.objects.filter(code=qualification).exists():
         raise ApplicationError(_("未知的资质类型：%(q)s") % {"q": qualification}, field="qualification")
-    chain = (params.get("chain") or "").strip()
+    chain = filter_text(params.get("chain"))
     if chain and not IndustrialChain.objects.filter(code=chain).exists():
         raise ApplicationError(_("未知的产业链：%(c)s") % {"c": chain}, field="chain")
     return EnterpriseFilters(
-        q=(params.get("q") or "").strip()[:100], street_id=_int(params, "street", _("办事处")), chain=chain,
-        size=(params.get("size") or "").strip()[:8], qualification=qualification,
+        q=filter_text(params.get("q"), max_length=100), street_id=_int(params, "street", _("办事处")), chain=chain,
+        size=filter_text(params.get("size"), max_length=8), qualification=qualification,
         qualification_year=_int(params, "qualification_year", _("资质年度")),
         new_only=params.get("new_only") in ("1", "true"),
     )
