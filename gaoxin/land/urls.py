@@ -12,4 +12,6 @@ urlpatterns = [
     path("<str:code>/supply/", views.supply_record, name="supply"),
     path("<str:code>/permit/", views.permit_issue, name="permit"),
     path("<str:code>/agreement/", views.agreement_check, name="agreement"),
+    path("<str:code>/split/", views.parcel_split, name="split"),
+    path("<str:code>/merge/", views.parcel_merge, name="merge"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -88,7 +89,9 @@ def _parcel_context(actor: User, parcel: Parcel) -> dict[str, Any]:
             "events": parcel.events.order_by("-seq")[:20],
             "checks": supply.checks.order_by("year", "occasion") if supply else [],
             "occasions": AgreementCheck.Occasion.choices, "indicators": services.STANDARD_INDICATORS,
-            "geometry": {"geometry": parcel.geometry, "points": []}}
+            "geometry": {"geometry": parcel.geometry, "points": []},
+            "parents": parcel.parents.order_by("parcel_code"), "children": parcel.children.order_by("parcel_code"),
+            "may_reshape": (policy.may_manage(actor) and parcel.status == Parcel.Status.ACTIVE and supply is None)}
 
 
 @login_required
@@ -204,3 +207,75 @@ def parcel_new(request: HttpRequest) -> HttpResponse:
     return render(request, "land/new.html", {"error": error, "problems": problems, "data": request.POST,
                                              "use_classes": Parcel.UseClass.choices},
                   status=error.status if error else 200)
+
+
+def _parts(text: str, use_class: str) -> list[services.ParcelInput]:
+    """The parts of a split from a GeoJSON FeatureCollection, each feature with ``unit_code`` and ``name``."""
+    try:
+        data = json.loads(text or "")
+    except json.JSONDecodeError as exc:
+        raise ApplicationError("分割后的宗地：不是有效的 GeoJSON", field="parts") from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ApplicationError("分割后的宗地：应为 FeatureCollection，每个要素一宗", field="parts")
+    parts = []
+    for n, feature in enumerate(features, start=1):
+        props = feature.get("properties") or {}
+        geometry = feature.get("geometry")
+        if not isinstance(props, dict) or not isinstance(geometry, dict):
+            raise ApplicationError(f"分割后的宗地：第 {n} 个要素缺少属性或界址", field="parts")
+        parts.append(services.ParcelInput(str(props.get("unit_code") or "").strip(),
+                                          str(props.get("name") or "").strip(), use_class, geometry))
+    return parts
+
+
+def _reshape_refused(request: HttpRequest, actor: User, parcel: Parcel, exc: ApplicationError) -> HttpResponse:
+    context = _parcel_context(actor, parcel)
+    context.update(error=exc, problems=list(exc.extra.get("problems", [])), data=request.POST)
+    return render(request, "land/parcel.html", context, status=exc.status)
+
+
+@login_required
+@require_POST
+def parcel_split(request: HttpRequest, code: str) -> HttpResponse:
+    """分割: the parcel's parts, as a GeoJSON FeatureCollection (unit code and name per feature)."""
+    actor = _user(request)
+    try:
+        policy.check_manage(actor)
+        parcel = _parcel(actor, code)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    try:
+        services.parcel_split(actor=actor, parcel=parcel, parts=_parts(request.POST.get("parts", ""),
+                                                                        parcel.use_class))
+    except ApplicationError as exc:
+        return _reshape_refused(request, actor, parcel, exc)
+    return HttpResponseRedirect(reverse("land:parcel", args=[parcel.parcel_code]))
+
+
+@login_required
+@require_POST
+def parcel_merge(request: HttpRequest, code: str) -> HttpResponse:
+    """合并: this parcel with the others named (parcel codes), into one with a new unit code and name."""
+    actor = _user(request)
+    try:
+        policy.check_manage(actor)
+        parcel = _parcel(actor, code)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    try:
+        codes = [c for c in re.split(r"[\s,，、;；]+", request.POST.get("others", "")) if c]
+        if not codes:
+            raise ApplicationError("合并的宗地：请填写要一并合并的宗地代码", field="others", code="required")
+        others = []
+        for other in codes:
+            found = selectors.parcel_by_code(actor=actor, code=other)
+            if found is None:
+                raise ApplicationError(f"合并的宗地：{other} 不存在（或无权查看）", field="others")
+            others.append(found)
+        merged = services.parcel_merge(actor=actor, parcels=[parcel, *others],
+                                       unit_code=request.POST.get("unit_code", "").strip(),
+                                       name=request.POST.get("name", "").strip())
+    except ApplicationError as exc:
+        return _reshape_refused(request, actor, parcel, exc)
+    return HttpResponseRedirect(reverse("land:parcel", args=[merged.parcel_code]))

@@ -741,6 +741,15 @@ EN = {
     "文件名称及文号": "Title and document number", "发布机关": "Issued by", "上传": "Upload", "上传人": "Uploaded by",
     "上传时间": "Uploaded at", "（计数采用）": " (counted)",
     "本年度尚未上传来源文件。": "No source document uploaded for this year yet.",
+    # Parcels split and merged on the parcel page (issue 17)
+    "来源宗地": "Came from", "分割/合并为": "Split or merged into", "分割或合并宗地": "Split or merge the parcel",
+    "分割后的宗地（GeoJSON FeatureCollection，每个要素的 properties 含 unit_code 与 name；须覆盖本宗地且互不重叠）":
+        "The parts (a GeoJSON FeatureCollection, each feature's properties with unit_code and name; they must "
+        "cover this parcel without overlapping)",
+    "分割": "Split",
+    "一并合并的宗地代码（相邻、同用途，可填多个）": "Parcels merged with it (codes; adjacent, same use)",
+    "合并后的不动产单元代码": "Unit code of the merged parcel", "合并后的宗地名称": "Name of the merged parcel",
+    "合并": "Merge",
 }
 
 HERE = Path(__file__).resolve().parent
