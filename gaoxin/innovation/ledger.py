@@ -34,7 +34,7 @@ from gaoxin.core.ledger import (
 )
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
-from gaoxin.enterprises.scope import enterprise_scope_q
+from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
 from gaoxin.innovation import policy, services
 from gaoxin.innovation.models import Achievement, Institution, TechContract, TechDemand
 
@@ -71,12 +71,14 @@ ACHIEVEMENTS = SheetSpec("科技成果", (
 
 CONTRACTS = SheetSpec("技术合同", (
     Column("number", "受理编号", export_only=True, width=16),
-    Column("kind", "合同类别", export_only=True, width=10),
-    Column("title", "合同名称", export_only=True, width=28),
-    Column("seller", "卖方", export_only=True, width=24),
-    Column("buyer", "买方", export_only=True, width=24),
-    Column("amount", "合同成交额（万元）", export_only=True, width=14),
-    Column("signed_on", "签订日期", export_only=True, width=12),
+    Column("kind", "合同类别", required=True, options="kinds", width=10),
+    Column("title", "合同名称", required=True, width=28),
+    Column("seller", "卖方", required=True, width=24),
+    Column("seller_code", "卖方企业统一社会信用代码", text=True, width=22, note="卖方是企业库中的企业时填写"),
+    Column("buyer", "买方", required=True, width=24),
+    Column("buyer_code", "买方企业统一社会信用代码", text=True, width=22, note="买方是企业库中的企业时填写"),
+    Column("amount", "合同成交额（万元）", required=True, width=14),
+    Column("signed_on", "签订日期", required=True, width=12, note="YYYY-MM-DD"),
     Column("status", "状态", export_only=True, width=10),
     Column("tech_income", "技术交易额（万元）", export_only=True, width=14),
     Column("certificate_no", "登记证明编号", export_only=True, text=True, width=22),
@@ -87,7 +89,7 @@ CONTRACTS = SheetSpec("技术合同", (
 def _options() -> Mapping[str, Sequence[str]]:
     return {"fields": list(IndustrialChain.objects.order_by("sort_order").values_list("name", flat=True)),
             "readiness": [str(i) for i in range(1, 10)], "forms": [c.label for c in Achievement.Form],
-            "methods": [c.label for c in Achievement.Transfer]}
+            "methods": [c.label for c in Achievement.Transfer], "kinds": [c.label for c in TechContract.Kind]}
 
 
 def _check(row: LedgerRow, name: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -194,13 +196,56 @@ def _write_achievements(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
     return {"achievements": n}
 
 
-def _refuse(actor: User, upload: LedgerUpload) -> None:
-    raise ApplicationError("技术合同请在页面上逐份申请认定登记；此台账只供导出", field="file",
-                           code="ledger_export_only")
+def _require_contract_writer(actor: User) -> None:
+    if not (policy.is_officer(actor) or actor.role == "enterprise"):
+        raise PermissionDenied("当前角色不能申请技术合同认定登记", code="innovation_ledger_role")
 
 
-def _nothing(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
-    return {}
+def _party(row: LedgerRow, name: str) -> Enterprise | None:
+    code = str(row.raw.get(name) or "").strip().upper()
+    if not code:
+        return None
+    found = Enterprise.objects.filter(credit_code=code).first()
+    if found is None:
+        row.add(name, "不在企业库中", "unknown_enterprise")
+    return found
+
+
+def _validate_contracts(actor: User, upload: LedgerUpload) -> None:
+    """Each row a contract submitted for recognition, checked by the rules of ``services.contract_submit``: an
+    enterprise user only for contracts its own enterprise is a party to."""
+    today = clock.now().astimezone(SHANGHAI).date()
+    own = None if policy.is_officer(actor) else own_enterprise_id(actor)
+    for row in upload.rows(CONTRACTS):
+        raw = row.raw
+        seller, buyer = _party(row, "seller_code"), _party(row, "buyer_code")
+        if not policy.is_officer(actor) and (own is None or own not in {getattr(seller, "pk", None),
+                                                                         getattr(buyer, "pk", None)}):
+            row.add("seller_code", "只能为本企业作为合同一方的技术合同申请登记（卖方或买方填本企业的信用代码）",
+                    "innovation_contract_party")
+        signed_on = _date(row, "signed_on")
+        if signed_on is not None and signed_on > today:
+            row.add("signed_on", "不能晚于今天", "signed_in_future")
+        amount = _check(row, "amount", services._amount, raw.get("amount"), field="amount", label="合同成交额",
+                        required=True)
+        if amount == 0:
+            row.add("amount", "应大于 0", "out_of_range")
+        row.values = {
+            "kind": _check(row, "kind", services._choice, raw.get("kind"), TechContract.Kind, field="kind",
+                           label="合同类别"),
+            "title": _check(row, "title", services._text, raw.get("title"), field="title", label="合同名称"),
+            "seller": _check(row, "seller", services._text, raw.get("seller"), field="seller", label="卖方"),
+            "buyer": _check(row, "buyer", services._text, raw.get("buyer"), field="buyer", label="买方"),
+            "amount": amount, "signed_on": signed_on, "seller_enterprise": seller, "buyer_enterprise": buyer,
+        }
+
+
+def _write_contracts(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
+    n = 0
+    for row in upload.rows(CONTRACTS):
+        row.record = services.contract_submit(actor=actor, **row.values)
+        n += 1
+    return {"contracts": n}
 
 
 DEMAND_LEDGER = LedgerKind[User](
@@ -212,10 +257,13 @@ ACHIEVEMENT_LEDGER = LedgerKind[User](
     instructions=("每行一项科技成果；机构用户只能填写本机构的成果。", "技术就绪度按 GB/T 22900-2022 填 1–9 级。"),
     validate=_validate_achievements, write=_write_achievements, check_actor=_require_writer, options=_options)
 CONTRACT_LEDGER = LedgerKind[User](
-    name="contracts", label="技术合同登记台账", sheets=(CONTRACTS,), instructions=("导出用，不能导入。",),
-    validate=_refuse, write=_nothing, partial_import=False)
+    name="contracts", label="技术合同登记台账", sheets=(CONTRACTS,),
+    instructions=("每行一份已签订的技术合同，申请认定登记（30 个工作日内认定）；"
+                  "企业用户只能申请本企业作为卖方或买方的合同。",
+                  "合同类别：技术开发、技术转让、技术许可、技术咨询、技术服务；金额单位万元。"),
+    validate=_validate_contracts, write=_write_contracts, check_actor=_require_contract_writer, options=_options)
 
-KINDS: tuple[LedgerKind[User], ...] = (DEMAND_LEDGER, ACHIEVEMENT_LEDGER)
+KINDS: tuple[LedgerKind[User], ...] = (DEMAND_LEDGER, ACHIEVEMENT_LEDGER, CONTRACT_LEDGER)
 
 
 def ledger_template(*, kind: str) -> bytes:
@@ -259,8 +307,10 @@ def ledger_export_achievements(achievements: QuerySet[Achievement]) -> bytes:
 def ledger_export_contracts(contracts: QuerySet[TechContract]) -> bytes:
     rows: Iterable[Mapping[str, Any]] = (
         {"number": c.number, "kind": c.get_kind_display(), "title": c.title, "seller": c.seller, "buyer": c.buyer,
-         "amount": c.amount, "signed_on": _date_text(c.signed_on), "status": c.get_status_display(),
+         "seller_code": c.seller_enterprise.credit_code if c.seller_enterprise else "",
+         "buyer_code": c.buyer_enterprise.credit_code if c.buyer_enterprise else "", "amount": c.amount,
+         "signed_on": _date_text(c.signed_on), "status": c.get_status_display(),
          "tech_income": c.tech_income, "certificate_no": c.certificate_no or "",
          "review_due": c.review_due.strftime("%Y-%m-%d %H:%M")}
-        for c in contracts.iterator(chunk_size=2000))
+        for c in contracts.select_related("seller_enterprise", "buyer_enterprise").iterator(chunk_size=2000))
     return export_workbook(CONTRACT_LEDGER, {CONTRACTS.title: rows})

@@ -291,7 +291,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (every bad cell) → commit, or the error workbook to correct."""
     actor = actor_of(request)
     kind = pages.param(request, "kind") or "demands"
-    if kind not in ("demands", "achievements"):
+    if kind not in ("demands", "achievements", "contracts"):
         raise NotFound()
     if request.GET.get("template"):
         return _xlsx(ledger.ledger_template(kind=kind), f"{kind}-template.xlsx")

@@ -17,6 +17,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core import clock, pages
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.enterprises.scope import own_enterprise_id
 from gaoxin.talent import ledger, selectors, services
@@ -68,7 +69,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     rows = [(a, selectors.masked(a)) for a in page]
     return render(request, "talent/applications.html", {
         "page": page, "rows": rows, "total": qs.count(), "programs": TalentProgram.objects.all(),
-        "statuses": TalentApplication.Status.choices, "get": request.GET, "may_apply": is_enterprise(actor)})
+        "statuses": TalentApplication.Status.choices, "get": request.GET, "may_apply": is_enterprise(actor),
+        "may_import": is_enterprise(actor) or services.is_officer(actor)})
 
 
 @pages.page(may_list)
@@ -131,3 +133,27 @@ def application_new(request: HttpRequest) -> HttpResponse:
             error = exc
     context: dict[str, Any] = {"programs": programs, "enterprise": enterprise, "error": error, "data": request.POST}
     return render(request, "talent/application_new.html", context, status=400 if error else 200)
+
+
+@pages.page(lambda user: services.is_officer(user) or is_enterprise(user))
+def application_import(request: HttpRequest) -> HttpResponse:
+    """人才批量申报: template, upload → preview (every bad cell) → commit; all or nothing."""
+    actor = actor_of(request)
+    if request.GET.get("template"):
+        return pages.xlsx_response(ledger.ledger_template_new(), "talent-applications-template.xlsx")
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            raise ApplicationError(_("请选择要上传的 Excel 文件"), field="file", code="required")
+        data = uploaded.read()
+        if request.POST.get("commit"):
+            try:
+                context["result"] = ledger.ledger_import_commit(actor=actor, file=data)
+            except LedgerHasErrors as exc:
+                context["preview"] = exc.preview
+                status = exc.status
+        else:
+            context["preview"] = ledger.ledger_import_preview(actor=actor, file=data)
+    return render(request, "talent/import.html", context, status=status)

@@ -226,3 +226,72 @@ def test_posted_garbage_ids_are_refused_not_errors(world, records):
     assert c.post("/innovation/demands/new/", {"enterprise": "²", "title": "x", "text": "y"}).status_code == 400
     assert c.post("/innovation/achievements/new/", {"institution": "-1"}).status_code == 400
     assert Match.objects.count() == 0
+
+
+def _contracts_workbook(*rows: list) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "技术合同"
+    ws.append(["合同类别*", "合同名称*", "卖方*", "卖方企业统一社会信用代码", "买方*", "买方企业统一社会信用代码",
+               "合同成交额（万元）*", "签订日期*"])
+    for row in rows:
+        ws.append(row)
+    data = io.BytesIO()
+    wb.save(data)
+    data.seek(0)
+    data.name = "contracts.xlsx"
+    return data
+
+
+def test_contracts_import_for_recognition_with_cell_errors(world, records, frozen_now):
+    """技术合同 in Excel (issue 22, item 8): each row a contract submitted for recognition, checked as the page's
+    form is, every bad cell named; nothing written while a row is wrong; the export imports again."""
+    ent = client(world.enterprise_user)
+    listing = ent.get("/innovation/contracts/").content.decode()
+    assert 'href="/innovation/import/?kind=contracts"' in listing
+    template = ent.get("/innovation/import/?kind=contracts&template=1")
+    headers = [cell.value for cell in load_workbook(io.BytesIO(template.content))["技术合同"][1]]
+    assert headers == ["受理编号", "合同类别*", "合同名称*", "卖方*", "卖方企业统一社会信用代码", "买方*",
+                       "买方企业统一社会信用代码", "合同成交额（万元）*", "签订日期*", "状态", "技术交易额（万元）",
+                       "登记证明编号", "认定时限"]
+    other = world.other_enterprise.credit_code
+    bad = _contracts_workbook(
+        ["技术开发", "传感模组开发", "研究院", "", "企业", world.enterprise.credit_code, "120.5", "2023-05-20"],
+        ["技术赠与", "", "研究院", "", "企业", other, "abc", "2099-01-01"],  # another enterprise's contract
+        ["技术服务", "检测服务", "研究院", "91410100XXXXXXXXXX", "企业", world.enterprise.credit_code, "0",
+         "2023-13-40"],
+    )
+    before = TechContract.objects.count()
+    with frozen_now(2023, 6, 1, 10):
+        preview = ent.post("/innovation/import/?kind=contracts", {"file": bad}).content.decode()
+        for text in ("合同类别: 应为 技术开发、技术转让、技术许可、技术咨询、技术服务 之一", "合同名称: 不能为空",
+                     "合同成交额（万元）: 应为数字（万元）", "签订日期: 不能晚于今天",
+                     "卖方企业统一社会信用代码: 只能为本企业作为合同一方的技术合同申请登记",
+                     "卖方企业统一社会信用代码: 不在企业库中", "合同成交额（万元）: 应大于 0",
+                     "签订日期: 日期格式应为 YYYY-MM-DD"):
+            assert text in preview, text
+        bad.seek(0)
+        refused = ent.post("/innovation/import/?kind=contracts", {"file": bad, "commit": "1"}).content.decode()
+        assert 'id="preview"' in refused
+        assert TechContract.objects.count() == before
+        good = _contracts_workbook(
+            ["技术开发", "传感模组开发", "研究院", "", "企业", world.enterprise.credit_code, "120.5", "2023-05-20"])
+        done = ent.post("/innovation/import/?kind=contracts", {"file": good, "commit": "1"}).content.decode()
+    assert 'id="import-result"' in done
+    made = TechContract.objects.get(title="传感模组开发")
+    assert (made.kind, made.amount, made.buyer_enterprise, made.status, made.submitted_by) == (
+        "development", 120.5, world.enterprise, "submitted", world.enterprise_user)
+    assert list(made.events.values_list("action", flat=True)) == ["submit"]
+    # The officer's export carries the parties' credit codes and imports again (as new submissions).
+    exported = client(world.officer).get("/innovation/contracts/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(exported.content))["技术合同"]
+    header = [cell.value for cell in sheet[1]]
+    row = {h: sheet.cell(2, i + 1).value for i, h in enumerate(header)}
+    assert world.enterprise.credit_code in (row["买方企业统一社会信用代码"], sheet.cell(3, header.index(
+        "买方企业统一社会信用代码") + 1).value)
+    # Roles that may not submit contracts are refused the import and nothing is written.
+    with frozen_now(2023, 6, 1, 10):
+        good.seek(0)
+        response = client(world.leader).post("/innovation/import/?kind=contracts", {"file": good, "commit": "1"})
+    assert response.status_code == 403
+    assert TechContract.objects.count() == before + 1

@@ -77,3 +77,68 @@ def test_enterprise_applies_and_cannot_decide(world, frozen_now):
 def test_leader_board_and_innovation_officer_is_not_a_talent_officer(world, application):
     assert client(world.leader).get("/talent/?year=2023").status_code == 200
     assert client(world.officer).get("/talent/applications/").status_code == 403
+
+
+def _applications_workbook(*rows: list):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人才批量申报"
+    ws.append(["人才计划*", "用人单位统一社会信用代码", "姓名*", "身份证号", "联系电话", "团队名称", "团队人数", "学历",
+               "岗位"])
+    for row in rows:
+        ws.append(row)
+    data = io.BytesIO()
+    wb.save(data)
+    data.seek(0)
+    data.name = "talent.xlsx"
+    return data
+
+
+def test_applications_import_with_cell_errors(world, frozen_now):
+    """人才批量申报 (issue 22, item 8): an enterprise applies for several people at once; every bad cell named,
+    nothing written while a row is wrong; an officer names the employer; other roles are refused."""
+    ent = client(world.enterprise_user)
+    assert 'href="/talent/applications/import/"' in ent.get("/talent/applications/").content.decode()
+    template = ent.get("/talent/applications/import/?template=1")
+    assert [c.value for c in load_workbook(io.BytesIO(template.content))["人才批量申报"][1]][:3] == [
+        "人才计划*", "用人单位统一社会信用代码", "姓名*"]
+    before = TalentApplication.objects.count()
+    bad = _applications_workbook(
+        ["郑州市重点产业急需紧缺人才", "", "李明", "11010519491231002X", "13800138000", "", "", "博士", "研发负责人"],
+        ["不存在的计划", "", "王芳", "", "", "", "", "", ""],
+        ["郑州市重点产业急需紧缺人才", world.other_enterprise.credit_code, "赵强", "110105194912310021", "123", "", "",
+         "", ""],
+        ["郑州市创新创业团队", "", "钱军", "", "", "", "1", "", ""],
+    )
+    with frozen_now(2023, 9, 1, 10):
+        preview = ent.post("/talent/applications/import/", {"file": bad}).content.decode()
+        for text in ("人才计划: 未知的人才计划", "用人单位统一社会信用代码: 只能为本企业申报人才",
+                     "团队名称: 团队项目必须填写"):
+            assert text in preview, text
+        assert "11010519491231002X" not in preview  # no personal data echoed back
+        bad.seek(0)
+        refused = ent.post("/talent/applications/import/", {"file": bad, "commit": "1"})
+        assert refused.status_code == 400
+        assert TalentApplication.objects.count() == before
+        good = _applications_workbook(
+            ["郑州市重点产业急需紧缺人才", "", "李明", "11010519491231002X", "13800138000", "", "", "博士",
+             "研发负责人"],
+            ["urgent_talent", world.enterprise.credit_code, "王芳", "", "", "", "", "硕士", ""])
+        done = ent.post("/talent/applications/import/", {"file": good, "commit": "1"}).content.decode()
+    assert 'id="import-result"' in done
+    made = list(TalentApplication.objects.order_by("number").values_list("person_name", "enterprise_id", "status",
+                                                                          "submitted_by_id"))[before:]
+    assert made == [("李明", world.enterprise.pk, "submitted", world.enterprise_user.pk),
+                    ("王芳", world.enterprise.pk, "submitted", world.enterprise_user.pk)]
+    # The officer must name the employer; the leader may not import at all.
+    officer = client(world.talent_officer)
+    with frozen_now(2023, 9, 1, 10):
+        nameless = _applications_workbook(["郑州市重点产业急需紧缺人才", "", "孙丽", "", "", "", "", "", ""])
+        assert "用人单位统一社会信用代码: 不能为空" in officer.post("/talent/applications/import/",
+                                                                  {"file": nameless}).content.decode()
+        nameless.seek(0)
+        assert client(world.leader).post("/talent/applications/import/",
+                                         {"file": nameless, "commit": "1"}).status_code == 403
+    assert TalentApplication.objects.count() == before + 2

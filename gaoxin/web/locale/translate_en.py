@@ -750,6 +750,16 @@ EN = {
     "一并合并的宗地代码（相邻、同用途，可填多个）": "Parcels merged with it (codes; adjacent, same use)",
     "合并后的不动产单元代码": "Unit code of the merged parcel", "合并后的宗地名称": "Name of the merged parcel",
     "合并": "Merge",
+    # Excel imports of contracts and talent applications (issue 22)
+    "Excel 批量申请": "Apply in bulk (Excel)",
+    "导入技术合同（批量申请认定登记）": "Import technology contracts for recognition",
+    "Excel 批量申报": "Apply in bulk (Excel)", "人才批量申报": "Talent applications in bulk",
+    "人才批量申报（Excel）": "Talent applications in bulk (Excel)",
+    "每行申报一人（团队项目一行一个团队）；任何一行有错误，整个文件都不导入，错误说明指出单元格。":
+        "One person per row (one team per row for team programs); if any row has an error nothing is imported, "
+        "and each error names its cell.",
+    "查看申报": "See the applications",
+    "请选择要上传的 Excel 文件": "Choose the Excel file to upload",
 }
 
 HERE = Path(__file__).resolve().parent
