@@ -295,7 +295,9 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     if request.GET.get("template"):
         return _xlsx(ledger.ledger_template(kind=kind), f"{kind}-template.xlsx")
-    context: dict[str, Any] = {"kind": kind}
+    own = own_enterprise_id(actor)
+    context: dict[str, Any] = {"kind": kind, "own_enterprise": Enterprise.objects.filter(pk=own).first() if own
+                               else None}
     if request.method == "POST" and "file" in request.FILES:
         uploaded = request.FILES.get("file")
         assert uploaded is not None  # "file" in request.FILES

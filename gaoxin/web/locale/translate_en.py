@@ -760,6 +760,7 @@ EN = {
         "and each error names its cell.",
     "查看申报": "See the applications",
     "请选择要上传的 Excel 文件": "Choose the Excel file to upload",
+    "本企业": "Your enterprise",
 }
 
 HERE = Path(__file__).resolve().parent
