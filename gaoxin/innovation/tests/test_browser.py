@@ -5,6 +5,8 @@ applicant's ID number; a leader reads the innovation board. Screenshots go to ar
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from gaoxin.innovation import services
@@ -117,5 +119,45 @@ def test_leader_reads_the_board(browser, live_server, world):
     page.goto("/talent/")
     assert page.locator("#by-year").is_visible()
     s.shot("innovation-leader-board")
+    assert s.errors == []
+    s.close()
+
+
+def test_enterprise_submits_contracts_from_excel(browser, live_server, world):
+    """The enterprise downloads nothing by hand: it fills rows, uploads, sees the bad cell, fixes it, imports."""
+    import io
+
+    from openpyxl import Workbook
+
+    from gaoxin.innovation.models import TechContract
+
+    def workbook(amount: str) -> Any:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "技术合同"
+        ws.append(["合同类别*", "合同名称*", "卖方*", "买方*", "买方企业统一社会信用代码", "合同成交额（万元）*",
+                   "签订日期*"])
+        ws.append(["技术开发", "传感模组开发", "研究院", "企业", world.enterprise.credit_code, amount, "2023-05-20"])
+        data = io.BytesIO()
+        wb.save(data)
+        return {"name": "contracts.xlsx", "buffer": data.getvalue(),
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+    s = Session(browser, live_server.url)
+    page = s.login("ent")
+    page.goto("/innovation/contracts/")
+    page.click("#contracts-import")
+    page.wait_for_selector("#own-enterprise")
+    assert world.enterprise.credit_code in page.inner_text("#own-enterprise")
+    page.set_input_files("#import-form input[name=file]", workbook("一百万"))
+    page.click("#import-form button[name=commit]")
+    page.wait_for_selector("#preview")
+    assert "合同成交额（万元）: 应为数字（万元）" in page.inner_text("#preview")
+    assert TechContract.objects.count() == 0
+    page.set_input_files("#import-form input[name=file]", workbook("120"))
+    page.click("#import-form button[name=commit]")
+    page.wait_for_selector("#import-result")
+    s.shot("innovation-enterprise-contracts-import")
+    assert TechContract.objects.get().title == "传感模组开发"
     assert s.errors == []
     s.close()

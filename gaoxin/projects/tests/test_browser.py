@@ -109,6 +109,42 @@ def test_land_bureau_supplies_a_parcel_issues_four_permits_in_a_day_and_opens_th
     session.close()
 
 
+def test_land_bureau_splits_a_parcel_and_merges_it_back(browser, live_server, made):  # noqa: F811 - the reused fixture
+    import json
+
+    from gaoxin.land.models import Parcel
+    from gaoxin.land.tests.factories import box, code
+
+    parcel = made.parcel(1)  # x 113.502 … 113.504, y 34.79 … 34.792
+    session = Session(browser, live_server.url)
+    page = session.login("land")
+    page.goto(f"/land/{parcel.parcel_code}/")
+    page.click("#reshape summary")
+
+    def feature(n: int, x0: float, x1: float) -> dict:
+        return {"type": "Feature", "properties": {"unit_code": code(n), "name": f"分割{n}"},
+                "geometry": box(x0, 34.79, x1, 34.792)}
+
+    page.fill("#split-form textarea[name=parts]", json.dumps(
+        {"type": "FeatureCollection", "features": [feature(2, 113.502, 113.503), feature(3, 113.503, 113.504)]}))
+    page.click("#split-form button[type=submit]")
+    page.wait_for_selector("#children")
+    assert page.inner_text("#parcel-status") == "已分割/合并注销"
+    page.click("#children a >> nth=0")
+    page.wait_for_selector("#parents")
+    page.click("#reshape summary")
+    page.fill("#merge-form input[name=others]", code(3)[:19])
+    page.fill("#merge-form input[name=unit_code]", code(9))
+    page.fill("#merge-form input[name=name]", "合并宗地")
+    page.click("#merge-form button[type=submit]")
+    page.wait_for_selector(f"text={code(9)[:19]}")
+    merged = Parcel.objects.get(unit_code=code(9))
+    assert sorted(merged.parents.values_list("unit_code", flat=True)) == [code(2), code(3)]
+    session.shot("land_split_and_merge")
+    assert session.errors == []
+    session.close()
+
+
 def test_leader_drills_down_from_the_map(browser, live_server, made):  # noqa: F811 - the reused fixture
     project = made.project("XM-1")
     Project.objects.filter(pk=project.pk).update(lon=113.52, lat=34.80)
