@@ -73,3 +73,29 @@ def test_only_the_land_office_reshapes_parcels(people, grid_layer):
     response = client.post(f"/land/{parcel.parcel_code}/merge/", {"others": "x", "unit_code": code(9), "name": "x"})
     assert response.status_code == 403
     assert states() == before
+
+
+def test_four_permits_on_one_form(people, grid_layer):
+    """一天发四证: the parcel page issues every missing permit on one date in one go, or none of them."""
+    import datetime as dt
+
+    from gaoxin.land import services
+    from gaoxin.land.models import LandSupply, Permit
+
+    (parcel,) = register(people, row(1, box(113.51, 34.79, 113.52, 34.80)))
+    services.supply_record(actor=people.land_officer, parcel=parcel, contract_no="C1",
+                           contract_date=dt.date(2023, 6, 1), method="agreement", price=500)
+    client = Client()
+    client.force_login(people.land_officer)
+    assert 'id="permits-form"' in client.get(f"/land/{parcel.parcel_code}/").content.decode()
+    numbers = {f"number_{kind}": f"N-{i}" for i, kind in enumerate(Permit.Kind.values)}
+    missing_one = {**numbers, f"number_{Permit.Kind.values[2]}": "", "issued_on": "2023-06-01"}
+    refused = client.post(f"/land/{parcel.parcel_code}/permits/", missing_one)
+    assert refused.status_code == 400
+    assert 'data-field="number"' in refused.content.decode()
+    assert Permit.objects.count() == 0
+    done = client.post(f"/land/{parcel.parcel_code}/permits/", {**numbers, "issued_on": "2023-06-01"})
+    assert done.status_code == 302
+    assert sorted(Permit.objects.values_list("number", flat=True)) == ["N-0", "N-1", "N-2", "N-3"]
+    assert LandSupply.objects.get().four_permit_days == 1
+    assert 'id="permits-form"' not in client.get(f"/land/{parcel.parcel_code}/").content.decode()

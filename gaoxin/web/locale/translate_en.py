@@ -761,6 +761,8 @@ EN = {
     "查看申报": "See the applications",
     "请选择要上传的 Excel 文件": "Choose the Excel file to upload",
     "本企业": "Your enterprise",
+    "同日发放其余证照（一天发四证）": "The remaining permits on one day (four permits in a day)",
+    "发证日期": "Date issued", "一并发证": "Issue them together",
 }
 
 HERE = Path(__file__).resolve().parent
