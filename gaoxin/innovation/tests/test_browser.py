@@ -143,21 +143,30 @@ def test_enterprise_submits_contracts_from_excel(browser, live_server, world):
         return {"name": "contracts.xlsx", "buffer": data.getvalue(),
                 "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
+    import datetime as dt
+
+    from gaoxin.core import clock
+    from gaoxin.core.calendar import SHANGHAI
+
     s = Session(browser, live_server.url)
-    page = s.login("ent")
-    page.goto("/innovation/contracts/")
-    page.click("#contracts-import")
-    page.wait_for_selector("#own-enterprise")
-    assert world.enterprise.credit_code in page.inner_text("#own-enterprise")
-    page.set_input_files("#import-form input[name=file]", workbook("一百万"))
-    page.click("#import-form button[name=commit]")
-    page.wait_for_selector("#preview")
-    assert "合同成交额（万元）: 应为数字（万元）" in page.inner_text("#preview")
-    assert TechContract.objects.count() == 0
-    page.set_input_files("#import-form input[name=file]", workbook("120"))
-    page.click("#import-form button[name=commit]")
-    page.wait_for_selector("#import-result")
-    s.shot("innovation-enterprise-contracts-import")
+    # The platform clock (read by the live server's thread too) at a day after the contract was signed.
+    with clock.frozen(dt.datetime(2023, 6, 1, 10, tzinfo=SHANGHAI)):
+        page = s.login("ent")
+        page.goto("/innovation/contracts/")
+        page.click("#contracts-import")
+        page.wait_for_selector("#own-enterprise")
+        assert world.enterprise.credit_code in page.inner_text("#own-enterprise")
+        page.set_input_files("#import-form input[name=file]", workbook("一百万"))
+        page.click("#import-form button[name=commit]")
+        page.wait_for_selector("#preview")
+        assert "合同成交额（万元）: 应为数字（万元）" in page.inner_text("#preview")
+        assert TechContract.objects.count() == 0
+        page.set_input_files("#import-form input[name=file]", workbook("120"))
+        with page.expect_navigation():
+            page.click("#import-form button[name=commit]")
+        page.wait_for_selector("#import-result, #preview")
+        assert page.locator("#import-result").count() == 1, page.inner_text("main")
+        s.shot("innovation-enterprise-contracts-import")
     assert TechContract.objects.get().title == "传感模组开发"
     assert s.errors == []
     s.close()
