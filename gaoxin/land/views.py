@@ -80,6 +80,12 @@ def _parcel(actor: User, code: str) -> Parcel:
     return parcel
 
 
+def _managed_parcel(actor: User, code: str) -> Parcel:
+    """The parcel ``code`` for a change only the land bureau makes (refused to others before the lookup)."""
+    policy.check_manage(actor)
+    return _parcel(actor, code)
+
+
 def _parcel_context(actor: User, parcel: Parcel) -> dict[str, Any]:
     supply = LandSupply.objects.filter(parcel=parcel).first()
     held = set(parcel.permits.values_list("kind", flat=True))
@@ -204,6 +210,7 @@ def agreement_check(request: HttpRequest, code: str) -> HttpResponse:
 
 def _form_error(request: HttpRequest, actor: User, parcel: Parcel, error: ApplicationError) -> HttpResponse:
     return render(request, "land/parcel.html", {**_parcel_context(actor, parcel), "error": error,
+                                                "problems": list(error.extra.get("problems", [])),
                                                 "data": request.POST}, status=error.status)
 
 
@@ -253,27 +260,20 @@ def _parts(text: str, use_class: str) -> list[services.ParcelInput]:
     return parts
 
 
-def _reshape_refused(request: HttpRequest, actor: User, parcel: Parcel, exc: ApplicationError) -> HttpResponse:
-    context = _parcel_context(actor, parcel)
-    context.update(error=exc, problems=list(exc.extra.get("problems", [])), data=request.POST)
-    return render(request, "land/parcel.html", context, status=exc.status)
-
-
 @login_required
 @require_POST
 def parcel_split(request: HttpRequest, code: str) -> HttpResponse:
     """分割: the parcel's parts, as a GeoJSON FeatureCollection (unit code and name per feature)."""
     actor = _user(request)
     try:
-        policy.check_manage(actor)
-        parcel = _parcel(actor, code)
+        parcel = _managed_parcel(actor, code)
     except ApplicationError as exc:
         return _error(request, exc)
     try:
         services.parcel_split(actor=actor, parcel=parcel, parts=_parts(request.POST.get("parts", ""),
                                                                         parcel.use_class))
     except ApplicationError as exc:
-        return _reshape_refused(request, actor, parcel, exc)
+        return _form_error(request, actor, parcel, exc)
     return HttpResponseRedirect(reverse("land:parcel", args=[parcel.parcel_code]))
 
 
@@ -283,8 +283,7 @@ def parcel_merge(request: HttpRequest, code: str) -> HttpResponse:
     """合并: this parcel with the others named (parcel codes), into one with a new unit code and name."""
     actor = _user(request)
     try:
-        policy.check_manage(actor)
-        parcel = _parcel(actor, code)
+        parcel = _managed_parcel(actor, code)
     except ApplicationError as exc:
         return _error(request, exc)
     try:
@@ -301,5 +300,5 @@ def parcel_merge(request: HttpRequest, code: str) -> HttpResponse:
                                        unit_code=request.POST.get("unit_code", "").strip(),
                                        name=request.POST.get("name", "").strip())
     except ApplicationError as exc:
-        return _reshape_refused(request, actor, parcel, exc)
+        return _form_error(request, actor, parcel, exc)
     return HttpResponseRedirect(reverse("land:parcel", args=[merged.parcel_code]))
