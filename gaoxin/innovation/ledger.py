@@ -224,7 +224,9 @@ def _validate_contracts(actor: User, upload: LedgerUpload) -> None:
             row.add("seller_code", "只能为本企业作为合同一方的技术合同申请登记（卖方或买方填本企业的信用代码）",
                     "innovation_contract_party")
         signed_on = _date(row, "signed_on")
-        if signed_on is not None and signed_on > today:
+        if signed_on is None and not raw.get("signed_on"):
+            row.add("signed_on", "不能为空", "required")
+        elif signed_on is not None and signed_on > today:
             row.add("signed_on", "不能晚于今天", "signed_in_future")
         amount = _check(row, "amount", services._amount, raw.get("amount"), field="amount", label="合同成交额",
                         required=True)

@@ -117,13 +117,12 @@ def _validate_new(actor: User, upload: LedgerUpload) -> None:
             team_size = 1
         applicant: dict[str, Any] = {}
         if program is not None:
-            try:
-                applicant = services.applicant_checked(
-                    program=program, person_name=str(raw.get("person_name") or ""),
-                    id_number=str(raw.get("id_number") or ""), phone=str(raw.get("phone") or ""),
-                    team_name=str(raw.get("team_name") or ""), team_size=team_size,
-                    degree=str(raw.get("degree") or ""), position=str(raw.get("position") or ""))
-            except ApplicationError as exc:
+            applicant, problems = services.applicant_problems(
+                program=program, person_name=str(raw.get("person_name") or ""),
+                id_number=str(raw.get("id_number") or ""), phone=str(raw.get("phone") or ""),
+                team_name=str(raw.get("team_name") or ""), team_size=team_size,
+                degree=str(raw.get("degree") or ""), position=str(raw.get("position") or ""))
+            for exc in problems:
                 row.add(exc.field or "person_name", exc.message.split("：", 1)[-1], exc.code)
         row.values = {"program": program, "enterprise": enterprise, **applicant}
 

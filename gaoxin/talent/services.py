@@ -121,26 +121,45 @@ def applicant_checked(*, program: TalentProgram, person_name: str, id_number: st
                       position: str = "") -> dict[str, Any]:
     """The applicant's fields as an application keeps them, checked (the first error refuses it, naming the
     field)."""
+    values, problems = applicant_problems(program=program, person_name=person_name, id_number=id_number,
+                                          phone=phone, team_name=team_name, team_size=team_size, degree=degree,
+                                          position=position)
+    if problems:
+        raise problems[0]
+    return values
+
+
+def applicant_problems(*, program: TalentProgram, person_name: str, id_number: str = "", phone: str = "",
+                       team_name: str = "", team_size: int = 1, degree: str = "",
+                       position: str = "") -> tuple[dict[str, Any], list[ApplicationError]]:
+    """The applicant's fields cleaned, and every problem with them (a ledger row names them all)."""
+    problems: list[ApplicationError] = []
     if not program.active:
-        raise ApplicationError("人才计划：该计划当前不受理申报", field="program", code="program_closed")
-    name = refuse_control_characters(person_name.strip(), field="person_name", label="姓名")
-    if not name or len(name) > 50:
-        raise ApplicationError("姓名：不能为空，且不超过 50 字", field="person_name", code="required")
+        problems.append(ApplicationError("人才计划：该计划当前不受理申报", field="program", code="program_closed"))
+    try:
+        name = refuse_control_characters(person_name.strip(), field="person_name", label="姓名")
+        if not name or len(name) > 50:
+            problems.append(ApplicationError("姓名：不能为空，且不超过 50 字", field="person_name", code="required"))
+    except ApplicationError as exc:
+        name = ""
+        problems.append(exc)
     id_number = id_number.strip().upper()
     if id_number and not id_number_valid(id_number):
-        raise ApplicationError("身份证号：格式或校验位错误（GB 11643）", field="id_number", code="id_number_invalid")
+        problems.append(ApplicationError("身份证号：格式或校验位错误（GB 11643）", field="id_number",
+                                         code="id_number_invalid"))
     phone = phone.strip()
     if phone and not PHONE.match(phone):
-        raise ApplicationError("联系电话：应为 11 位手机号", field="phone", code="phone_invalid")
+        problems.append(ApplicationError("联系电话：应为 11 位手机号", field="phone", code="phone_invalid"))
     if program.kind == TalentProgram.Kind.TEAM:
         if not team_name.strip():
-            raise ApplicationError("团队名称：团队项目必须填写", field="team_name", code="required")
+            problems.append(ApplicationError("团队名称：团队项目必须填写", field="team_name", code="required"))
         if team_size < 2:
-            raise ApplicationError("团队人数：团队至少 2 人", field="team_size", code="out_of_range")
+            problems.append(ApplicationError("团队人数：团队至少 2 人", field="team_size", code="out_of_range"))
     elif team_size != 1:
-        raise ApplicationError("团队人数：个人项目为 1 人", field="team_size", code="out_of_range")
-    return {"person_name": name, "id_number": id_number, "phone": phone, "team_name": team_name.strip()[:200],
-            "team_size": team_size, "degree": degree.strip()[:20], "position": position.strip()[:200]}
+        problems.append(ApplicationError("团队人数：个人项目为 1 人", field="team_size", code="out_of_range"))
+    values = {"person_name": name, "id_number": id_number, "phone": phone, "team_name": team_name.strip()[:200],
+              "team_size": team_size, "degree": degree.strip()[:20], "position": position.strip()[:200]}
+    return values, problems
 
 
 @transaction.atomic

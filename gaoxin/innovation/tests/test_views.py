@@ -260,6 +260,7 @@ def test_contracts_import_for_recognition_with_cell_errors(world, records, froze
         ["技术赠与", "", "研究院", "", "企业", other, "abc", "2099-01-01"],  # another enterprise's contract
         ["技术服务", "检测服务", "研究院", "91410100XXXXXXXXXX", "企业", world.enterprise.credit_code, "0",
          "2023-13-40"],
+        ["技术咨询", "工艺咨询", "研究院", "", "企业", world.enterprise.credit_code, "10", ""],  # no date
     )
     before = TechContract.objects.count()
     with frozen_now(2023, 6, 1, 10):
@@ -268,7 +269,8 @@ def test_contracts_import_for_recognition_with_cell_errors(world, records, froze
                      "合同成交额（万元）: 应为数字（万元）", "签订日期: 不能晚于今天",
                      "卖方企业统一社会信用代码: 只能为本企业作为合同一方的技术合同申请登记",
                      "卖方企业统一社会信用代码: 不在企业库中", "合同成交额（万元）: 应大于 0",
-                     "签订日期: 日期格式应为 YYYY-MM-DD"):
+                     "签订日期: 日期格式应为 YYYY-MM-DD",
+                     '<td>5</td><td class="error">签订日期: 不能为空</td>'):
             assert text in preview, text
         bad.seek(0)
         refused = ent.post("/innovation/import/?kind=contracts", {"file": bad, "commit": "1"}).content.decode()

@@ -115,7 +115,7 @@ def test_applications_import_with_cell_errors(world, frozen_now):
     with frozen_now(2023, 9, 1, 10):
         preview = ent.post("/talent/applications/import/", {"file": bad}).content.decode()
         for text in ("人才计划: 未知的人才计划", "用人单位统一社会信用代码: 只能为本企业申报人才",
-                     "团队名称: 团队项目必须填写"):
+                     "联系电话: 应为 11 位手机号", "团队名称: 团队项目必须填写", "团队人数: 团队至少 2 人"):
             assert text in preview, text
         assert "11010519491231002X" not in preview  # no personal data echoed back
         bad.seek(0)
