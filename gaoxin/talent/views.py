@@ -148,6 +148,9 @@ def application_import(request: HttpRequest) -> HttpResponse:
         if uploaded is None:
             raise ApplicationError(_("请选择要上传的 Excel 文件"), field="file", code="required")
         data = uploaded.read()
+        if request.POST.get("errors"):
+            preview = ledger.ledger_import_preview(actor=actor, file=data)
+            return pages.xlsx_response(preview.error_workbook(), "talent-applications-errors.xlsx")
         if request.POST.get("commit"):
             try:
                 context["result"] = ledger.ledger_import_commit(actor=actor, file=data)

@@ -119,6 +119,11 @@ def test_applications_import_with_cell_errors(world, frozen_now):
             assert text in preview, text
         assert "11010519491231002X" not in preview  # no personal data echoed back
         bad.seek(0)
+        marked = load_workbook(io.BytesIO(ent.post("/talent/applications/import/",
+                                                   {"file": bad, "errors": "1"}).content))["人才批量申报"]
+        notes = [marked.cell(r, marked.max_column).value for r in range(1, 6)]
+        assert notes[0] == "错误说明" and notes[1] is None and "联系电话: 应为 11 位手机号" in notes[3], notes
+        bad.seek(0)
         refused = ent.post("/talent/applications/import/", {"file": bad, "commit": "1"})
         assert refused.status_code == 400
         assert TalentApplication.objects.count() == before
