@@ -240,6 +240,10 @@ def _validate_contracts(actor: User, upload: LedgerUpload) -> None:
             "buyer": _check(row, "buyer", services._text, raw.get("buyer"), field="buyer", label="买方"),
             "amount": amount, "signed_on": signed_on, "seller_enterprise": seller, "buyer_enterprise": buyer,
         }
+        if row.ok:  # the submission's own check, so a row passed here cannot be refused when it is written
+            _check(row, "title", services.contract_checked, kind=raw.get("kind"), title=raw.get("title"),
+                   seller=raw.get("seller"), buyer=raw.get("buyer"), amount=raw.get("amount"), signed_on=signed_on,
+                   now=clock.now())
 
 
 def _write_contracts(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
