@@ -38,6 +38,9 @@ urlpatterns = [
     path("enterprises/reception-days/", enterprises.reception_list, name="reception_list"),
     path("enterprises/reception-days/new/", enterprises.reception_new, name="reception_new"),
     path("enterprises/reception-days/<int:pk>/", enterprises.reception_detail, name="reception_detail"),
+    path("my/problems/", enterprises.my_problem_list, name="my_problem_list"),
+    path("my/problems/<int:pk>/", enterprises.my_problem_detail, name="my_problem_detail"),
+    path("my/notifications/", enterprises.my_notification_list, name="my_notification_list"),
 
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("maps/grids.geojson", dashboard.grid_geojson, name="grid_geojson"),

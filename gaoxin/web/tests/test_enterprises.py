@@ -127,3 +127,77 @@ def test_a_street_cadres_own_visit_outside_the_street_lists_without_a_dead_link(
     assert outside.name in html
     assert f'href="/enterprises/{outside.pk}/"' not in html
     assert client_for(staff.cadre_street_a).get(f"/enterprises/{outside.pk}/").status_code == 404
+
+
+def test_the_enterprise_follows_its_problems_reads_the_answer_and_rates_it(staff, org, make_user, make_enterprise,
+                                                                            grid_layer, client_for, frozen_now):
+    """我的问题 (issue #15 defect 1): the enterprise user sees its own problems with progress and answer, is told
+    of the result, rates it once; another enterprise's problem is not found and a refused rating changes nothing."""
+    from gaoxin.accounts.roles import Role
+    from gaoxin.cases import services as case_services
+    from gaoxin.enterprises import services_problems
+    from gaoxin.enterprises.models import EnterpriseNotification
+    from gaoxin.enterprises.services_problems import ProblemInput
+
+    mine, theirs = make_enterprise("甲科技有限公司"), make_enterprise("乙材料有限公司", lon=113.58)
+    ent_user, other_user = make_user(Role.ENTERPRISE, None, username="ent_a"), make_user(Role.ENTERPRISE, None,
+                                                                                       username="ent_b")
+    services.enterprise_user_link(actor=staff.admin, user=ent_user, enterprise=mine)
+    services.enterprise_user_link(actor=staff.admin, user=other_user, enterprise=theirs)
+    operator = make_user(Role.OPERATOR, org.zone_center, username="op")
+    dispatcher = make_user(Role.DISPATCHER, org.zone_center, username="disp")
+    handler = make_user(Role.HANDLER, org.construction, username="zjj")
+    with frozen_now(2023, 3, 6, 10):
+        visit = services_problems.visit_record(
+            actor=staff.cadre, enterprise=mine, visited_on="2023-03-06",
+            problems=[ProblemInput("EP06", "厂区电力扩容手续办理慢"), ProblemInput("融资", "流动资金贷款需求 500 万元")])
+    power, loan = visit.problems.order_by("pk")
+    with frozen_now(2023, 3, 7, 9):
+        case = case_services.case_register(actor=operator, case=power.case)
+        case = case_services.case_dispatch(actor=dispatcher, case=case, assignee=org.construction)
+        case = case_services.case_accept(actor=handler, case=case)
+        case = case_services.case_feedback(actor=handler, case=case, result="已协调供电公司，3月底前完成扩容")
+        case_services.case_verify(actor=operator, case=case, passed=True)
+        services_problems.problem_results_notify()
+
+    ent = client_for(ent_user)
+    assert 'href="/my/problems/"' in ent.get("/").content.decode()
+    listing = ent.get("/my/problems/").content.decode()
+    assert "共 2 条" in listing
+    assert "已办结 1 个" in listing
+    assert f'href="/my/problems/{power.pk}/#rate"' in listing  # 待评价
+    assert '<span class="badge" id="unread">3</span>' in listing  # two received, one result
+    detail = ent.get(f"/my/problems/{power.pk}/").content.decode()
+    assert '<div class="pre" id="answer">已协调供电公司，3月底前完成扩容</div>' in detail
+    assert 'id="rate-form"' in detail
+    assert "核查通过" in detail
+    assert 'id="rate-form"' not in ent.get(f"/my/problems/{loan.pk}/").content.decode()  # not closed yet
+
+    # Another enterprise: not found, and its rating refused without a trace.
+    other = client_for(other_user)
+    assert other.get(f"/my/problems/{power.pk}/").status_code == 404
+    with frozen_now(2023, 3, 8, 9):
+        assert other.post(f"/my/problems/{power.pk}/", {"satisfaction": "unsatisfied"}).status_code == 404
+        bad = ent.post(f"/my/problems/{power.pk}/", {"satisfaction": "great"})
+    assert bad.status_code == 400
+    assert "未知的满意度" in bad.content.decode()
+    power.case.refresh_from_db()
+    assert (power.case.state, power.case.satisfaction) == ("closed", "")
+    assert client_for(staff.cadre).get("/my/problems/").status_code == 403
+
+    with frozen_now(2023, 3, 8, 9):
+        rated = ent.post(f"/my/problems/{power.pk}/", {"satisfaction": "satisfied", "comment": "很及时"})
+    assert (rated.status_code, rated["Location"]) == (303, f"/my/problems/{power.pk}/")
+    after = ent.get(f"/my/problems/{power.pk}/").content.decode()
+    assert '<dd id="my-rating">满意</dd>' in after
+    assert 'id="rate-form"' not in after
+
+    # Opening a notification marks it read and goes to its problem.
+    result = EnterpriseNotification.objects.get(kind="result")
+    with frozen_now(2023, 3, 9, 9):
+        opened = ent.post("/my/notifications/", {"notification": result.pk})
+    assert (opened.status_code, opened["Location"]) == (303, f"/my/problems/{power.pk}/")
+    result.refresh_from_db()
+    assert result.read_at is not None
+    assert other.post("/my/notifications/", {"notification": result.pk}).status_code == 404
+    assert "您反映的“水电气暖”问题已办结" in ent.get("/my/notifications/").content.decode()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.accounts.roles import Role
+from gaoxin.cases.models import Satisfaction
 from gaoxin.core.errors import ApplicationError
 from gaoxin.core.pages import filter_text
 from gaoxin.core.validation import parse_date
@@ -326,3 +327,68 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/enterprises/reception.html", {
         **data, "error": error, "form": request.POST, "may_raise": may_raise, **_problem_choices()},
         status=error.status if error else 200)
+
+
+# --- the enterprise's own pages (我的问题, 通知) ---------------------------------------------------------------
+
+ENTERPRISE_USER = frozenset({Role.ENTERPRISE})
+
+
+@role_required(ENTERPRISE_USER)
+def my_problem_list(request: HttpRequest) -> HttpResponse:
+    """The problems the enterprise raised at visits and reception days, each with where its handling stands."""
+    actor = actor_of(request)
+    try:
+        problems = campaign.my_problems(actor=actor)
+        unread = campaign.my_notifications(actor=actor, unread_only=True).count()
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    return render(request, "web/enterprises/my_problems.html", {
+        "page": _page(request, problems), "total": len(problems), "unread": unread,
+        "resolved": sum(1 for p in problems if p["resolved"]), "query": _query(request)})
+
+
+@role_required(ENTERPRISE_USER)
+def my_problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One problem: its progress, the handling unit's answer, and the enterprise's rating of it."""
+    actor = actor_of(request)
+    error: ApplicationError | None = None
+    if request.method == "POST":
+        try:
+            services_problems.problem_evaluate(actor=actor, problem_id=pk,
+                                               satisfaction=request.POST.get("satisfaction", ""),
+                                               comment=request.POST.get("comment", ""))
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, _("评价已提交，谢谢！"))
+            return HttpResponseRedirect(reverse("web:my_problem_detail", args=[pk]), status=303)
+    try:
+        problem = campaign.my_problem_detail(actor=actor, problem_id=pk)
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    return render(request, "web/enterprises/my_problem.html", {
+        "p": problem, "error": error, "form": request.POST, "satisfactions": Satisfaction.choices,
+        "may_rate": problem["can_evaluate"] and not problem["satisfaction"]},
+        status=error.status if error else 200)
+
+
+@role_required(ENTERPRISE_USER)
+def my_notification_list(request: HttpRequest) -> HttpResponse:
+    """What the enterprise was told; opening one marks it read and goes to its problem."""
+    actor = actor_of(request)
+    if request.method == "POST":
+        try:
+            notice = services_problems.notification_mark_read(
+                actor=actor, notification_id=_int(request.POST, "notification", _("通知")) or 0)
+        except ApplicationError as exc:
+            return error_page(request, exc)
+        target = (reverse("web:my_problem_detail", args=[notice.problem_id]) if notice.problem_id
+                  else reverse("web:my_notification_list"))
+        return HttpResponseRedirect(target, status=303)
+    try:
+        notices = campaign.my_notifications(actor=actor).select_related("problem")
+    except ApplicationError as exc:
+        return error_page(request, exc)
+    return render(request, "web/enterprises/my_notifications.html", {
+        "page": _page(request, notices), "total": notices.count(), "query": _query(request)})
