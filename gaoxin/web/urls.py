@@ -14,6 +14,7 @@ urlpatterns = [
     path("work/operator/", work.work_operator, name="work_operator"),
     path("work/operator/new/", work.work_operator_new, name="work_operator_new"),
     path("work/dispatch/", work.work_dispatch, name="work_dispatch"),
+    path("work/dispatch/batch/", work.work_dispatch_batch, name="work_dispatch_batch"),
     path("work/handler/", work.work_handler, name="work_handler"),
     path("work/grid/", work.work_grid, name="work_grid"),
     path("work/supervision/", work.work_supervision, name="work_supervision"),

@@ -98,6 +98,27 @@ def case_dispatch(*, actor: User, case: Case, assignee: OrgUnit | None = None, n
                  related={"assignee": target})
 
 
+MAX_BATCH = 100
+
+
+@transaction.atomic
+def case_dispatch_many(*, actor: User, cases: Sequence[Case], note: str = "") -> list[Case]:
+    """批量派遣: each case to the responsibility matrix's proposal, all or none. A refusal names the case and
+    changes nothing (the cases keep the versions they were seen at, so one changed meanwhile is refused)."""
+    if not cases:
+        raise ApplicationError("请勾选要派遣的案件", field="cases", code="required")
+    if len(cases) > MAX_BATCH:
+        raise ApplicationError(f"一次最多派遣 {MAX_BATCH} 件", field="cases", code="too_many")
+    done = []
+    for case in cases:
+        try:
+            done.append(case_dispatch(actor=actor, case=case, note=note))
+        except ApplicationError as exc:
+            raise ApplicationError(f"{case.number}：{exc.message}", field="cases", code=exc.code,
+                            status=exc.status) from exc
+    return done
+
+
 @transaction.atomic
 def case_accept(*, actor: User, case: Case, note: str = "") -> Case:
     """签收. Counts as on time (响应) when within the sign-for limit; the handling clock starts."""

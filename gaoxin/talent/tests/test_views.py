@@ -122,7 +122,9 @@ def test_applications_import_with_cell_errors(world, frozen_now):
         marked = load_workbook(io.BytesIO(ent.post("/talent/applications/import/",
                                                    {"file": bad, "errors": "1"}).content))["人才批量申报"]
         notes = [marked.cell(r, marked.max_column).value for r in range(1, 6)]
-        assert notes[0] == "错误说明" and notes[1] is None and "联系电话: 应为 11 位手机号" in notes[3], notes
+        assert notes[0] == "错误说明"
+        assert notes[1] is None
+        assert "联系电话: 应为 11 位手机号" in notes[3]
         bad.seek(0)
         refused = ent.post("/talent/applications/import/", {"file": bad, "commit": "1"})
         assert refused.status_code == 400

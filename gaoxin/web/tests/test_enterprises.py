@@ -150,8 +150,10 @@ def test_the_enterprise_follows_its_problems_reads_the_answer_and_rates_it(staff
     with frozen_now(2023, 3, 6, 10):
         visit = services_problems.visit_record(
             actor=staff.cadre, enterprise=mine, visited_on="2023-03-06",
-            problems=[ProblemInput("EP06", "厂区电力扩容手续办理慢"), ProblemInput("融资", "流动资金贷款需求 500 万元")])
+            problems=[ProblemInput("EP06", "厂区电力扩容手续办理慢"),
+                      ProblemInput("融资", "流动资金贷款需求 500 万元")])
     power, loan = visit.problems.order_by("pk")
+    assert power.case is not None
     with frozen_now(2023, 3, 7, 9):
         case = case_services.case_register(actor=operator, case=power.case)
         case = case_services.case_dispatch(actor=dispatcher, case=case, assignee=org.construction)

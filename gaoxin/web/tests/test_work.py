@@ -192,3 +192,44 @@ def test_grid_worker_is_offered_only_the_verifications_of_the_own_grids(people, 
     page = client.get("/work/grid/").content.decode()
     assert own.number in page
     assert elsewhere.number not in page
+
+
+def test_dispatcher_batch_dispatches_the_ticked_cases_all_or_none(people, client_for):
+    """批量派遣: the ticked cases go each to its proposed unit; one seen at an old version refuses the whole batch,
+    naming it, and nothing is dispatched."""
+    p = people
+    cases = [services.case_register(actor=p.a_operator, case=report(p.citizen, description=f"占道经营 {i}"))
+             for i in range(3)]
+    client = client_for(p.a_dispatcher)
+    page = client.get("/work/dispatch/").content.decode()
+    for case in cases:
+        assert f'name="case" value="{case.pk}:{case.version}" form="batch-dispatch"' in page
+    first, second, third = cases
+    services.case_dispatch(actor=p.a_dispatcher, case=third)  # dispatched meanwhile by a colleague
+    stale = client.post("/work/dispatch/batch/", {"case": [f"{c.pk}:{c.version}" for c in cases]})
+    assert stale.status_code == 409
+    assert f"{third.number}：" in stale.content.decode()
+    assert [Case.objects.get(pk=c.pk).state for c in (first, second)] == ["registered", "registered"]
+    assert client.post("/work/dispatch/batch/", {}).status_code == 400
+    assert client.post("/work/dispatch/batch/", {"case": "x:1"}).status_code == 400
+    assert client_for(p.a_operator).post("/work/dispatch/batch/",
+                                         {"case": f"{first.pk}:{first.version}"}).status_code == 403
+    assert Case.objects.get(pk=first.pk).state == "registered"
+
+    done = client.post("/work/dispatch/batch/", {"case": [f"{c.pk}:{c.version}" for c in (first, second)]})
+    assert (done.status_code, done["Location"]) == (303, "/work/dispatch/")
+    for case in (first, second):
+        case.refresh_from_db()
+        assert (case.state, case.assignee) == ("dispatched", selectors.case_dispatch_proposal(case=case))
+    assert f"已批量派遣 2 件：{first.number}、{second.number}" in client.get("/work/dispatch/").content.decode()
+
+
+def test_every_workbench_searches_by_partial_case_number(people, client_for):
+    p = people
+    wanted, other = (services.case_register(actor=p.a_operator, case=report(p.citizen, description=d))
+                     for d in ("占道经营甲", "占道经营乙"))
+    client = client_for(p.a_dispatcher)
+    body = client.get(f"/work/dispatch/?q={wanted.number[-6:]}").content.decode()
+    assert f'value="{wanted.number[-6:]}"' in body
+    assert wanted.number in body
+    assert other.number not in body

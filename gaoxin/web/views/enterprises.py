@@ -40,7 +40,7 @@ PROBLEM_ROWS = 3
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _page(request: HttpRequest, qs: QuerySet[Any]) -> Any:
+def _page(request: HttpRequest, qs: QuerySet[Any] | list[Any]) -> Any:
     raw = request.GET.get("page") or "1"
     if not raw.isdecimal() or len(raw) > 6:
         raise ApplicationError(_("页码应为正整数"), field="page", code="bad_page")

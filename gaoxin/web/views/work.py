@@ -126,7 +126,37 @@ DISPATCH_TABS = {
 @role_required(DISPATCH_ROLES)
 def work_dispatch(request: HttpRequest) -> HttpResponse:
     return _workbench(request, template="web/work/bench.html", tabs=DISPATCH_TABS, default="queue",
-                      extra={"title": _("派遣工作台"), "row_actions": True})
+                      extra={"title": _("派遣工作台"), "row_actions": True, "batch": True})
+
+
+def _selected_cases(request: HttpRequest) -> list[Case]:
+    """The ticked cases (``pk:version`` each), read through the actor's scope at the version they were seen."""
+    actor = actor_of(request)
+    chosen = []
+    for raw in request.POST.getlist("case"):
+        pk, _sep, version = raw.partition(":")
+        if not (pk.isdecimal() and version.isdecimal()) or len(raw) > 30:
+            raise ApplicationError(_("所选案件不正确"), field="cases", code="bad_case")
+        case = selectors.case_get(actor=actor, pk=int(pk))
+        case.version = int(version)
+        chosen.append(case)
+    return chosen
+
+
+@require_POST
+@role_required(DISPATCH_ROLES)
+def work_dispatch_batch(request: HttpRequest) -> HttpResponse:
+    """批量派遣: the ticked cases of the queue, each to its proposed unit, all or none."""
+    try:
+        done = case_services.case_dispatch_many(actor=actor_of(request), cases=_selected_cases(request))
+    except ApplicationError as error:
+        response = _workbench(request, template="web/work/bench.html", tabs=DISPATCH_TABS, default="queue",
+                              extra={"title": _("派遣工作台"), "row_actions": True, "batch": True, "error": error})
+        response.status_code = error.status
+        return response
+    messages.success(request, _("已批量派遣 %(n)s 件：%(numbers)s") % {
+        "n": len(done), "numbers": "、".join(c.number for c in done)})
+    return HttpResponseRedirect(reverse("web:work_dispatch"), status=303)
 
 
 HANDLER_TABS = {
