@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
+    path("cases/<int:pk>/dispatch-order/", cases.case_dispatch_order, name="case_dispatch_order"),
     path("cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
     path("attachments/<int:pk>/", cases.attachment_download, name="attachment"),
     # Exports

@@ -319,3 +319,22 @@ def test_the_case_list_exports_its_filtered_cases_in_the_background(people, clie
     assert client_for(people.b_operator).get(f"/exports/{job.pk}/download").status_code == 404
     assert client.post("/exports/cases/", {"state": "nonsense"}).status_code == 400
     assert ExportJob.objects.count() == 1
+
+
+def test_the_dispatch_order_prints_a_dispatched_case_with_the_reporter_masked(reported, people, client_for):
+    """派遣单: linked from the case page once dispatched; the unit, deadline and masked reporter; none before
+    dispatch; out of scope is not found."""
+    client = client_for(people.a_dispatcher)
+    assert 'id="dispatch-order-link"' not in client.get(f"/cases/{reported.pk}/").content.decode()
+    assert client.get(f"/cases/{reported.pk}/dispatch-order/").status_code == 409
+    case = services.case_register(actor=people.a_operator, case=reported)
+    case = services.case_dispatch(actor=people.a_dispatcher, case=case, note="请当天处置")
+    assert f'href="/cases/{case.pk}/dispatch-order/"' in client.get(f"/cases/{case.pk}/").content.decode()
+    order = client.get(f"/cases/{case.pk}/dispatch-order/").content.decode()
+    assert f'<strong id="order-number">{case.number}</strong>' in order
+    assert f'<td colspan="3" id="order-assignee">{case.assignee.name}</td>' in order
+    assert "请当天处置" in order
+    assert "138****1234" in order
+    assert "13812341234" not in order
+    assert client_for(people.b_operator).get(f"/cases/{case.pk}/dispatch-order/").status_code == 404
+    assert client_for(people.citizen).get(f"/cases/{case.pk}/dispatch-order/").status_code == 403

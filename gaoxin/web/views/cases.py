@@ -21,6 +21,7 @@ from gaoxin.cases import policy, privacy, resolve, selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, CaseAttachment, Category, Channel, Satisfaction, Urgency
 from gaoxin.cases.workflow import STATES
+from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.grids.models import Grid
 from gaoxin.web import presenters, uploads
@@ -123,6 +124,28 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as error:
         return error_page(request, error)
     return render(request, "web/cases/detail.html", case_context(request, case))
+
+
+@role_required(STAFF_ROLES)
+def case_dispatch_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """派遣单: the printable order of a dispatched case (A4, official layout), with the report's photos, the last
+    dispatch and boxes for the receiving unit's signature. The reporter is masked."""
+    actor = actor_of(request)
+    try:
+        case = selectors.case_get(actor=actor, pk=pk)
+        events = list(selectors.case_events(actor=actor, case=case))
+    except NotFound as error:
+        return error_page(request, error)
+    dispatch = next((e for e in reversed(events) if e.action == "dispatch"), None)
+    if dispatch is None or case.assignee is None:
+        return error_page(request, ApplicationError(_("案件尚未派遣，没有派遣单"), field="case", code="not_dispatched",
+                                                    status=409))
+    first = events[0] if events else None
+    photos = [a for a in CaseAttachment.objects.filter(case_id=case.pk).order_by("uploaded_at", "pk")
+              if a.content_type.startswith("image/") and (a.event_id is None or a.event_id == getattr(first, "pk", 0))]
+    return render(request, "web/cases/dispatch_order.html", {
+        "case": case, "dispatch": dispatch, "photos": photos, "printed_at": clock.now(),
+        "masked_name": privacy.mask_name(case.reporter_name), "masked_phone": privacy.mask_phone(case.reporter_phone)})
 
 
 def _text(request: HttpRequest, name: str) -> str:

@@ -1,6 +1,10 @@
 /* Gaoxin web: small behaviours shared by every page (no inline scripts: CSP script-src 'self'). */
 (function () {
   "use strict";
+  // A print button (the 派遣单): the browser's print dialog.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
   // Category suggestion chips: pick the suggested category in the target <select>.
   document.addEventListener("click", function (event) {
     var chip = event.target.closest(".js-pick");
