@@ -332,6 +332,7 @@ def test_the_dispatch_order_prints_a_dispatched_case_with_the_reporter_masked(re
     assert f'href="/cases/{case.pk}/dispatch-order/"' in client.get(f"/cases/{case.pk}/").content.decode()
     order = client.get(f"/cases/{case.pk}/dispatch-order/").content.decode()
     assert f'<strong id="order-number">{case.number}</strong>' in order
+    assert case.assignee is not None
     assert f'<td colspan="3" id="order-assignee">{case.assignee.name}</td>' in order
     assert "请当天处置" in order
     assert "138****1234" in order
