@@ -101,6 +101,7 @@ def problem_row(problem: EnterpriseProblem) -> dict[str, Any]:
         "resolved": bool(case and case.state in casebridge.CLOSED_STATES),
         "closed_at": case.closed_at if case else None,
         "satisfaction": case.get_satisfaction_display() if case and case.satisfaction else "",
+        "satisfaction_code": case.satisfaction if case else "",
     }
 
 

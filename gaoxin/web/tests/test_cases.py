@@ -222,7 +222,10 @@ def test_full_flow_through_the_web(reported, people, client_for):
     assert state_of(reported)[0] == workflow.CLOSED
     assert client_for(p.a_operator).post(f"/cases/{reported.pk}/evaluate/",
                                          {"satisfaction": "unsatisfied", "note": "仍有摊贩"}).status_code == 303
+    review = client_for(p.a_dispatcher).get("/work/dispatch/?tab=unsatisfied").content.decode()
+    assert f'href="/cases/{reported.pk}/#action-reopen"' in review
     assert client_for(p.a_dispatcher).post(f"/cases/{reported.pk}/reopen/", {"note": "返工"}).status_code == 303
+    assert reported.number not in client_for(p.a_dispatcher).get("/work/dispatch/?tab=unsatisfied").content.decode()
     assert state_of(reported)[0] == workflow.REOPENED
 
 

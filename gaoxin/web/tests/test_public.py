@@ -172,3 +172,20 @@ def test_an_answered_challenge_files_one_report_only(people):
     assert 'data-field="answer"' in replay.content.decode()
     assert PublicReport.objects.count() == 1
     assert Case.objects.count() == 1
+
+
+def test_an_unsatisfied_citizen_is_told_what_happens_next(people, client_for):
+    """不满意: the rating waits in the dispatcher's 不满意待复核 tab and the tracking page says what follows."""
+    client = Client()
+    client.post("/public/", {**form(), "photo": upload()})
+    report = PublicReport.objects.get()
+    case = services.case_register(actor=people.a_operator, case=report.case)
+    case = services.case_dispatch(actor=people.a_dispatcher, case=case)
+    case = services.case_accept(actor=people.street_a_handler, case=case)
+    case = services.case_feedback(actor=people.street_a_handler, case=case, result="已清运垃圾")
+    services.case_verify(actor=people.worker_west, case=case, passed=True)
+    assert 'id="next-step"' not in client.get(f"/public/track/?code={report.code}").content.decode()
+    assert client.post("/public/track/", {"code": report.code, "satisfaction": "unsatisfied"}).status_code == 303
+    track = client.get(f"/public/track/?code={report.code}").content.decode()
+    assert "城市运行管理中心将复核，需要时重新派遣办理（重启）" in track
+    assert case.number in client_for(people.a_dispatcher).get("/work/dispatch/?tab=unsatisfied").content.decode()

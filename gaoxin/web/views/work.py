@@ -120,6 +120,9 @@ DISPATCH_TABS = {
     "close": {"label": gettext_lazy("待核查结案"), "defaults": {"state": "handled", "sort": "deadline"}},
     "suspended": {"label": gettext_lazy("挂账"), "defaults": {"state": "suspended", "sort": "reported_at"}},
     "callback": {"label": gettext_lazy("待回访"), "defaults": {"state": "closed", "sort": "-reported_at"}},
+    # 不满意复核: a reporter's unsatisfied rating waits here until the case is reopened (重启) for new handling.
+    "unsatisfied": {"label": gettext_lazy("不满意待复核"), "defaults": {"state": "evaluated", "sort": "reported_at"},
+                    "extra": Q(satisfaction="unsatisfied")},
 }
 
 
