@@ -230,6 +230,33 @@ def campaign_create(rng: np.random.Generator, world: World, enterprises: list[En
     return Campaign(visits=visits, sessions=sessions, problems=problems)
 
 
+def demo_enterprise_link(enterprises: list[Enterprise], campaign: Campaign) -> None:
+    """The demo login ``qiye`` (accounts.demo), when it exists, is the account of the enterprise that raises the most
+    problems in the year, linked from the start: it follows them on 我的问题 and rates the answers."""
+    from gaoxin.accounts.models import User
+    from gaoxin.accounts.roles import Role
+    from gaoxin.enterprises.models import EnterpriseUser
+    from gaoxin.enterprises.services import enterprise_user_link
+
+    qiye = User.objects.filter(username="qiye", role=Role.ENTERPRISE).first()
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    if qiye is None or admin is None or not campaign.problems or EnterpriseUser.objects.filter(user=qiye).exists():
+        return
+    raised = np.bincount([e for e, *_ in campaign.problems], minlength=len(enterprises))
+    enterprise_user_link(actor=admin, user=qiye, enterprise=enterprises[int(np.argmax(raised))])
+
+
+def _reporter_accounts(ents: list[Enterprise]) -> np.ndarray:
+    """Each problem's reporter account as ``casebridge.problem_report`` sets it: the enterprise's first linked user
+    (-1 for none)."""
+    from gaoxin.enterprises.models import EnterpriseUser
+
+    first: dict[int, int] = {}
+    for enterprise_id, user_id in EnterpriseUser.objects.order_by("-pk").values_list("enterprise_id", "user_id"):
+        first[enterprise_id] = user_id
+    return np.array([first.get(e.pk, -1) for e in ents], dtype=np.int64)
+
+
 def problem_intake(rng: np.random.Generator, world: World, enterprises: list[Enterprise], campaign: Campaign
                    ) -> Intake:
     rows = campaign.problems
@@ -251,7 +278,7 @@ def problem_intake(rng: np.random.Generator, world: World, enterprises: list[Ent
         lat=np.array([e.lat if e.lat is not None else np.nan for e in ents], dtype=np.float64),
         micro=micro, grid=np.array([e.grid_id or -1 for e in ents], dtype=np.int64),
         street=np.array([e.street_id or -1 for e in ents], dtype=np.int64), reporter_actor=actor,
-        reporter_user=np.full(n, -1, dtype=np.int64), master=np.full(n, -1, dtype=np.int64),
+        reporter_user=_reporter_accounts(ents), master=np.full(n, -1, dtype=np.int64),
         reporter_name=[e.contact_name for e in ents], reporter_phone=[e.contact_phone for e in ents],
         description=[f"【{e.name}】{PROBLEM_TEXT[code_of[int(c)]]}" for e, c in zip(ents, category.tolist(),
                                                                                  strict=True)],

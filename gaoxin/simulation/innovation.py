@@ -138,6 +138,15 @@ def _link_demo_users(enterprise: Enterprise | None, institution: Institution | N
         inv.institution_user_link(actor=officer, user=yuansuo, institution=institution)
 
 
+def _demo_enterprise(enterprises: list[Enterprise]) -> Enterprise | None:
+    """The simulated enterprise the demo login ``qiye`` already acts for (linked with the campaign), if any: it
+    posts the first demand, so the same login shows both its problems and its innovation records."""
+    from gaoxin.enterprises.models import EnterpriseUser
+
+    linked = EnterpriseUser.objects.filter(user__username="qiye").values_list("enterprise_id", flat=True).first()
+    return next((e for e in enterprises if e.pk == linked), None) if linked else None
+
+
 def generate_innovation(year: SimulatedYear) -> dict[str, int]:
     rng = year.rng("innovation")
     officer = _user("sim-kcj", "GX-D11", "科技创新局（模拟）")
@@ -200,13 +209,15 @@ def generate_innovation(year: SimulatedYear) -> dict[str, int]:
 
     # Demands, solved (F044); intents at events (F045); successful matches of R&D achievements (F049).
     n_dem = scaled(DEMANDS, year.scale)
-    demands = []
+    demands: list[TechDemand] = []
+    demo = _demo_enterprise(enterprises)
     for moment in _moments(rng, year, n_dem, end_frac=0.7):
         chain, topic = topic_list[int(rng.integers(len(topic_list)))]
         text = demand_text(rng, chain, topic)
+        poster = enterprises[int(rng.integers(len(enterprises)))]
         with clock.frozen(moment):
             demands.append(inv.demand_post(
-                actor=officer, enterprise=enterprises[int(rng.integers(len(enterprises)))], title=text.title,
+                actor=officer, enterprise=demo if demo and not demands else poster, title=text.title,
                 text=text.text, field=chains[chain], budget=int(rng.integers(30, 500)),
                 required_readiness=int(rng.integers(5, 9)), is_synthetic=True))
     # Who solves what, and which pairs meet at the events, as the platform's matcher proposes them.

@@ -130,6 +130,7 @@ def _simulate_year(*, year: int, seed: int, scale: float, show_progress: bool,
         campaign = ent.campaign_create(rngs[1], world, enterprises, year=year, scale=scale, moment=moment)
         result.visits, result.sessions = len(campaign.visits), len(campaign.sessions)
         result.problems = len(campaign.problems)
+        ent.demo_enterprise_link(enterprises, campaign)
         stage("campaign")
 
     registered, closed = cal.grid_targets(scale)

@@ -409,3 +409,23 @@ def test_domain_generators_run_in_the_year_with_streams_of_their_own(small_year,
     assert seen[1] == ("draw", int(twin.rng("demo").integers(10**9)))
     assert seen[1] != ("draw", int(twin.rng("other").integers(10**9)))
     assert seen[2][1] == result.enterprises
+
+
+def test_the_demo_enterprise_login_acts_for_the_enterprise_with_the_most_problems(small_year):
+    """qiye is linked with the campaign, before the problems become cases: it is their reporter account (as
+    casebridge.problem_report makes it), so it can follow and rate them; it also posts the first demand."""
+    from django.db.models import Count
+
+    from gaoxin.enterprises.models import EnterpriseProblem, EnterpriseUser
+    from gaoxin.innovation.models import TechDemand
+
+    link = EnterpriseUser.objects.select_related("user").get(user__username="qiye")
+    counts = (EnterpriseProblem.objects.filter(raised_on__year=YEAR).values("enterprise_id")
+              .annotate(n=Count("pk")).order_by("-n"))
+    assert counts[0]["n"] == next(c["n"] for c in counts if c["enterprise_id"] == link.enterprise_id)
+    problems = EnterpriseProblem.objects.filter(enterprise_id=link.enterprise_id).select_related("case")
+    assert problems.count() == counts[0]["n"]
+    assert {p.case.reporter_user_id for p in problems if p.case} == {link.user_id}
+    assert EnterpriseProblem.objects.exclude(enterprise_id=link.enterprise_id).filter(
+        case__reporter_user__isnull=False).count() == 0
+    assert TechDemand.objects.order_by("pk").values_list("enterprise_id", flat=True)[0] == link.enterprise_id
