@@ -167,7 +167,8 @@ def my_problem_detail(*, actor: User, problem_id: int) -> dict[str, Any]:
     row = problem_row(problem)
     row["progress"] = casebridge.case_progress(problem.case) if problem.case else []
     row["answer"] = casebridge.case_answer(problem.case) if problem.case else ""
-    row["can_evaluate"] = bool(problem.case and problem.case.state == casebridge.CLOSED)
+    row["can_evaluate"] = bool(problem.case and problem.case.state == casebridge.CLOSED
+                               and problem.case.reporter_user_id == actor.pk)  # the case engine's rule
     return row
 
 

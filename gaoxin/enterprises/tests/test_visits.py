@@ -281,6 +281,8 @@ def test_second_enterprise_account_cannot_rate_and_lists_are_constant_queries(
     with pytest.raises(PermissionDenied) as exc:
         services_problems.problem_evaluate(actor=second, problem_id=problem.pk, satisfaction="satisfied")
     assert exc.value.code == "evaluate_not_reporter"
+    assert selectors_visits.my_problem_detail(actor=second, problem_id=problem.pk)["can_evaluate"] is False
+    assert selectors_visits.my_problem_detail(actor=desk.ent_user, problem_id=problem.pk)["can_evaluate"] is True
     problem.case.refresh_from_db()
     assert problem.case.state == "closed"
     # The second account still sees the enterprise's problems; the list costs the same for 5 rows as for 1.
