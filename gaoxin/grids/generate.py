@@ -79,6 +79,16 @@ def _to_lonlat(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: xy / [kx, ky] + [CENTER_LON, CENTER_LAT])
 
 
+def to_lonlat(geom: BaseGeometry) -> BaseGeometry:
+    return _to_lonlat(geom)
+
+
+def to_metres(geom: BaseGeometry) -> BaseGeometry:
+    """lon/lat → local metres about the zone centre (the inverse of ``to_lonlat``)."""
+    kx, ky = _kx(), geometry.METRES_PER_DEG_LAT
+    return shapely.transform(geom, lambda xy: (xy - [CENTER_LON, CENTER_LAT]) * [kx, ky])
+
+
 def zone_boundary(rng: np.random.Generator, *, vertices: int = 240) -> shapely.Polygon:
     """An irregular star-shaped boundary of exactly ``ZONE_AREA_M2`` in local metres about the centre."""
     theta = np.linspace(0.0, 2 * math.pi, vertices, endpoint=False)

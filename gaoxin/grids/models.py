@@ -63,3 +63,26 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class BaseMapFeature(models.Model):
+    """A feature of the app's own base map (底图): a street office's boundary, a named road or a landmark. Drawn
+    under the grids when no tile service (``GAOXIN_TILE_URL``) is configured."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", "街道边界"
+        ROAD = "road", "道路"
+        LANDMARK = "landmark", "地标"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    geometry = models.JSONField("几何 (GeoJSON)")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "底图要素"
+        verbose_name_plural = "底图要素"
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.name}"

@@ -21,9 +21,10 @@ from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.progress import bar as progress_bar
 from gaoxin.core.progress import progress
 from gaoxin.grids import geometry
+from gaoxin.grids.basemap import generate_basemap
 from gaoxin.grids.generate import SyntheticLayer, generate_layer
 from gaoxin.grids.layer import LayerFeature, LayerProblem, Tolerances, parse_layer, validate_layer
-from gaoxin.grids.models import Grid
+from gaoxin.grids.models import BaseMapFeature, Grid
 
 
 def grid_fields_from_geometry(geojson: dict) -> dict:
@@ -112,6 +113,7 @@ def _layer_exists_refuse() -> None:
 
 
 def _layer_delete() -> None:
+    BaseMapFeature.objects.all().delete()  # drawn for the layer it replaces
     try:
         Grid.workers.through.objects.all().delete()
         for level in (Grid.Level.MICRO, Grid.Level.GRID, Grid.Level.ZONE):
@@ -234,7 +236,11 @@ def grid_layer_generate(*, seed: int, replace: bool = False, show_progress: bool
             )
             for cell in layer.cells
         ]
-        return _layer_write(features, replace=replace, show_progress=show_progress)
+        written = _layer_write(features, replace=replace, show_progress=show_progress)
+        BaseMapFeature.objects.bulk_create(
+            BaseMapFeature(kind=f.kind, name=f.name, geometry=geometry.to_geojson(f.geometry), is_synthetic=True)
+            for f in generate_basemap(layer))
+        return written
 
 
 def grid_layer_import(

@@ -25,9 +25,11 @@ from gaoxin.enterprises.models import (
     Visit,
 )
 from gaoxin.enterprises.reference import reference_data_ensure
+from gaoxin.grids.basemap import ROADS
 from gaoxin.grids.locator import get_locator
+from gaoxin.grids.selectors import nearest_road_names
 from gaoxin.simulation import calibration as cal
-from gaoxin.simulation.intake import ROADS, names_and_phones
+from gaoxin.simulation.intake import names_and_phones
 from gaoxin.simulation.lifecycle import KIND_REGISTERED, Intake
 from gaoxin.simulation.world import World
 
@@ -90,6 +92,8 @@ def registry_create(rng: np.random.Generator, *, year: int, scale: float, moment
     industry = np.asarray(INDUSTRY_CODES)[rng.choice(len(INDUSTRY_CODES), n, p=INDUSTRY_WEIGHTS)]
     sizes = np.asarray(["large", "medium", "small", "micro"])[rng.choice(4, n, p=[0.03, 0.12, 0.45, 0.4])]
     roads = rng.integers(len(ROADS), size=n).tolist()
+    road_names = (nearest_road_names(places_lon[pick], places_lat[pick])  # the address agrees with the map
+                  or [ROADS[r] for r in roads])
     enterprises = []
     for i in range(n):
         m = int(micro[pick[i]])
@@ -97,7 +101,7 @@ def registry_create(rng: np.random.Generator, *, year: int, scale: float, moment
         words = f"{NAME_HEADS[heads[i][0]]}{NAME_HEADS[heads[i][1]]}{NAME_TAILS[tails[i]]}"
         name = f"郑州{words}有限公司{i + 1:04d}号（模拟）"
         enterprises.append(Enterprise(
-            credit_code=codes[i], name=name, address=f"郑州高新区{ROADS[roads[i]]}{(i % 300) + 1}号",
+            credit_code=codes[i], name=name, address=f"郑州高新区{road_names[i]}{(i % 300) + 1}号",
             lon=round(float(places_lon[pick[i]]), 6), lat=round(float(places_lat[pick[i]]), 6),
             micro_grid_id=m, grid_id=loc.grid_id if loc else None, street_id=loc.street_id if loc else None,
             industry_id=industries.get(str(industry[i])), size=str(sizes[i]), contact_name=names[i],

@@ -13,9 +13,11 @@ from gaoxin.accounts.models import OrgUnit
 from gaoxin.cases import selectors as case_selectors
 from gaoxin.cases.models import Category, ResponsibilityRule
 from gaoxin.core import calendar
+from gaoxin.grids.basemap import ROADS
 from gaoxin.grids.generate import GIVEN_CHARS, SURNAMES
 from gaoxin.grids.locator import get_locator
 from gaoxin.grids.models import Grid
+from gaoxin.grids.selectors import nearest_road_names
 from gaoxin.simulation import calibration as cal
 from gaoxin.simulation.lifecycle import (
     KIND_MERGED_REGISTERED,
@@ -26,8 +28,6 @@ from gaoxin.simulation.lifecycle import (
 )
 from gaoxin.simulation.world import World
 
-ROADS = ["科学大道", "莲花街", "长椿路", "冬青街", "西四环", "瑞达路", "翠竹街", "红松路", "合欢街", "雪松路", "枫杨街",
-         "银屏路", "梧桐街", "石楠路", "国槐街", "西三环", "须水河路", "红枫路", "玉兰街", "丁香里", "金梭路", "牡丹路"]
 SUFFIX = {
     "grid_worker": "，网格员巡查发现",
     "city_inspector": "，监督员巡查发现",
@@ -269,7 +269,9 @@ def grid_events(rng: np.random.Generator, world: World, *, year: int, registered
         reporter_name[i] = f"市民{world.usernames.get(int(citizen[i]), '')[-4:]}"
     road = rng.integers(len(ROADS), size=n).tolist()
     number = rng.integers(1, 300, size=n).tolist()
-    address = [f"{ROADS[r]}{k}号附近" for r, k in zip(road, number, strict=True)]
+    # The nearest road of the base map when the zone has one (so the address and the pin agree).
+    road_names = nearest_road_names(lon, lat) or [ROADS[r] for r in road]
+    address = [f"{r}{k}号附近" for r, k in zip(road_names, number, strict=True)]
     description = [f"{categories[c].name}：{a}{SUFFIX[ch]}"
                    for c, a, ch in zip(category.tolist(), address, channel.tolist(), strict=True)]
     call_rows = np.flatnonzero(call)

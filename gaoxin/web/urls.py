@@ -46,6 +46,7 @@ urlpatterns = [
 
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("maps/grids.geojson", dashboard.grid_geojson, name="grid_geojson"),
+    path("maps/base.geojson", dashboard.basemap_geojson, name="basemap_geojson"),
     # Public pages (no login)
     path("public/", public.public_report, name="public_report"),
     path("public/track/", public.public_track, name="public_track"),

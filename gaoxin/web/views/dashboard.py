@@ -19,6 +19,7 @@ from gaoxin.accounts.models import OrgUnit
 from gaoxin.cases.metrics import METRICS
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError
+from gaoxin.grids import selectors as grid_selectors
 from gaoxin.grids.models import Grid
 from gaoxin.web.access import DASHBOARD_ROLES, STAFF_ROLES, actor_of, error_page, is_htmx, role_required
 from gaoxin.web.dashboard import Slice, dashboard_data
@@ -157,4 +158,20 @@ def grid_geojson(request: HttpRequest) -> HttpResponse:
         cache.set(key, body, 300)
     response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def basemap_geojson(request: HttpRequest) -> HttpResponse:
+    """The app's own base map (底图: street boundaries, named roads, landmarks), drawn under the grids when no
+    tile service is configured. Public (the report form's map uses it) and cached for five minutes."""
+    body = cache.get("web:basemap")
+    if body is None:
+        data = grid_selectors.basemap_geojson()
+        for feature in data["features"]:
+            feature["geometry"] = {**feature["geometry"], "coordinates": _round(feature["geometry"]["coordinates"])}
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        cache.set("web:basemap", body, 300)
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
     return response

@@ -1,5 +1,6 @@
 /* Maps of the case page, the report forms and the grid worker's page (Leaflet).
-   Without GAOXIN_TILE_URL there is no base map: grid polygons on a plain background. */
+   Without GAOXIN_TILE_URL the app draws its own vector base map (/maps/base.geojson: street boundaries, named
+   roads, landmarks) under the grids; with it, the tile service (e.g. 天地图 on the government network). */
 (function () {
   "use strict";
   var CENTER = [34.81, 113.55];
@@ -15,11 +16,74 @@
     return meta ? meta.content : "";
   }
 
+  // The app's own vector base map (street boundaries, named roads, landmarks), fetched once per page.
+  var basemapData = null;
+  function basemap() {
+    if (!basemapData) {
+      basemapData = fetch("/maps/base.geojson", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .catch(function () { return { features: [] }; });
+    }
+    return basemapData;
+  }
+
+  var STYLE = {
+    street: { color: "#7c6f9b", weight: 2, dashArray: "6 4", fill: false, interactive: false },
+    roadCasing: { color: "#c9c2b5", weight: 7, opacity: 1, interactive: false },
+    road: { color: "#ffffff", weight: 5, opacity: 1, interactive: false }
+  };
+
+  function drawBasemap(map, data) {
+    var labels = [];
+    function label(latlng, text, cls) {
+      var marker = L.marker(latlng, {
+        pane: "basemapLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "map-label " + cls, html: "<span>" + escapeText(text) + "</span>", iconSize: null })
+      }).addTo(map);
+      labels.push({ marker: marker, cls: cls });
+    }
+    var features = data.features || [];
+    ["street", "road", "landmark"].forEach(function (kind) {
+      features.filter(function (f) { return f.properties.kind === kind; }).forEach(function (f) {
+        var name = f.properties.name;
+        if (kind === "street") {
+          var shape = L.geoJSON(f, { pane: "basemap", style: STYLE.street }).addTo(map);
+          label(shape.getBounds().getCenter(), name, "street-label");
+        } else if (kind === "road") {
+          L.geoJSON(f, { pane: "basemap", style: STYLE.roadCasing }).addTo(map);
+          var road = L.geoJSON(f, { pane: "basemap", style: STYLE.road }).addTo(map);
+          label(road.getBounds().getCenter(), name, "road-label");
+        } else {
+          var c = f.geometry.coordinates;
+          L.circleMarker([c[1], c[0]], { pane: "basemap", radius: 4, color: "#7a5c2e", weight: 1,
+                                         fillColor: "#d9a441", fillOpacity: 1, interactive: false }).addTo(map);
+          label([c[1], c[0]], name, "landmark-label");
+        }
+      });
+    });
+    function byZoom() {
+      var z = map.getZoom();
+      labels.forEach(function (l) {
+        var show = l.cls === "street-label" ? z <= 14 : z >= (l.cls === "road-label" ? 14 : 13);
+        l.marker.getElement().style.display = show ? "" : "none";
+      });
+    }
+    map.on("zoomend", byZoom);
+    byZoom();
+  }
+
   function baseMap(el) {
     var map = L.map(el, { attributionControl: false, zoomControl: true });
     var url = tileUrl();
-    if (url) L.tileLayer(url, { maxZoom: 19 }).addTo(map);
-    else el.classList.add("no-tiles");
+    if (url) {
+      L.tileLayer(url, { maxZoom: 19 }).addTo(map);
+      return map;
+    }
+    el.classList.add("no-tiles");
+    map.createPane("basemap").style.zIndex = 250;  // under the grids and markers (overlayPane is 400)
+    map.createPane("basemapLabels").style.zIndex = 450;
+    map.getPane("basemapLabels").style.pointerEvents = "none";
+    map.whenReady(function () { basemap().then(function (data) { drawBasemap(map, data); }); });
     return map;
   }
   window.GaoxinMap = { baseMap: baseMap, escapeText: escapeText };
