@@ -56,6 +56,13 @@ def test_dashboard_numbers_and_their_case_lists(people, client_for, frozen_now, 
         assert re.search(r'data-kpi="accepted_volume">.*?kpi-value[^>]*>2<', body, re.S)
         partial = client.get("/dashboard/?days=30", HTTP_HX_REQUEST="true").content.decode()
         assert partial.startswith('\n<div id="panels"') or partial.lstrip().startswith('<div id="panels"')
+    # Opened early the next year without a period, it shows the reporting year (never an empty last month).
+    with frozen_now(2024, 2, 1, 9):
+        body = client_for(p.leader).get("/dashboard/").content.decode()
+        assert re.search(r'data-kpi="accepted_volume">.*?kpi-value[^>]*>3<', body, re.S)
+        assert '<button type="submit" name="days" value="year" class="chip">报告年度 2023</button>' in body
+        last_month = client_for(p.leader).get("/dashboard/?days=30").content.decode()
+        assert re.search(r'data-kpi="accepted_volume">.*?kpi-value[^>]*>0<', last_month, re.S)
 
 
 def test_dashboard_refuses_bad_input_and_other_roles(people, client_for):

@@ -21,6 +21,7 @@ from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError
 from gaoxin.grids import selectors as grid_selectors
 from gaoxin.grids.models import Grid
+from gaoxin.indicators.selectors import reporting_year
 from gaoxin.web.access import DASHBOARD_ROLES, STAFF_ROLES, actor_of, error_page, is_htmx, role_required
 from gaoxin.web.dashboard import Slice, dashboard_data
 from gaoxin.web.filters import MAX_ID, parse_date
@@ -43,14 +44,19 @@ def _unit(value: str, field: str, kinds: tuple[str, ...]) -> OrgUnit | None:
 
 
 def parse_slice(data: Any) -> Slice:
+    """The period (a preset, the reporting year, or any range; the reporting year when none is given, so the page
+    never opens on an empty month), the place, the unit and the map shading."""
     today = clock.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     days = data.get("days") or ""
-    if days:
+    year = reporting_year()
+    if days == "year" or not (days or data.get("start") or data.get("end")):
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    elif days:
         if days not in dict(PRESETS):
             raise ApplicationError(_("未知的统计期"), field="days")
         start, end = today - dt.timedelta(days=int(days) - 1), today
     else:
-        start = parse_date(data["start"], "start") if data.get("start") else today - dt.timedelta(days=29)
+        start = parse_date(data["start"], "start") if data.get("start") else dt.date(year, 1, 1)
         end = parse_date(data["end"], "end") if data.get("end") else today
     if start > end:
         raise ApplicationError(_("开始日期不能晚于结束日期"), field="start")
@@ -112,6 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "s": s, "data": data, "client": client, "crumbs": crumbs, "presets": PRESETS,
+        "reporting_year": reporting_year(),
         "streets": OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET_OFFICE).order_by("path"),
         "units": OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("path"),
         "zone_url": f"{base}?{_params(s, grid='')}",

@@ -35,6 +35,7 @@
 
   function drawBasemap(map, data) {
     var labels = [];
+    var extent = null;
     function label(latlng, text, cls) {
       var marker = L.marker(latlng, {
         pane: "basemapLabels", interactive: false, keyboard: false,
@@ -48,6 +49,7 @@
         var name = f.properties.name;
         if (kind === "street") {
           var shape = L.geoJSON(f, { pane: "basemap", style: STYLE.street }).addTo(map);
+          extent = extent ? extent.extend(shape.getBounds()) : shape.getBounds();
           label(shape.getBounds().getCenter(), name, "street-label");
         } else if (kind === "road") {
           L.geoJSON(f, { pane: "basemap", style: STYLE.roadCasing }).addTo(map);
@@ -69,6 +71,8 @@
       });
     }
     map.on("zoomend", byZoom);
+    // A map with nothing of its own to show (the report form before a pin) opens on the whole zone.
+    if (map.options.fitZone && extent && extent.isValid()) map.fitBounds(extent);
     byZoom();
   }
 
@@ -108,12 +112,14 @@
       bounds = bounds ? bounds.extend(marker.getLatLng()) : L.latLngBounds([marker.getLatLng()]);
     });
     if (bounds && bounds.isValid()) map.fitBounds(bounds.pad(0.2), { maxZoom: 17 });
+    else map.options.fitZone = true;
 
     if (!el.dataset.pick) return;
     var lon = document.getElementById("id_lon");
     var lat = document.getElementById("id_lat");
     var picked = null;
     function place(latValue, lonValue, zoom) {
+      map.options.fitZone = false;
       if (picked) picked.setLatLng([latValue, lonValue]);
       else picked = L.circleMarker([latValue, lonValue], { radius: 8, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }).addTo(map);
       if (zoom) map.setView([latValue, lonValue], Math.max(map.getZoom(), 15));
