@@ -295,6 +295,30 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+NEARBY_RADIUS_M = 200.0
+
+
+def open_cases_near(*, lon: float, lat: float, radius_m: float = NEARBY_RADIUS_M, limit: int = 5) -> list[Case]:
+    """Open cases within ``radius_m`` of a spot, nearest first (each with ``distance_m``): shown to whoever is about
+    to report there, so a problem already reported is not reported twice. Only what the public tracking page shows
+    of a case (category, address, state, date) may be displayed from them."""
+    dlat = radius_m / 111_320.0
+    dlon = radius_m / (111_320.0 * max(0.01, math.cos(math.radians(lat))))
+    near = (Case.objects.filter(state__in=workflow.OPEN_STATES, lon__range=(lon - dlon, lon + dlon),
+                                lat__range=(lat - dlat, lat + dlat))
+            .select_related("category").order_by("-reported_at")[:500])
+    found = []
+    for case in near:
+        assert case.lon is not None
+        assert case.lat is not None
+        d = distance_m(lon, lat, case.lon, case.lat)
+        if d <= radius_m:
+            case.distance_m = d  # type: ignore[attr-defined]  # annotation for the page
+            found.append(case)
+    found.sort(key=lambda c: (c.distance_m, -c.reported_at.timestamp()))  # type: ignore[attr-defined]  # above
+    return found[:limit]
+
+
 def case_duplicate_candidates(*, actor: User, case: Case, limit: int = 10) -> list[Case]:
     """Cases the actor may see that look like duplicates of ``case``: the same category, not rejected or merged,
     reported within the category's time window (before or after), and — when the case has a point — within the

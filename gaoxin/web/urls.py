@@ -50,4 +50,5 @@ urlpatterns = [
     # Public pages (no login)
     path("public/", public.public_report, name="public_report"),
     path("public/track/", public.public_track, name="public_track"),
+    path("public/nearby/", public.public_nearby, name="public_nearby"),
 ]

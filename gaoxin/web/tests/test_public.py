@@ -14,7 +14,7 @@ from gaoxin.cases.models import Case
 from gaoxin.core import ratelimit
 from gaoxin.web import services as web_services
 from gaoxin.web.models import PublicReport
-from gaoxin.web.tests.conftest import upload
+from gaoxin.web.tests.conftest import report, upload
 
 
 def form(**overrides):
@@ -189,3 +189,32 @@ def test_an_unsatisfied_citizen_is_told_what_happens_next(people, client_for):
     track = client.get(f"/public/track/?code={report.code}").content.decode()
     assert "城市运行管理中心将复核，需要时重新派遣办理（重启）" in track
     assert case.number in client_for(people.a_dispatcher).get("/work/dispatch/?tab=unsatisfied").content.decode()
+
+
+def test_open_reports_near_a_spot_are_shown_before_submitting(people):
+    """Near a new report's spot, the open reports within 200 m (category, address, state, date: no personal data);
+    closed or far ones are not shown; a bad coordinate is named."""
+    here = report(people.citizen, point=(113.5200, 34.7900), reporter_name="张三", reporter_phone="13812341234",
+                  address="科学大道 100 号", description="占道经营，张三 13812341234")
+    report(people.citizen, point=(113.5215, 34.7900), address="科学大道 120 号")  # ~128 m east
+    far = report(people.citizen, point=(113.5300, 34.7900), address="莲花街 8 号")  # ~900 m
+    client = Client()
+    form_page = client.get("/public/").content.decode()
+    assert 'id="nearby" hx-get="/public/nearby/"' in form_page
+    body = client.get("/public/nearby/?lon=113.5201&lat=34.7900").content.decode()
+    assert "附近 200 米内已有 2 件在办的上报" in body
+    assert body.index("科学大道 100 号") < body.index("科学大道 120 号")  # nearest first
+    assert "莲花街 8 号" not in body
+    assert "约 9 米" in body
+    assert "约 128 米" in body
+    assert "张三" not in body
+    assert "13812341234" not in body
+    assert here.description not in body
+    services.case_reject(actor=people.a_operator, case=here, reason="重复")
+    assert "已有 1 件" in client.get("/public/nearby/?lon=113.5201&lat=34.7900").content.decode()
+    assert "附近 200 米内没有在办的上报" in client.get("/public/nearby/?lon=113.5400&lat=34.7900").content.decode()
+    assert far.number not in body
+    bad = client.get("/public/nearby/?lon=200&lat=34.79")
+    assert bad.status_code == 400
+    assert 'data-field="lon"' in bad.content.decode()
+    assert client.get("/public/nearby/").content.decode().strip().endswith("</div>")

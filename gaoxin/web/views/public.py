@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gaoxin.cases import selectors, workflow
 from gaoxin.cases.models import CaseEvent, Category, Satisfaction
@@ -116,3 +116,20 @@ def public_track(request: HttpRequest) -> HttpResponse:
         "satisfactions": Satisfaction.choices, "error": rate_error, "new": request.GET.get("new") == "1",
     }
     return render(request, "web/public/track.html", context, status=status)
+
+
+@require_GET
+def public_nearby(request: HttpRequest) -> HttpResponse:
+    """Open reports near a spot, shown on the report forms before submitting (category, address, state and date
+    only: what the tracking page shows), so a problem already reported is not reported again."""
+    try:
+        lon, lat = _float(request.GET.get("lon", ""), "lon"), _float(request.GET.get("lat", ""), "lat")
+        if lon is not None and not -180 <= lon <= 180:
+            raise ApplicationError(_("经度应在 -180 到 180 之间"), field="lon")
+        if lat is not None and not -90 <= lat <= 90:
+            raise ApplicationError(_("纬度应在 -90 到 90 之间"), field="lat")
+    except ApplicationError as error:
+        return render(request, "web/public/_nearby.html", {"error": error}, status=error.status)
+    cases = selectors.open_cases_near(lon=lon, lat=lat) if lon is not None and lat is not None else []
+    return render(request, "web/public/_nearby.html", {
+        "cases": cases, "located": lon is not None and lat is not None, "radius": int(selectors.NEARBY_RADIUS_M)})

@@ -77,7 +77,7 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { attributionControl: false, zoomControl: true });
+    var map = L.map(el, { attributionControl: false, zoomControl: true, zoomSnap: 0.25 });
     var url = tileUrl();
     if (url) {
       L.tileLayer(url, { maxZoom: 19 }).addTo(map);
@@ -98,6 +98,7 @@
     var source = document.getElementById(el.dataset.map || "");
     var data = source ? JSON.parse(source.textContent) : { points: [], geometry: null };
     var map = baseMap(el);
+    el.gaoxinMap = map;  // for the browser tests
     map.setView(CENTER, 12);  // a view first: Leaflet cannot draw vector layers on a map without one
     var bounds = null;
     if (data.geometry) {
@@ -124,10 +125,12 @@
       else picked = L.circleMarker([latValue, lonValue], { radius: 8, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }).addTo(map);
       if (zoom) map.setView([latValue, lonValue], Math.max(map.getZoom(), 15));
     }
+    function picked() { document.body.dispatchEvent(new CustomEvent("gaoxin:picked")); }  // nearby reports
     map.on("click", function (e) {
       lon.value = e.latlng.lng.toFixed(6);
       lat.value = e.latlng.lat.toFixed(6);
       place(e.latlng.lat, e.latlng.lng, false);
+      picked();
     });
     function fromInputs() {
       var x = parseFloat(lon.value), y = parseFloat(lat.value);
@@ -146,6 +149,7 @@
           lon.value = pos.coords.longitude.toFixed(6);
           lat.value = pos.coords.latitude.toFixed(6);
           place(pos.coords.latitude, pos.coords.longitude, true);
+          picked();
           if (status) status.textContent = "✓ ±" + Math.round(pos.coords.accuracy) + " m";
         }, function (err) {
           if (status) status.textContent = "× " + err.message;
