@@ -198,6 +198,13 @@ def test_public_page_files_and_tracks_a_report(browser, live_server, people, gri
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
     assert page.input_value("#id_lon") != ""
+    expect(page.locator("#nearby")).to_contain_text("附近 200 米内没有在办的上报")
+    # Someone reported right there meanwhile: placing the pin again shows it before submitting.
+    spot = (float(page.input_value("#id_lon")), float(page.input_value("#id_lat")))
+    report(p.citizen, point=spot, address="科学大道 100 号", description="路边垃圾堆积")
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    expect(page.locator("#nearby")).to_contain_text("附近 200 米内已有 1 件在办的上报")
+    expect(page.locator("#nearby")).to_contain_text("科学大道 100 号")
     question = page.inner_text("label:has(input[name=answer])")
     sum_of = re.search(r"(\d+) \+ (\d+)", question)
     assert sum_of is not None, question
@@ -209,8 +216,7 @@ def test_public_page_files_and_tracks_a_report(browser, live_server, people, gri
     page.wait_for_selector("#tracking-code")
     code = page.inner_text("#tracking-code")
     visitor.shot("public_track_new")
-    case = Case.objects.get(channel="public_web")
-    assert "积存垃圾" in case.description
+    case = Case.objects.get(channel="public_web", description__contains="积存垃圾")
 
     # Staff handle it (services), then the visitor follows the code and rates the answer.
     case = services.case_register(actor=p.a_operator if case.center_id == p.a_operator.org_unit_id

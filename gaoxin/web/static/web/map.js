@@ -125,12 +125,12 @@
       else picked = L.circleMarker([latValue, lonValue], { radius: 8, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }).addTo(map);
       if (zoom) map.setView([latValue, lonValue], Math.max(map.getZoom(), 15));
     }
-    function picked() { document.body.dispatchEvent(new CustomEvent("gaoxin:picked")); }  // nearby reports
+    function announcePick() { document.body.dispatchEvent(new CustomEvent("gaoxin:picked")); }  // nearby reports
     map.on("click", function (e) {
       lon.value = e.latlng.lng.toFixed(6);
       lat.value = e.latlng.lat.toFixed(6);
       place(e.latlng.lat, e.latlng.lng, false);
-      picked();
+      announcePick();
     });
     function fromInputs() {
       var x = parseFloat(lon.value), y = parseFloat(lat.value);
@@ -149,7 +149,7 @@
           lon.value = pos.coords.longitude.toFixed(6);
           lat.value = pos.coords.latitude.toFixed(6);
           place(pos.coords.latitude, pos.coords.longitude, true);
-          picked();
+          announcePick();
           if (status) status.textContent = "✓ ±" + Math.round(pos.coords.accuracy) + " m";
         }, function (err) {
           if (status) status.textContent = "× " + err.message;
