@@ -235,7 +235,22 @@ def test_public_page_files_and_tracks_a_report(browser, live_server, people, gri
 
 
 def test_dashboard_renders_charts_and_map_without_console_errors(browser, live_server, people):
+    """In the reporting year (the platform clock, read by the live server's thread too, frozen in early 2024: the
+    dashboard opens on 2023, the year the cases were reported)."""
+    import datetime as dt
+
+    from gaoxin.core import clock
+    from gaoxin.core.calendar import SHANGHAI
+
     p = people
+    with clock.frozen(dt.datetime(2023, 11, 20, 10, tzinfo=SHANGHAI)):
+        _dashboard_cases(p)
+    assert p.leader.role == Role.LEADER
+    with clock.frozen(dt.datetime(2024, 2, 1, 10, tzinfo=SHANGHAI)):
+        _dashboard_walk(browser, live_server)
+
+
+def _dashboard_cases(p) -> None:
     a = report(p.citizen)
     services.case_register(actor=p.a_operator, case=a)
     b = report(p.citizen, description="路边堆放建筑垃圾")
@@ -244,6 +259,9 @@ def test_dashboard_renders_charts_and_map_without_console_errors(browser, live_s
     b = services.case_accept(actor=p.street_a_handler, case=b)
     b = services.case_feedback(actor=p.street_a_handler, case=b, result="已清理")
     services.case_verify(actor=p.worker_west, case=b, passed=True)
+
+
+def _dashboard_walk(browser, live_server) -> None:
     leader = Session(browser, live_server.url)
     page = leader.login("leader")
     assert page.url.endswith("/dashboard/")
@@ -268,4 +286,3 @@ def test_dashboard_renders_charts_and_map_without_console_errors(browser, live_s
     leader.shot("case_list")
     assert leader.errors == [], leader.errors
     leader.close()
-    assert p.leader.role == Role.LEADER
