@@ -247,9 +247,15 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
                  "url": s.list_url(set="registered", channel=code)}
                 for code, n in sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0])) if n]
 
-    tops = {pk: (code, name) for pk, code, name in
-            Category.objects.filter(pk__in=list(by_top)).values_list("pk", "code", "name")}
-    categories = [{"code": tops[pk][0], "name": tops[pk][1], "value": n,
+    kinds = dict(Category.Kind.choices)
+    tops = {pk: (code, name, kind) for pk, code, name, kind in
+            Category.objects.filter(pk__in=list(by_top)).values_list("pk", "code", "name", "kind")}
+    shown = [pk for pk, n in by_top.items() if n]
+    twice = {name for name in (tops[pk][1] for pk in shown) if sum(tops[q][1] == name for q in shown) > 1}
+    # 部件 and 事件 share some class names (市容环境类): the kind tells them apart.
+    categories = [{"code": tops[pk][0], "value": n,
+                   "name": f"{tops[pk][1]}（{gettext(str(kinds.get(tops[pk][2], tops[pk][2])))}）"
+                   if tops[pk][1] in twice else tops[pk][1],
                    "url": s.list_url(set="registered", category=tops[pk][0])}
                   for pk, n in sorted(by_top.items(), key=lambda kv: (-kv[1], kv[0]))[:12] if n]
 
@@ -296,4 +302,5 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
         "map": {"level": level, "parent": parent_id, "values": map_values,
                 "selected": grid.pk if grid else None},
         "generated_at": now.isoformat(),
+        "generated_at_local": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
     }

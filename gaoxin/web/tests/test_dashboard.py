@@ -85,3 +85,21 @@ def test_grid_geojson(people, client_for, grid_layer):
     assert client.get("/maps/grids.geojson?level=bad").status_code == 400
     assert client_for(people.citizen).get("/maps/grids.geojson").status_code == 403
     assert clock.now() is not None
+
+
+def test_categories_sharing_a_name_are_told_apart_and_the_update_time_is_local(people, client_for, frozen_now):
+    """部件 03 and 事件 06 are both 市容环境类: the chart says which; 数据更新于 in Beijing time, not raw UTC."""
+    import json
+
+    p = people
+    with frozen_now(2023, 3, 1, 10):
+        for code in ("03001", "06002"):
+            case = report(p.citizen, code=code)
+            operator = (p.a_operator if case.center_id == p.a_operator.org_unit_id
+                        else p.zone_operator if case.center.kind == "zone_center" else p.b_operator)
+            services.case_register(actor=operator, case=case)
+        body = client_for(p.leader).get("/dashboard/?start=2023-03-01&end=2023-03-01").content.decode()
+    data = json.loads(unescape(re.search(r'<script id="dash-data" type="application/json">(.*?)</script>', body,
+                                         re.S).group(1)))
+    assert sorted(c["name"] for c in data["categories"]) == ["市容环境类（事件）", "市容环境类（部件）"]
+    assert "数据更新于 2023-03-01 10:00:00" in body

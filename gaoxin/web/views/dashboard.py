@@ -114,7 +114,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "drill": f"{base}?{_params(s, grid='')}",
                 "list": s.list_url(set="registered", grid="")},
         "day_list": s.list_url(period=False, set="registered"),
-        "labels": {"registered": _("受理"), "closed": _("办结"), "cases": _("件"), "overdue": _("超期")},
+        "labels": {"registered": _("受理"), "closed": _("办结"), "cases": _("件"), "overdue": _("超期"),
+                   "legend_density": _("立案数（件）"), "legend_overdue": _("超期占比")},
     }
     context = {
         "s": s, "data": data, "client": client, "crumbs": crumbs, "presets": PRESETS,

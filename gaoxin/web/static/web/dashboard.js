@@ -27,6 +27,20 @@
     return "rgb(" + lerp(from[0], to[0], t) + "," + lerp(from[1], to[1], t) + "," + lerp(from[2], to[2], t) + ")";
   }
 
+  // What the shading means: a colour ramp from none to the most (cases registered) or to all overdue.
+  function legend(target, overdue, max, labels) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "map-legend");
+      var title = overdue ? labels.legend_overdue : labels.legend_density;
+      div.innerHTML = "<div>" + esc(title) + "</div><div class=\"ramp\" style=\"background: linear-gradient(90deg, " +
+        shade(0, overdue) + ", " + shade(1, overdue) + ")\"></div><div class=\"ends\"><span>0</span><span>" +
+        (overdue ? "100%" : esc(max)) + "</span></div>";
+      return div;
+    };
+    control.addTo(target);
+  }
+
   function drawMap(data) {
     var el = document.querySelector(".js-dash-map");
     if (!el) return;
@@ -61,6 +75,7 @@
       }).addTo(map);
       var bounds = layer.getBounds();
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
+      legend(map, overdue, max, data.labels);
       document.body.dataset.mapReady = "1";
     }).catch(function (err) { console.warn("map data", err); });
   }
@@ -74,19 +89,26 @@
     chart("chart-trend", {
       color: COLORS, tooltip: { trigger: "axis" }, legend: { data: [data.labels.registered, data.labels.closed] },
       grid: { left: 40, right: 16, top: 32, bottom: 28 },
-      xAxis: { type: "category", data: t.days }, yAxis: { type: "value", minInterval: 1 },
-      series: [{ name: data.labels.registered, type: "line", data: t.registered, areaStyle: { opacity: 0.12 } },
-               { name: data.labels.closed, type: "line", data: t.closed }]
+      yAxis: { type: "value", minInterval: 1 },
+      xAxis: { type: "category", data: t.days, axisLabel: { hideOverlap: true } },
+      series: [{ name: data.labels.registered, type: "line", data: t.registered, areaStyle: { opacity: 0.12 },
+                 itemStyle: { color: "#1d4ed8" }, lineStyle: { color: "#1d4ed8" } },
+               { name: data.labels.closed, type: "line", data: t.closed,  // 办结 in green, not a second blue
+                 itemStyle: { color: "#16a34a" }, lineStyle: { color: "#16a34a", type: "dashed" } }]
     }, function (p) { go(data.day_list + "&reg_from=" + t.starts[p.dataIndex] + "&reg_to=" + t.ends[p.dataIndex]); });
     chart("chart-channels", {
       color: COLORS, tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: data.channels.map(function (c) { return { name: c.name, value: c.value, url: c.url }; }),
-                 label: { formatter: "{b}\n{d}%" } }]
+      // Names in the list under the chart; on the ring only the shares of slices wide enough to carry one.
+      series: [{ type: "pie", radius: ["40%", "72%"], minShowLabelAngle: 18,
+                 data: data.channels.map(function (c) { return { name: c.name, value: c.value, url: c.url }; }),
+                 label: { position: "inside", color: "#fff", fontSize: 11,
+                          formatter: function (p) { return Math.round(p.percent) + "%"; } } }]
     }, function (p) { go(p.data && p.data.url); });
     chart("chart-categories", {
-      color: COLORS, tooltip: { trigger: "axis" }, grid: { left: 90, right: 16, top: 8, bottom: 20 },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: data.categories.map(function (c) { return c.name; }) },
+      color: COLORS, tooltip: { trigger: "axis" }, grid: { left: 124, right: 16, top: 8, bottom: 20 },
+      xAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "category", inverse: true, data: data.categories.map(function (c) { return c.name; }),
+               axisLabel: { width: 116, overflow: "truncate" } },
       series: [{ type: "bar", data: data.categories.map(function (c) { return { value: c.value, url: c.url }; }) }]
     }, function (p) { go(p.data && p.data.url); });
     drawMap(data);
