@@ -99,7 +99,8 @@ def test_categories_sharing_a_name_are_told_apart_and_the_update_time_is_local(p
                         else p.zone_operator if case.center.kind == "zone_center" else p.b_operator)
             services.case_register(actor=operator, case=case)
         body = client_for(p.leader).get("/dashboard/?start=2023-03-01&end=2023-03-01").content.decode()
-    data = json.loads(unescape(re.search(r'<script id="dash-data" type="application/json">(.*?)</script>', body,
-                                         re.S).group(1)))
+    found = re.search(r'<script id="dash-data" type="application/json">(.*?)</script>', body, re.S)
+    assert found is not None
+    data = json.loads(unescape(found.group(1)))
     assert sorted(c["name"] for c in data["categories"]) == ["市容环境类（事件）", "市容环境类（部件）"]
     assert "数据更新于 2023-03-01 10:00:00" in body
