@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.core import textstats
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.indicators import excel, services
-from gaoxin.indicators.models import Indicator, SourceDocument
+from gaoxin.indicators.models import Indicator, SourceDocument, Submission, SubmissionEvent
 from gaoxin.indicators.provenance import figure_provenance, provenance_json, provenance_xlsx, record_rows
 from gaoxin.indicators.selectors import (
     dashboard_rows,
@@ -168,9 +169,26 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc
             item = submission_get(actor=actor, pk=pk)
     return render(request, "indicators/submission.html",
-                  {"item": item, "events": item.events.select_related("actor"), "error": error,
+                  {"item": item, "events": _event_rows(item), "error": error,
                    "actions": services.submission_actions(actor=actor, submission=item)},
                   status=error.status if error else 200)
+
+
+# The change log in words (操作 and 状态 as the page says them, never the stored codes).
+EVENT_ACTIONS = {"create": gettext_noop("新建"), "edit": gettext_noop("修改"), "evidence": gettext_noop("上传材料"),
+                 "submit": gettext_noop("提交审核"), "approve": gettext_noop("审核通过"),
+                 "return": gettext_noop("退回"), "revise": gettext_noop("修订"), "withdraw": gettext_noop("撤回"),
+                 "simulate": gettext_noop("写入模拟数据"), "supersede": gettext_noop("部门数据取代模拟数据")}
+
+
+def _event_rows(item: Submission) -> list[SubmissionEvent]:
+    statuses = dict(Submission.Status.choices)
+    events = list(item.events.select_related("actor").order_by("seq"))
+    for e in events:
+        e.action_label = EVENT_ACTIONS.get(e.action, e.action)  # for the page
+        e.from_label = statuses.get(e.from_status, e.from_status)  # for the page
+        e.to_label = statuses.get(e.to_status, e.to_status)  # for the page
+    return events
 
 
 @login_required

@@ -29,4 +29,10 @@ DOMAIN_LABELS = (
     gettext_noop("一般"), gettext_noop("紧急"), gettext_noop("特急"), gettext_noop("满意"),
     gettext_noop("基本满意"), gettext_noop("不满意"),
     gettext_noop("重大项目问题"),  # cases.models.Channel.PROJECT (issue 17)
+    # indicators.models.Indicator.Source, Measure, PeriodType; Submission.Status; SourceDocument.Kind
+    gettext_noop("平台计算"), gettext_noop("部门填报"), gettext_noop("派生计算"), gettext_noop("数量"),
+    gettext_noop("金额"), gettext_noop("占比"), gettext_noop("增长率"), gettext_noop("比率"), gettext_noop("排名"),
+    gettext_noop("年度"), gettext_noop("草稿"), gettext_noop("已提交"), gettext_noop("已审核"), gettext_noop("已退回"),
+    gettext_noop("已撤回"), gettext_noop("政府工作报告"), gettext_noop("完成比例"), gettext_noop("能力"),
+    gettext_noop("面积"), gettext_noop("时长"),
 )

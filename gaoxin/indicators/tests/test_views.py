@@ -65,6 +65,13 @@ def test_submission_pages_form_and_workflow(officers):
     assert login(officers.approver).post(f"/indicators/submissions/{sub.pk}/", {"action": "approve"}).status_code == 302
     sub.refresh_from_db()
     assert sub.status == "approved"
+    # The change log in words, not the stored codes.
+    log = client.get(f"/indicators/submissions/{sub.pk}/").content.decode()
+    log = log[log.index("变更记录"):]
+    for words in ("<td>新建</td>", "<td>提交审核</td>", "<td>草稿 → 已提交</td>", "<td>审核通过</td>",
+                  "<td>已提交 → 已审核</td>"):
+        assert words in log, words
+    assert "submitted" not in log
 
 
 def test_template_download_and_upload_pages(officers):

@@ -5,12 +5,15 @@ from django.utils import translation
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import workflow
 from gaoxin.cases.models import Channel, Satisfaction, Urgency
+from gaoxin.indicators.models import Indicator, SourceDocument, Submission
 from gaoxin.web.labels import DOMAIN_LABELS
 
 
 def _all_labels():
     return {str(label) for label in [*Role.labels, *workflow.STATES.values(), *workflow.ACTIONS.values(),
-                                     *Channel.labels, *Urgency.labels, *Satisfaction.labels]}
+                                     *Channel.labels, *Urgency.labels, *Satisfaction.labels,
+                                     *Indicator.Source.labels, *Indicator.Measure.labels, *Indicator.PeriodType.labels,
+                                     *Submission.Status.labels, *SourceDocument.Kind.labels]}
 
 
 def test_the_list_covers_every_domain_label():
