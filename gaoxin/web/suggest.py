@@ -14,6 +14,17 @@ A small, explainable scorer, no model files:
    n-grams, where share_g is the fraction of the category's history descriptions containing g, plus a bonus of
    5 when the whole category name occurs in the text.
 
+Boilerplate is kept out of the score (issue 15: "市民来电反映：路灯不亮" suggested 城乡建设/市容城管/生态环境):
+
+- the stock phrases of hotline orders and reports (``STOCK_PHRASES``: 市民来电反映, 诉求人表示, 要求相关部门尽快处理 …)
+  are cut from the query and from the history before the n-grams are taken;
+- what is left of boilerplate is learned: an n-gram found in the history of at least ``COMMON_SHARE`` of the
+  categories that have history (addresses, 附近, the channel's wording) carries no weight unless it is part of the
+  category's own name.
+
+``bench/bench_suggest.py`` measures top-1/top-3 on held-out orders written with and without such phrases, against
+the scorer without these two steps; the figures are in docs/PERFORMANCE.md.
+
 The top categories are returned with the n-grams that matched, so the operator sees why. The index is built
 once per process and rebuilt after ``REBUILD_SECONDS``.
 """
@@ -35,11 +46,25 @@ REBUILD_SECONDS = 600
 SUGGEST_KINDS = (Category.Kind.EVENT, Category.Kind.COMPONENT, Category.Kind.HOTLINE_CONTENT,
                  Category.Kind.ENTERPRISE)
 
+COMMON_SHARE = 0.5
+# The stock phrases of 12345 orders, grid and public reports: who reported it and what is asked, never what it is.
+STOCK_PHRASES = (
+    "市民来电反映", "市民来电称", "市民来电", "来电人反映", "来电人称", "来电人表示", "来电反映", "来电称", "来电",
+    "诉求人反映", "诉求人表示", "诉求人称", "诉求人", "群众网上反映", "群众通过移动端反映", "群众反映", "市民反映",
+    "网格员巡查发现", "监督员巡查发现", "巡查发现", "反映", "要求相关部门尽快处理", "请相关部门核实处理",
+    "希望相关部门尽快处理", "希望尽快解决", "希望尽快处理", "请尽快处理", "要求尽快处理", "要求处理", "请求处理",
+    "相关部门", "尽快", "核实处理",
+)
+_STOCK = re.compile("|".join(sorted(STOCK_PHRASES, key=len, reverse=True)))
 _KEEP = re.compile(r"[0-9a-z\u3400-\u9fff]+")
 
 
 def normalise(text: str) -> str:
     return "".join(_KEEP.findall((text or "").lower()))
+
+
+def without_stock_phrases(text: str) -> str:
+    return _STOCK.sub(" ", text or "")
 
 
 def ngrams(text: str) -> set[str]:
@@ -71,16 +96,25 @@ class Suggestion:
 
 
 class CategoryIndex:
-    def __init__(self, profiles: list[Profile]) -> None:
+    def __init__(self, profiles: list[Profile], *, boilerplate_filter: bool = True) -> None:
         self.profiles = profiles
+        self.boilerplate_filter = boilerplate_filter
         df: Counter[str] = Counter()
+        history_df: Counter[str] = Counter()
         for p in profiles:
             df.update(p.name_grams | p.parent_grams | set(p.history))
+            history_df.update(set(p.history))
         n = len(profiles)
         self.idf = {g: math.log((1 + n) / (1 + c)) + 1 for g, c in df.items()}
+        with_history = sum(1 for p in profiles if p.history_docs)
+        self.common = ({g for g, c in history_df.items() if c >= max(3, COMMON_SHARE * with_history)}
+                       if boilerplate_filter else set())
 
     @classmethod
-    def build(cls) -> CategoryIndex:
+    def build(cls, *, boilerplate_filter: bool = True) -> CategoryIndex:
+        """The index over the categories and their recent history (``boilerplate_filter=False``: the scorer as it
+        was before the stock phrases and the common n-grams were left out, the bench's baseline)."""
+        clean = without_stock_phrases if boilerplate_filter else str
         categories = list(Category.objects.filter(is_active=True, is_assignable=True, kind__in=SUGGEST_KINDS)
                           .select_related("parent").order_by("code"))
         profiles: dict[int, Profile] = {}
@@ -96,11 +130,13 @@ class CategoryIndex:
                 continue
             per_category[category_id] += 1
             profile = profiles[category_id]
-            profile.history.update(ngrams(description))
+            profile.history.update(ngrams(clean(description)))
             profile.history_docs += 1
-        return cls(list(profiles.values()))
+        return cls(list(profiles.values()), boilerplate_filter=boilerplate_filter)
 
     def suggest(self, text: str, *, limit: int = 3) -> list[Suggestion]:
+        if self.boilerplate_filter:
+            text = without_stock_phrases(text)
         grams = ngrams(text)
         flat = normalise(text)
         if not grams:
@@ -110,6 +146,8 @@ class CategoryIndex:
             score = 0.0
             matched = []
             for g in grams:
+                if g in self.common and g not in p.name_grams:
+                    continue
                 weight = 3.0 * (g in p.name_grams) + 1.0 * (g in p.parent_grams)
                 if p.history_docs:
                     weight += 2.0 * p.history.get(g, 0) / p.history_docs

@@ -67,6 +67,34 @@ def test_suggestions_use_names_and_history(people):
     assert suggest.CategoryIndex.build().suggest("   ") == []
 
 
+def test_stock_phrases_of_hotline_orders_do_not_drive_the_suggestion(people, frozen_now):
+    """Issue 15, defect 9: with a history of hotline orders in other classes ("…，市民来电反映"), the boilerplate of
+    "市民来电反映：路灯不亮" pulled the suggestion to those classes; stock phrases and n-grams common to most
+    categories' history no longer count."""
+    from gaoxin.cases import services
+    from gaoxin.cases.models import Category
+
+    p = people
+    with frozen_now(2023, 5, 8, 10):
+        for code in ("06002", "09001", "08002", "06004"):
+            category = Category.objects.get(code=code)
+            for i in range(3):
+                case = report(p.a_operator, code=code, channel="hotline_12345", external_ref=f"HL-{code}-{i}",
+                              description=f"{category.name}：科学大道{i}号附近，市民来电反映，要求相关部门尽快处理")
+                operator = (p.a_operator if case.center_id == p.a_operator.org_unit_id
+                            else p.zone_operator if case.center.kind == "zone_center" else p.b_operator)
+                services.case_register(actor=operator, case=case)
+    before = suggest.CategoryIndex.build(boilerplate_filter=False).suggest("市民来电反映：路灯不亮")
+    assert before[0].code != "01008"  # the defect, reproduced by the scorer without the filter
+    index = suggest.CategoryIndex.build()
+    top = index.suggest("市民来电反映：路灯不亮")
+    assert top[0].code == "01008"
+    assert "路灯" in top[0].matched
+    assert index.suggest("来电人称小区门口路灯不亮，希望尽快解决。")[0].code == "01008"
+    assert index.suggest("诉求人表示路边摆摊占道经营，请相关部门核实处理")[0].code == "09001"
+    assert suggest.without_stock_phrases("市民来电反映：路灯不亮，要求相关部门尽快处理") == " ：路灯不亮， "
+
+
 def test_csp_policy_and_tile_origin(settings):
     settings.GAOXIN_TILE_URL = ""
     assert "img-src 'self' data: blob:;" in csp.policy()
