@@ -66,8 +66,9 @@ def browser() -> Iterator[Browser]:
 class Session:
     """One browser context (one user) with its console errors recorded."""
 
-    def __init__(self, browser: Browser, base_url: str, *, mobile: bool = False, geolocation: dict | None = None):
-        options: dict = {"base_url": base_url, "locale": "zh-CN"}
+    def __init__(self, browser: Browser, base_url: str, *, mobile: bool = False, geolocation: dict | None = None,
+                 bypass_csp: bool = False):
+        options: dict = {"base_url": base_url, "locale": "zh-CN", "bypass_csp": bypass_csp}
         if mobile:
             options.update(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                            has_touch=True)
@@ -286,3 +287,45 @@ def _dashboard_walk(browser, live_server) -> None:
     leader.shot("case_list")
     assert leader.errors == [], leader.errors
     leader.close()
+
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+# The main page of each role, and the public ones (issue 15: 0 serious or critical violations).
+MAIN_PAGES = (
+    (None, "/public/"), (None, "/login/"), ("worker_west", "/work/grid/"), ("a_operator", "/work/operator/"),
+    ("a_operator", "/work/operator/new/"), ("a_dispatcher", "/work/dispatch/"), ("a_dispatcher", "/cases/"),
+    ("street_a_handler", "/work/handler/"), ("leader", "/dashboard/"), ("leader", "/indicators/"),
+    ("cadre", "/enterprises/visits/"), ("cadre", "/enterprises/"),
+)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci`")
+def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, people, grid_layer):
+    """axe-core (from npm, injected from node_modules: nothing fetched) on every role's main page, WCAG 2 A/AA
+    rules: no violation of serious or critical impact."""
+    import datetime as dt
+    import json
+
+    from gaoxin.core import clock
+    from gaoxin.core.calendar import SHANGHAI
+
+    with clock.frozen(dt.datetime(2023, 11, 20, 10, tzinfo=SHANGHAI)):
+        case = services.case_register(actor=people.a_operator, case=report(people.citizen))
+        services.case_dispatch(actor=people.a_dispatcher, case=case)
+        report(people.citizen, description="路边堆放建筑垃圾")
+    found: dict[str, list[str]] = {}
+    with clock.frozen(dt.datetime(2023, 11, 21, 10, tzinfo=SHANGHAI)):
+        for username, url in MAIN_PAGES:
+            session = Session(browser, live_server.url, bypass_csp=True)  # the checker is injected as a script
+            page = session.login(username) if username else session.page
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
+                ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+            serious = [f"{v['id']} ({v['impact']}): {json.dumps([n['target'] for n in v['nodes']][:3])}"
+                       for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            if serious:
+                found[f"{username} {url}"] = serious
+            session.close()
+    assert found == {}
