@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -293,6 +293,19 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def my_reports(*, actor: User, number: str = "", also: Iterable[int] = ()) -> QuerySet[Case]:
+    """我的上报: the cases the actor reported — a citizen's as their reporter account (and the cases ``also``: the
+    web app's public reports filed while logged in), anyone else's as the one who entered them (a grid worker's
+    reports) — newest first; ``number`` matches part of the case number."""
+    if actor.role == Role.CITIZEN:
+        qs = Case.objects.filter(Q(reporter_user=actor) | Q(pk__in=list(also)))
+    else:
+        qs = Case.objects.filter(reported_by=actor)
+    if number.strip():
+        qs = qs.filter(number__contains=number.strip())
+    return qs.select_related("category", "street").order_by("-reported_at", "-pk")
 
 
 NEARBY_RADIUS_M = 200.0

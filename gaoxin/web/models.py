@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -19,6 +20,10 @@ class PublicReport(models.Model):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     # The arithmetic challenge answered with it: each one files one report (a replayed answer is refused).
     challenge_nonce = models.CharField("验证题编号", max_length=32, unique=True, null=True, blank=True)
+    # A citizen logged in when reporting: the report is in their 我的上报. The case's reporter stays the public
+    # account, so that the tracking code keeps rating it.
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上报账号", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = "网上群众上报"

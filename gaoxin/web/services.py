@@ -100,9 +100,10 @@ def format_code(code: str) -> str:
 def public_report_create(*, category: Category, description: str, address: str = "", lon: float | None = None,
                          lat: float | None = None, reporter_name: str = "", reporter_phone: str = "",
                          photos: list[UploadedFile] | tuple[UploadedFile, ...] = (), ip: str = "",
-                         challenge_nonce: str | None = None) -> PublicReport:
+                         challenge_nonce: str | None = None, account: User | None = None) -> PublicReport:
     """The case and its tracking code, together or not at all; ``challenge_nonce`` (from ``challenge_check``) is
-    kept, so that the same answered challenge cannot file a second report, even concurrently."""
+    kept, so that the same answered challenge cannot file a second report, even concurrently. A logged-in citizen's
+    report is kept with their account (it appears in their 我的上报)."""
     case = case_services.case_report(actor=public_user(), channel=Channel.PUBLIC_WEB, category=category,
                                      description=description, address=address, lon=lon, lat=lat,
                                      reporter_name=reporter_name, reporter_phone=reporter_phone,
@@ -112,7 +113,8 @@ def public_report_create(*, category: Category, description: str, address: str =
         try:
             with transaction.atomic():
                 return PublicReport.objects.create(code=code, case=case, created_at=clock.now(),
-                                                   client_hash=client_hash(ip), challenge_nonce=challenge_nonce)
+                                                   client_hash=client_hash(ip), challenge_nonce=challenge_nonce,
+                                                   account=account)
         except IntegrityError:
             if challenge_nonce and PublicReport.objects.filter(challenge_nonce=challenge_nonce).exists():
                 raise ApplicationError(_("该验证题已使用，请重新作答"), field="answer", code="challenge_used") from None

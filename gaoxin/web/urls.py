@@ -43,6 +43,7 @@ urlpatterns = [
     path("my/problems/", enterprises.my_problem_list, name="my_problem_list"),
     path("my/problems/<int:pk>/", enterprises.my_problem_detail, name="my_problem_detail"),
     path("my/notifications/", enterprises.my_notification_list, name="my_notification_list"),
+    path("my/reports/", work.my_reports, name="my_reports"),
 
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("maps/grids.geojson", dashboard.grid_geojson, name="grid_geojson"),

@@ -218,3 +218,33 @@ def test_open_reports_near_a_spot_are_shown_before_submitting(people):
     assert bad.status_code == 400
     assert 'data-field="lon"' in bad.content.decode()
     assert client.get("/public/nearby/").content.decode().strip().endswith("</div>")
+
+
+def test_my_reports_for_the_citizen_and_the_grid_worker(people, client_for, frozen_now):
+    """我的上报: a logged-in citizen's public report is theirs (followed by its tracking code); a grid worker's
+    reports open as cases; each sees only their own; partial number search; other roles refused."""
+    from gaoxin.web.tests.conftest import upload as photo
+
+    with frozen_now(2023, 6, 1, 9):
+        citizen = client_for(people.citizen)
+        citizen.post("/public/", {**form(), "photo": photo()})
+        mine = PublicReport.objects.get()
+        worker_case = report(people.worker_west, channel="grid_worker", description="井盖缺失", address="莲花街 3 号")
+        other = report(people.other_citizen, description="别人的上报")
+    assert mine.account == people.citizen
+    assert mine.case.reporter_user != people.citizen  # the public account: the tracking code rates it
+    page = citizen.get("/my/reports/").content.decode()
+    assert 'href="/my/reports/"' in page
+    assert "共 1 条" in page
+    assert f'<a href="/public/track/?code={mine.code}">{mine.case.number}</a>' in page
+    assert other.number not in page
+    assert worker_case.number not in page
+    grid = client_for(people.worker_west).get("/my/reports/").content.decode()
+    assert f'<a href="/cases/{worker_case.pk}/">{worker_case.number}</a>' in grid
+    assert "2023-06-01 09:00" in grid
+    assert mine.case.number not in grid
+    assert worker_case.number in client_for(people.worker_west).get(
+        f"/my/reports/?q={worker_case.number[-4:]}").content.decode()
+    assert "共 0 条" in client_for(people.worker_west).get("/my/reports/?q=99999999").content.decode()
+    assert client_for(people.worker_west).get("/my/reports/?q=abc").status_code == 400
+    assert client_for(people.a_operator).get("/my/reports/").status_code == 403

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gaoxin.accounts.models import User
+from gaoxin.accounts.roles import Role
 from gaoxin.cases import selectors, workflow
 from gaoxin.cases.models import CaseEvent, Category, Satisfaction
 from gaoxin.core.errors import ApplicationError
@@ -77,6 +79,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
             lon=_float(post.get("lon", ""), "lon"), lat=_float(post.get("lat", ""), "lat"),
             reporter_name=post.get("reporter_name", ""), reporter_phone=post.get("reporter_phone", ""),
             photos=photos, ip=_client_ip(request), challenge_nonce=nonce,
+            account=request.user if isinstance(request.user, User) and request.user.role == Role.CITIZEN else None,
         )
     except ApplicationError as error:
         return render(request, "web/public/report.html", _form_context(request, error=error), status=error.status)

@@ -327,3 +327,31 @@ def supervision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         return error_page(request, error)
     return HttpResponseRedirect(f"{reverse('web:work_supervision')}?acknowledged={notice.case.number}", status=303)
+
+
+MY_REPORTS_PAGE = 30
+
+
+@role_required(frozenset({Role.GRID_WORKER, Role.CITIZEN}))
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """我的上报: what the grid worker or citizen reported, with where each stands; a citizen follows each by its
+    tracking code (查询码), a grid worker opens the case."""
+    from django.core.paginator import Paginator
+
+    from gaoxin.web.models import PublicReport
+
+    actor = actor_of(request)
+    number = (request.GET.get("q") or "").strip()
+    if len(number) > 20 or (number and not number.isdecimal()):
+        return error_page(request, ApplicationError(_("案件编号应为数字（可输部分）"), field="q"))
+    page_number = request.GET.get("page") or "1"
+    if not page_number.isdecimal() or len(page_number) > 6:
+        return error_page(request, ApplicationError(_("页码应为正整数"), field="page"))
+    filed = PublicReport.objects.filter(account=actor).values_list("case_id", flat=True)
+    qs = selectors.my_reports(actor=actor, number=number, also=filed)
+    page = Paginator(qs, MY_REPORTS_PAGE).get_page(int(page_number))
+    codes = dict(PublicReport.objects.filter(case__in=[c.pk for c in page]).values_list("case_id", "code"))
+    for case in page:
+        case.tracking_code = codes.get(case.pk, "")  # type: ignore[attr-defined]  # display only
+    return render(request, "web/work/my_reports.html", {
+        "page": page, "total": page.paginator.count, "q": number, "citizen": actor.role == Role.CITIZEN})
