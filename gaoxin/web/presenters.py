@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gaoxin.cases import selectors, timelimits, workflow
-from gaoxin.cases.models import Case, CaseEvent
+from gaoxin.cases.models import Case, CaseAttachment, CaseEvent
 from gaoxin.core import clock
 
 
@@ -59,3 +59,29 @@ def point(case: Case, label: str = "") -> dict[str, Any] | None:
     if case.lon is None or case.lat is None:
         return None
     return {"lon": case.lon, "lat": case.lat, "label": label or case.number}
+
+
+@dataclass
+class BeforeAfter:
+    """The photos of a case as reported (处置前) and of the handler's latest feedback (处置后), shown side by side
+    where the fix is verified."""
+
+    before: list[CaseAttachment]
+    after: list[CaseAttachment]
+
+
+def before_after(cases: list[Case]) -> dict[int, BeforeAfter]:
+    """One query for a page of cases: each case's report photos and its latest feedback's photos."""
+    found = {c.pk: BeforeAfter([], []) for c in cases}
+    latest_feedback: dict[int, int] = {}
+    photos = list(CaseAttachment.objects.filter(case_id__in=list(found), content_type__startswith="image/")
+                  .select_related("event").order_by("uploaded_at", "pk"))
+    for a in photos:
+        if a.event is not None and a.event.action == "feedback":
+            latest_feedback[a.case_id] = max(latest_feedback.get(a.case_id, 0), a.event.seq)
+    for a in photos:
+        if a.event is None or a.event.action == "report":
+            found[a.case_id].before.append(a)
+        elif a.event.action == "feedback" and a.event.seq == latest_feedback.get(a.case_id):
+            found[a.case_id].after.append(a)
+    return found

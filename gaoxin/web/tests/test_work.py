@@ -233,3 +233,39 @@ def test_every_workbench_searches_by_partial_case_number(people, client_for):
     assert f'value="{wanted.number[-6:]}"' in body
     assert wanted.number in body
     assert other.number not in body
+
+
+def test_verification_shows_the_photos_before_and_after_side_by_side(people, client_for):
+    """核查: the grid worker's card and the case page put the report photos (处置前) beside the latest feedback's
+    photos (处置后); an earlier, reworked feedback's photos are not shown as the result."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gaoxin.cases.models import CaseAttachment
+    from gaoxin.web.tests.conftest import png_bytes
+
+    def photo(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+    p = people
+    client = client_for(p.worker_west)
+    client.post("/work/grid/", {"category": "09001", "description": "占道经营", "lon": "113.52", "lat": "34.79",
+                                "photo": upload("before.png")})
+    case = Case.objects.get(description="占道经营")
+    case = services.case_register(actor=p.a_operator, case=case)
+    case = services.case_dispatch(actor=p.a_dispatcher, case=case)
+    case = services.case_accept(actor=p.street_a_handler, case=case)
+    case = services.case_feedback(actor=p.street_a_handler, case=case, result="已劝离",
+                                  attachments=[photo("first.png")])
+    case = services.case_verify(actor=p.worker_west, case=case, passed=False, note="仍有摊位")
+    case = services.case_accept(actor=p.street_a_handler, case=case) if case.state == "dispatched" else case
+    services.case_feedback(actor=p.street_a_handler, case=case, result="已清理", attachments=[photo("after.png")])
+    by_name = {a.original_name: a.pk for a in CaseAttachment.objects.filter(case=case)}
+    by_name["before.png"] = CaseAttachment.objects.get(case=case, event__action="report").pk  # renamed on upload
+    card = client.get("/work/grid/").content.decode()
+    block = card[card.index('<div class="before-after">'):]
+    block = block[:block.index("</div>")]
+    assert block.index(f"/attachments/{by_name['before.png']}/") < block.index("处置后（反馈照片）")
+    assert block.index("处置后（反馈照片）") < block.index(f"/attachments/{by_name['after.png']}/")
+    assert f"/attachments/{by_name['first.png']}/" not in block
+    page = client_for(p.a_dispatcher).get(f"/cases/{case.pk}/").content.decode()
+    assert '<div class="before-after">' in page

@@ -81,6 +81,7 @@ def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, An
         "events": list(selectors.case_events(actor=actor, case=case)),
         "attachments": list(CaseAttachment.objects.filter(case_id=case.pk).order_by("uploaded_at", "pk")),
         "timing": presenters.timing(case),
+        "photos": presenters.before_after([case])[case.pk] if case.handled_at else None,
         "actions": actions,
         "masked_name": privacy.mask_name(case.reporter_name),
         "masked_phone": privacy.mask_phone(case.reporter_phone),

@@ -267,7 +267,11 @@ def work_grid(request: HttpRequest) -> HttpResponse:
         page = keyset_page(qs, sort="reported_at", cursor=request.GET.get("cursor", ""), size=PAGE_SIZE)
     except ApplicationError as error:
         return error_page(request, error)
-    context.update(page=page, rows=presenters.decorate(page.items), reported=request.GET.get("reported", ""))
+    rows = presenters.decorate(page.items)
+    pictures = presenters.before_after(rows)
+    for case in rows:
+        case.photos = pictures[case.pk]  # type: ignore[attr-defined]  # display only
+    context.update(page=page, rows=rows, reported=request.GET.get("reported", ""))
     return render(request, "web/work/grid.html", context, status=status)
 
 
