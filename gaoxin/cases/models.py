@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.cases import workflow
-from gaoxin.core.audit import Chain, ChainedEvent
+from gaoxin.core.audit import Chain, ChainedEvent, HistoryHead
 from gaoxin.grids.models import Grid
 
 
@@ -470,3 +470,44 @@ class CaseUnitGridStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignee_key} {self.grain} {self.period_start} grid {self.grid_key}"
+
+
+class CaseInstruction(HistoryHead):
+    """领导批示 on a case: a leader's written instruction to the unit handling it (the assignee when written, else
+    the center), shown on the case page and marked in the unit's queue until the unit confirms it has read it.
+    Issue and confirmation are a hash-chained history of ``core.audit``."""
+
+    number = models.CharField("批示编号", max_length=24, unique=True)
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="instructions")
+    unit = models.ForeignKey(OrgUnit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
+    text = models.CharField("批示内容", max_length=500)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批示人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("批示时间")
+    acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "acknowledged_at"], name="instruction_unit_open")]
+
+    def __str__(self) -> str:
+        return f"{self.number}：{self.text[:30]}"
+
+
+class CaseInstructionEvent(ChainedEvent):
+    """One step of a 批示's history (issued, confirmed)."""
+
+    instruction = models.ForeignKey(CaseInstruction, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("操作", max_length=12)
+
+    chain = Chain(subject="instruction", key="number", content_key="instruction", fields={"action": "action"})
+
+    class Meta:
+        verbose_name = "批示日志"
+        verbose_name_plural = "批示日志"
+        ordering = ["instruction_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["instruction", "seq"], name="instruction_event_unique_seq")]

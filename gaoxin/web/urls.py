@@ -25,6 +25,8 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
     path("cases/<int:pk>/dispatch-order/", cases.case_dispatch_order, name="case_dispatch_order"),
+    path("cases/<int:pk>/instructions/", cases.case_instruct, name="case_instruct"),
+    path("instructions/<int:pk>/ack/", cases.instruction_acknowledge, name="instruction_acknowledge"),
     path("cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
     path("attachments/<int:pk>/", cases.attachment_download, name="attachment"),
     # Exports

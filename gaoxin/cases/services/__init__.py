@@ -30,7 +30,12 @@ from gaoxin.cases.services.handling import (
 )
 from gaoxin.cases.services.intake import case_report
 from gaoxin.cases.services.numbering import case_number, case_number_last_serials
-from gaoxin.cases.services.supervision import case_supervise_overdue, supervision_notice_acknowledge
+from gaoxin.cases.services.supervision import (
+    case_instruct,
+    case_supervise_overdue,
+    instruction_acknowledge,
+    supervision_notice_acknowledge,
+)
 
 __all__ = [
     "case_accept",
@@ -54,4 +59,6 @@ __all__ = [
     "case_supervise_overdue",
     "case_verify",
     "supervision_notice_acknowledge",
+    "case_instruct",
+    "instruction_acknowledge",
 ]

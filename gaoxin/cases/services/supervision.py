@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from gaoxin.accounts.models import User
-from gaoxin.accounts.roles import ZONE_WIDE_ROLES
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
 from gaoxin.cases import notices, policy, rollup, workflow
-from gaoxin.cases.models import Case, SupervisionNotice
-from gaoxin.core import clock
+from gaoxin.cases.models import Case, CaseInstruction, CaseInstructionEvent, SupervisionNotice
+from gaoxin.cases.services.engine import require_text
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import PermissionDenied
 
 
@@ -83,4 +84,46 @@ def supervision_notice_acknowledge(*, actor: User, notice: SupervisionNotice) ->
     if current.acknowledged_at is None:
         current.acknowledged_at = clock.now()
         SupervisionNotice.objects.filter(pk=current.pk).update(acknowledged_at=current.acknowledged_at)
+    return current
+
+
+# --- 领导批示 ---------------------------------------------------------------------------------------------------
+
+INSTRUCTION_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+
+
+@transaction.atomic
+def case_instruct(*, actor: User, case: Case, text: str) -> CaseInstruction:
+    """领导批示: a leader writes an instruction on a case they can see, to the unit handling it (the assignee, else
+    the center). Refused for other roles, an empty or over-long text, or a case outside the leader's scope."""
+    from gaoxin.cases.selectors import case_get
+
+    if actor.role not in INSTRUCTION_ROLES and not actor.is_superuser:
+        raise PermissionDenied("只有领导可以作出批示", field="text", code="instruction_role")
+    current = Case.objects.select_for_update(of=("self",)).get(pk=case_get(actor=actor, pk=case.pk).pk)
+    text = require_text(text, "text", "批示内容", 500)
+    now = clock.now()
+    instruction = CaseInstruction.objects.create(
+        number=f"PS{current.number}-{current.instructions.count() + 1}", case=current,
+        unit_id=current.assignee_id or current.center_id, text=text, created_by=actor, created_at=now)
+    audit.append(CaseInstructionEvent, instruction, actor=actor, at=now, action="issue", note=text)
+    return instruction
+
+
+def may_acknowledge_instruction(actor: User, instruction: CaseInstruction) -> bool:
+    """The unit instructed (staff acting for it or a unit above it, not leaders) confirms a 批示."""
+    return actor.role not in ZONE_WIDE_ROLES and policy.in_scope(actor, instruction.unit)
+
+
+@transaction.atomic
+def instruction_acknowledge(*, actor: User, instruction: CaseInstruction) -> CaseInstruction:
+    """确认批示: the unit confirms it has read the instruction (once; a second confirmation changes nothing)."""
+    current = CaseInstruction.objects.select_for_update(of=("self",)).select_related("unit").get(pk=instruction.pk)
+    if not may_acknowledge_instruction(actor, current):
+        raise PermissionDenied("该批示不是给本单位的，无权确认", field="instruction", code="not_instructed")
+    if current.acknowledged_at is None:
+        now = clock.now()
+        CaseInstruction.objects.filter(pk=current.pk).update(acknowledged_at=now, acknowledged_by=actor)
+        current.acknowledged_at, current.acknowledged_by = now, actor
+        audit.append(CaseInstructionEvent, current, actor=actor, at=now, action="acknowledge")
     return current

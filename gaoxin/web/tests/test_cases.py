@@ -342,3 +342,46 @@ def test_the_dispatch_order_prints_a_dispatched_case_with_the_reporter_masked(re
     assert "13812341234" not in order
     assert client_for(people.b_operator).get(f"/cases/{case.pk}/dispatch-order/").status_code == 404
     assert client_for(people.citizen).get(f"/cases/{case.pk}/dispatch-order/").status_code == 403
+
+
+def test_a_leader_instructs_and_the_handling_unit_confirms(reported, people, client_for):
+    """领导批示: the leader writes it on the case page; the handler sees it on the case and marked in the queue, and
+    confirms it once; others cannot write or confirm it, and a refusal writes nothing; the history is chained."""
+    from gaoxin.cases.models import CaseInstruction, CaseInstructionEvent
+    from gaoxin.core import audit
+
+    p = people
+    case = services.case_register(actor=p.a_operator, case=reported)
+    case = services.case_dispatch(actor=p.a_dispatcher, case=case)
+    leader = client_for(p.leader)
+    assert 'id="instruct-form"' in leader.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="instruct-form"' not in client_for(p.a_dispatcher).get(f"/cases/{case.pk}/").content.decode()
+    empty = leader.post(f"/cases/{case.pk}/instructions/", {"text": "  "})
+    assert empty.status_code == 400
+    assert "批示内容不能为空" in empty.content.decode()
+    refused = client_for(p.a_dispatcher).post(f"/cases/{case.pk}/instructions/", {"text": "加快"})
+    assert refused.status_code == 403
+    assert CaseInstruction.objects.count() == 0
+    done = leader.post(f"/cases/{case.pk}/instructions/", {"text": "请三日内处理到位并回复"})
+    assert (done.status_code, done["Location"]) == (303, f"/cases/{case.pk}/#instructions")
+    instruction = CaseInstruction.objects.get()
+    assert (instruction.number, instruction.unit, instruction.created_by) == (
+        f"PS{case.number}-1", case.assignee, p.leader)
+
+    handler = client_for(p.street_a_handler)
+    queue = handler.get("/work/handler/").content.decode()
+    assert '<span class="tag instructed">领导批示</span>' in queue
+    page = handler.get(f"/cases/{case.pk}/").content.decode()
+    assert "请三日内处理到位并回复" in page
+    assert f'action="/instructions/{instruction.pk}/ack/"' in page
+    assert client_for(p.street_b_handler).post(f"/instructions/{instruction.pk}/ack/").status_code == 404
+    assert client_for(p.leader).post(f"/instructions/{instruction.pk}/ack/").status_code == 403
+    instruction.refresh_from_db()
+    assert instruction.acknowledged_at is None
+    assert handler.post(f"/instructions/{instruction.pk}/ack/").status_code == 303
+    assert handler.post(f"/instructions/{instruction.pk}/ack/").status_code == 303  # once: nothing more
+    instruction.refresh_from_db()
+    assert instruction.acknowledged_by == p.street_a_handler
+    assert '<span class="tag instructed">' not in handler.get("/work/handler/").content.decode()
+    assert list(instruction.events.values_list("action", flat=True)) == ["issue", "acknowledge"]
+    assert list(audit.verify(CaseInstructionEvent)) == []

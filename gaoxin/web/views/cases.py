@@ -15,11 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gaoxin.accounts.models import OrgUnit
+from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.selectors import org_unit_list
 from gaoxin.cases import policy, privacy, resolve, selectors
 from gaoxin.cases import services as case_services
-from gaoxin.cases.models import Case, CaseAttachment, Category, Channel, Satisfaction, Urgency
+from gaoxin.cases.models import Case, CaseAttachment, CaseInstruction, Category, Channel, Satisfaction, Urgency
+from gaoxin.cases.services.supervision import INSTRUCTION_ROLES, may_acknowledge_instruction
 from gaoxin.cases.workflow import STATES
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, NotFound
@@ -82,6 +83,8 @@ def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, An
         "attachments": list(CaseAttachment.objects.filter(case_id=case.pk).order_by("uploaded_at", "pk")),
         "timing": presenters.timing(case),
         "photos": presenters.before_after([case])[case.pk] if case.handled_at else None,
+        "instructions": _instructions(actor, case),
+        "may_instruct": actor.role in INSTRUCTION_ROLES or actor.is_superuser,
         "actions": actions,
         "masked_name": privacy.mask_name(case.reporter_name),
         "masked_phone": privacy.mask_phone(case.reporter_phone),
@@ -147,6 +150,49 @@ def case_dispatch_order(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/cases/dispatch_order.html", {
         "case": case, "dispatch": dispatch, "photos": photos, "printed_at": clock.now(),
         "masked_name": privacy.mask_name(case.reporter_name), "masked_phone": privacy.mask_phone(case.reporter_phone)})
+
+
+def _instructions(actor: User, case: Case) -> list[CaseInstruction]:
+    found = list(CaseInstruction.objects.filter(case_id=case.pk).select_related("unit", "created_by",
+                                                                                "acknowledged_by"))
+    for instruction in found:
+        instruction.may_ack = (instruction.acknowledged_at is None  # type: ignore[attr-defined]  # for the page
+                               and may_acknowledge_instruction(actor, instruction))
+    return found
+
+
+@require_POST
+@role_required(STAFF_ROLES)
+def case_instruct(request: HttpRequest, pk: int) -> HttpResponse:
+    """领导批示 from the case page; a refusal re-renders the page with the reason and writes nothing."""
+    actor = actor_of(request)
+    try:
+        case = selectors.case_get(actor=actor, pk=pk)
+    except NotFound as error:
+        return error_page(request, error)
+    try:
+        instruction = case_services.case_instruct(actor=actor, case=case, text=_text(request, "text"))
+    except ApplicationError as error:
+        return render(request, "web/cases/detail.html", case_context(request, case, error=error), status=error.status)
+    messages.success(request, _("批示 %(n)s 已发给 %(unit)s。")
+                     % {"n": instruction.number, "unit": instruction.unit.name})
+    return HttpResponseRedirect(reverse("web:case_detail", args=[pk]) + "#instructions", status=303)
+
+
+@require_POST
+@role_required(STAFF_ROLES)
+def instruction_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    instruction = CaseInstruction.objects.filter(pk=pk).first()
+    try:
+        if instruction is None:
+            raise NotFound(_("批示不存在"), field="instruction")
+        case = selectors.case_get(actor=actor, pk=instruction.case_id)
+        case_services.instruction_acknowledge(actor=actor, instruction=instruction)
+    except ApplicationError as error:
+        return error_page(request, error)
+    messages.success(request, _("已确认收到批示 %(n)s。") % {"n": instruction.number})
+    return HttpResponseRedirect(reverse("web:case_detail", args=[case.pk]) + "#instructions", status=303)
 
 
 def _text(request: HttpRequest, name: str) -> str:

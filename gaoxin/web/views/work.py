@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import policy, resolve, selectors
 from gaoxin.cases import services as case_services
-from gaoxin.cases.models import Case, Category, Channel, SupervisionNotice, Urgency
+from gaoxin.cases.models import Case, CaseInstruction, Category, Channel, SupervisionNotice, Urgency
 from gaoxin.cases.services.supervision import may_acknowledge
 from gaoxin.core.errors import ApplicationError
 from gaoxin.grids.models import Grid
@@ -70,6 +70,9 @@ def _tab_page(request: HttpRequest, tabs: dict[str, dict[str, Any]], default: st
     qs = apply_case_query(actor=actor, query=query)
     if spec.get("extra") is not None:
         qs = qs.filter(spec["extra"])
+    # 领导批示 not yet confirmed, marked in the row (in the same query)
+    qs = qs.annotate(instructed=Exists(CaseInstruction.objects.filter(case_id=OuterRef("pk"),
+                                                                      acknowledged_at__isnull=True)))
     page = keyset_page(qs, sort=query.sort, cursor=query.cursor, size=PAGE_SIZE)
     presenters.decorate(page.items)
     return tab, query, page
