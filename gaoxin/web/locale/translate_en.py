@@ -884,6 +884,55 @@ EN = {
     "政府工作报告": "Government work report",
     "能力": "Capacity",
     "时长": "Duration",
+    "综合评价": "Performance evaluation",
+    "我的上报": "My reports",
+    "处置前（上报照片）": "Before (report photos)",
+    "处置前": "Before",
+    "无照片": "No photo",
+    "处置后（反馈照片）": "After (feedback photos)",
+    "处置后": "After",
+    "领导批示": "Leader's instruction",
+    "承办": "to",
+    "%(who)s 已于 %(at)s 确认": "confirmed by %(who)s on %(at)s",
+    "待承办单位确认": "awaiting the unit's confirmation",
+    "确认收到批示": "Confirm receipt",
+    "批示内容": "Instruction",
+    "作出批示": "Give instruction",
+    "评价对象": "Evaluated",
+    "街道办事处": "Street offices",
+    "处置部门": "Handling departments",
+    "立案数": "Registered",
+    "结案数": "Closed",
+    "按期结案数": "Closed on time",
+    "综合得分": "Score",
+    "统计期内没有立案的案件": "No case registered in the period",
+    "评价方法": "Method",
+    "权重 %(w)s 分": "weight %(w)s points",
+    "（越低越好，按 1 − 返工率 计分）": " (lower is better: scored as 1 − rework rate)",
+    "可输部分编号": "part of the number",
+    "没有上报记录": "No reports",
+    "批示 %(n)s 已发给 %(unit)s。": "Instruction %(n)s sent to %(unit)s.",
+    "批示不存在": "Instruction not found",
+    "已确认收到批示 %(n)s。": "Receipt of instruction %(n)s confirmed.",
+    "案件编号应为数字（可输部分）": "The case number must be digits (or part of them)",
+    "结案率": "Closure rate",
+    "按期结案率": "On-time closure rate",
+    "响应率": "Response rate",
+    "返工率": "Rework rate",
+    "参照数字化城市管理系统绩效评价的通行做法（GB/T 30428 系列：立案数、结案率、按期结案率、返工率等），方法版本 %("
+    "v)s。评价的案件为统计期内立案的案件（不含不予立案和被并案的案件）；街道办事处按案件所在地统计，处置部门按派遣"
+    "的处置单位统计。":
+        "After the usual performance evaluation of digital city management (GB/T 30428 series: registered cases, "
+        "closure rate, on-time closure rate, rework rate …), method version %(v)s. The cases evaluated are those "
+        "registered in the period (not rejected or merged ones); street offices by where the case is, departments by "
+        "the unit it was dispatched to.",
+    "综合得分 = Σ 权重 × 指标值（满分 100）。结案率 = 结案数 ÷ 立案数；按期结案率 = 按期结案数 ÷ 结案数；响应率 = "
+    "按时签收次数 ÷ 派遣次数；返工率 = 核查不通过次数 ÷ 处置反馈次数。任一指标无分母（统计期内无结案或无派遣）时不"
+    "计分、不排名。":
+        "Score = Σ weight × measure (100 at most). Closure rate = closed ÷ registered; on-time closure rate = closed "
+        "on time ÷ closed; response rate = dispatches signed for in time ÷ dispatches; rework rate = failed "
+        "verifications ÷ feedbacks. A unit with a measure without denominator (nothing closed or dispatched in the "
+        "period) is neither scored nor ranked.",
 }
 
 HERE = Path(__file__).resolve().parent

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from gaoxin.accounts.models import OrgUnit
@@ -24,8 +25,8 @@ from gaoxin.web.dashboard import Slice
 from gaoxin.web.filters import parse_date
 
 EVALUATION_ROLES = frozenset({Role.LEADER, Role.ADMIN, Role.SHIFT_LEAD})
-MEASURES = (("closure_rate", "结案率"), ("on_time_closure_rate", "按期结案率"), ("response_rate", "响应率"),
-            ("rework_rate", "返工率"))
+MEASURES = (("closure_rate", gettext_noop("结案率")), ("on_time_closure_rate", gettext_noop("按期结案率")),
+            ("response_rate", gettext_noop("响应率")), ("rework_rate", gettext_noop("返工率")))
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
