@@ -511,3 +511,51 @@ class CaseInstructionEvent(ChainedEvent):
         verbose_name_plural = "批示日志"
         ordering = ["instruction_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["instruction", "seq"], name="instruction_event_unique_seq")]
+
+
+class FieldCheck(HistoryHead):
+    """核实任务: an operator sends the grid worker of a reported case's micro-grid to check on site whether the
+    report is true before it is registered; the worker answers 属实 / 不属实 with a note (and photos on the case),
+    and the answer is on the case page for the operator's next step (立案 or 不予立案). Sent and answered are a
+    hash-chained history of ``core.audit``."""
+
+    class Result(models.TextChoices):
+        TRUE = "true", "属实"
+        FALSE = "false", "不属实"
+
+    number = models.CharField("任务编号", max_length=24, unique=True)
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="field_checks")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核实网格员", on_delete=models.PROTECT,
+                               related_name="+")
+    request = models.CharField("核实要求", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="派发人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("派发时间")
+    due_at = models.DateTimeField("核实时限")
+    result = models.CharField("核实结果", max_length=8, choices=Result.choices, blank=True)
+    result_note = models.CharField("核实说明", max_length=500, blank=True)
+    answered_at = models.DateTimeField("核实时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "核实任务"
+        verbose_name_plural = "核实任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["worker", "answered_at"], name="field_check_worker_open")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class FieldCheckEvent(ChainedEvent):
+    """One step of a 核实任务 (sent, answered)."""
+
+    field_check = models.ForeignKey(FieldCheck, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("操作", max_length=12)
+
+    chain = Chain(subject="field_check", key="number", content_key="field_check", fields={"action": "action"})
+
+    class Meta:
+        verbose_name = "核实任务日志"
+        verbose_name_plural = "核实任务日志"
+        ordering = ["field_check_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["field_check", "seq"], name="field_check_event_unique_seq")]

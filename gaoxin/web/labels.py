@@ -35,4 +35,6 @@ DOMAIN_LABELS = (
     gettext_noop("年度"), gettext_noop("草稿"), gettext_noop("已提交"), gettext_noop("已审核"), gettext_noop("已退回"),
     gettext_noop("已撤回"), gettext_noop("政府工作报告"), gettext_noop("完成比例"), gettext_noop("能力"),
     gettext_noop("面积"), gettext_noop("时长"),
+    # cases.models.FieldCheck.Result
+    gettext_noop("属实"), gettext_noop("不属实"),
 )

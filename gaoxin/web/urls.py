@@ -27,6 +27,8 @@ urlpatterns = [
     path("cases/<int:pk>/dispatch-order/", cases.case_dispatch_order, name="case_dispatch_order"),
     path("cases/<int:pk>/instructions/", cases.case_instruct, name="case_instruct"),
     path("instructions/<int:pk>/ack/", cases.instruction_acknowledge, name="instruction_acknowledge"),
+    path("cases/<int:pk>/field-checks/", cases.field_check_send, name="field_check_send"),
+    path("field-checks/<int:pk>/answer/", cases.field_check_answer, name="field_check_answer"),
     path("cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
     path("attachments/<int:pk>/", cases.attachment_download, name="attachment"),
     # Exports

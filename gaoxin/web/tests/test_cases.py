@@ -385,3 +385,45 @@ def test_a_leader_instructs_and_the_handling_unit_confirms(reported, people, cli
     assert '<span class="tag instructed">' not in handler.get("/work/handler/").content.decode()
     assert list(instruction.events.values_list("action", flat=True)) == ["issue", "acknowledge"]
     assert list(audit.verify(CaseInstructionEvent)) == []
+
+
+def test_an_operator_sends_the_grid_worker_to_check_a_report(reported, people, client_for, frozen_now):
+    """核实任务: from the case page to the worker of the case's micro-grid; the worker answers on the phone page;
+    the answer is on the case page; refusals (another worker, a second open task, 不属实 without a finding) change
+    nothing; sent and answered are chained."""
+    from gaoxin.cases.models import FieldCheck, FieldCheckEvent
+    from gaoxin.core import audit
+
+    p = people
+    operator = client_for(p.a_operator)
+    assert 'id="field-check-form"' in operator.get(f"/cases/{reported.pk}/").content.decode()
+    with frozen_now(2023, 5, 8, 10):
+        sent = operator.post(f"/cases/{reported.pk}/field-checks/", {"request": "看看摊位是否还在"})
+        again = operator.post(f"/cases/{reported.pk}/field-checks/", {})
+    assert (sent.status_code, again.status_code) == (303, 409)
+    check = FieldCheck.objects.get()
+    assert (check.worker, check.number, check.due_at.isoformat()) == (
+        p.worker_west, f"HS{reported.number}-1", "2023-05-08T07:30:00+00:00")  # 4 working hours, lunch excluded
+    assert client_for(p.street_a_handler).post(f"/cases/{reported.pk}/field-checks/", {}).status_code == 404
+    assert client_for(p.worker_west).post(f"/cases/{reported.pk}/field-checks/", {}).status_code == 403
+    worker = client_for(p.worker_west)
+    page = worker.get("/work/grid/").content.decode()
+    assert f'action="/field-checks/{check.pk}/answer/"' in page
+    assert "看看摊位是否还在" in page
+    assert client_for(p.worker_east).post(f"/field-checks/{check.pk}/answer/", {"result": "true"}).status_code == 404
+    assert worker.post(f"/field-checks/{check.pk}/answer/", {"result": "false"}).status_code == 400  # no finding
+    check.refresh_from_db()
+    assert check.answered_at is None
+    with frozen_now(2023, 5, 8, 11):
+        assert worker.post(f"/field-checks/{check.pk}/answer/",
+                           {"result": "false", "note": "现场无摊位，已离开"}).status_code == 303
+    check.refresh_from_db()
+    assert (check.result, check.result_note) == ("false", "现场无摊位，已离开")
+    assert worker.post(f"/field-checks/{check.pk}/answer/", {"result": "true"}).status_code == 409
+    case_page = operator.get(f"/cases/{reported.pk}/").content.decode()
+    assert '<strong class="check-false">不属实</strong>' in case_page
+    assert "现场无摊位，已离开" in case_page
+    assert list(check.events.values_list("action", flat=True)) == ["send", "answer"]
+    assert list(audit.verify(FieldCheckEvent)) == []
+    reported.refresh_from_db()
+    assert reported.state == "reported"  # the operator decides the next step

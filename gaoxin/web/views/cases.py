@@ -11,15 +11,27 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.models import OrgUnit, User
+from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import org_unit_list
 from gaoxin.cases import policy, privacy, resolve, selectors
 from gaoxin.cases import services as case_services
-from gaoxin.cases.models import Case, CaseAttachment, CaseInstruction, Category, Channel, Satisfaction, Urgency
+from gaoxin.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseInstruction,
+    Category,
+    Channel,
+    FieldCheck,
+    Satisfaction,
+    Urgency,
+)
+from gaoxin.cases.services import fieldcheck
 from gaoxin.cases.services.supervision import INSTRUCTION_ROLES, may_acknowledge_instruction
 from gaoxin.cases.workflow import STATES
 from gaoxin.core import clock
@@ -84,6 +96,7 @@ def case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, An
         "timing": presenters.timing(case),
         "photos": presenters.before_after([case])[case.pk] if case.handled_at else None,
         "instructions": _instructions(actor, case),
+        "field_checks": list(FieldCheck.objects.filter(case_id=case.pk).select_related("worker", "created_by")),
         "may_instruct": actor.role in INSTRUCTION_ROLES or actor.is_superuser,
         "actions": actions,
         "masked_name": privacy.mask_name(case.reporter_name),
@@ -177,6 +190,42 @@ def case_instruct(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("批示 %(n)s 已发给 %(unit)s。")
                      % {"n": instruction.number, "unit": instruction.unit.name})
     return HttpResponseRedirect(reverse("web:case_detail", args=[pk]) + "#instructions", status=303)
+
+
+@require_POST
+@role_required(STAFF_ROLES)
+def field_check_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """派网格员核实 from the case page; a refusal re-renders it with the reason and sends nothing."""
+    actor = actor_of(request)
+    try:
+        case = selectors.case_get(actor=actor, pk=pk)
+    except NotFound as error:
+        return error_page(request, error)
+    try:
+        check = fieldcheck.field_check_send(actor=actor, case=case, request=_text(request, "request"))
+    except ApplicationError as error:
+        return render(request, "web/cases/detail.html", case_context(request, case, error=error), status=error.status)
+    messages.success(request, _("核实任务 %(n)s 已派给网格员 %(w)s，时限 %(due)s。") % {
+        "n": check.number, "w": check.worker, "due": timezone.localtime(check.due_at).strftime("%Y-%m-%d %H:%M")})
+    return HttpResponseRedirect(reverse("web:case_detail", args=[pk]) + "#field-checks", status=303)
+
+
+@require_POST
+@role_required(frozenset({Role.GRID_WORKER}))
+def field_check_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """核实反馈 from the grid worker's page."""
+    actor = actor_of(request)
+    check = FieldCheck.objects.filter(pk=pk, worker=actor).first()
+    try:
+        if check is None:
+            raise NotFound(_("核实任务不存在"), field="check")
+        fieldcheck.field_check_answer(actor=actor, check=check, result=request.POST.get("result", ""),
+                                      note=_text(request, "note"))
+    except ApplicationError as error:
+        return error_page(request, error)
+    messages.success(request, _("核实任务 %(n)s 已反馈：%(r)s。") % {"n": check.number,
+                                                               "r": _(check.get_result_display())})
+    return HttpResponseRedirect(reverse("web:work_grid"), status=303)
 
 
 @require_POST

@@ -19,7 +19,7 @@ from gaoxin.accounts.roles import CENTER_ROLES, DISPATCH_ROLES, Role
 from gaoxin.accounts.selectors import scope_roots
 from gaoxin.cases import policy, resolve, selectors
 from gaoxin.cases import services as case_services
-from gaoxin.cases.models import Case, CaseInstruction, Category, Channel, SupervisionNotice, Urgency
+from gaoxin.cases.models import Case, CaseInstruction, Category, Channel, FieldCheck, SupervisionNotice, Urgency
 from gaoxin.cases.services.supervision import may_acknowledge
 from gaoxin.core.errors import ApplicationError
 from gaoxin.grids.models import Grid
@@ -274,7 +274,9 @@ def work_grid(request: HttpRequest) -> HttpResponse:
     pictures = presenters.before_after(rows)
     for case in rows:
         case.photos = pictures[case.pk]  # type: ignore[attr-defined]  # display only
-    context.update(page=page, rows=rows, reported=request.GET.get("reported", ""))
+    context.update(page=page, rows=rows, reported=request.GET.get("reported", ""),
+                   checks=FieldCheck.objects.filter(worker=actor, answered_at__isnull=True)
+                   .select_related("case", "case__category").order_by("due_at"))
     return render(request, "web/work/grid.html", context, status=status)
 
 
