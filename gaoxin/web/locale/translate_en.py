@@ -933,6 +933,19 @@ EN = {
         "on time ÷ closed; response rate = dispatches signed for in time ÷ dispatches; rework rate = failed "
         "verifications ÷ feedbacks. A unit with a measure without denominator (nothing closed or dispatched in the "
         "period) is neither scored nor ranked.",
+    "属实": "True",
+    "不属实": "Not true",
+    "核实任务": "Field checks",
+    "核实中": "being checked",
+    "核实要求": "What to check",
+    "核实要求（可选）": "What to check (optional)",
+    "派网格员现场核实": "Send the grid worker to check on site",
+    "待核实": "To check on site",
+    "核实说明（不属实时必填）": "Finding (required if not true)",
+    "暂无待核实的上报": "No report to check",
+    "核实任务 %(n)s 已派给网格员 %(w)s，时限 %(due)s。": "Field check %(n)s sent to grid worker %(w)s, due %(due)s.",
+    "核实任务不存在": "Field check not found",
+    "核实任务 %(n)s 已反馈：%(r)s。": "Field check %(n)s answered: %(r)s.",
 }
 
 HERE = Path(__file__).resolve().parent
