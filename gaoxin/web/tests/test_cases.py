@@ -415,8 +415,9 @@ def test_an_operator_sends_the_grid_worker_to_check_a_report(reported, people, c
     check.refresh_from_db()
     assert check.answered_at is None
     with frozen_now(2023, 5, 8, 11):
-        assert worker.post(f"/field-checks/{check.pk}/answer/",
-                           {"result": "false", "note": "现场无摊位，已离开"}).status_code == 303
+        answered = worker.post(f"/field-checks/{check.pk}/answer/", {"result": "false", "note": "现场无摊位，已离开"})
+        assert answered.status_code == 303
+    assert f"核实任务 {check.number} 已反馈：不属实。" in worker.get("/work/grid/").content.decode()
     check.refresh_from_db()
     assert (check.result, check.result_note) == ("false", "现场无摊位，已离开")
     assert worker.post(f"/field-checks/{check.pk}/answer/", {"result": "true"}).status_code == 409

@@ -219,8 +219,8 @@ def field_check_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if check is None:
             raise NotFound(_("核实任务不存在"), field="check")
-        fieldcheck.field_check_answer(actor=actor, check=check, result=request.POST.get("result", ""),
-                                      note=_text(request, "note"))
+        check = fieldcheck.field_check_answer(actor=actor, check=check, result=request.POST.get("result", ""),
+                                              note=_text(request, "note"))
     except ApplicationError as error:
         return error_page(request, error)
     messages.success(request, _("核实任务 %(n)s 已反馈：%(r)s。") % {"n": check.number,
