@@ -53,8 +53,12 @@
           label(shape.getBounds().getCenter(), name, "street-label");
         } else if (kind === "road") {
           L.geoJSON(f, { pane: "basemap", style: STYLE.roadCasing }).addTo(map);
-          var road = L.geoJSON(f, { pane: "basemap", style: STYLE.road }).addTo(map);
-          label(road.getBounds().getCenter(), name, "road-label");
+          L.geoJSON(f, { pane: "basemap", style: STYLE.road }).addTo(map);
+          // The name along the road (at its vertices), so that a zoomed-in map still shows which road it is.
+          var parts = f.geometry.type === "MultiLineString" ? f.geometry.coordinates : [f.geometry.coordinates];
+          parts.forEach(function (line) {
+            line.forEach(function (c, i) { if (i % 2 === 1 || line.length < 3) label([c[1], c[0]], name, "road-label"); });
+          });
         } else {
           var c = f.geometry.coordinates;
           L.circleMarker([c[1], c[0]], { pane: "basemap", radius: 4, color: "#7a5c2e", weight: 1,
