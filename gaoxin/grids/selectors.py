@@ -64,12 +64,12 @@ def basemap_geojson() -> dict:
             "kind", "name", "geometry")]}
 
 
-RASTER_M = 50.0  # an address names the road nearest to the centre of the point's 50 m cell
+RASTER_M = 100.0  # an address names the road nearest to the centre of the point's 100 m cell
 
 
 def nearest_road_names(lon: np.ndarray, lat: np.ndarray) -> list[str] | None:
     """The base map's nearest named road to each point (vectorised: the road nearest to the centre of the point's
-    50 m cell, the cells computed once per layer), or None when the base map has no roads (an imported layer):
+    100 m cell, the cells computed once per layer), or None when the base map has no roads (an imported layer):
     what an address on that spot is written with."""
     roads = tuple((name, json.dumps(geometry, sort_keys=True)) for name, geometry in BaseMapFeature.objects.filter(
         kind=BaseMapFeature.Kind.ROAD).order_by("pk").values_list("name", "geometry"))
@@ -85,7 +85,7 @@ def nearest_road_names(lon: np.ndarray, lat: np.ndarray) -> list[str] | None:
 
 @functools.lru_cache(maxsize=4)
 def _road_raster(roads: tuple[tuple[str, str], ...]) -> tuple[list[str], tuple[float, float], np.ndarray]:
-    """Over the roads' extent (plus a kilometre), the index of the nearest road to each 50 m cell's centre
+    """Over the roads' extent (plus a kilometre), the index of the nearest road to each 100 m cell's centre
     (cached by the roads themselves: names and geometry)."""
     geoms = [to_metres(shapely.geometry.shape(json.loads(geometry))) for _, geometry in roads]
     min_x, min_y, max_x, max_y = shapely.total_bounds(geoms) + np.array([-1000, -1000, 1000, 1000])

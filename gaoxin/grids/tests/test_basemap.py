@@ -88,7 +88,7 @@ def test_written_with_the_layer_replaced_with_it_and_served_as_geojson(grid_laye
 def test_an_address_names_the_road_nearest_to_its_spot(grid_layer):
     import numpy as np
 
-    from gaoxin.grids.selectors import nearest_road_names
+    from gaoxin.grids.selectors import RASTER_M, nearest_road_names
     from gaoxin.grids.services import grid_layer_generate
 
     assert nearest_road_names(np.array([113.55]), np.array([34.81])) is None  # no base map: the caller decides
@@ -101,5 +101,5 @@ def test_an_address_names_the_road_nearest_to_its_spot(grid_layer):
     for x, y, name in zip(lon, lat, names, strict=True):
         spot = metres(shapely.Point(x, y))
         distances = sorted(metres(g).distance(spot) for g in roads.values())
-        # the road nearest to the spot's 50 m cell: at most a cell's diagonal farther than the nearest one
-        assert metres(roads[name]).distance(spot) <= distances[0] + 50 * 2 ** 0.5
+        # the road nearest to the spot's cell: at most a cell's diagonal farther than the nearest one
+        assert metres(roads[name]).distance(spot) <= distances[0] + RASTER_M * 2 ** 0.5
