@@ -308,6 +308,22 @@ def my_reports(*, actor: User, number: str = "", also: Iterable[int] = ()) -> Qu
     return qs.select_related("category", "street").order_by("-reported_at", "-pk")
 
 
+def _within(qs: QuerySet[Case], *, lon: float, lat: float, radius_m: float, scan: int = 500) -> list[Case]:
+    """The cases of ``qs`` (the first ``scan`` in its order inside the bounding box) within ``radius_m`` of a
+    spot, each with a ``distance_m`` attribute, unsorted."""
+    dlat = radius_m / 111_320.0
+    dlon = radius_m / (111_320.0 * max(0.01, math.cos(math.radians(lat))))
+    found = []
+    for other in qs.filter(lon__range=(lon - dlon, lon + dlon), lat__range=(lat - dlat, lat + dlat))[:scan]:
+        assert other.lon is not None
+        assert other.lat is not None
+        d = distance_m(lon, lat, other.lon, other.lat)
+        if d <= radius_m:
+            other.distance_m = d  # type: ignore[attr-defined]  # annotation for the page
+            found.append(other)
+    return found
+
+
 NEARBY_RADIUS_M = 200.0
 
 
@@ -315,19 +331,9 @@ def open_cases_near(*, lon: float, lat: float, radius_m: float = NEARBY_RADIUS_M
     """Open cases within ``radius_m`` of a spot, nearest first (each with ``distance_m``): shown to whoever is about
     to report there, so a problem already reported is not reported twice. Only what the public tracking page shows
     of a case (category, address, state, date) may be displayed from them."""
-    dlat = radius_m / 111_320.0
-    dlon = radius_m / (111_320.0 * max(0.01, math.cos(math.radians(lat))))
-    near = (Case.objects.filter(state__in=workflow.OPEN_STATES, lon__range=(lon - dlon, lon + dlon),
-                                lat__range=(lat - dlat, lat + dlat))
-            .select_related("category").order_by("-reported_at")[:500])
-    found = []
-    for case in near:
-        assert case.lon is not None
-        assert case.lat is not None
-        d = distance_m(lon, lat, case.lon, case.lat)
-        if d <= radius_m:
-            case.distance_m = d  # type: ignore[attr-defined]  # annotation for the page
-            found.append(case)
+    open_cases = Case.objects.filter(state__in=workflow.OPEN_STATES).select_related("category").order_by(
+        "-reported_at")
+    found = _within(open_cases, lon=lon, lat=lat, radius_m=radius_m)
     found.sort(key=lambda c: (c.distance_m, -c.reported_at.timestamp()))  # type: ignore[attr-defined]  # above
     return found[:limit]
 
@@ -348,17 +354,7 @@ def case_duplicate_candidates(*, actor: User, case: Case, limit: int = 10) -> li
     )
     radius = category.duplicate_radius_m
     if case.lon is not None and case.lat is not None and radius > 0:
-        dlat = radius / 111_320.0
-        dlon = radius / (111_320.0 * max(0.01, math.cos(math.radians(case.lat))))
-        near = qs.filter(lon__range=(case.lon - dlon, case.lon + dlon), lat__range=(case.lat - dlat, case.lat + dlat))
-        found = []
-        for other in near[:500]:
-            assert other.lon is not None
-            assert other.lat is not None
-            d = distance_m(case.lon, case.lat, other.lon, other.lat)
-            if d <= radius:
-                other.distance_m = d  # type: ignore[attr-defined]  # annotation for the merge dialog
-                found.append(other)
+        found = _within(qs, lon=case.lon, lat=case.lat, radius_m=radius)
         found.sort(key=lambda c: (c.distance_m, c.reported_at))  # type: ignore[attr-defined]  # set just above
         return found[:limit]
     same = Q(pk__in=[])

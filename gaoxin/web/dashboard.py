@@ -66,7 +66,8 @@ class Slice:
                 f"{self.unit.pk if self.unit else ''}:{self.grid.pk if self.grid else ''}")
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
+    """A rate as the pages show it (一位小数的百分比, — when it has no denominator)."""
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
@@ -233,7 +234,7 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
         value = metrics.population_rate(code, counts)
         kpis.append({
             "code": code, "name": meta["name"], "definition": meta["definition"],
-            "display": str(value) if den_set is None else _pct(value),
+            "display": str(value) if den_set is None else pct(value),
             "url": s.list_url(set=num_set),
             "numerator": counts[num_set],
             "denominator": counts[den_set] if den_set else None,
@@ -284,7 +285,7 @@ def _compute(*, actor: User, s: Slice) -> dict[str, Any]:
                      for unit_id, (n_closed, on_time) in by_unit.items() if n_closed),
                     key=lambda r: (-r[0], -r[1], r[3]))[:15]
     ranking = [{"unit_id": unit_id, "name": name, "closed": n_closed, "on_time": on_time, "rate": rate,
-                "display": _pct(rate), "url": s.list_url(set="closed_on_time", unit=unit_id),
+                "display": pct(rate), "url": s.list_url(set="closed_on_time", unit=unit_id),
                 "closed_url": s.list_url(set="closed", unit=unit_id)}
                for rate, n_closed, on_time, name, unit_id in ranked]
 

@@ -21,7 +21,7 @@ from gaoxin.core.errors import ApplicationError
 from gaoxin.core.pages import xlsx_response
 from gaoxin.indicators.selectors import reporting_year
 from gaoxin.web.access import actor_of, error_page, role_required
-from gaoxin.web.dashboard import Slice
+from gaoxin.web.dashboard import Slice, pct
 from gaoxin.web.filters import parse_date
 
 EVALUATION_ROLES = frozenset({Role.LEADER, Role.ADMIN, Role.SHIFT_LEAD})
@@ -36,10 +36,6 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     if start > end:
         raise ApplicationError(_("开始日期不能晚于结束日期"), field="start")
     return start, end
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 @role_required(EVALUATION_ROLES)
@@ -57,7 +53,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         unit = units[row["unit_id"]]
         place = Slice(start=start, end=end, street=unit) if by == "street" else Slice(start=start, end=end, unit=unit)
         row["urls"] = {code: place.list_url(set=code) for code in ("registered", "closed", "closed_on_time")}
-        row["shown"] = [_pct(row[code]) for code, _label in MEASURES]
+        row["shown"] = [pct(row[code]) for code, _label in MEASURES]
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_workbook(rows, by, start, end), f"evaluation-{by}-{start}-{end}.xlsx")
     return render(request, "web/evaluation.html", {
