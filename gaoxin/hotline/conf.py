@@ -6,6 +6,8 @@ import os
 
 from django.conf import settings
 
+from gaoxin.core.outbox import Backoff
+
 
 def _get(name: str, default: str) -> str:
     value = getattr(settings, name, None)
@@ -26,9 +28,8 @@ def integration_username() -> str:
     return _get("GAOXIN_HOTLINE_USER", "hotline-12345")
 
 
-def backoff_base_seconds() -> float:
-    return float(_get("GAOXIN_HOTLINE_BACKOFF_BASE", "30"))
-
-
-def backoff_cap_seconds() -> float:
-    return float(_get("GAOXIN_HOTLINE_BACKOFF_CAP", "3600"))
+def backoff() -> Backoff:
+    """Delays between attempts at a reply: ``GAOXIN_HOTLINE_BACKOFF_BASE`` (30 s), doubling up to
+    ``GAOXIN_HOTLINE_BACKOFF_CAP`` (3,600 s)."""
+    return Backoff(base_seconds=float(_get("GAOXIN_HOTLINE_BACKOFF_BASE", "30")),
+                   cap_seconds=float(_get("GAOXIN_HOTLINE_BACKOFF_CAP", "3600")))

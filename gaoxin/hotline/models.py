@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from gaoxin.core.outbox import OutboxMessage
+
 
 class HotlineOrder(models.Model):
     """A 12345 order (工单) pushed by the city, and the case it became."""
@@ -78,34 +80,16 @@ class HotlineUrge(models.Model):
         return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class Outbox(models.Model):
-    """A message to the city, written in the same transaction as the case change it reports. Delivered by
-    ``outbox.deliver_pending`` (huey periodic task, ``gaoxin hotline deliver``) with exponential backoff; the
-    receiver deduplicates by ``message_id``."""
+class Outbox(OutboxMessage):
+    """A message to the city, written in the same transaction as the case change it reports (``core.outbox``).
+    Delivered by ``outbox.deliver_pending`` (huey periodic task, ``gaoxin hotline deliver``) with exponential
+    backoff; the receiver deduplicates by ``message_id``."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", "待发送"
-        DELIVERED = "delivered", "已送达"
-        DEAD = "dead", "发送失败（需人工处理）"
-
-    message_id = models.CharField("消息编号", max_length=64, unique=True)
-    kind = models.CharField("类型", max_length=20)  # reply
     order = models.ForeignKey(HotlineOrder, on_delete=models.PROTECT, related_name="outbox")
     event = models.ForeignKey("cases.CaseEvent", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    payload = models.JSONField("内容")
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField("尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试")
-    last_error = models.CharField("最近错误", max_length=500, blank=True)
-    created_at = models.DateTimeField("创建时间")
-    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(OutboxMessage.Meta):
         verbose_name = "12345发件箱"
         verbose_name_plural = "12345发件箱"
-        ordering = ["id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_state_next")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.message_id} {self.state}"

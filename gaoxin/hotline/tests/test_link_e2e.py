@@ -12,13 +12,13 @@ import pytest
 
 from gaoxin.cases.models import Case
 from gaoxin.core import clock
-from gaoxin.hotline.delivery import Backoff
+from gaoxin.core.outbox import Backoff, HttpJsonTransport
 from gaoxin.hotline.models import HotlineOrder, HotlineUrge, Outbox
 from gaoxin.hotline.outbox import deliver_pending
 from gaoxin.hotline.simulator import CityPlatform
 from gaoxin.hotline.tests.test_inbound import close_case
-from gaoxin.hotline.transport import HttpTransport
 
+PATHS = {"reply": "/replies"}
 BACKOFF = Backoff(base_seconds=60, factor=2, cap_seconds=600)
 
 
@@ -31,7 +31,8 @@ def city(live_server, integration):
 
 
 def deliver(city):
-    return deliver_pending(transport=HttpTransport(city.url, "city-secret", timeout=5), backoff=BACKOFF)
+    transport = HttpJsonTransport(city.url, "city-secret", paths=PATHS, timeout=5)
+    return deliver_pending(transport=transport, backoff=BACKOFF)
 
 
 def wait_out(delta_seconds):
@@ -114,7 +115,8 @@ def test_replies_to_a_wrong_token_are_kept_for_a_person(city, people, frozen_now
     with frozen_now(2023, 3, 1, 9):
         city.push_order({"order_id": "HL-E2E-2", "lon": 113.52, "lat": 34.79})
         close_case(people, Case.objects.get(external_ref="HL-E2E-2"))
-        report = deliver_pending(transport=HttpTransport(city.url, "wrong", timeout=5), backoff=BACKOFF)
+        wrong_token = HttpJsonTransport(city.url, "wrong", paths=PATHS, timeout=5)
+        report = deliver_pending(transport=wrong_token, backoff=BACKOFF)
         assert report.dead == 1
         assert city.replies == []
         assert Outbox.objects.get().state == "dead"

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from gaoxin.cases import services as cases
 from gaoxin.core import clock
+from gaoxin.core.outbox import Backoff, SendResult
 from gaoxin.hotline import services
-from gaoxin.hotline.delivery import Backoff, SendResult
 from gaoxin.hotline.models import Outbox
 from gaoxin.hotline.outbox import deliver_pending, outbox_retry_dead, outbox_status
 from gaoxin.hotline.tests.conftest import ORDER
