@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gaoxin.web",
     "gaoxin.api",
     "gaoxin.hotline",
+    "gaoxin.notify",
     "gaoxin.ledgers",
     "gaoxin.land",
     "gaoxin.projects",
@@ -70,8 +71,8 @@ INSTALLED_APPS = [
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change
-# (gaoxin.cases.effects): the 12345 reply outbox.
-GAOXIN_CASE_EFFECTS = ["gaoxin.hotline.outbox.case_event_recorded"]
+# (gaoxin.cases.effects): the 12345 reply outbox; the text messages to handlers, grid workers and reporters.
+GAOXIN_CASE_EFFECTS = ["gaoxin.hotline.outbox.case_event_recorded", "gaoxin.notify.capture.case_event_recorded"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

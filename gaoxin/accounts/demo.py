@@ -49,19 +49,26 @@ DEMO_LOGINS = [
 ]
 
 
+def demo_phone(index: int) -> str:
+    """A made-up mobile number for the ``index``-th demo login (the text messages of the demo go to the local SMS
+    gateway simulator, never to a phone)."""
+    return f"1990000{index:04d}"
+
+
 @transaction.atomic
 def demo_users_ensure() -> list[User]:
     """Create the demo logins that do not exist yet (the synthetic org must exist)."""
     password_hash = make_password(DEMO_PASSWORD)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={d.unit_code for d in DEMO_LOGINS if d.unit_code})}
     users = []
-    for login in DEMO_LOGINS:
+    for index, login in enumerate(DEMO_LOGINS, start=1):
         user, created = User.objects.get_or_create(
             username=login.username,
             defaults={
                 "role": login.role,
                 "org_unit": units.get(login.unit_code) if login.unit_code else None,
                 "display_name": login.display_name,
+                "phone": demo_phone(index),
                 "is_synthetic": True,
                 "is_staff": login.role == Role.ADMIN,
                 "is_superuser": login.role == Role.ADMIN,

@@ -132,12 +132,12 @@ class DeliveryReport:
 
 def _claim(model: type[OutboxMessage], now: dt.datetime, limit: int) -> list[OutboxMessage]:
     with transaction.atomic():
-        qs = model.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now).order_by("id")
+        qs = model._default_manager.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now).order_by("id")
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
         rows = list(qs[:limit])
         if rows:
-            model.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + LEASE)
+            model._default_manager.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + LEASE)
     return rows
 
 
@@ -151,18 +151,18 @@ def deliver_pending(model: type[OutboxMessage], *, transport: Transport, backoff
         result = transport.send(kind=row.kind, message_id=row.message_id, payload=row.payload)
         attempts = row.attempts + 1
         if result.outcome == "delivered":
-            model.objects.filter(pk=row.pk).update(state=OutboxMessage.State.DELIVERED, attempts=attempts,
+            model._default_manager.filter(pk=row.pk).update(state=OutboxMessage.State.DELIVERED, attempts=attempts,
                                                    delivered_at=clock.now(), last_error="")
             report.delivered += 1
             report.messages.append(row.message_id)
         elif result.outcome == "dead":
-            model.objects.filter(pk=row.pk).update(state=OutboxMessage.State.DEAD, attempts=attempts,
+            model._default_manager.filter(pk=row.pk).update(state=OutboxMessage.State.DEAD, attempts=attempts,
                                                    last_error=result.detail[:500])
             report.dead += 1
             logger.error("%s %s refused for good: %s", model._meta.label, row.message_id, result.detail)
         else:
             retry_at = moment + backoff.delay(attempts)
-            model.objects.filter(pk=row.pk).update(attempts=attempts, next_attempt_at=retry_at,
+            model._default_manager.filter(pk=row.pk).update(attempts=attempts, next_attempt_at=retry_at,
                                                    last_error=result.detail[:500])
             report.retried += 1
             if result.connection_failed:
@@ -175,18 +175,18 @@ def deliver_pending(model: type[OutboxMessage], *, transport: Transport, backoff
 def _release(model: type[OutboxMessage], rows: Iterable[OutboxMessage], at: dt.datetime) -> None:
     ids = [r.pk for r in rows]
     if ids:
-        model.objects.filter(pk__in=ids, state=OutboxMessage.State.PENDING).update(next_attempt_at=at)
+        model._default_manager.filter(pk__in=ids, state=OutboxMessage.State.PENDING).update(next_attempt_at=at)
 
 
 def retry_dead(model: type[OutboxMessage]) -> int:
     """Put the dead messages back in the queue (after the cause was fixed); how many."""
-    return model.objects.filter(state=OutboxMessage.State.DEAD).update(state=OutboxMessage.State.PENDING,
+    return model._default_manager.filter(state=OutboxMessage.State.DEAD).update(state=OutboxMessage.State.PENDING,
                                                                         next_attempt_at=clock.now())
 
 
 def status(model: type[OutboxMessage]) -> dict[str, int]:
     """Message counts by state (every state, zeros included)."""
     counts = dict.fromkeys(OutboxMessage.State.values, 0)
-    for row in model.objects.values("state").order_by().annotate(n=Count("pk")):
+    for row in model._default_manager.values("state").order_by().annotate(n=Count("pk")):
         counts[row["state"]] = row["n"]
     return counts

@@ -186,7 +186,7 @@ def _synthetic_workers_ensure(layer: SyntheticLayer, *, show_progress: bool) -> 
     now = clock.now()
     new, refreshed = [], []
     with _bar("网格员", len(wanted), show_progress) as bar:
-        for username, micro in wanted.items():
+        for index, (username, micro) in enumerate(wanted.items(), start=1):
             street = streets[micro.street_code] if micro.street_code else None
             user = existing.get(username)
             if user is None:
@@ -197,6 +197,7 @@ def _synthetic_workers_ensure(layer: SyntheticLayer, *, show_progress: bool) -> 
                         role=Role.GRID_WORKER,
                         org_unit=street,
                         display_name=micro.worker_name or "",
+                        phone=f"1980{index:07d}",  # made up: the demo's text messages go to the local simulator
                         is_synthetic=True,
                         date_joined=now,
                     )

@@ -18,7 +18,7 @@ import logging
 import uuid
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from gaoxin.cases.models import Case, CaseEvent, Channel
@@ -35,10 +35,10 @@ REPLY_ACTIONS = frozenset({"verify_pass", "reject"})
 
 # --- capture -------------------------------------------------------------------------------------------------
 
-def case_event_recorded(*, case: Case, event: CaseEvent) -> None:
+def case_event_recorded(*, case: Case, event: Model) -> None:
     """Called by the case engine for every event it writes, in its transaction (``GAOXIN_CASE_EFFECTS``): a
     closed or rejected 12345 case — and 12345 cases merged into a closed one — gets its reply queued."""
-    if event.action not in REPLY_ACTIONS:
+    if not isinstance(event, CaseEvent) or event.action not in REPLY_ACTIONS:
         return
     targets = [case] if case.channel == Channel.HOTLINE_12345 else []
     if event.action == "verify_pass":

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gaoxin.web.views import account, cases, dashboard, enterprises, evaluation, exports, public, work
+from gaoxin.web.views import account, cases, dashboard, enterprises, evaluation, exports, notify, public, work
 
 app_name = "web"
 
@@ -53,6 +53,8 @@ urlpatterns = [
     path("maps/grids.geojson", dashboard.grid_geojson, name="grid_geojson"),
     path("maps/base.geojson", dashboard.basemap_geojson, name="basemap_geojson"),
     path("evaluation/", evaluation.evaluation, name="evaluation"),
+    path("sms/", notify.sms_outbox, name="sms_outbox"),
+    path("sms/retry-dead/", notify.sms_retry_dead, name="sms_retry_dead"),
     # Public pages (no login)
     path("public/", public.public_report, name="public_report"),
     path("public/track/", public.public_track, name="public_track"),

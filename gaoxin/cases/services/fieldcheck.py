@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from gaoxin.accounts.models import User
+from gaoxin.cases import effects
 from gaoxin.cases.models import Case, FieldCheck, FieldCheckEvent
 from gaoxin.cases.services.engine import locked_for, require_text
 from gaoxin.core import audit, clock
@@ -36,7 +37,8 @@ def field_check_send(*, actor: User, case: Case, request: str = "") -> FieldChec
     check = FieldCheck.objects.create(
         number=f"HS{current.number}-{current.field_checks.count() + 1}", case=current, worker=worker,
         request=request, created_by=actor, created_at=now, due_at=add_working_time(now, FIELD_CHECK_HOURS, "hour"))
-    audit.append(FieldCheckEvent, check, actor=actor, at=now, action="send", note=request)
+    event = audit.append(FieldCheckEvent, check, actor=actor, at=now, action="send", note=request)
+    effects.case_event_recorded(case=current, event=event)
     return check
 
 

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
-from gaoxin.cases import notices, policy, rollup, workflow
+from gaoxin.cases import effects, notices, policy, rollup, workflow
 from gaoxin.cases.models import Case, CaseInstruction, CaseInstructionEvent, SupervisionNotice
 from gaoxin.cases.services.engine import require_text
 from gaoxin.core import audit, clock
@@ -106,7 +106,8 @@ def case_instruct(*, actor: User, case: Case, text: str) -> CaseInstruction:
     instruction = CaseInstruction.objects.create(
         number=f"PS{current.number}-{current.instructions.count() + 1}", case=current,
         unit_id=current.assignee_id or current.center_id, text=text, created_by=actor, created_at=now)
-    audit.append(CaseInstructionEvent, instruction, actor=actor, at=now, action="issue", note=text)
+    event = audit.append(CaseInstructionEvent, instruction, actor=actor, at=now, action="issue", note=text)
+    effects.case_event_recorded(case=current, event=event)
     return instruction
 
 

@@ -7,6 +7,8 @@ server, and prints the URL and the logins. A second run reuses everything and st
 
 from __future__ import annotations
 
+import os
+import secrets
 import subprocess
 import sys
 import time
@@ -22,6 +24,8 @@ from gaoxin.accounts.synthetic import synthetic_org_ensure
 from gaoxin.cases.models import Case
 from gaoxin.grids.models import Grid
 from gaoxin.grids.services import grid_layer_generate
+from gaoxin.notify import conf as notify_conf
+from gaoxin.notify.simulator import SmsGatewaySimulator
 from gaoxin.simulation.services import simulate_year
 from gaoxin.web.management.commands.serve import default_workers, serve
 
@@ -69,6 +73,17 @@ def demo_banner(*, url: str) -> str:
     return "\n".join(lines)
 
 
+def demo_sms_gateway() -> SmsGatewaySimulator | None:
+    """Without a real gateway configured, the demo's text messages go to a local simulator started here; the task
+    worker and the web server inherit its address. ``None`` when ``GAOXIN_SMS_URL`` names a gateway."""
+    if os.environ.get("GAOXIN_SMS_URL"):
+        return None
+    token = secrets.token_urlsafe(16)
+    gateway = SmsGatewaySimulator(token=token, sign=notify_conf.signature()).start()
+    os.environ["GAOXIN_SMS_URL"], os.environ["GAOXIN_SMS_TOKEN"] = gateway.url, token
+    return gateway
+
+
 class Command(BaseCommand):
     help = "主任务：演示数据库（模拟辖区、演示账号、模拟 2023 年、年终答卷），启动任务进程与网站 / the main job"
 
@@ -88,9 +103,14 @@ class Command(BaseCommand):
             return
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(demo_banner(url=url))
+        gateway = demo_sms_gateway()
+        if gateway is not None:
+            self.stdout.write(f"  短信网关模拟器 SMS gateway simulator: {gateway.url}/sms (what the phones received)")
         worker = subprocess.Popen([sys.executable, "-m", "gaoxin.cli", "run_huey", "--quiet"])  # noqa: S603
         try:
             serve(host=options["host"], port=options["port"], workers=options["workers"])
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+            if gateway is not None:
+                gateway.stop()
