@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Avg, QuerySet, Sum
+from django.db.models import Avg, Count, QuerySet, Sum
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.cases.models import Case, Category, Channel
+from gaoxin.accounts.roles import Role
+from gaoxin.cases.models import Case, CaseEvent, Category, Channel
 from gaoxin.cases.populations import COHORT, POPULATIONS
 from gaoxin.cases.selectors import case_scope_q, category_ids
 from gaoxin.core.errors import ApplicationError
@@ -271,4 +273,80 @@ def evaluation(*, actor: User, start: dt.datetime, end: dt.datetime, by: str) ->
     rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["counts"]["registered"], r["name"]))
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank if row["score"] is not None else None
+    return rows
+
+
+# 岗位评价 (the posts of the same practice): each person's work on the cohort, read from the case histories. A
+# return (退单) counts against the dispatcher whose dispatch was returned, a failed verification (返工) against the
+# handler whose feedback failed it. Posts differ in what they do, so there is no cross-post score: each post is
+# ranked by its quality measure, then by volume.
+POSTS: dict[str, dict[str, Any]] = {
+    Role.OPERATOR: {"name": "受理员", "counts": ("registered",), "measure": None},
+    Role.DISPATCHER: {"name": "派遣员", "counts": ("dispatched", "returned"), "measure": "dispatch_accuracy"},
+    Role.SHIFT_LEAD: {"name": "值班长", "counts": ("dispatched", "returned"), "measure": "dispatch_accuracy"},
+    Role.HANDLER: {"name": "处置员", "counts": ("handled", "reworked"), "measure": "rework_rate"},
+    Role.GRID_WORKER: {"name": "网格员（监督员）", "counts": ("reported", "verified"), "measure": None},
+}
+POST_COUNTS = {"registered": "立案数", "dispatched": "派遣数", "returned": "被退单数", "handled": "处置反馈数",
+               "reworked": "被返工数", "reported": "有效上报数", "verified": "核查数"}
+_POST_ACTIONS = ("register", "dispatch", "return", "feedback", "verify_pass", "verify_fail")
+
+
+def post_evaluation(*, actor: User, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """岗位评价 of everyone who registered, dispatched, handled, reported or verified a case of the cohort (cases
+    registered in ``[start, end)`` in the actor's scope): their counts and their post's measure, ranked within
+    the post. One pass over the cohort's events in case order."""
+    cohort = metric_cases(actor=actor, start=start, end=end)
+    tallies: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(POST_COUNTS, 0))
+    events = (CaseEvent.objects.filter(case__in=cohort.values("pk"), action__in=_POST_ACTIONS, actor__isnull=False)
+              .order_by("case_id", "seq").values_list("case_id", "action", "actor_id"))
+    case = dispatcher = handler = None
+    for case_id, action, actor_id in events.iterator(chunk_size=20_000):
+        if case_id != case:
+            case, dispatcher, handler = case_id, None, None
+        if action == "register":
+            tallies[actor_id]["registered"] += 1
+        elif action == "dispatch":
+            tallies[actor_id]["dispatched"] += 1
+            dispatcher = actor_id
+        elif action == "return" and dispatcher is not None:
+            tallies[dispatcher]["returned"] += 1
+        elif action == "feedback":
+            tallies[actor_id]["handled"] += 1
+            handler = actor_id
+        elif action in ("verify_pass", "verify_fail"):
+            tallies[actor_id]["verified"] += 1
+            if action == "verify_fail" and handler is not None:
+                tallies[handler]["reworked"] += 1
+    for reporter_id, n in (cohort.filter(reported_by__role=Role.GRID_WORKER).values_list("reported_by")
+                           .annotate(n=Count("pk")).order_by()):
+        tallies[reporter_id]["reported"] += n
+    people = User.objects.filter(pk__in=tallies, role__in=POSTS).select_related("org_unit")
+    rows = []
+    for person in people:
+        post = POSTS[person.role]
+        c = tallies[person.pk]
+        measure = None
+        if post["measure"] == "dispatch_accuracy" and c["dispatched"]:
+            measure = 1 - c["returned"] / c["dispatched"]
+        elif post["measure"] == "rework_rate" and c["handled"]:
+            measure = c["reworked"] / c["handled"]
+        rows.append({"user_id": person.pk, "name": str(person), "username": person.username, "role": person.role,
+                     "post": post["name"], "unit": person.org_unit.name if person.org_unit else "",
+                     "counts": {code: c[code] for code in post["counts"]}, "measure_code": post["measure"],
+                     "measure": measure, "volume": c[post["counts"][0]]})
+    order = list(POSTS)
+
+    def rank_key(row: dict[str, Any]) -> tuple[Any, ...]:
+        quality = row["measure"]
+        if quality is not None and row["measure_code"] == "rework_rate":
+            quality = -quality  # lower is better
+        return (order.index(row["role"]), quality is None, -(quality or 0), -row["volume"], row["username"])
+
+    rows.sort(key=rank_key)
+    rank, role = 0, None
+    for row in rows:
+        rank = rank + 1 if row["role"] == role else 1
+        role = row["role"]
+        row["rank"] = rank
     return rows

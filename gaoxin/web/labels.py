@@ -37,4 +37,11 @@ DOMAIN_LABELS = (
     gettext_noop("面积"), gettext_noop("时长"),
     # cases.models.FieldCheck.Result
     gettext_noop("属实"), gettext_noop("不属实"),
+    # cases.metrics.POSTS, POST_COUNTS (岗位评价)
+    gettext_noop("处置员"), gettext_noop("网格员（监督员）"), gettext_noop("立案数"), gettext_noop("派遣数"),
+    gettext_noop("被退单数"), gettext_noop("处置反馈数"), gettext_noop("被返工数"), gettext_noop("有效上报数"),
+    gettext_noop("核查数"),
+    # notify.models.SmsMessage.Kind; core.outbox.OutboxMessage.State
+    gettext_noop("派遣通知"), gettext_noop("领导批示"), gettext_noop("核实任务"), gettext_noop("办结告知"),
+    gettext_noop("不予立案告知"), gettext_noop("待发送"), gettext_noop("已送达"), gettext_noop("发送失败（需人工处理）"),
 )

@@ -126,3 +126,25 @@ def test_definitions_are_data_and_bad_input_names_the_field(march):
     with pytest.raises(ApplicationError) as exc:
         metrics.case_metrics(actor=march.leader, start=MARCH[1], end=MARCH[0])
     assert exc.value.field == "start"
+
+
+def test_post_evaluation_credits_each_step_to_its_person(march):
+    rows = metrics.post_evaluation(actor=march.leader, start=MARCH[0], end=MARCH[1])
+    got = [(r["post"], r["rank"], r["username"], r["counts"], None if r["measure"] is None else round(r["measure"], 4))
+           for r in rows]
+    assert got == [
+        ("受理员", 1, "a_operator", {"registered": 4}, None),  # C1 C2 C3 C6 (C4 merged, C5 rejected)
+        ("受理员", 2, "b_operator", {"registered": 1}, None),
+        ("派遣员", 1, "b_dispatcher", {"dispatched": 1, "returned": 0}, 1.0),
+        # C1, C2, C3 and C2 again after its return; the rework re-dispatch is the engine's, not a person's
+        ("派遣员", 2, "a_dispatcher", {"dispatched": 4, "returned": 1}, 0.75),
+        ("处置员", 1, "street_b_handler", {"handled": 1, "reworked": 0}, 0.0),
+        ("处置员", 2, "street_a_handler", {"handled": 3, "reworked": 1}, round(1 / 3, 4)),
+        ("网格员（监督员）", 1, "worker_east", {"reported": 1, "verified": 1}, None),
+        ("网格员（监督员）", 2, "worker_west", {"reported": 0, "verified": 3}, None),
+    ]
+
+
+def test_post_evaluation_is_scoped_to_the_actor(march):
+    rows = metrics.post_evaluation(actor=march.a_operator, start=MARCH[0], end=MARCH[1])
+    assert [r["username"] for r in rows] == ["a_operator", "a_dispatcher", "street_a_handler", "worker_west"]

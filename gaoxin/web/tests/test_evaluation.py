@@ -64,7 +64,14 @@ def test_the_page_links_exports_and_refuses(people, client_for, frozen_now):
         sheet = load_workbook(io.BytesIO(leader.get("/evaluation/?format=xlsx").content)).active
         assert [c.value for c in sheet[2]][:3] == ["排名", "单位", "立案数"]
         assert sheet.cell(3, 3).value == 2
-        bad = leader.get("/evaluation/?by=post")
+        posts = leader.get("/evaluation/?by=post").content.decode()
+        assert "<td>处置员</td><td>1</td><td>street_a_handler</td><td>石佛办事处</td>" in posts
+        assert "处置反馈数 2；被返工数 1" in posts
+        assert "返工率 50.0%" in posts
+        sheet = load_workbook(io.BytesIO(leader.get("/evaluation/?by=post&format=xlsx").content)).active
+        assert [c.value for c in sheet[2]][:5] == ["岗位", "岗位内排名", "姓名", "账号", "单位"]
+        assert [c.value for c in sheet[3]][:6] == ["受理员", 1, "a_operator", "a_operator", "石佛城运中心", 2]
+        bad = leader.get("/evaluation/?by=person")
         assert bad.status_code == 400
         assert 'data-field="by"' in bad.content.decode()
         assert leader.get("/evaluation/?start=2023-13-01").status_code == 400

@@ -3,9 +3,10 @@
 from django.utils import translation
 
 from gaoxin.accounts.roles import Role
-from gaoxin.cases import workflow
+from gaoxin.cases import metrics, workflow
 from gaoxin.cases.models import Channel, Satisfaction, Urgency
 from gaoxin.indicators.models import Indicator, SourceDocument, Submission
+from gaoxin.notify.models import SmsMessage
 from gaoxin.web.labels import DOMAIN_LABELS
 
 
@@ -13,7 +14,10 @@ def _all_labels():
     return {str(label) for label in [*Role.labels, *workflow.STATES.values(), *workflow.ACTIONS.values(),
                                      *Channel.labels, *Urgency.labels, *Satisfaction.labels,
                                      *Indicator.Source.labels, *Indicator.Measure.labels, *Indicator.PeriodType.labels,
-                                     *Submission.Status.labels, *SourceDocument.Kind.labels]}
+                                     *Submission.Status.labels, *SourceDocument.Kind.labels,
+                                     *SmsMessage.Kind.labels, *SmsMessage.State.labels,
+                                     *[post["name"] for post in metrics.POSTS.values()],
+                                     *metrics.POST_COUNTS.values()]}
 
 
 def test_the_list_covers_every_domain_label():

@@ -45,6 +45,9 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     try:
         start, end = _period(request)
         window = Slice(start=start, end=end)
+        if by == "post":
+            return _posts(request, metrics.post_evaluation(actor=actor, start=window.start_at, end=window.end_at),
+                          start, end)
         rows = metrics.evaluation(actor=actor, start=window.start_at, end=window.end_at, by=by)
     except ApplicationError as error:
         return error_page(request, error)
@@ -59,6 +62,35 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     return render(request, "web/evaluation.html", {
         "rows": rows, "by": by, "start": start, "end": end, "measures": MEASURES, "weights": metrics.EVALUATION,
         "version": metrics.EVALUATION_VERSION, "query": request.GET.urlencode()})
+
+
+def _posts(request: HttpRequest, rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> HttpResponse:
+    for row in rows:
+        row["shown_counts"] = [(_(metrics.POST_COUNTS[code]), n) for code, n in row["counts"].items()]
+        row["shown_measure"] = pct(row["measure"]) if row["measure_code"] else ""
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(_posts_workbook(rows, start, end), f"evaluation-post-{start}-{end}.xlsx")
+    return render(request, "web/evaluation.html", {
+        "posts": rows, "by": "post", "start": start, "end": end, "query": request.GET.urlencode(),
+        "version": metrics.EVALUATION_VERSION})
+
+
+def _posts_workbook(rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "岗位评价"
+    ws.append([f"岗位评价 {start} 至 {end} · 方法版本 {metrics.EVALUATION_VERSION}"])
+    ws.append(["岗位", "岗位内排名", "姓名", "账号", "单位", *metrics.POST_COUNTS.values(), "准确派遣率(%)",
+               "返工率(%)"])
+    for r in rows:
+        counts = [r["counts"].get(code) for code in metrics.POST_COUNTS]
+        measure = None if r["measure"] is None else round(r["measure"] * 100, 1)
+        ws.append([r["post"], r["rank"], r["name"], r["username"], r["unit"], *counts,
+                   measure if r["measure_code"] == "dispatch_accuracy" else None,
+                   measure if r["measure_code"] == "rework_rate" else None])
+    data = io.BytesIO()
+    wb.save(data)
+    return data.getvalue()
 
 
 def _workbook(rows: list[dict[str, Any]], by: str, start: dt.date, end: dt.date) -> bytes:
