@@ -946,6 +946,55 @@ EN = {
     "核实任务 %(n)s 已派给网格员 %(w)s，时限 %(due)s。": "Field check %(n)s sent to grid worker %(w)s, due %(due)s.",
     "核实任务不存在": "Field check not found",
     "核实任务 %(n)s 已反馈：%(r)s。": "Field check %(n)s answered: %(r)s.",
+    "处置员": "Handler",
+    "网格员（监督员）": "Grid worker (inspector)",
+    "派遣数": "Dispatches",
+    "被退单数": "Returned",
+    "处置反馈数": "Feedbacks",
+    "被返工数": "Reworked",
+    "有效上报数": "Valid reports",
+    "核查数": "Verifications",
+    "派遣通知": "Dispatch notice",
+    "办结告知": "Closure notice",
+    "不予立案告知": "Rejection notice",
+    "待发送": "Pending",
+    "已送达": "Delivered",
+    "发送失败（需人工处理）": "Failed (needs attention)",
+    "短信发件箱": "SMS outbox",
+    "岗位（人员）": "Posts (people)",
+    "岗位": "Post",
+    "岗位内排名": "Rank in post",
+    "工作量与质量": "Volume and quality",
+    "评价指标": "Measure",
+    "准确派遣率": "Dispatch accuracy",
+    "岗位评价参照数字化城市管理系统绩效评价的通行做法（GB/T 30428 系列对区域、部门、岗位的评价），方法版本 %(v)s。"
+    "统计统计期内立案的案件（不含不予立案和被并案的案件）在案件历史中由各人完成的环节：受理员的立案数；派遣员（值班长）"
+    "的派遣数、被退单数（退单计入被退回的那次派遣的派遣人）和准确派遣率 = 1 − 被退单数 ÷ 派遣数；处置员的处置反馈数、"
+    "被返工数（核查不通过计入被否定的那次反馈的反馈人）和返工率 = 被返工数 ÷ 处置反馈数；网格员（监督员）的有效上报数"
+    "（其上报且立案的案件）和核查数。各岗位工作不同，不合成跨岗位的得分：岗位内先按评价指标、再按工作量排名。":
+        "The evaluation of posts follows the national practice of digital city-management performance evaluation "
+        "(GB/T 30428 series: areas, departments and posts), method version %(v)s. It counts, in the history of the "
+        "cases registered in the period (rejected and merged cases excluded), the steps each person took: an "
+        "operator's registrations; a dispatcher's (shift lead's) dispatches, returns (charged to the dispatch that was "
+        "returned) and dispatch accuracy = 1 − returned ÷ dispatches; a handler's feedbacks, reworks (a failed "
+        "verification is charged to the feedback it failed) and rework rate = reworked ÷ feedbacks; a grid worker's "
+        "valid reports (reported and registered) and verifications. Posts do different work, so there is no score "
+        "across posts: within a post people are ranked by its measure, then by volume.",
+    "短信网关：%(url)s，签名【%(sign)s】。任务进程每分钟发送一次到期的短信，网关暂时不可用时按指数退避重试。":
+        "SMS gateway: %(url)s, signature 【%(sign)s】. The task worker sends the due messages every minute and retries "
+        "with exponential backoff while the gateway is unavailable.",
+    "未配置短信网关（GAOXIN_SMS_URL）：短信保存在发件箱中，配置后自动发送。":
+        "No SMS gateway configured (GAOXIN_SMS_URL): messages wait in the outbox and are sent once it is.",
+    "重新发送失败的短信": "Send the failed messages again",
+    "先按“最近错误”排除原因（号码、签名、账号）":
+        "Fix the cause shown under “Last error” first (number, signature, account)",
+    "接收人": "Recipient",
+    "手机号": "Mobile",
+    "短信内容": "Text",
+    "尝试次数": "Attempts",
+    "最近错误": "Last error",
+    "没有短信": "No messages",
+    "已重新排队发送 %(n)s 条短信": "%(n)s messages queued again",
 }
 
 HERE = Path(__file__).resolve().parent
