@@ -56,13 +56,14 @@ class World:
 
 
 def _ensure_users(specs: list[tuple[str, str, OrgUnit | None, str]], password: str) -> None:
-    """Create the (username, role, unit, display name) users that do not exist yet, in bulk, each with a made-up
-    mobile number (the demo's text messages go to the local SMS gateway simulator)."""
+    """Create the (username, role, unit, display name) users that do not exist yet, in bulk; staff with a made-up
+    mobile number (the demo's text messages go to the local SMS gateway simulator; the simulated citizens give
+    their phone with each report)."""
     existing = set(User.objects.filter(username__in=[s[0] for s in specs]).values_list("username", flat=True))
     User.objects.bulk_create(
         [
             User(username=name, role=role, org_unit=unit, display_name=display, is_synthetic=True, password=password,
-                 phone=f"1970{index:07d}", date_joined=clock.now())
+                 phone="" if role == Role.CITIZEN else f"1970{index:07d}", date_joined=clock.now())
             for index, (name, role, unit, display) in enumerate(specs, start=1)
             if name not in existing
         ],

@@ -34,57 +34,61 @@ except ImportError:  # pragma: no cover - the tests skip then (pytestmark)
 
 
 def test_cadre_records_a_visit_and_the_enterprise_rates_the_answer(browser, live_server, staff,  # noqa: F811
-                                                                    make_enterprise, org, make_user, grid_layer):
+                                                                    make_enterprise, org, make_user, grid_layer,
+                                                                    frozen_now):
     enterprise = make_enterprise("甲科技有限公司")
     owner = make_user(Role.ENTERPRISE, None, username="ent_owner")
     enterprise_services.enterprise_user_link(actor=staff.admin, user=owner, enterprise=enterprise)
 
-    cadre = Session(browser, live_server.url)
-    page = cadre.login("cadre")
-    assert page.url.endswith("/enterprises/visits/")
-    page.click("a:has-text('登记走访')")
-    page.fill("input[name=enterprise]", enterprise.credit_code)
-    page.fill("input[name=visited_on]", "2023-03-06")
-    page.fill("input[name=participants]", "王干部、李科长")
-    page.fill("textarea[name=notes]", "了解企业扩产用电需求")
-    page.select_option("select[name=problem_0_category]", "EP06")
-    page.fill("input[name=problem_0_description]", "厂区电力扩容手续办理慢")
-    cadre.shot("cadre_visit_form")
-    page.click("button:has-text('保存走访')")
-    expect(page.locator(".flash")).to_contain_text("已登记对 甲科技有限公司 的走访，提出问题 1 个，已转为案件办理。")
-    assert page.url.endswith(f"/enterprises/{enterprise.pk}/")
-    cadre.shot("cadre_dossier_after_visit")
-    problem = EnterpriseProblem.objects.get()
-    assert problem.case is not None
+    # The server shares the platform clock: the visit date must not be after "today".
+    with frozen_now(2023, 3, 6, 10):
+        cadre = Session(browser, live_server.url)
+        page = cadre.login("cadre")
+        assert page.url.endswith("/enterprises/visits/")
+        page.click("a:has-text('登记走访')")
+        page.fill("input[name=enterprise]", enterprise.credit_code)
+        page.fill("input[name=visited_on]", "2023-03-06")
+        page.fill("input[name=participants]", "王干部、李科长")
+        page.fill("textarea[name=notes]", "了解企业扩产用电需求")
+        page.select_option("select[name=problem_0_category]", "EP06")
+        page.fill("input[name=problem_0_description]", "厂区电力扩容手续办理慢")
+        cadre.shot("cadre_visit_form")
+        page.click("button:has-text('保存走访')")
+        flash = "已登记对 甲科技有限公司 的走访，提出问题 1 个，已转为案件办理。"
+        expect(page.locator(".flash")).to_contain_text(flash)
+        assert page.url.endswith(f"/enterprises/{enterprise.pk}/")
+        cadre.shot("cadre_dossier_after_visit")
+        problem = EnterpriseProblem.objects.get()
+        assert problem.case is not None
 
-    # The departments handle the case (their pages are driven in test_browser.py).
-    operator = make_user(Role.OPERATOR, org.zone_center, username="op")
-    dispatcher = make_user(Role.DISPATCHER, org.zone_center, username="disp")
-    handler = make_user(Role.HANDLER, org.construction, username="zjj")
-    case = case_services.case_register(actor=operator, case=problem.case)
-    case = case_services.case_dispatch(actor=dispatcher, case=case, assignee=org.construction)
-    case = case_services.case_accept(actor=handler, case=case)
-    case = case_services.case_feedback(actor=handler, case=case, result="已协调供电公司，3月底前完成扩容")
-    case_services.case_verify(actor=operator, case=case, passed=True)
-    services_problems.problem_results_notify()
+        # The departments handle the case (their pages are driven in test_browser.py).
+        operator = make_user(Role.OPERATOR, org.zone_center, username="op")
+        dispatcher = make_user(Role.DISPATCHER, org.zone_center, username="disp")
+        handler = make_user(Role.HANDLER, org.construction, username="zjj")
+        case = case_services.case_register(actor=operator, case=problem.case)
+        case = case_services.case_dispatch(actor=dispatcher, case=case, assignee=org.construction)
+        case = case_services.case_accept(actor=handler, case=case)
+        case = case_services.case_feedback(actor=handler, case=case, result="已协调供电公司，3月底前完成扩容")
+        case_services.case_verify(actor=operator, case=case, passed=True)
+        services_problems.problem_results_notify()
 
-    firm = Session(browser, live_server.url)
-    page = firm.login("ent_owner")
-    page.click("nav.sidebar a:has-text('我的问题')")
-    expect(page.locator("body")).to_contain_text("已办结 1 个")
-    firm.shot("enterprise_my_problems")
-    page.click(f"a[href='/my/problems/{problem.pk}/#rate']")
-    expect(page.locator("#answer")).to_have_text("已协调供电公司，3月底前完成扩容")
-    page.check("#rate-form input[value=satisfied]")
-    page.fill("#rate-form input[name=comment]", "很及时")
-    firm.shot("enterprise_rates_the_answer")
-    page.click("#rate-form button[type=submit]")
-    expect(page.locator("#my-rating")).to_have_text("满意")
-    case.refresh_from_db()
-    assert case.satisfaction == "satisfied"
-    for session in (cadre, firm):
-        assert session.errors == [], session.errors
-        session.close()
+        firm = Session(browser, live_server.url)
+        page = firm.login("ent_owner")
+        page.click("nav.sidebar a:has-text('我的问题')")
+        expect(page.locator("body")).to_contain_text("已办结 1 个")
+        firm.shot("enterprise_my_problems")
+        page.click(f"a[href='/my/problems/{problem.pk}/#rate']")
+        expect(page.locator("#answer")).to_have_text("已协调供电公司，3月底前完成扩容")
+        page.check("#rate-form input[value=satisfied]")
+        page.fill("#rate-form input[name=comment]", "很及时")
+        firm.shot("enterprise_rates_the_answer")
+        page.click("#rate-form button[type=submit]")
+        expect(page.locator("#my-rating")).to_have_text("满意")
+        case.refresh_from_db()
+        assert case.satisfaction == "satisfied"
+        for session in (cadre, firm):
+            assert session.errors == [], session.errors
+            session.close()
 
 
 def test_leader_instructs_the_handler_is_texted_and_confirms(browser, live_server, people, make_user,  # noqa: F811
