@@ -995,6 +995,7 @@ EN = {
     "最近错误": "Last error",
     "没有短信": "No messages",
     "已重新排队发送 %(n)s 条短信": "%(n)s messages queued again",
+    "未知的岗位：%(p)s": "Unknown post: %(p)s",
 }
 
 HERE = Path(__file__).resolve().parent

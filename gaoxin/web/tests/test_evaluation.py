@@ -68,6 +68,13 @@ def test_the_page_links_exports_and_refuses(people, client_for, frozen_now):
         assert "<td>处置员</td><td>1</td><td>street_a_handler</td><td>石佛办事处</td>" in posts
         assert "处置反馈数 2；被返工数 1" in posts
         assert "返工率 50.0%" in posts
+        assert "共 5 条" in posts  # a_operator, b_operator, a_dispatcher, street_a_handler, worker_west
+        handlers = leader.get("/evaluation/?by=post&post=handler").content.decode()
+        assert "共 1 条" in handlers
+        assert "a_operator" not in handlers
+        unknown = leader.get("/evaluation/?by=post&post=boss")
+        assert unknown.status_code == 400
+        assert 'data-field="post"' in unknown.content.decode()
         sheet = load_workbook(io.BytesIO(leader.get("/evaluation/?by=post&format=xlsx").content)).active
         assert [c.value for c in sheet[2]][:5] == ["岗位", "岗位内排名", "姓名", "账号", "单位"]
         assert [c.value for c in sheet[3]][:6] == ["受理员", 1, "a_operator", "a_operator", "石佛城运中心", 2]

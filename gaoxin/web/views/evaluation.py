@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -64,14 +65,31 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         "version": metrics.EVALUATION_VERSION, "query": request.GET.urlencode()})
 
 
+POSTS_PAGE = 50
+
+
 def _posts(request: HttpRequest, rows: list[dict[str, Any]], start: dt.date, end: dt.date) -> HttpResponse:
-    for row in rows:
-        row["shown_counts"] = [(_(metrics.POST_COUNTS[code]), n) for code, n in row["counts"].items()]
-        row["shown_measure"] = pct(row["measure"]) if row["measure_code"] else ""
+    """The people of one post (``post``: a role of ``metrics.POSTS``) or of all, 50 to a page; the export has them
+    all."""
+    post = request.GET.get("post") or ""
+    if post and post not in metrics.POSTS:
+        return error_page(request, ApplicationError(_("未知的岗位：%(p)s") % {"p": post[:20]}, field="post"))
+    page_number = request.GET.get("page") or "1"
+    if not page_number.isdecimal() or len(page_number) > 6:
+        return error_page(request, ApplicationError(_("页码应为正整数"), field="page"))
+    rows = [r for r in rows if r["role"] == post] if post else rows
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_posts_workbook(rows, start, end), f"evaluation-post-{start}-{end}.xlsx")
+    page = Paginator(rows, POSTS_PAGE).get_page(int(page_number))
+    for row in page:
+        row["shown_counts"] = [(_(metrics.POST_COUNTS[code]), n) for code, n in row["counts"].items()]
+        row["shown_measure"] = pct(row["measure"]) if row["measure_code"] else ""
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(request, "web/evaluation.html", {
-        "posts": rows, "by": "post", "start": start, "end": end, "query": request.GET.urlencode(),
+        "posts": page, "total": len(rows), "post": post, "post_choices": [(k, v["name"]) for k, v in
+                                                                         metrics.POSTS.items()],
+        "by": "post", "start": start, "end": end, "query": request.GET.urlencode(), "keep": keep.urlencode(),
         "version": metrics.EVALUATION_VERSION})
 
 
