@@ -344,9 +344,12 @@ def post_evaluation(*, actor: User, start: dt.datetime, end: dt.datetime) -> lis
         return (order.index(row["role"]), quality is None, -(quality or 0), -row["volume"], row["username"])
 
     rows.sort(key=rank_key)
-    rank, role = 0, None
+    place, rank, role, previous = 0, 0, None, None
     for row in rows:
-        rank = rank + 1 if row["role"] == role else 1
-        role = row["role"]
+        place = place + 1 if row["role"] == role else 1
+        standing = rank_key(row)[:4]
+        if row["role"] != role or standing != previous:
+            rank = place  # equal measure and volume share a rank (1, 2, 2, 4)
         row["rank"] = rank
+        role, previous = row["role"], standing
     return rows

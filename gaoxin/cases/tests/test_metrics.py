@@ -148,3 +148,12 @@ def test_post_evaluation_credits_each_step_to_its_person(march):
 def test_post_evaluation_is_scoped_to_the_actor(march):
     rows = metrics.post_evaluation(actor=march.a_operator, start=MARCH[0], end=MARCH[1])
     assert [r["username"] for r in rows] == ["a_operator", "a_dispatcher", "street_a_handler", "worker_west"]
+
+
+def test_post_evaluation_gives_equal_work_an_equal_rank(march, frozen_now):
+    with frozen_now(2023, 3, 2, 9):  # b_operator registers three more: 4 and 4
+        for _ in range(3):
+            services.case_register(actor=march.b_operator, case=report(march.citizen, point=EAST))
+    rows = metrics.post_evaluation(actor=march.leader, start=MARCH[0], end=MARCH[1])
+    assert [(r["username"], r["rank"]) for r in rows if r["post"] == "受理员"] == [("a_operator", 1),
+                                                                               ("b_operator", 1)]
