@@ -181,6 +181,12 @@ def category_list(*, kind: str | None = None, assignable_only: bool = True) -> Q
     return qs.order_by("code")
 
 
+def case_answer(*, case_id: int) -> str:
+    """The handling unit's latest answer (处置反馈) on a case, or '' (what a reporter is told when it closes)."""
+    return (CaseEvent.objects.filter(case_id=case_id, action="feedback").order_by("-seq")
+            .values_list("note", flat=True).first()) or ""
+
+
 def case_public_state(*, case: Case) -> str:
     """The state shown to the public: a merged case follows the case it was merged into."""
     seen = set()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.accounts.models import User
-from gaoxin.cases import workflow
+from gaoxin.cases import selectors, workflow
 from gaoxin.cases.models import Case, CaseEvent, Category, Channel
 from gaoxin.enterprises.models import EnterpriseProblem
 
@@ -74,8 +74,7 @@ def problem_evaluate(*, actor: User, case: Case, satisfaction: str, comment: str
 
 def case_answer(case: Case) -> str:
     """The handling unit's latest answer (反馈) on a case, or ''."""
-    event = CaseEvent.objects.filter(case=case, action="feedback").order_by("-seq").first()
-    return event.note if event else ""
+    return selectors.case_answer(case_id=case.pk)
 
 
 def case_progress(case: Case) -> list[dict[str, Any]]:

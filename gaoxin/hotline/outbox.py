@@ -22,6 +22,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 
 from gaoxin.cases.models import Case, CaseEvent, Channel
+from gaoxin.cases.selectors import case_answer
 from gaoxin.core import clock
 from gaoxin.core import outbox as core_outbox
 from gaoxin.core.outbox import Backoff, DeliveryReport, HttpJsonTransport, Transport
@@ -50,9 +51,7 @@ def case_event_recorded(*, case: Case, event: Model) -> None:
 def _result_text(master: Case, event: CaseEvent) -> str:
     if event.action == "reject":
         return event.note
-    feedback = (CaseEvent.objects.filter(case_id=master.pk, action="feedback").order_by("-seq")
-                .values_list("note", flat=True).first())
-    return feedback or "已办结"
+    return case_answer(case_id=master.pk) or "已办结"
 
 
 def reply_enqueue(*, case: Case, master: Case, event: CaseEvent) -> Outbox | None:

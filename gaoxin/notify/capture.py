@@ -22,6 +22,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.cases.models import Case, CaseEvent, CaseInstructionEvent, Channel, FieldCheckEvent
+from gaoxin.cases.selectors import case_answer
 from gaoxin.core import clock
 from gaoxin.notify import conf
 from gaoxin.notify.models import SmsMessage
@@ -48,14 +49,14 @@ def case_event_recorded(*, case: Case, event: Model) -> None:
 
 
 def _case_event(case: Case, event: CaseEvent) -> None:
-    unit = case.assignee
-    if event.action == "dispatch" and unit is not None:
+    if event.action == "dispatch" and case.assignee_id is not None:
+        unit = case.assignee
+        assert unit is not None
         deadline = f"，请于{_moment(case.deadline)}前办结" if case.deadline else ""
         text = f"案件{case.number}（{case.category.name}）已派遣至{unit.name}{deadline}。请登录平台签收。"
         sms_enqueue(kind=SmsMessage.Kind.DISPATCHED, case=case, event=event, text=text, recipients=_handlers(unit.pk))
     elif event.action == "verify_pass":
-        result = (CaseEvent.objects.filter(case_id=case.pk, action="feedback").order_by("-seq")
-                  .values_list("note", flat=True).first()) or "已办结"
+        result = case_answer(case_id=case.pk) or "已办结"
         for reported in [case, *Case.objects.filter(merged_into_id=case.pk)]:
             text = f"您反映的问题（编号{reported.number}）已办结：{_sentence(result)}可凭编号查询办理结果并评价。"
             _tell_reporter(reported, kind=SmsMessage.Kind.CLOSED, event=event, text=text)
