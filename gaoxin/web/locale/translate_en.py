@@ -207,7 +207,8 @@ EN = {
     "纬度": "Latitude",
     "照片（可选，JPEG/PNG/WebP，不超过 5 MB）": "Photo (optional, JPEG/PNG/WebP, up to 5 MB)",
     "称呼（可选）": "Name (optional)",
-    "联系电话（可选，仅工作人员可见）": "Phone (optional, seen only by staff)",
+    "联系电话（可选，仅工作人员可见；办结或不予立案时短信告知）":
+        "Phone (optional, seen only by staff; texted when closed or not accepted)",
     "网址（请勿填写）": "Website (leave empty)",
     "验证题：": "Check question:",
     "提交": "Submit",
