@@ -182,6 +182,17 @@ def _fresh_process_state():
 
 
 @pytest.fixture(autouse=True)
+def _platform_clock_released():
+    """The platform clock is process-wide (the live server's thread reads it too): a test that leaves it frozen
+    would hand its moment to every later test of the worker. Fail that test, and release the clock."""
+    yield
+    left = clock.frozen_at()
+    if left is not None:
+        clock.release()
+        pytest.fail(f"the test left the platform clock frozen at {left.isoformat()}")
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_directory(settings, tmp_path):
     """Uploads and exports a test writes go to its own temporary directory, never into the checkout's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -34,3 +34,14 @@ def advance(delta: dt.timedelta) -> None:
     if _frozen is None:
         raise RuntimeError("clock.advance needs a frozen clock")
     _frozen = _frozen + delta
+
+
+def frozen_at() -> dt.datetime | None:
+    """The moment the clock is frozen at, or None when it follows the wall clock."""
+    return _frozen
+
+
+def release() -> None:
+    """Unfreeze the clock whatever froze it (the test runner's safety net)."""
+    global _frozen
+    _frozen = None

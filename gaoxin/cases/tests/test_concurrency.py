@@ -81,11 +81,11 @@ def test_two_dispatchers_one_case_exactly_one_wins(people, org, frozen_now, tmp_
 
     def dispatch(copy, actor, assignee):
         def call():
-            with clock.frozen(now):
-                return services.case_dispatch(actor=actor, case=copy, assignee=assignee)
+            return services.case_dispatch(actor=actor, case=copy, assignee=assignee)
         return call
 
-    with shared_database(tmp_path):
+    # The clock is process-wide: frozen once here, not in each thread (the threads' exits would interleave).
+    with shared_database(tmp_path), clock.frozen(now):
         for case in cases:
             # Both actors loaded version 2 and race to dispatch it to different units.
             assert case.version == 2
@@ -115,16 +115,14 @@ def test_accept_and_return_race_on_one_case(people, org, frozen_now, tmp_path):
         case = services.case_dispatch(actor=people.a_dispatcher,
                                       case=services.case_register(actor=people.a_operator, case=report(people.citizen)))
         now = clock.now()
-    with shared_database(tmp_path):
+    with shared_database(tmp_path), clock.frozen(now):  # the clock is process-wide: frozen once
         a, b = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
 
         def accept():
-            with clock.frozen(now):
-                return services.case_accept(actor=people.street_a_handler, case=a)
+            return services.case_accept(actor=people.street_a_handler, case=a)
 
         def give_back():
-            with clock.frozen(now):
-                return services.case_return(actor=people.street_a_handler, case=b, reason="不属本单位")
+            return services.case_return(actor=people.street_a_handler, case=b, reason="不属本单位")
 
         results, errors = in_threads([accept, give_back])
         assert len(results) == 1, errors
@@ -143,13 +141,12 @@ def test_concurrent_transitions_of_one_day_all_reach_the_rollups(people, org, fr
     with frozen_now(2023, 3, 1, 9, 0):
         reports = [report(people.citizen) for _ in range(4)]
         now = clock.now()
-    with shared_database(tmp_path):
+    with shared_database(tmp_path), clock.frozen(now):  # the clock is process-wide: frozen once
         operators = [people.a_operator, people.a_dispatcher, people.zone_operator, people.zone_dispatcher]
 
         def register(case, actor):
             def call():
-                with clock.frozen(now):
-                    return services.case_register(actor=actor, case=Case.objects.get(pk=case.pk))
+                return services.case_register(actor=actor, case=Case.objects.get(pk=case.pk))
             return call
 
         results, errors = in_threads([register(c, a) for c, a in zip(reports, operators, strict=True)])
