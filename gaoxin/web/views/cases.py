@@ -5,6 +5,7 @@ with the error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -174,40 +175,44 @@ def _instructions(actor: User, case: Case) -> list[CaseInstruction]:
     return found
 
 
-@require_POST
-@role_required(STAFF_ROLES)
-def case_instruct(request: HttpRequest, pk: int) -> HttpResponse:
-    """领导批示 from the case page; a refusal re-renders the page with the reason and writes nothing."""
+def _on_case_page(request: HttpRequest, pk: int, act: Callable[[User, Case], str], anchor: str) -> HttpResponse:
+    """A form posted from the case page: the case as the actor may see it, the action (which returns what to tell
+    the user), then back to the page's section; a refusal re-renders the page with the reason and changes
+    nothing."""
     actor = actor_of(request)
     try:
         case = selectors.case_get(actor=actor, pk=pk)
     except NotFound as error:
         return error_page(request, error)
     try:
-        instruction = case_services.case_instruct(actor=actor, case=case, text=_text(request, "text"))
+        done = act(actor, case)
     except ApplicationError as error:
         return render(request, "web/cases/detail.html", case_context(request, case, error=error), status=error.status)
-    messages.success(request, _("批示 %(n)s 已发给 %(unit)s。")
-                     % {"n": instruction.number, "unit": instruction.unit.name})
-    return HttpResponseRedirect(reverse("web:case_detail", args=[pk]) + "#instructions", status=303)
+    messages.success(request, done)
+    return HttpResponseRedirect(reverse("web:case_detail", args=[pk]) + anchor, status=303)
+
+
+@require_POST
+@role_required(STAFF_ROLES)
+def case_instruct(request: HttpRequest, pk: int) -> HttpResponse:
+    """领导批示 from the case page."""
+    def instruct(actor: User, case: Case) -> str:
+        instruction = case_services.case_instruct(actor=actor, case=case, text=_text(request, "text"))
+        return _("批示 %(n)s 已发给 %(unit)s。") % {"n": instruction.number, "unit": instruction.unit.name}
+
+    return _on_case_page(request, pk, instruct, "#instructions")
 
 
 @require_POST
 @role_required(STAFF_ROLES)
 def field_check_send(request: HttpRequest, pk: int) -> HttpResponse:
-    """派网格员核实 from the case page; a refusal re-renders it with the reason and sends nothing."""
-    actor = actor_of(request)
-    try:
-        case = selectors.case_get(actor=actor, pk=pk)
-    except NotFound as error:
-        return error_page(request, error)
-    try:
+    """派网格员核实 from the case page."""
+    def send(actor: User, case: Case) -> str:
         check = fieldcheck.field_check_send(actor=actor, case=case, request=_text(request, "request"))
-    except ApplicationError as error:
-        return render(request, "web/cases/detail.html", case_context(request, case, error=error), status=error.status)
-    messages.success(request, _("核实任务 %(n)s 已派给网格员 %(w)s，时限 %(due)s。") % {
-        "n": check.number, "w": check.worker, "due": timezone.localtime(check.due_at).strftime("%Y-%m-%d %H:%M")})
-    return HttpResponseRedirect(reverse("web:case_detail", args=[pk]) + "#field-checks", status=303)
+        return _("核实任务 %(n)s 已派给网格员 %(w)s，时限 %(due)s。") % {
+            "n": check.number, "w": check.worker, "due": timezone.localtime(check.due_at).strftime("%Y-%m-%d %H:%M")}
+
+    return _on_case_page(request, pk, send, "#field-checks")
 
 
 @require_POST
