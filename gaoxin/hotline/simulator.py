@@ -26,6 +26,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from gaoxin.core.jsonhttp import JsonRequestHandler
+
 ORDER_DEFAULTS: dict[str, Any] = {
     "content": "小区门口占道经营，早晚高峰堵塞通行，请尽快处理。",
     "category": "H-C02",
@@ -165,63 +167,47 @@ class CityPlatform:
 
 
 def _handler(platform: CityPlatform) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonRequestHandler):
         server_version = "City12345Sim/1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet by default
-            return
-
-        def _answer(self, status: int, body: Any) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _body(self) -> Any:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            return json.loads(raw) if raw else {}
 
         def do_GET(self) -> None:
             if self.path == "/replies":
                 with platform._lock:
-                    self._answer(200, {"replies": platform.replies, "duplicates": platform.duplicates,
+                    self.answer(200, {"replies": platform.replies, "duplicates": platform.duplicates,
                                        "mode": platform.mode})
             elif self.path == "/health":
-                self._answer(200, {"mode": platform.mode})
+                self.answer(200, {"mode": platform.mode})
             else:
-                self._answer(404, {"error": "not found"})
+                self.answer(404, {"error": "not found"})
 
         def do_POST(self) -> None:
             try:
-                body = self._body()
+                body = self.read_json()
             except (ValueError, UnicodeDecodeError):
-                self._answer(400, {"error": "invalid JSON"})
+                self.answer(400, {"error": "invalid JSON"})
                 return
             if self.path == "/replies":
                 auth = self.headers.get("Authorization", "")
                 if platform.expect_token and auth != f"Bearer {platform.expect_token}":
-                    self._answer(401, {"error": "bad token"})
+                    self.answer(401, {"error": "bad token"})
                     return
-                self._answer(*platform.receive_reply(body if isinstance(body, dict) else {}))
+                self.answer(*platform.receive_reply(body if isinstance(body, dict) else {}))
             elif self.path == "/control/down":
                 platform.down(body.get("mode", "error"), body.get("seconds"))
                 if body.get("mode") != "refuse":
-                    self._answer(200, {"mode": platform.mode})
+                    self.answer(200, {"mode": platform.mode})
                 else:
-                    self._answer(200, {"mode": "refuse"})
+                    self.answer(200, {"mode": "refuse"})
             elif self.path == "/control/up":
                 platform.up()
-                self._answer(200, {"mode": platform.mode})
+                self.answer(200, {"mode": platform.mode})
             elif self.path == "/control/push":
-                self._answer(*platform.push_order(body or None))
+                self.answer(*platform.push_order(body or None))
             elif self.path == "/control/urge":
-                self._answer(*platform.urge(body["order_id"], body.get("content") or "请加快办理"))
+                self.answer(*platform.urge(body["order_id"], body.get("content") or "请加快办理"))
             elif self.path == "/control/return":
-                self._answer(*platform.return_order(body["order_id"], body.get("reason") or "不满意"))
+                self.answer(*platform.return_order(body["order_id"], body.get("reason") or "不满意"))
             else:
-                self._answer(404, {"error": "not found"})
+                self.answer(404, {"error": "not found"})
 
     return Handler

@@ -8,11 +8,12 @@ token, 503 while told to be down. ``GET /sms`` lists what was received, as a pho
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from gaoxin.core.jsonhttp import JsonRequestHandler
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -72,38 +73,26 @@ class SmsGatewaySimulator:
 
 
 def _handler(gateway: SmsGatewaySimulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonRequestHandler):
         server_version = "SmsGatewaySim/1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            return
-
-        def _answer(self, status: int, body: Any) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
 
         def do_GET(self) -> None:
             if self.path == "/sms":
                 with gateway._lock:
-                    self._answer(200, {"received": gateway.received, "duplicates": gateway.duplicates})
+                    self.answer(200, {"received": gateway.received, "duplicates": gateway.duplicates})
             else:
-                self._answer(404, {"error": "not found"})
+                self.answer(404, {"error": "not found"})
 
         def do_POST(self) -> None:
             if self.path != "/sms":
-                self._answer(404, {"error": "not found"})
+                self.answer(404, {"error": "not found"})
                 return
-            length = int(self.headers.get("Content-Length") or 0)
             try:
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = self.read_json()
             except (ValueError, UnicodeDecodeError):
-                self._answer(400, {"error": "invalid JSON"})
+                self.answer(400, {"error": "invalid JSON"})
                 return
-            self._answer(*gateway.receive(body if isinstance(body, dict) else {},
+            self.answer(*gateway.receive(body if isinstance(body, dict) else {},
                                           self.headers.get("Authorization", "")))
 
     return Handler
