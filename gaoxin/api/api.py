@@ -38,7 +38,6 @@ from gaoxin.api.schemas import (
     MetricsOut,
     Moment,
     NoteIn,
-    Problem,
     ReasonIn,
     RegisterIn,
     ReportIn,
@@ -54,6 +53,7 @@ from gaoxin.cases import policy, resolve, selectors
 from gaoxin.cases import services as cases
 from gaoxin.cases.models import Case, Category
 from gaoxin.cases.privacy import case_reveal_reporter
+from gaoxin.core.apischema import ERRORS, Problem
 from gaoxin.core.errors import ApplicationError
 
 
@@ -87,7 +87,6 @@ errors.install(api)
 
 MAX_ID = 2**63 - 1  # the largest bigint: larger ids are input errors, not database errors
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="案件 id")]
-ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 def actor_of(request: HttpRequest) -> User:

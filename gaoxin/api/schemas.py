@@ -54,16 +54,6 @@ class Body(Schema):
     model_config = ConfigDict(strict=True)
 
 
-class Problem(Schema):
-    """RFC 7807 problem details."""
-
-    type: str
-    title: str = Field(description="中文说明")
-    status: int
-    code: str = Field(description="稳定的错误码")
-    field: str | None = Field(None, description="出错的输入字段")
-
-
 class UnitOut(Schema):
     id: int
     code: str

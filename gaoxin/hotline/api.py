@@ -11,11 +11,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from gaoxin.api.idempotency import idempotent
-from gaoxin.api.schemas import Body, Moment, Problem
+from gaoxin.api.schemas import Body, Moment
+from gaoxin.core.apischema import ERRORS
 from gaoxin.hotline import services
 
 router = Router(tags=["12345热线对接"])
-ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 class OrderIn(Body):

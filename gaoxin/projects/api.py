@@ -13,6 +13,7 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from gaoxin.accounts.models import User
+from gaoxin.core.apischema import ERRORS
 from gaoxin.core.errors import NotFound
 from gaoxin.land import selectors as land_selectors
 from gaoxin.projects import identities, selectors, services
@@ -22,17 +23,6 @@ router = Router(tags=["重大项目与一码管地"])
 MAX_ID = 2**63 - 1
 ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="项目 id")]
 
-
-class ProblemBody(Schema):
-    type: str
-    title: str
-    status: int
-    code: str
-    field: str | None = None
-
-
-ERRORS: dict[int, Any] = {400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody,
-                          422: ProblemBody}
 
 
 class ProjectOut(Schema):
