@@ -38,8 +38,9 @@ def solved_demands(*, actor: User, start: dt.datetime, end: dt.datetime) -> Quer
 def event_intents(*, actor: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Match]:
     """F045: cooperation intents (合作意向) between an enterprise and a university or institute reached at a
     matchmaking event in [start, end) (an intent later turned into success still counts)."""
-    return _readable(actor, Match.objects.filter(event__isnull=False, intent_at__gte=start, intent_at__lt=end,
-                                                 status__in=[Match.Status.INTENT, Match.Status.SUCCEEDED]))
+    return _readable(actor, Match.objects.select_related("demand", "achievement").filter(
+        event__isnull=False, intent_at__gte=start, intent_at__lt=end,
+        status__in=[Match.Status.INTENT, Match.Status.SUCCEEDED]))
 
 
 def new_rd_institutions(*, actor: User, end: dt.date) -> QuerySet[Institution]:
@@ -57,9 +58,9 @@ def rd_achievements(*, actor: User, event: str, start: dt.date, end: dt.date) ->
 
 def rd_matches(*, actor: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Match]:
     """F049: successful matches (对接成功) of new R&D institutions' achievements in [start, end)."""
-    return _readable(actor, Match.objects.filter(achievement__institution__kind=Institution.Kind.NEW_RD,
-                                                 status=Match.Status.SUCCEEDED, succeeded_at__gte=start,
-                                                 succeeded_at__lt=end))
+    return _readable(actor, Match.objects.select_related("demand", "achievement").filter(
+        achievement__institution__kind=Institution.Kind.NEW_RD, status=Match.Status.SUCCEEDED,
+        succeeded_at__gte=start, succeeded_at__lt=end))
 
 
 def approved_projects(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[InnovationProject]:

@@ -206,7 +206,7 @@ class Match(models.Model):
         constraints = [models.UniqueConstraint(fields=["demand", "achievement"], name="innovation_match_unique")]
 
     def __str__(self) -> str:
-        return f"{self.demand_id} ↔ {self.achievement_id}"
+        return f"{self.demand.number} ↔ {self.achievement.number}"
 
 
 class TechContract(HistoryHead):

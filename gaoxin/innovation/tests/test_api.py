@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from gaoxin.innovation import services
+from gaoxin.innovation.models import Match
 from gaoxin.innovation.tests.test_services import _achievement, _demand
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,8 @@ def records(world, frozen_now):
         services.achievements_list_publish(actor=world.officer, achievements=[listed], on=dt.date(2023, 4, 3))
         services.matches_propose(actor=world.officer, demand=demand, top=5)
         contract = services.contract_submit(
-            actor=world.enterprise_user, kind="development", title="甲烷传感芯片联合开发", seller=world.institution.name,
-            buyer=world.enterprise.name, amount="120", signed_on=dt.date(2023, 3, 30),
+            actor=world.enterprise_user, kind="development", title="甲烷传感芯片联合开发",
+            seller=world.institution.name, buyer=world.enterprise.name, amount="120", signed_on=dt.date(2023, 3, 30),
             seller_institution=world.institution, buyer_enterprise=world.enterprise)
     return {"demand": demand, "other": other, "listed": listed, "unlisted": unlisted, "contract": contract}
 
@@ -44,7 +45,9 @@ def test_enterprise_reads_its_own_demands_and_the_listed_achievements(client, wo
     assert [a["name"] for a in client.get("/api/v1/innovation/achievements").json()] == [records["listed"].name]
     proposals = client.get(f"/api/v1/innovation/demands/{records['demand'].pk}/proposals").json()
     assert [p["achievement_number"] for p in proposals] == [records["listed"].number]
-    assert proposals[0]["terms"] and proposals[0]["score"] > 0
+    match = Match.objects.get(demand=records["demand"], achievement=records["listed"])
+    assert (proposals[0]["terms"], proposals[0]["score"]) == (match.terms, round(match.score, 4))
+    assert match.terms == ["§气体检测"]  # the concept shared by 可燃气体泄漏 and 甲烷传感 (the domain dictionary)
     response = client.get(f"/api/v1/innovation/demands/{records['other'].pk}")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
