@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gaoxin.projects",
     "gaoxin.innovation",
     "gaoxin.talent",
+    "gaoxin.policies",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change

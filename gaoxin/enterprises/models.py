@@ -176,6 +176,32 @@ class QualificationAward(models.Model):
         return f"{self.enterprise} {self.year} {self.qualification_type}"
 
 
+class AnnualFigures(models.Model):
+    """An enterprise's figures of one year (营业收入, 研发费用, 从业人员, 纳税额), as reported by the enterprise or the
+    statistics: facts the policies' rules read (a subsidy of a share of last year's R&D spending, a threshold on
+    revenue). Amounts in 万元."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE,
+                                   related_name="annual_figures")
+    year = models.PositiveSmallIntegerField("年度")
+    revenue = models.DecimalField("营业收入（万元）", max_digits=14, decimal_places=2)
+    rd_spending = models.DecimalField("研发费用（万元）", max_digits=14, decimal_places=2)
+    employees = models.PositiveIntegerField("从业人员（人）")
+    tax_paid = models.DecimalField("纳税额（万元）", max_digits=14, decimal_places=2)
+    source = models.CharField("数据来源", max_length=100, blank=True)
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+    recorded_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "企业年度经营数据"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "enterprise_id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="annual_figures_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year} 年经营数据"
+
+
 class Visit(models.Model):
     """A 万人助万企 visit by a service cadre."""
 

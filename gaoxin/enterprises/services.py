@@ -5,6 +5,7 @@ in ``ledger``."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.base import File
@@ -16,6 +17,7 @@ from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from gaoxin.enterprises.masking import REVEAL_ROLES
 from gaoxin.enterprises.models import (
+    AnnualFigures,
     Enterprise,
     EnterpriseUser,
     PersonalDataAccess,
@@ -276,3 +278,37 @@ def enterprise_get_for_write(*, actor: User, pk: int) -> Enterprise:
     if enterprise is None:
         raise NotFound("企业不存在或不在您的管辖范围内", field="enterprise")
     return enterprise
+
+
+_FIGURE_LABELS = {"revenue": "营业收入", "rd_spending": "研发费用", "tax_paid": "纳税额"}
+
+
+@transaction.atomic
+def annual_figures_record(*, actor: User, enterprise: Enterprise, year: int, revenue: Any, rd_spending: Any,
+                          employees: Any, tax_paid: Any, source: str = "",
+                          is_synthetic: bool = False) -> AnnualFigures:
+    """Record (or correct) ``enterprise``'s figures of ``year``; amounts in 万元, never negative."""
+    _require_registry_role(actor)
+    _require_in_scope(actor, enterprise)
+    if not isinstance(year, int) or not 2000 <= year <= clock.now().year:
+        raise ApplicationError("年度：应为 2000 年到今年之间", field="year", code="year_range")
+    values: dict[str, Any] = {}
+    for name, value in (("revenue", revenue), ("rd_spending", rd_spending), ("tax_paid", tax_paid)):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+            raise ApplicationError(f"{_FIGURE_LABELS[name]}：应为不小于 0 的金额（万元）", field=name,
+                                   code="amount_range")
+        values[name] = amount.quantize(Decimal("0.01"))
+    try:
+        values["employees"] = int(employees)
+    except (TypeError, ValueError):
+        values["employees"] = -1
+    if not 0 <= values["employees"] <= 10_000_000:
+        raise ApplicationError("从业人员：应为不小于 0 的整数", field="employees", code="employees_range")
+    figures, _ = AnnualFigures.objects.update_or_create(
+        enterprise=enterprise, year=year,
+        defaults={**values, "source": source[:100], "is_synthetic": is_synthetic, "recorded_at": clock.now()})
+    return figures
