@@ -75,7 +75,7 @@ def _handlers(unit_id: int | None) -> list[User]:
                 .order_by("pk"))
 
 
-def sms_enqueue(*, kind: str, case: Case, event: Model, text: str, recipients: Iterable[User] = (),
+def sms_enqueue(*, kind: str, case: Case | None, event: Model, text: str, recipients: Iterable[User] = (),
                 phones: Iterable[tuple[str, User | None]] = ()) -> list[SmsMessage]:
     """Queue ``text`` to each recipient with a phone (and to each bare phone number), in the caller's transaction.
     The message id names the event and the number, so the same event never texts the same number twice."""

@@ -20,12 +20,14 @@ class SmsMessage(OutboxMessage):
         FIELD_CHECK = "field_check", "核实任务"
         CLOSED = "closed", "办结告知"
         REJECTED = "rejected", "不予立案告知"
+        POLICY_MATCHED = "policy_matched", "政策免申即享通知"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     phone = models.CharField("手机号", max_length=20)  # personal data: masked on every page
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
-    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")  # none for a message outside the case flow (a policy match)
     text = models.CharField("短信内容", max_length=300)
 
     class Meta(OutboxMessage.Meta):

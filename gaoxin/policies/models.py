@@ -64,6 +64,9 @@ class BenefitItem(models.Model):
     code = models.CharField("编码", max_length=40, unique=True)
     name = models.CharField("兑现事项", max_length=200)
     route = models.CharField("兑现方式", max_length=8, choices=Route.choices)
+    family = models.CharField("规则类型", max_length=30)  # policies/rules/families.py
+    options = models.JSONField("规则选项", default=dict, blank=True)
+    tests = models.TextField("规则测试（YAML）", blank=True)
     exclusive_group = models.CharField("不重复享受组", max_length=40, blank=True)
     materials = models.JSONField("申报材料", default=list, blank=True)  # for 快申快享
     review_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=10)
