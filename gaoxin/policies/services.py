@@ -492,33 +492,41 @@ def net_paid_fen(policy_: Policy, year: int) -> int:
 @transaction.atomic
 def payment_batch_create(*, actor: User, decisions: Sequence[Decision], paid_on: dt.date | None = None,
                          is_synthetic: bool = False) -> PaymentBatch:
-    """Pay cleared decisions in one batch, all or none. Under the lock of each policy-year's budget row: the
-    year's net payments plus this batch stay within the budget; under the lock of each enterprise's decisions
-    of the year: no two items of one 不重复享受 group are paid to it."""
+    """Pay cleared decisions in one batch, all or none: the year's net payments of each policy plus this batch
+    stay within the policy-year's budget, and no enterprise is paid two items of one 不重复享受 group in a year.
+
+    Locks are taken in one order by every batch — the enterprises with a grouped item, then the budgets, then
+    the decisions — so two batches at once wait for each other instead of both passing the checks."""
     policy.require_finance_officer(actor)
     if not decisions:
         raise ApplicationError("兑现事项：请至少选择一项", field="decisions", code="required")
     paid_on = paid_on or _today()
-    rows = list(Decision.objects.select_for_update().filter(pk__in=[d.pk for d in decisions])
+    ids = sorted({d.pk for d in decisions})
+    plan = list(Decision.objects.filter(pk__in=ids).values_list("enterprise_id", "item__exclusive_group",
+                                                                "item__clause__policy_id", "year"))
+    list(Enterprise.objects.select_for_update().filter(
+        pk__in={enterprise for enterprise, group, _p, _y in plan if group}).order_by("pk").values_list("pk"))
+    budgets = {(b.policy_id, b.year): b for b in Budget.objects.select_for_update().filter(
+        policy_id__in={p for _e, _g, p, _y in plan}).order_by("pk")}
+    rows = list(Decision.objects.select_for_update().filter(pk__in=ids)
                 .select_related("item__clause__policy", "enterprise").order_by("pk"))
     wrong = [d.number for d in rows if d.status != Decision.Status.CLEARED]
     if wrong:
         raise Conflict(f"兑现事项：{'、'.join(wrong[:5])} 未经公示无异议，不能拨付", field="decisions",
                        code="decision_status")
     by_budget: dict[tuple[int, int], int] = {}
+    policies = {d.item.clause.policy_id: d.item.clause.policy for d in rows}
     for d in rows:
         key = (d.item.clause.policy_id, d.year)
         by_budget[key] = by_budget.get(key, 0) + d.amount_fen
     for (policy_id, year), amount in sorted(by_budget.items()):
-        budget = Budget.objects.select_for_update().filter(policy_id=policy_id, year=year).first()
-        policy_ = rows[0].item.clause.policy if rows[0].item.clause.policy_id == policy_id else Policy.objects.get(
-            pk=policy_id)
+        budget, title = budgets.get((policy_id, year)), policies[policy_id].title
         if budget is None:
-            raise Conflict(f"预算：“{policy_.title}”{year} 年没有预算", field="decisions", code="budget_missing")
-        paid = net_paid_fen(policy_, year)
+            raise Conflict(f"预算：“{title}”{year} 年没有预算", field="decisions", code="budget_missing")
+        paid = net_paid_fen(policies[policy_id], year)
         if paid + amount > budget.amount_fen:
-            raise Conflict(f"预算：“{policy_.title}”{year} 年预算 {budget.amount_fen / 100:,.2f} 元，已拨付 "
-                           f"{paid / 100:,.2f} 元，本批 {amount / 100:,.2f} 元将超出预算", field="decisions",
+            raise Conflict(f"预算：“{title}”{year} 年预算 {budget.amount_fen / 100:,.2f} 元，"
+                           f"已拨付 {paid / 100:,.2f} 元，本批 {amount / 100:,.2f} 元将超出预算", field="decisions",
                            code="budget_exceeded")
     _check_exclusive(rows)
     now = clock.now()
@@ -533,22 +541,21 @@ def payment_batch_create(*, actor: User, decisions: Sequence[Decision], paid_on:
 
 
 def _check_exclusive(rows: Sequence[Decision]) -> None:
-    grouped = [d for d in rows if d.item.exclusive_group]
+    """Within the batch and against what is paid (the enterprises are locked by the caller)."""
     seen: dict[tuple[int, int, str], str] = {}
-    for d in grouped:
+    for d in rows:
+        if not d.item.exclusive_group:
+            continue
         key = (d.enterprise_id, d.year, d.item.exclusive_group)
         if key in seen:
             raise Conflict(f"不重复享受：{d.enterprise.name} 的 {seen[key]} 与 {d.number} 属同一不重复享受组，"
                            "只能拨付其一", field="decisions", code="exclusive")
         seen[key] = d.number
-    for enterprise_id, year, group in seen:
-        # lock the enterprise's decisions of the year, so two batches cannot both pay one group
-        paid = list(Decision.objects.select_for_update().filter(
-            enterprise_id=enterprise_id, year=year, item__exclusive_group=group, paid_fen__gt=0)
-            .exclude(status=Decision.Status.CLAWED_BACK).values_list("number", flat=True))
+        paid = Decision.objects.filter(enterprise_id=d.enterprise_id, year=d.year, paid_fen__gt=0,
+                                       item__exclusive_group=d.item.exclusive_group).exclude(
+            status=Decision.Status.CLAWED_BACK).values_list("number", flat=True).first()
         if paid:
-            number = seen[(enterprise_id, year, group)]
-            raise Conflict(f"不重复享受：{number} 与已拨付的 {paid[0]} 属同一不重复享受组", field="decisions",
+            raise Conflict(f"不重复享受：{d.number} 与已拨付的 {paid} 属同一不重复享受组", field="decisions",
                            code="exclusive")
 
 

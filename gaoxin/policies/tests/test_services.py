@@ -100,7 +100,10 @@ def test_matching_decides_with_trace_texts_the_enterprise_and_never_decides_twic
     assert (spent["period"], spent["value"], spent["records"]) == ("2022", 150_000_000, [f"figures:{figures.pk}"])
     assert sorted(SmsMessage.objects.values_list("phone", flat=True)) == ["13900000001", "13900000001",
                                                                           "13900000002", "13900000002"]
-    assert "免申即享" in SmsMessage.objects.filter(kind="policy_matched").first().text
+    message = SmsMessage.objects.filter(kind="policy_matched", phone="13900000001").order_by("pk").first()
+    assert message is not None
+    assert message.case_id is None
+    assert message.text.startswith("【政策兑现】贵企业符合“")
     with frozen_now(2023, 3, 2, 9):
         assert services.matching_run(actor=world.officer) == []
     assert list(audit.verify(DecisionEvent)) == []
@@ -176,6 +179,7 @@ def test_application_needs_eligibility_and_materials_and_gets_a_working_day_limi
     assert (decision.status, decision.amount_fen) == (Decision.Status.APPLIED, 3_000_000)  # 60 people × 500 元
     assert tax_decision.amount_fen == 30_000_000
     # 10 working days after Friday 4-28: 5-4, 5-5, 5-6 (a working Saturday), 5-8 … 5-12, 5-15, 5-16
+    assert decision.review_due is not None
     assert decision.review_due.astimezone(SHANGHAI).date() == dt.date(2023, 5, 16)
     with pytest.raises(ApplicationError) as err:
         services.application_decide(actor=world.officer, decision=decision, approve=False, reason="")
