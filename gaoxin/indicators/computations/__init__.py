@@ -10,6 +10,7 @@ from typing import Any
 from gaoxin.indicators.computations import cases, documents, enterprises, grids
 from gaoxin.indicators.computations import innovation as innovation_figures
 from gaoxin.indicators.computations import ledgers as ledger_computations
+from gaoxin.indicators.computations import policies as policy_figures
 from gaoxin.indicators.computations import projects as projects_and_land
 from gaoxin.indicators.computations.base import SHANGHAI, Computation, Computed, Context
 
@@ -18,6 +19,7 @@ REGISTRY: dict[str, Computation] = {**cases.COMPUTATIONS, **enterprises.COMPUTAT
 REGISTRY.update(ledger_computations.COMPUTATIONS)
 REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
 REGISTRY.update(documents.COMPUTATIONS)  # issue 20: figures counted from an uploaded document
+REGISTRY.update(policy_figures.COMPUTATIONS)  # issue 18: enterprise policies
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:
