@@ -35,6 +35,7 @@ urlpatterns = [
     path("land/", include("gaoxin.land.urls")),
     path("innovation/", include("gaoxin.innovation.urls")),  # issue 22
     path("talent/", include("gaoxin.talent.urls")),  # issue 22
+    path("policies/", include("gaoxin.policies.urls")),  # issue 18
     path("", include("gaoxin.web.urls")),
     path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

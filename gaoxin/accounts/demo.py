@@ -46,6 +46,9 @@ DEMO_LOGINS = [
     DemoLogin("rsj", Role.HANDLER, "GX-D13", "人社局人才科科员"),
     DemoLogin("qiye", Role.ENTERPRISE, None, "企业用户（演示）"),
     DemoLogin("yuansuo", Role.ENTERPRISE, None, "研发机构用户（演示）"),
+    # Enterprise policies (issue 18): the policy office of 企业服务局 and the payments of 财政金融局.
+    DemoLogin("zhengce", Role.HANDLER, "GX-D14", "企业服务局政策兑现科科员"),
+    DemoLogin("caizheng", Role.HANDLER, "GX-D12", "财政金融局科员"),
 ]
 
 

@@ -16,7 +16,7 @@ from gaoxin.core.errors import PermissionDenied
 
 POLICY_UNIT = "GX-D14"  # 企业服务局
 FINANCE_UNIT = "GX-D12"  # 财政金融局
-STAFF_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER, Role.SERVICE_CADRE})
+STAFF_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER})  # not the unit's 助企干部 (they visit enterprises)
 
 
 def _staff_of(actor: User, unit: str) -> bool:

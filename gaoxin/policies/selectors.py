@@ -40,6 +40,7 @@ class Filters:
     route: str = ""
     year: int | None = None
     q: str = ""
+    paid_year: int | None = None  # paid in that year (the records of F058–F059)
 
 
 def decision_list(*, actor: User, filters: Filters = Filters()) -> QuerySet[Decision]:
@@ -53,6 +54,8 @@ def decision_list(*, actor: User, filters: Filters = Filters()) -> QuerySet[Deci
         qs = qs.filter(route=filters.route)
     if filters.year:
         qs = qs.filter(year=filters.year)
+    if filters.paid_year:
+        qs = qs.filter(paid_on__year=filters.paid_year, paid_fen__gt=0)
     if filters.q:
         qs = qs.filter(Q(number__icontains=filters.q) | Q(enterprise__name__icontains=filters.q)
                        | Q(enterprise__credit_code__icontains=filters.q))

@@ -594,28 +594,50 @@ def catalog_load(*, actor: User, files: Sequence[Path] | None = None, publish: b
     loaded = []
     for path in files if files is not None else catalog_files():
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if Policy.objects.filter(code=spec["code"]).exists():
-            continue
-        p = policy_create(actor=actor, code=spec["code"], doc_number=spec["doc_number"], title=spec["title"],
-                          issuer=spec["issuer"], in_force_from=spec["in_force_from"],
-                          in_force_to=spec.get("in_force_to"), text_url=spec.get("text_url", ""),
-                          is_synthetic=bool(spec.get("synthetic")))
-        for clause_spec in spec["clauses"]:
-            clause = clause_add(actor=actor, policy_=p, number=clause_spec["number"], text=clause_spec["text"])
-            for item_spec in clause_spec["items"]:
-                item = item_add(actor=actor, clause=clause, code=item_spec["code"], name=item_spec["name"],
-                                route=item_spec["route"], family=item_spec["family"],
-                                options=item_spec.get("options") or {}, tests=item_spec.get("tests", ""),
-                                exclusive_group=item_spec.get("exclusive_group", ""),
-                                materials=item_spec.get("materials", []),
-                                review_days=item_spec.get("review_days", 10))
-                for name, dated in (item_spec.get("parameters") or {}).items():
-                    for start, value in dated.items():
-                        parameter_set(actor=actor, item=item, name=name, start=start, value=value,
-                                      reference=f"{p.doc_number} {clause.number}", allow_past=True)
-        for year, amount in (spec.get("budgets") or {}).items():
-            budget_set(actor=actor, policy_=p, year=int(year), amount_yuan=amount)
-        if publish:
-            policy_publish(actor=actor, policy_=p)
-        loaded.append(p)
+        if not Policy.objects.filter(code=spec["code"]).exists():
+            loaded.append(_policy_from_spec(actor=actor, spec=spec, publish=publish))
     return loaded
+
+
+@transaction.atomic
+def catalog_upload(*, actor: User, text: str) -> Policy:
+    """A new policy from a rules file in the catalog's format, as a draft: the officer checks it and publishes."""
+    policy.require_policy_officer(actor)
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ApplicationError(f"政策规则文件：YAML 格式错误（{error}）", field="file", code="file_yaml") from None
+    if not isinstance(spec, dict):
+        raise ApplicationError("政策规则文件：应为一个政策的描述", field="file", code="file_yaml")
+    missing = [k for k in ("code", "doc_number", "title", "issuer", "in_force_from", "clauses") if not spec.get(k)]
+    if missing:
+        raise ApplicationError(f"政策规则文件：缺少 {'、'.join(missing)}", field="file", code="file_incomplete")
+    try:
+        return _policy_from_spec(actor=actor, spec=spec, publish=False)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ApplicationError(f"政策规则文件：条款或兑现事项缺少字段 {error}", field="file",
+                               code="file_incomplete") from None
+
+
+def _policy_from_spec(*, actor: User, spec: dict[str, Any], publish: bool) -> Policy:
+    p = policy_create(actor=actor, code=str(spec["code"]), doc_number=spec["doc_number"], title=spec["title"],
+                      issuer=spec["issuer"], in_force_from=spec["in_force_from"],
+                      in_force_to=spec.get("in_force_to"), text_url=spec.get("text_url", ""),
+                      is_synthetic=bool(spec.get("synthetic")))
+    for clause_spec in spec["clauses"]:
+        clause = clause_add(actor=actor, policy_=p, number=clause_spec["number"], text=clause_spec["text"])
+        for item_spec in clause_spec["items"]:
+            item = item_add(actor=actor, clause=clause, code=item_spec["code"], name=item_spec["name"],
+                            route=item_spec["route"], family=item_spec["family"],
+                            options=item_spec.get("options") or {}, tests=item_spec.get("tests", ""),
+                            exclusive_group=item_spec.get("exclusive_group", ""),
+                            materials=item_spec.get("materials", []), review_days=item_spec.get("review_days", 10))
+            for name, dated in (item_spec.get("parameters") or {}).items():
+                for start, value in dated.items():
+                    parameter_set(actor=actor, item=item, name=name, start=start, value=value,
+                                  reference=f"{p.doc_number} {clause.number}", allow_past=True)
+    for year, amount in (spec.get("budgets") or {}).items():
+        budget_set(actor=actor, policy_=p, year=int(year), amount_yuan=amount)
+    if publish:
+        policy_publish(actor=actor, policy_=p)
+    return p

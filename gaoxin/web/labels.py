@@ -43,6 +43,6 @@ DOMAIN_LABELS = (
     gettext_noop("核查数"),
     # notify.models.SmsMessage.Kind; core.outbox.OutboxMessage.State
     gettext_noop("派遣通知"), gettext_noop("领导批示"), gettext_noop("核实任务"), gettext_noop("办结告知"),
-    gettext_noop("不予立案告知"), gettext_noop("待发送"), gettext_noop("已送达"),
+    gettext_noop("不予立案告知"), gettext_noop("政策免申即享通知"), gettext_noop("待发送"), gettext_noop("已送达"),
     gettext_noop("发送失败（需人工处理）"),
 )

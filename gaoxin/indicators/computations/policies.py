@@ -13,7 +13,7 @@ from gaoxin.policies import metrics
 def policy_metric(ctx: Context, *, metric: str) -> Computed:
     params = {"from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
     actor, start, end = ctx.actor, ctx.start_date, ctx.end_date
-    url = f"/policies/decisions/?{urlencode({'status': 'paid_any', 'year': ctx.year})}"
+    url = f"/policies/decisions/?{urlencode({'paid_year': ctx.year})}"
     if metric == "implemented":
         records = metrics.implemented(actor=actor, start=start, end=end)
         return Computed(Decimal(records.count()), {"metric": metric, **params}, "/policies/reconciliation/?"

@@ -133,6 +133,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits": campaign.visit_list(actor=actor, filters=VisitFilters(enterprise_id=enterprise.pk))[:50],
         "problems": [campaign.problem_row(p) for p in problems[:100]],
         "chains": enterprise.chains.all(),
+        "figures": enterprise.annual_figures.order_by("-year"),
     })
 
 
