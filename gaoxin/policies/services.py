@@ -588,15 +588,23 @@ def catalog_files(directory: Path = CATALOG_DIR) -> list[Path]:
 
 @transaction.atomic
 def catalog_load(*, actor: User, files: Sequence[Path] | None = None, publish: bool = True) -> list[Policy]:
-    """Load policy files (``data/catalog/*.yaml``: the policy, its clauses, items with rule, parameters and tests,
+    """Load policy files (``data/catalog/*.yaml``: each policy, its clauses, items with rule, parameters and tests,
     and its budgets) through the services above; a policy whose code exists is left as it is. Each loaded policy
     is published, so its tests must pass."""
     loaded = []
-    for path in files if files is not None else catalog_files():
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for spec in catalog_specs(files):
         if not Policy.objects.filter(code=spec["code"]).exists():
             loaded.append(_policy_from_spec(actor=actor, spec=spec, publish=publish))
     return loaded
+
+
+def catalog_specs(files: Sequence[Path] | None = None) -> list[dict[str, Any]]:
+    """The policies of the catalog files (a file holds one policy, or a list of them)."""
+    specs: list[dict[str, Any]] = []
+    for path in files if files is not None else catalog_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        specs.extend(data if isinstance(data, list) else [data])
+    return specs
 
 
 @transaction.atomic

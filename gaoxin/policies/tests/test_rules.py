@@ -13,12 +13,11 @@ import yaml
 from gaoxin.policies.rules import catalog
 from gaoxin.policies.rules.evaluate import Facts, evaluate, explain, simulation
 from gaoxin.policies.rules.families import rd_subsidy
-from gaoxin.policies.services import catalog_files
+from gaoxin.policies.services import catalog_files, catalog_specs
 
 
 def _shipped_items():
-    for path in catalog_files():
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for spec in catalog_specs():
         for clause in spec["clauses"]:
             for item in clause["items"]:
                 yield pytest.param(spec, item, id=item["code"])

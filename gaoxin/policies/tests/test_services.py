@@ -25,7 +25,7 @@ def _snapshot():
 
 
 def test_the_shipped_catalog_is_published_with_its_parameters(world, catalog):
-    assert [p.code for p in catalog] == ["GX2023-01", "GX2023-02", "GX2023-03", "GX2023-04", "GX2023-05"]
+    assert [p.code for p in catalog] == [f"GX2023-{n:02d}" for n in range(1, 37)]  # the 36 of F057
     assert set(Policy.objects.values_list("status", flat=True)) == {"published"}
     rate = ParameterValue.objects.get(item__code="gx2023_rd_subsidy", name="rate")
     assert (str(rate.value), rate.unit, rate.reference) == ("0.1000", "rate", "郑开管〔2023〕7号（模拟） 第四条")
@@ -87,9 +87,12 @@ def test_matching_decides_with_trace_texts_the_enterprise_and_never_decides_twic
     assert got == [
         ("郑州巨人装备有限公司", "gx2023_little_giant_award", 50_000_000),
         ("郑州巨人装备有限公司", "gx2023_srdi_award", 20_000_000),
+        ("郑州示例传感科技有限公司", "gx2023_rd_sensor", 12_000_000),
+        ("郑州示例传感科技有限公司", "gx2023_rd_small", 20_000_000),
         ("郑州示例传感科技有限公司", "gx2023_rd_subsidy", 15_000_000),
         ("郑州示例传感科技有限公司", "gx2023_tech_sme_award", 5_000_000),
-    ]  # 研发后补助 10% × 150 万 = 15 万; 升规 needs 2000 万 of revenue (1800 万): not matched
+    ]  # R&D of 150 万: 8 % (sensor chain), 15 % capped at 20 万 (small), 10 % (tech SME); 升规 needs 2000 万 of
+    # revenue (1800 万); the giant reported no figures
     rd = Decision.objects.get(item__code="gx2023_rd_subsidy")
     assert rd.status == Decision.Status.MATCHED
     assert [(c["label"], c["held"]) for c in rd.trace["conditions"]] == [
@@ -98,8 +101,7 @@ def test_matching_decides_with_trace_texts_the_enterprise_and_never_decides_twic
     spent = next(f for f in rd.trace["facts"] if f["name"] == "rd_spending")
     figures = world.sensor.annual_figures.get(year=2022)
     assert (spent["period"], spent["value"], spent["records"]) == ("2022", 150_000_000, [f"figures:{figures.pk}"])
-    assert sorted(SmsMessage.objects.values_list("phone", flat=True)) == ["13900000001", "13900000001",
-                                                                          "13900000002", "13900000002"]
+    assert sorted(SmsMessage.objects.values_list("phone", flat=True)) == ["13900000001"] * 4 + ["13900000002"] * 2
     message = SmsMessage.objects.filter(kind="policy_matched", phone="13900000001").order_by("pk").first()
     assert message is not None
     assert message.case_id is None

@@ -21,8 +21,8 @@ def test_officer_runs_matching_and_reads_the_trace(client, world, catalog, froze
     with frozen_now(2023, 3, 1, 9):
         response = client.post("/policies/", {"on": "2023-03-01"})
     assert response.status_code == 200
-    assert Decision.objects.count() == 4
-    assert "新匹配 4 项" in response.content.decode()
+    assert Decision.objects.count() == 6
+    assert "新匹配 6 项" in response.content.decode()
     rd = Decision.objects.get(item__code="gx2023_rd_subsidy")
     page = client.get(f"/policies/decisions/{rd.pk}/").content.decode()
     assert "上年度研发费用不低于 100 万元" in page
