@@ -80,7 +80,7 @@ def _today() -> dt.date:
     return clock.now().astimezone(SHANGHAI).date()
 
 
-def _next_number(model: type[Decision] | type[Notice] | type[PaymentBatch], prefix: str, year: int) -> str:
+def next_number(model: type[Decision] | type[Notice] | type[PaymentBatch], prefix: str, year: int) -> str:
     stem = f"{prefix}{year}"
     last = (model._default_manager.select_for_update().filter(number__startswith=stem)
             .order_by("-number").values_list("number", flat=True).first())
@@ -287,7 +287,7 @@ def matching_run(*, actor: User, on: dt.date | None = None, enterprise_ids: Sequ
             if (item.pk, enterprise_id) in decided or amount <= 0:
                 continue
             decision = Decision.objects.create(
-                number=_next_number(Decision, "ZC", on.year), item=item, enterprise_id=enterprise_id, year=on.year,
+                number=next_number(Decision, "ZC", on.year), item=item, enterprise_id=enterprise_id, year=on.year,
                 route=item.route, evaluated_on=on, amount_fen=amount, trace=evaluation.explain(index, int(row)),
                 status=Decision.Status.MATCHED, created_at=now, is_synthetic=is_synthetic)
             _event(decision, actor=actor, action="match", payload={"amount_fen": amount, "on": on.isoformat()})
@@ -366,7 +366,7 @@ def application_submit(*, actor: User, item: BenefitItem, enterprise: Enterprise
         raise ApplicationError(f"兑现事项：暂不符合条件（{unmet}）", field="item", code="not_eligible")
     now = clock.now()
     decision = Decision.objects.create(
-        number=_next_number(Decision, "ZC", on.year), item=item, enterprise=enterprise, year=on.year,
+        number=next_number(Decision, "ZC", on.year), item=item, enterprise=enterprise, year=on.year,
         route=item.route, evaluated_on=on, amount_fen=trace["amount_fen"], trace=trace,
         status=Decision.Status.APPLIED, materials=materials, created_at=now,
         bank_name=_text(bank_name, field="bank_name", label="开户行", max_length=100), bank_account=account,
@@ -411,7 +411,7 @@ def notice_publish(*, actor: User, decisions: Sequence[Decision], title: str, on
         raise Conflict(f"兑现事项：{'、'.join(wrong[:5])} 不是“已确认”或“审核通过”，不能公示", field="decisions",
                        code="decision_status")
     notice = Notice.objects.create(
-        number=_next_number(Notice, "GS", on.year), title=_text(title, field="title", label="标题"),
+        number=next_number(Notice, "GS", on.year), title=_text(title, field="title", label="标题"),
         published_on=on, objection_until=calendar().nth_workday_after(on, working_days), created_by=actor,
         is_synthetic=is_synthetic)
     for d in rows:
@@ -530,7 +530,7 @@ def payment_batch_create(*, actor: User, decisions: Sequence[Decision], paid_on:
                            code="budget_exceeded")
     _check_exclusive(rows)
     now = clock.now()
-    batch = PaymentBatch.objects.create(number=_next_number(PaymentBatch, "BF", paid_on.year), paid_on=paid_on,
+    batch = PaymentBatch.objects.create(number=next_number(PaymentBatch, "BF", paid_on.year), paid_on=paid_on,
                                         total_fen=sum(d.amount_fen for d in rows), created_by=actor,
                                         created_at=now, is_synthetic=is_synthetic)
     for d in rows:
