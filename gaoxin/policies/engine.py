@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +17,7 @@ from gaoxin.enterprises.models import IndustrialChain, QualificationType
 from gaoxin.policies.facts import facts_load
 from gaoxin.policies.models import BenefitItem, ParameterValue
 from gaoxin.policies.rules import catalog
-from gaoxin.policies.rules.evaluate import Facts, Outcome, evaluate, explain, simulation
+from gaoxin.policies.rules.evaluate import Facts, Outcome, evaluate, explain, item_nodes, simulation
 from gaoxin.policies.rules.families import Rule
 
 SIZE_LABELS = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
@@ -57,11 +57,16 @@ class Evaluation:
     simulation: Simulation
     outcomes: list[Outcome]
     items: list[BenefitItem]
+    _per_item: dict[int, tuple[list[Any], dict[str, str]]] = field(default_factory=dict)
 
     def explain(self, item_index: int, row: int) -> dict[str, Any]:
+        """The trace of one row's result for one item (the item's trace nodes and words read once)."""
         outcome = self.outcomes[item_index]
-        return explain(self.simulation, outcome, row, self.facts, on=self.on,
-                       labels=condition_words(self.items[item_index], self.simulation, self.on))
+        if item_index not in self._per_item:
+            self._per_item[item_index] = (item_nodes(self.simulation, outcome.rule, self.on),
+                                          condition_words(self.items[item_index], self.on))
+        nodes, words = self._per_item[item_index]
+        return explain(self.simulation, outcome, row, self.facts, on=self.on, labels=words, nodes=nodes)
 
 
 def evaluation_run(items: Sequence[BenefitItem], enterprise_ids: Sequence[int], *, on: dt.date,
@@ -73,7 +78,7 @@ def evaluation_run(items: Sequence[BenefitItem], enterprise_ids: Sequence[int], 
     return Evaluation(on=on, facts=facts, simulation=sim, outcomes=evaluate(sim, rules, on), items=items)
 
 
-def condition_words(item: BenefitItem, sim: Simulation, on: dt.date) -> dict[str, str]:
+def condition_words(item: BenefitItem, on: dt.date) -> dict[str, str]:
     """The words that fill a condition's placeholders: the item's parameters at ``on`` in the officers' units,
     the qualification's, chains' and sizes' names."""
     words = {}

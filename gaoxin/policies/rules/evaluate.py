@@ -69,13 +69,14 @@ def evaluate(sim: Simulation, rules: Sequence[Rule], on: dt.date) -> list[Outcom
 
 
 def explain(sim: Simulation, outcome: Outcome, row: int, facts: Facts, *, on: dt.date,
-            labels: dict[str, str]) -> dict[str, Any]:
+            labels: dict[str, str], nodes: list[Any] | None = None) -> dict[str, Any]:
     """The trace of ``row``'s result for ``outcome``'s item: read from the tracer of a simulation run with
-    ``trace=True``. ``labels`` fills a condition's placeholders (``{threshold}`` …) in words."""
+    ``trace=True``. ``labels`` fills a condition's placeholders (``{threshold}`` …) in words; ``nodes`` are the
+    item's trace nodes when the caller keeps them (``item_nodes``) for many rows."""
     rule = outcome.rule
     facts_read: dict[tuple[str, str], dict[str, Any]] = {}
     parameters: dict[str, Any] = {}
-    for node in _nodes(sim, rule.amount_variable, on.isoformat()):
+    for node in nodes if nodes is not None else item_nodes(sim, rule, on):
         for p in node.parameters:
             parameters[str(p.name)] = _plain(p.value)
         if node.name in FACT_LABELS and node.value is not None:
@@ -90,6 +91,10 @@ def explain(sim: Simulation, outcome: Outcome, row: int, facts: Facts, *, on: dt
         "facts": sorted(facts_read.values(), key=lambda f: (f["name"], f["period"])),
         "parameters": parameters,
     }
+
+
+def item_nodes(sim: Simulation, rule: Rule, on: dt.date) -> list[Any]:
+    return _nodes(sim, rule.amount_variable, on.isoformat())
 
 
 def _nodes(sim: Simulation, name: str, period: str) -> list[Any]:

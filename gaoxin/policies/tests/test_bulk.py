@@ -28,7 +28,7 @@ def at(m: int, d: int, h: int = 9) -> dt.datetime:
     return dt.datetime(2023, m, d, h, tzinfo=SHANGHAI)
 
 
-def _written() -> list[tuple]:
+def _written() -> list[list]:
     decisions = Decision.objects.order_by("number")
     assert list(audit.verify(DecisionEvent, decisions)) == []
     out = []
