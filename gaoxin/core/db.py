@@ -9,7 +9,18 @@ from zoneinfo import ZoneInfo
 
 from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import AutoField, BigAutoField, DateField, Model
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
 from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 
 if TYPE_CHECKING:
@@ -72,23 +83,48 @@ class FirstOfYear(TruncYear):
         return f"strftime('%%Y-01-01', {sql})", params
 
 
+def _plain_type(field: Field[Any, Any]) -> type | None:
+    """The Python type whose values ``field`` stores unchanged (``get_db_prep_save(v) == v``), or None."""
+    if isinstance(field, ForeignKey):
+        target = field.target_field
+        return int if isinstance(target, AutoField | BigAutoField) else None
+    if isinstance(field, BooleanField):
+        return bool
+    if isinstance(field, IntegerField):
+        return int
+    if type(field) in (CharField, TextField):
+        return str
+    return None
+
+
 def insert_many(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batch_size: int = 5000) -> None:
     """Insert new rows of ``model``, given as field values by attribute name (``entry_id``; a field left out takes
     its default), in the caller's transaction, through the cursor's ``executemany`` of one prepared statement: a
     hot path's rows whose keys the caller does not need back (history events), without building a model instance
     per row as ``bulk_create`` does. The values are prepared by the fields themselves (``get_db_prep_save``), so
-    what is stored is what ``bulk_create`` stores; no signals are sent, no ``pre_save`` runs (no ``auto_now``)."""
+    what is stored is what ``bulk_create`` stores — except a value that is already what its field stores (a
+    ``str`` for a text field, an ``int`` for an integer or a key, a ``bool``), passed as it is: the same, without
+    the call (a third of a bulk load's time). No signals are sent, no ``pre_save`` runs (no ``auto_now``)."""
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField | BigAutoField)]
     defaults = {f.attname: f.get_default() for f in fields}
+    plain = [(f.attname, _plain_type(f), f, defaults[f.attname]) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - metadata
+
+    def prepared(row: Mapping[str, Any]) -> list[Any]:
+        out = []
+        for name, kind, field, default in plain:
+            value = row.get(name, default)
+            out.append(value if kind is not None and type(value) is kind else field.get_db_prep_save(value,
+                                                                                                    connection))
+        return out
+
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, [[f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
-                                      for f in fields] for row in rows[start:start + batch_size]])
+            cursor.executemany(sql, [prepared(row) for row in rows[start:start + batch_size]])
 
 
 @contextmanager

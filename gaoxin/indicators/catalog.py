@@ -131,6 +131,12 @@ COMPUTED.update({
     "F051": ("innovation_metric", {"metric": "project_funding"}),
     "F089": ("talent_approvals", {"program": "youth_talent"}),
 })
+# Enterprise policies (issue 18).
+COMPUTED.update({
+    "F057": ("policy_metric", {"metric": "implemented"}),
+    "F058": ("policy_metric", {"metric": "funds_paid"}),
+    "F059": ("policy_metric", {"metric": "enterprises_paid"}),
+})
 
 
 def _share(base: str, scope: str) -> dict[str, Any]:
@@ -199,6 +205,11 @@ DEFINITIONS.update({  # issue 22
     "F050": "统计年度内获批立项的省、市重大创新专项数",
     "F051": "统计年度内获批立项的重大创新专项批复财政资金之和（万元）",
     "F089": "统计年度内认定的“青年人才来区留区就业创业”人数",
+})
+DEFINITIONS.update({  # issue 18
+    "F057": "统计年度内有拨付的惠企政策数（政策库中至少向一家企业拨付过奖补资金的政策）",
+    "F058": "统计年度内拨付的政策奖补资金减去追回金额（分 ÷ 10^10 = 亿元）",
+    "F059": "统计年度内获得政策奖补拨付的企业数（一家企业兑现多项只计一次）",
 })
 
 

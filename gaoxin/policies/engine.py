@@ -70,10 +70,13 @@ class Evaluation:
 
 
 def evaluation_run(items: Sequence[BenefitItem], enterprise_ids: Sequence[int], *, on: dt.date,
-                   trace: bool = False) -> Evaluation:
+                   trace: bool = False, facts: Facts | None = None) -> Evaluation:
+    """``items`` over ``enterprise_ids`` on ``on``; ``facts`` when the caller read them already (several dates
+    of one year read the same facts)."""
     items = list(items)
     system, rules = system_for(items)
-    facts = facts_load(enterprise_ids, years=[on.year - 1, on.year - 2])
+    if facts is None or facts.ids != list(enterprise_ids):
+        facts = facts_load(enterprise_ids, years=[on.year - 1, on.year - 2])
     sim = simulation(system, facts, trace=trace)
     return Evaluation(on=on, facts=facts, simulation=sim, outcomes=evaluate(sim, rules, on), items=items)
 

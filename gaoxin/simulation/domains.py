@@ -66,3 +66,8 @@ from gaoxin.simulation import innovation as _innovation  # noqa: E402 - listed a
 
 DOMAINS += (DomainGenerator("innovation", _innovation.generate_innovation),
             DomainGenerator("talent", _innovation.generate_talent))
+
+# Enterprise policies (issue 18): the 2023 catalog, the rules over the registry, notices and payments.
+from gaoxin.simulation import policies as _policies  # noqa: E402 - listed after the types it is given
+
+DOMAINS += (DomainGenerator("policies", _policies.generate),)

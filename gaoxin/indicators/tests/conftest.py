@@ -43,10 +43,13 @@ SUBMITTED_BEFORE_PROJECTS = ("F011", "F012", "F013", "F014")
 # The same for the industry figures the ledgers compute now (issue 20): kept submitted by GX-D10 in the catalog
 # itself while a test runs, so that a re-sync (the simulated submissions, a year close) keeps them so too.
 SUBMITTED_BEFORE_LEDGERS = ("F001", "F005", "F006")
+# And the policy figures the policies system computes now (issue 18), submitted by 企业服务局 before.
+SUBMITTED_BEFORE_POLICIES = ("F057", "F058", "F059")
 
 
 def as_before_the_ledgers(monkeypatch: pytest.MonkeyPatch) -> None:
-    computed = {ref: v for ref, v in catalog_module.COMPUTED.items() if ref not in SUBMITTED_BEFORE_LEDGERS}
+    kept = SUBMITTED_BEFORE_LEDGERS + SUBMITTED_BEFORE_POLICIES
+    computed = {ref: v for ref, v in catalog_module.COMPUTED.items() if ref not in kept}
     monkeypatch.setattr(catalog_module, "COMPUTED", computed)
     monkeypatch.setattr(catalog_module, "definitions", cache(catalog_module.definitions.__wrapped__))
     services.catalog_sync()
