@@ -53,6 +53,9 @@ EXPECTED = {
     # as 1; 7,530万 → 75.30万 printed as 75; the other counts shrink to 1.
     "F039": 3, "F041": 1, "F043": 1, "F044": 1, "F045": 1, "F046": 1, "F047": 1, "F048": 1, "F049": 1, "F050": 1,
     "F051": 75, "F089": 82,
+    # Enterprise policies (issue 18): 1,857 × 0.01 → 19 enterprises paid; they cover the 23 policies the 60
+    # enterprises qualify for (each pays at least one), which takes about 1,000万 rather than 2.3亿 × 0.01.
+    "F057": 23, "F058": 0.1, "F059": 19,
 }
 
 
@@ -312,6 +315,10 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert (result.records_total(result.records), result.value) == (None, None), indicator.ref
             checked += 1
             continue
+        if result.records_total is not None:  # read again from its records alone (paid less clawed back, F058)
+            assert result.records_total(result.records) == result.value, indicator.ref
+            checked += 1
+            continue
         if result.detail.get("aggregate") in {"sum", "share", "latest"}:  # a ledger's figure (issue 20)
             checked += _ledger_figure_adds_up(result)
             continue
@@ -331,7 +338,8 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
-    assert checked == 28 + 38 + 7 + 12 + 2  # cases, enterprises; ledgers; projects, land; innovation, talent; documents
+    # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies
+    assert checked == 28 + 38 + 7 + 12 + 2 + 3
 
 
 def _ledger_figure_adds_up(result: Any) -> int:
