@@ -57,16 +57,18 @@ class Evaluation:
     simulation: Simulation
     outcomes: list[Outcome]
     items: list[BenefitItem]
-    _per_item: dict[int, tuple[list[Any], dict[str, str]]] = field(default_factory=dict)
+    _nodes: dict[int, list[Any]] = field(default_factory=dict)
+    _words: list[dict[str, str]] | None = None
 
     def explain(self, item_index: int, row: int) -> dict[str, Any]:
-        """The trace of one row's result for one item (the item's trace nodes and words read once)."""
+        """The trace of one row's result for one item (the items' trace nodes and words read once)."""
         outcome = self.outcomes[item_index]
-        if item_index not in self._per_item:
-            self._per_item[item_index] = (item_nodes(self.simulation, outcome.rule, self.on),
-                                          condition_words(self.items[item_index], self.on))
-        nodes, words = self._per_item[item_index]
-        return explain(self.simulation, outcome, row, self.facts, on=self.on, labels=words, nodes=nodes)
+        if item_index not in self._nodes:
+            self._nodes[item_index] = item_nodes(self.simulation, outcome.rule, self.on)
+        if self._words is None:
+            self._words = condition_words(self.items, self.on)
+        return explain(self.simulation, outcome, row, self.facts, on=self.on, labels=self._words[item_index],
+                       nodes=self._nodes[item_index])
 
 
 def evaluation_run(items: Sequence[BenefitItem], enterprise_ids: Sequence[int], *, on: dt.date,
@@ -81,22 +83,25 @@ def evaluation_run(items: Sequence[BenefitItem], enterprise_ids: Sequence[int], 
     return Evaluation(on=on, facts=facts, simulation=sim, outcomes=evaluate(sim, rules, on), items=items)
 
 
-def condition_words(item: BenefitItem, on: dt.date) -> dict[str, str]:
-    """The words that fill a condition's placeholders: the item's parameters at ``on`` in the officers' units,
-    the qualification's, chains' and sizes' names."""
-    words = {}
-    for value in ParameterValue.objects.filter(item=item, start__lte=on).order_by("name", "start"):
-        words[value.name] = parameter_words(value.unit, value.value)
-    options = item.options
-    if options.get("qualification"):
-        words["qualification"] = QualificationType.objects.filter(code=options["qualification"]).values_list(
-            "name", flat=True).first() or options["qualification"]
-    if options.get("chains"):
-        words["chains"] = "、".join(IndustrialChain.objects.filter(code__in=options["chains"]).order_by(
-            "sort_order").values_list("name", flat=True))
-    if options.get("sizes"):
-        words["sizes"] = "或".join(SIZE_LABELS.get(s, s) for s in options["sizes"])
-    return words
+def condition_words(items: Sequence[BenefitItem], on: dt.date) -> list[dict[str, str]]:
+    """For each item, the words that fill its conditions' placeholders: its parameters at ``on`` in the
+    officers' units, the qualification's, chains' and sizes' names (three queries for all the items)."""
+    values: dict[int, dict[str, str]] = {item.pk: {} for item in items}
+    for value in ParameterValue.objects.filter(item__in=items, start__lte=on).order_by("item_id", "name", "start"):
+        values[value.item_id][value.name] = parameter_words(value.unit, value.value)
+    qualifications = dict(QualificationType.objects.values_list("code", "name"))
+    chains = dict(IndustrialChain.objects.order_by("sort_order").values_list("code", "name"))
+    out = []
+    for item in items:
+        words, options = dict(values[item.pk]), item.options
+        if options.get("qualification"):
+            words["qualification"] = qualifications.get(options["qualification"], options["qualification"])
+        if options.get("chains"):
+            words["chains"] = "、".join(chains.get(c, c) for c in options["chains"])
+        if options.get("sizes"):
+            words["sizes"] = "或".join(SIZE_LABELS.get(s, s) for s in options["sizes"])
+        out.append(words)
+    return out
 
 
 def parameter_words(unit: str, value: Any) -> str:
