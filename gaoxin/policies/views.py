@@ -101,7 +101,7 @@ def board(request: HttpRequest) -> HttpResponse:
         on = _date(request.POST.get("on"), field="on", label=_("判定日期")) or _today()
         created = services.matching_run(actor=actor, on=on)
     return render(request, "policies/board.html", {
-        "year": year, "totals": totals, "policies": len(rows), "created": created,
+        "year": year, "totals": totals, "policies": sum(1 for r in rows if r["paid"] > 0), "created": created,
         "by": {key: selectors.money_by(actor=actor, year=year, by=key) for key in ("policy", "chain", "street",
                                                                                    "size")},
         "is_officer": policy.is_policy_officer(actor), "today": _today(),
@@ -293,8 +293,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
     query = pages.param(request, "q")
     candidates = scope.filter(name__icontains=query).order_by("name")[:20] if query else []
     rows: list[dict[str, Any]] = []
+    on = _date(request.GET.get("on"), field="on", label=_("测算日期")) or _today()
     if enterprise is not None:
-        on = _today()
         items = services.items_in_force(on)
         decided = {d.item_id: d for d in Decision.objects.filter(enterprise=enterprise, year=on.year)}
         for item, trace in zip(items, services.evaluate_one(enterprise=enterprise, items=items, on=on), strict=True):
@@ -305,8 +305,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
                          "decision": decided.get(item.pk)})
         rows.sort(key=lambda r: ("eligible", "near", "no").index(r["state"]))
     return render(request, "policies/calculator.html", {
-        "enterprise": enterprise, "rows": rows, "q": query, "candidates": candidates,
-        "is_enterprise": is_enterprise(actor)})
+        "enterprise": enterprise, "rows": rows, "q": query, "candidates": candidates, "on": on,
+        "today": _today(), "is_enterprise": is_enterprise(actor)})
 
 
 @page(lambda u: is_enterprise(u) or policy.is_policy_officer(u))

@@ -62,6 +62,11 @@ def test_enterprise_sees_its_own_confirms_and_applies(client, world, catalog, fr
             "materials": ["社保缴费证明"], "bank_name": "中原银行", "bank_account": "6222020200112233"})
     applied = Decision.objects.get(item__code="gx2023_jobs_subsidy")
     assert response.status_code == 302
+    with frozen_now(2026, 3, 1, 9):  # a later day: the 2025 figures are not reported; the calculator on a date
+        assert "calc-eligible" not in client.get("/policies/calculator/").content.decode()
+        earlier = client.get("/policies/calculator/?on=2023-05-08").content.decode()
+    assert "calc-eligible" in earlier
+    assert "/policies/apply/" not in earlier  # an application is judged on the day it is made
     assert (applied.status, applied.amount_fen) == (Decision.Status.APPLIED, 3_000_000)
 
 
@@ -98,6 +103,7 @@ def test_notice_objection_and_payment_through_the_pages(client, world, catalog, 
     client.force_login(world.leader)
     board = client.get("/policies/?year=2023").content.decode()
     assert "5.00" in board  # 5 万元 net paid
+    assert '<a class="kpi-value" id="kpi-policies" href="/policies/reconciliation/?year=2023">1</a>' in board
     assert client.post(f"/policies/decisions/{tech.pk}/", {"action": "clawback", "amount": "1",
                                                            "reason": "x"}).status_code == 403
     assert Decision.objects.get(pk=tech.pk).clawed_back_fen == 0

@@ -1190,6 +1190,11 @@ EN = {
     "纳税额（万元）": "Tax paid (10k yuan)",
     "未报送": "Not reported",
     "新匹配 %(n)s 项": "%(n)s new matches",
+    "测算日期": "Estimate on",
+    "按测算日施行的政策和企业库中的资质、年度经营数据测算（申报以当天为准）；“差一项”列出尚缺的条件。":
+        "Estimated with the policies in force on that day from the registry's qualifications and annual "
+        "figures (an application is judged on the day it is made); \"one short\" lists the condition still missing.",
+    "有拨付的政策（项）": "Policies that paid",
 }
 
 HERE = Path(__file__).resolve().parent
