@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django.db.models.functions import TruncDate
 
@@ -138,15 +139,14 @@ def test_values_insert_many_passes_as_they_are_are_what_their_fields_store(db):
 
     from gaoxin.core.db import _plain_type
 
-    samples = {str: ["", "郑州", "0123"], int: [0, 1, -5, 2**40], bool: [True, False]}
+    samples: dict[type, list[Any]] = {str: ["", "郑州", "0123"], int: [0, 1, -5, 2**40], bool: [True, False]}
     checked = 0
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             kind = _plain_type(field)
             for value in samples.get(kind, []) if kind else []:
-                if kind is int and getattr(field, "remote_field", None) is None and value < 0 and "Positive" in type(
-                        field).__name__:
-                    continue
+                if value == -5 and "Positive" in type(field).__name__:
+                    continue  # not a value such a field holds
                 assert field.get_db_prep_save(value, connection) == value, (model, field.name, value)
                 checked += 1
     assert checked > 500
