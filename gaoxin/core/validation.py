@@ -66,6 +66,17 @@ def refuse_control_characters(value: str, *, field: str, label: str) -> str:
     return value
 
 
+def checked_text(value: Any, *, field: str, label: str, required: bool = True, max_length: int = 200) -> str:
+    """A service's text input: stripped, required unless said otherwise, at most ``max_length`` characters, no
+    control character; an ``ApplicationError`` naming ``field`` (with the ``label`` the user sees) otherwise."""
+    text = str(value or "").strip()
+    if required and not text:
+        raise ApplicationError(f"{label}：不能为空", field=field, code="required")
+    if len(text) > max_length:
+        raise ApplicationError(f"{label}：不能超过 {max_length} 个字", field=field, code="too_long")
+    return refuse_control_characters(text, field=field, label=label)
+
+
 def clean_text(value: Any) -> str:
     """The text of a value, stripped; ``None`` is empty and a whole float (Excel's 2023.0) loses its ``.0``."""
     if value is None:

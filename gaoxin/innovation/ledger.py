@@ -3,7 +3,7 @@
 that imports again), and the exports of the technology contracts (技术合同登记台账) and the talent
 applications (in ``talent.ledger``).
 
-The rows are checked by the same field rules as the services (``services._text``, ``_amount``, ``_readiness``,
+The rows are checked by the same field rules as the services (``checked_text``, ``_amount``, ``_readiness``,
 ``_choice``, ``_chain``): one rule, two callers — the service raises the first error, the ledger lists them all."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from gaoxin.core.ledger import (
     resolve_kind,
     template_workbook,
 )
-from gaoxin.core.validation import parse_date
+from gaoxin.core.validation import checked_text, parse_date
 from gaoxin.enterprises.models import Enterprise, IndustrialChain
 from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
 from gaoxin.innovation import policy, services
@@ -132,9 +132,9 @@ def _validate_demands(actor: User, upload: LedgerUpload) -> None:
             row.add("credit_code", "不在企业库中（或不在您的管辖范围内）", "unknown_enterprise")
         row.values = {
             "enterprise": enterprise,
-            "title": _check(row, "title", services._text, raw.get("title"), field="title",
+            "title": _check(row, "title", checked_text, raw.get("title"), field="title",
                                                                        label="需求名称"),
-            "text": _check(row, "text", services._text, raw.get("text"), field="text", label="需求描述",
+            "text": _check(row, "text", checked_text, raw.get("text"), field="text", label="需求描述",
                                                                      max_length=2000),
             "field": _check(row, "field", services._chain, raw.get("field")),
             "budget": _check(row, "budget", services._amount, raw.get("budget"), field="budget",
@@ -168,9 +168,9 @@ def _validate_achievements(actor: User, upload: LedgerUpload) -> None:
             row.add("institution", "未知的完成单位编码（或不是您所在的机构）", "unknown_institution")
         values: dict[str, Any] = {
             "institution": institution,
-            "name": _check(row, "name", services._text, raw.get("name"), field="name", label="成果名称"),
+            "name": _check(row, "name", checked_text, raw.get("name"), field="name", label="成果名称"),
             "keywords": _check(row, "keywords", services._keywords, str(raw.get("keywords") or "")),
-            "text": _check(row, "text", services._text, raw.get("text"), field="text", label="成果简介",
+            "text": _check(row, "text", checked_text, raw.get("text"), field="text", label="成果简介",
                                                                      max_length=2000),
             "field": _check(row, "field", services._chain, raw.get("field")),
             "form": _check(row, "form", services._choice, raw.get("form"), Achievement.Form,
@@ -235,9 +235,9 @@ def _validate_contracts(actor: User, upload: LedgerUpload) -> None:
         row.values = {
             "kind": _check(row, "kind", services._choice, raw.get("kind"), TechContract.Kind, field="kind",
                            label="合同类别"),
-            "title": _check(row, "title", services._text, raw.get("title"), field="title", label="合同名称"),
-            "seller": _check(row, "seller", services._text, raw.get("seller"), field="seller", label="卖方"),
-            "buyer": _check(row, "buyer", services._text, raw.get("buyer"), field="buyer", label="买方"),
+            "title": _check(row, "title", checked_text, raw.get("title"), field="title", label="合同名称"),
+            "seller": _check(row, "seller", checked_text, raw.get("seller"), field="seller", label="卖方"),
+            "buyer": _check(row, "buyer", checked_text, raw.get("buyer"), field="buyer", label="买方"),
             "amount": amount, "signed_on": signed_on, "seller_enterprise": seller, "buyer_enterprise": buyer,
         }
         if row.ok:  # the submission's own check, so a row passed here cannot be refused when it is written

@@ -16,7 +16,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
-from gaoxin.core.validation import refuse_control_characters
+from gaoxin.core.validation import checked_text
 from gaoxin.enterprises.models import Enterprise, IndustrialChain, Visit
 from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
 from gaoxin.innovation import policy
@@ -42,15 +42,6 @@ MAX_KEYWORDS = 3
 
 
 # --- checks shared by the services ----------------------------------------------------------------------------
-
-def _text(value: Any, *, field: str, label: str, required: bool = True, max_length: int = 200) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ApplicationError(f"{label}：不能为空", field=field, code="required")
-    if len(text) > max_length:
-        raise ApplicationError(f"{label}：不能超过 {max_length} 个字", field=field, code="too_long")
-    return refuse_control_characters(text, field=field, label=label)
-
 
 def _amount(value: Any, *, field: str, label: str, required: bool = False) -> Decimal | None:
     if value in (None, ""):
@@ -141,13 +132,13 @@ def institution_create(*, actor: User, code: str, name: str, kind: str, chain: I
     kind = _choice(kind, Institution.Kind, field="kind", label="类型")
     if kind == Institution.Kind.NEW_RD and introduced_on is None:
         raise ApplicationError("引进建设日期：新型研发机构必须填写", field="introduced_on", code="required")
-    name = _text(name, field="name", label="名称")
+    name = checked_text(name, field="name", label="名称")
     if Institution.objects.filter(name=name).exists():
         raise Conflict("名称：已有同名机构", field="name", code="duplicate")
     return Institution.objects.create(
-        code=_text(code, field="code", label="编码", max_length=32), name=name, kind=kind,
+        code=checked_text(code, field="code", label="编码", max_length=32), name=name, kind=kind,
         chain=_chain(chain, field="chain", label="主攻产业链") if chain else None, introduced_on=introduced_on,
-        partner=_text(partner, field="partner", label="共建单位", required=False), is_synthetic=is_synthetic)
+        partner=checked_text(partner, field="partner", label="共建单位", required=False), is_synthetic=is_synthetic)
 
 
 @transaction.atomic
@@ -166,8 +157,8 @@ def demand_post(*, actor: User, enterprise: Enterprise, title: str, text: str, f
                 visit: Visit | None = None, is_synthetic: bool = False) -> TechDemand:
     """An enterprise posts a technology demand, or a cadre records it on a visit (``visit`` of that enterprise)."""
     _require_enterprise_actor(actor, enterprise)
-    title = _text(title, field="title", label="需求名称")
-    body = _text(text, field="text", label="需求描述", max_length=2000)
+    title = checked_text(title, field="title", label="需求名称")
+    body = checked_text(text, field="text", label="需求描述", max_length=2000)
     chain = _chain(field)
     amount = _amount(budget, field="budget", label="预算")
     readiness = _readiness(required_readiness, field="required_readiness", label="要求技术就绪度", required=False)
@@ -199,7 +190,7 @@ def demand_resolve(*, actor: User, demand: TechDemand, outcome: str, institution
         raise ApplicationError("解决单位：标记为已解决时必须填写", field="institution", code="required")
     now = clock.now()
     demand.status = outcome
-    demand.solution_note = _text(note, field="note", label="解决情况", required=False, max_length=500)
+    demand.solution_note = checked_text(note, field="note", label="解决情况", required=False, max_length=500)
     if outcome == TechDemand.Status.SOLVED:
         demand.solved_at, demand.solved_by = now, institution
     demand.save(update_fields=["status", "solution_note", "solved_at", "solved_by"])
@@ -212,7 +203,7 @@ def demand_resolve(*, actor: User, demand: TechDemand, outcome: str, institution
 
 def _keywords(value: Iterable[str] | str) -> list[str]:
     items = value.replace("，", "、").replace(",", "、").split("、") if isinstance(value, str) else list(value)
-    words = [_text(w, field="keywords", label="关键词", max_length=20) for w in items if str(w).strip()]
+    words = [checked_text(w, field="keywords", label="关键词", max_length=20) for w in items if str(w).strip()]
     if len(words) > MAX_KEYWORDS:
         raise ApplicationError(f"关键词：最多 {MAX_KEYWORDS} 个", field="keywords", code="too_many_keywords")
     return words
@@ -225,14 +216,15 @@ def achievement_register(*, actor: User, institution: Institution, name: str, te
                          is_synthetic: bool = False) -> Achievement:
     _require_institution_actor(actor, institution)
     values = {
-        "name": _text(name, field="name", label="成果名称"),
+        "name": checked_text(name, field="name", label="成果名称"),
         "keywords": _keywords(keywords),
-        "text": _text(text, field="text", label="成果简介", max_length=2000),
+        "text": checked_text(text, field="text", label="成果简介", max_length=2000),
         "field": _chain(field),
         "form": _choice(form, Achievement.Form, field="form", label="成果形式"),
         "readiness": _readiness(readiness, field="readiness", label="技术就绪度", required=True),
         "transfer_method": _choice(transfer_method, Achievement.Transfer, field="transfer_method", label="转化方式"),
-        "ip_numbers": _text(ip_numbers, field="ip_numbers", label="知识产权编号", required=False, max_length=300),
+        "ip_numbers": checked_text(ip_numbers, field="ip_numbers", label="知识产权编号", required=False,
+                                   max_length=300),
         "price": _amount(price, field="price", label="意向价格"),
     }
     if values["form"] in (Achievement.Form.PATENT, Achievement.Form.SOFTWARE) and not values["ip_numbers"]:
@@ -310,8 +302,8 @@ def match_event_create(*, actor: User, title: str, held_on: dt.date, location: s
     policy.require_officer(actor)
     if attendance < 0:
         raise ApplicationError("参会人数：不能为负数", field="attendance", code="out_of_range")
-    event = MatchEvent.objects.create(title=_text(title, field="title", label="名称"), held_on=held_on,
-                                      location=_text(location, field="location", label="地点", required=False),
+    event = MatchEvent.objects.create(title=checked_text(title, field="title", label="名称"), held_on=held_on,
+                                      location=checked_text(location, field="location", label="地点", required=False),
                                       attendance=attendance, organizer=actor, is_synthetic=is_synthetic)
     event.enterprises.set(enterprises)
     event.institutions.set(institutions)
@@ -373,9 +365,9 @@ def contract_checked(*, kind: str, title: str, seller: str, buyer: str, amount: 
     """A contract's fields as submitted, checked (the first error refuses it, naming the field)."""
     values = {
         "kind": _choice(kind, TechContract.Kind, field="kind", label="合同类别"),
-        "title": _text(title, field="title", label="合同名称"),
-        "seller": _text(seller, field="seller", label="卖方"),
-        "buyer": _text(buyer, field="buyer", label="买方"),
+        "title": checked_text(title, field="title", label="合同名称"),
+        "seller": checked_text(seller, field="seller", label="卖方"),
+        "buyer": checked_text(buyer, field="buyer", label="买方"),
         "amount": _amount(amount, field="amount", label="合同成交额", required=True),
     }
     if signed_on > now.astimezone(SHANGHAI).date():
@@ -391,7 +383,7 @@ def registration_checked(contract: TechContract, *, classification: str, tech_in
     assert income is not None
     if income > contract.amount:
         raise ApplicationError("技术交易额：不能超过合同成交额", field="tech_income", code="income_over_amount")
-    return _text(classification, field="classification", label="技术领域分类", max_length=50), income
+    return checked_text(classification, field="classification", label="技术领域分类", max_length=50), income
 
 
 CERTIFICATE_LETTERS = {"development": "K", "transfer": "Z", "license": "X", "consulting": "Z1", "service": "F"}
@@ -433,7 +425,7 @@ def contract_refuse(*, actor: User, contract: TechContract, reason: str) -> Tech
     contract = TechContract.objects.select_for_update().get(pk=contract.pk)
     if contract.status != TechContract.Status.SUBMITTED:
         raise Conflict(f"该合同{contract.get_status_display()}，不能再认定", field="contract", code="contract_decided")
-    contract.refusal_reason = _text(reason, field="reason", label="不予登记理由", max_length=300)
+    contract.refusal_reason = checked_text(reason, field="reason", label="不予登记理由", max_length=300)
     contract.status, contract.reviewer = TechContract.Status.REFUSED, actor
     contract.save()
     audit.append(ContractEvent, contract, actor=actor, at=clock.now(), action="refuse", note=contract.refusal_reason)
@@ -451,12 +443,13 @@ def project_apply(*, actor: User, enterprise: Enterprise, title: str, field: Ind
     assert requested is not None  # required
     project = InnovationProject.objects.create(
         number=_next_number(InnovationProject, "ZX", applied_on.year),
-        title=_text(title, field="title", label="项目名称"),
+        title=checked_text(title, field="title", label="项目名称"),
         enterprise=enterprise, partner=partner, field=_chain(field),
         level=_choice(level, InnovationProject.Level, field="level", label="级别"), applied_on=applied_on,
         funding_requested=requested, is_synthetic=is_synthetic)
     for name, due in milestones:
-        ProjectMilestone.objects.create(project=project, name=_text(name, field="milestones", label="节点"), due_on=due)
+        ProjectMilestone.objects.create(project=project, name=checked_text(name, field="milestones", label="节点"),
+                                        due_on=due)
     audit.append(ProjectEvent, project, actor=actor, at=clock.now(), action="apply")
     return project
 

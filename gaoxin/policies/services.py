@@ -24,7 +24,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time, calendar
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
-from gaoxin.core.validation import refuse_control_characters
+from gaoxin.core.validation import checked_text
 from gaoxin.enterprises.models import Enterprise, EnterpriseUser
 from gaoxin.enterprises.scope import own_enterprise_id
 from gaoxin.notify.capture import sms_enqueue
@@ -49,15 +49,6 @@ BANK_ACCOUNT = re.compile(r"^\d{8,30}$")
 
 
 # --- checks ------------------------------------------------------------------------------------------------------
-
-def _text(value: Any, *, field: str, label: str, required: bool = True, max_length: int = 200) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ApplicationError(f"{label}：不能为空", field=field, code="required")
-    if len(text) > max_length:
-        raise ApplicationError(f"{label}：不能超过 {max_length} 个字", field=field, code="too_long")
-    return refuse_control_characters(text, field=field, label=label)
-
 
 def _decimal(value: Any, *, field: str, label: str) -> Decimal:
     try:
@@ -109,17 +100,17 @@ def _require_status(decision: Decision, *allowed: str, field: str = "decision") 
 def policy_create(*, actor: User, code: str, doc_number: str, title: str, issuer: str, in_force_from: dt.date,
                   in_force_to: dt.date | None = None, text_url: str = "", is_synthetic: bool = False) -> Policy:
     policy.require_policy_officer(actor)
-    code = _text(code, field="code", label="编码", max_length=32)
+    code = checked_text(code, field="code", label="编码", max_length=32)
     if Policy.objects.filter(code=code).exists():
         raise Conflict(f"编码：政策“{code}”已存在", field="code", code="policy_exists")
     if in_force_to is not None and in_force_to < in_force_from:
         raise ApplicationError("废止日期：不能早于施行日期", field="in_force_to", code="date_order")
     return Policy.objects.create(
-        code=code, doc_number=_text(doc_number, field="doc_number", label="文号", max_length=60),
-        title=_text(title, field="title", label="政策名称"), issuer=_text(issuer, field="issuer", label="发文机关",
-                                                                       max_length=100),
+        code=code, doc_number=checked_text(doc_number, field="doc_number", label="文号", max_length=60),
+        title=checked_text(title, field="title", label="政策名称"),
+        issuer=checked_text(issuer, field="issuer", label="发文机关", max_length=100),
         in_force_from=in_force_from, in_force_to=in_force_to,
-        text_url=_text(text_url, field="text_url", label="政策原文链接", required=False, max_length=300),
+        text_url=checked_text(text_url, field="text_url", label="政策原文链接", required=False, max_length=300),
         is_synthetic=is_synthetic)
 
 
@@ -133,11 +124,11 @@ def _require_draft(p: Policy) -> None:
 def clause_add(*, actor: User, policy_: Policy, number: str, text: str) -> Clause:
     policy.require_policy_officer(actor)
     _require_draft(policy_)
-    number = _text(number, field="number", label="条款", max_length=20)
+    number = checked_text(number, field="number", label="条款", max_length=20)
     if Clause.objects.filter(policy=policy_, number=number).exists():
         raise Conflict(f"条款：{number} 已存在", field="number", code="clause_exists")
     return Clause.objects.create(policy=policy_, number=number,
-                                 text=_text(text, field="text", label="条款原文", max_length=4000))
+                                 text=checked_text(text, field="text", label="条款原文", max_length=4000))
 
 
 @transaction.atomic
@@ -147,7 +138,7 @@ def item_add(*, actor: User, clause: Clause, code: str, name: str, route: str, f
     """A benefit item: its rule is ``family`` with ``options`` (checked by building it), its tests YAML."""
     policy.require_policy_officer(actor)
     _require_draft(clause.policy)
-    code = _text(code, field="code", label="编码", max_length=40)
+    code = checked_text(code, field="code", label="编码", max_length=40)
     if not re.fullmatch(r"[a-z][a-z0-9_]{2,39}", code) or "__" in code:
         raise ApplicationError("编码：小写字母开头，只含小写字母、数字和单个下划线", field="code", code="item_code")
     if BenefitItem.objects.filter(code=code).exists():
@@ -159,11 +150,11 @@ def item_add(*, actor: User, clause: Clause, code: str, name: str, route: str, f
     if not 1 <= int(review_days) <= 60:
         raise ApplicationError("审核时限：应为 1–60 个工作日", field="review_days", code="out_of_range")
     return BenefitItem.objects.create(
-        clause=clause, code=code, name=_text(name, field="name", label="兑现事项"), route=route, family=family,
+        clause=clause, code=code, name=checked_text(name, field="name", label="兑现事项"), route=route, family=family,
         options=options, tests=tests, review_days=int(review_days),
-        exclusive_group=_text(exclusive_group, field="exclusive_group", label="不重复享受组", required=False,
+        exclusive_group=checked_text(exclusive_group, field="exclusive_group", label="不重复享受组", required=False,
                               max_length=40),
-        materials=[_text(m, field="materials", label="申报材料", max_length=100) for m in materials])
+        materials=[checked_text(m, field="materials", label="申报材料", max_length=100) for m in materials])
 
 
 @transaction.atomic
@@ -197,7 +188,7 @@ def parameter_set(*, actor: User | None, item: BenefitItem, name: str, start: dt
         raise Conflict(f"生效日期：{start} 起的“{spec.label}”已设定", field="start", code="parameter_exists")
     return ParameterValue.objects.create(
         item=item, name=name, start=start, value=number, unit=spec.unit, label=spec.label,
-        reference=_text(reference, field="reference", label="依据", max_length=200), created_by=actor,
+        reference=checked_text(reference, field="reference", label="依据", max_length=200), created_by=actor,
         created_at=clock.now())
 
 
@@ -322,7 +313,7 @@ def decision_confirm(*, actor: User, decision: Decision, bank_name: str, bank_ac
     decision = _locked(decision)
     _require_own(actor, decision)
     _require_status(decision, Decision.Status.MATCHED)
-    bank_name = _text(bank_name, field="bank_name", label="开户行", max_length=100)
+    bank_name = checked_text(bank_name, field="bank_name", label="开户行", max_length=100)
     account = re.sub(r"\s", "", str(bank_account or ""))
     if not BANK_ACCOUNT.fullmatch(account):
         raise ApplicationError("银行账号：应为 8–30 位数字", field="bank_account", code="bank_account")
@@ -351,7 +342,7 @@ def application_submit(*, actor: User, item: BenefitItem, enterprise: Enterprise
     on = _today()
     if item not in items_in_force(on, route=BenefitItem.Route.APPLY):
         raise ApplicationError("兑现事项：该事项不在施行期内", field="item", code="item_not_in_force")
-    materials = [_text(m, field="materials", label="申报材料", max_length=200) for m in materials]
+    materials = [checked_text(m, field="materials", label="申报材料", max_length=200) for m in materials]
     missing = [m for m in item.materials if m not in materials]
     if missing:
         raise ApplicationError(f"申报材料：缺少 {'、'.join(missing)}", field="materials", code="materials_missing")
@@ -369,7 +360,7 @@ def application_submit(*, actor: User, item: BenefitItem, enterprise: Enterprise
         number=next_number(Decision, "ZC", on.year), item=item, enterprise=enterprise, year=on.year,
         route=item.route, evaluated_on=on, amount_fen=trace["amount_fen"], trace=trace,
         status=Decision.Status.APPLIED, materials=materials, created_at=now,
-        bank_name=_text(bank_name, field="bank_name", label="开户行", max_length=100), bank_account=account,
+        bank_name=checked_text(bank_name, field="bank_name", label="开户行", max_length=100), bank_account=account,
         review_due=add_working_time(now, item.review_days, "day"))
     _event(decision, actor=actor, action="apply", payload={"materials": materials})
     return decision
@@ -385,7 +376,7 @@ def application_decide(*, actor: User, decision: Decision, approve: bool, reason
         decision.save(update_fields=["status"])
         _event(decision, actor=actor, action="approve")
     else:
-        decision.refusal_reason = _text(reason, field="reason", label="不予兑现理由", max_length=300)
+        decision.refusal_reason = checked_text(reason, field="reason", label="不予兑现理由", max_length=300)
         decision.status = Decision.Status.REFUSED
         decision.save(update_fields=["status", "refusal_reason"])
         _event(decision, actor=actor, action="refuse", note=decision.refusal_reason)
@@ -411,7 +402,7 @@ def notice_publish(*, actor: User, decisions: Sequence[Decision], title: str, on
         raise Conflict(f"兑现事项：{'、'.join(wrong[:5])} 不是“已确认”或“审核通过”，不能公示", field="decisions",
                        code="decision_status")
     notice = Notice.objects.create(
-        number=next_number(Notice, "GS", on.year), title=_text(title, field="title", label="标题"),
+        number=next_number(Notice, "GS", on.year), title=checked_text(title, field="title", label="标题"),
         published_on=on, objection_until=calendar().nth_workday_after(on, working_days), created_by=actor,
         is_synthetic=is_synthetic)
     for d in rows:
@@ -436,9 +427,9 @@ def objection_record(*, actor: User, decision: Decision, objector: str, text: st
         raise ApplicationError(f"收到日期：公示异议期已于 {decision.notice.objection_until} 截止", field="received_on",
                                code="objection_late")
     objection = Objection.objects.create(
-        decision=decision, received_on=received_on, objector=_text(objector, field="objector", label="异议人",
+        decision=decision, received_on=received_on, objector=checked_text(objector, field="objector", label="异议人",
                                                                    max_length=100),
-        text=_text(text, field="text", label="异议内容", max_length=2000), recorded_by=actor)
+        text=checked_text(text, field="text", label="异议内容", max_length=2000), recorded_by=actor)
     _event(decision, actor=actor, action="object", note=objection.text, payload={"objection": objection.pk})
     return objection
 
@@ -450,7 +441,7 @@ def objection_handle(*, actor: User, objection: Objection, upheld: bool, answer:
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.outcome != Objection.Outcome.PENDING:
         raise Conflict("该异议已处理", field="objection", code="objection_handled")
-    objection.answer = _text(answer, field="answer", label="处理意见", max_length=500)
+    objection.answer = checked_text(answer, field="answer", label="处理意见", max_length=500)
     objection.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
     objection.handled_by = actor
     objection.save(update_fields=["answer", "outcome", "handled_by"])
@@ -570,7 +561,7 @@ def clawback(*, actor: User, decision: Decision, amount_yuan: Any, reason: str) 
         raise ApplicationError(f"追回金额（元）：应大于 0 且不超过已拨付的 {decision.paid_fen / 100:,.2f} 元",
                                field="amount", code="clawback_range")
     decision.clawed_back_fen += amount
-    decision.clawback_reason = _text(reason, field="reason", label="追回理由", max_length=300)
+    decision.clawback_reason = checked_text(reason, field="reason", label="追回理由", max_length=300)
     decision.status = Decision.Status.CLAWED_BACK
     decision.save(update_fields=["clawed_back_fen", "clawback_reason", "status"])
     _event(decision, actor=actor, action="claw_back", note=decision.clawback_reason, payload={"amount_fen": amount})
