@@ -284,3 +284,22 @@ def test_the_budget_is_never_exceeded(world, catalog, frozen_now):
     assert _snapshot() == before
     services.payment_batch_create(actor=world.finance, decisions=[tech])
     assert services.net_paid_fen(tech.item.clause.policy, 2023) == 5_000_000
+
+
+def test_the_reconciliation_balances_to_the_fen(world, catalog, frozen_now):
+    from gaoxin.policies import selectors
+
+    decisions = _cleared(world, frozen_now, ["gx2023_tech_sme_award", "gx2023_little_giant_award"])
+    tech = next(d for d in decisions if d.item.code == "gx2023_tech_sme_award")
+    services.payment_batch_create(actor=world.finance, decisions=[tech])
+    services.clawback(actor=world.officer, decision=Decision.objects.get(pk=tech.pk), amount_yuan="1234.56",
+                      reason="多拨部分")
+    (row,) = [r for r in selectors.reconciliation(actor=world.finance, year=2023) if r["policy"].code == "GX2023-01"]
+    assert {k: row[k] for k in ("budget", "decided", "awaiting", "noticed", "cleared", "paid", "back", "net",
+                                "available", "batches", "enterprises")} == {
+        # decided: 5 万 tech SME (paid) + 50 万 小巨人 (cleared) + 20 万 专精特新 (matched)
+        "budget": 8_000_000_000, "decided": 75_000_000,
+        "awaiting": 20_000_000, "noticed": 0, "cleared": 50_000_000, "paid": 5_000_000, "back": 123_456,
+        "net": 4_876_544, "available": 8_000_000_000 - 4_876_544, "batches": 5_000_000, "enterprises": 1}
+    assert row["balanced"] is True
+    assert selectors.reconciliation(actor=world.sensor_user, year=2023) == []
