@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -68,3 +69,14 @@ def xlsx_response(data: bytes, name: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def posted_id(value: str | None) -> int:
+    """A posted id, or 0 (matches nothing) when it is not a small decimal number."""
+    return int(value) if value and value.isdecimal() and len(value) < 12 else 0
+
+
+def paged(request: HttpRequest, qs: Any, per_page: int = 50) -> Page[Any]:
+    """The page of ``qs`` the request asks for (``?page=``; the first for anything else)."""
+    number = request.GET.get("page", "1")
+    return Paginator(qs, per_page).get_page(int(number) if number.isdecimal() and int(number) < 10**6 else 1)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -80,11 +79,6 @@ def _filters(request: HttpRequest) -> selectors.Filters:
 _xlsx = pages.xlsx_response
 
 
-def _int(value: str | None) -> int:
-    """A posted id, or 0 (matches nothing) when it is not a small decimal number."""
-    return int(value) if value and value.isdecimal() and len(value) < 12 else 0
-
-
 def _get(model: type[Any], qs: Any, pk: int) -> Any:
     found = qs.filter(pk=pk).first()
     if found is None:
@@ -97,11 +91,6 @@ def _year(request: HttpRequest) -> int:
     if text.isdecimal() and 2000 <= int(text) <= 2100:
         return int(text)
     return selectors.latest_year(default=clock.now().astimezone(SHANGHAI).year)
-
-
-def _paged(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
-    number = request.GET.get("page", "1")
-    return Paginator(qs, per_page).get_page(int(number) if number.isdecimal() and int(number) < 10**6 else 1)
 
 
 # --- board -------------------------------------------------------------------------------------------------
@@ -122,7 +111,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return _xlsx(ledger.ledger_export_demands(qs), "tech-demands.xlsx")
     return render(request, "innovation/demands.html", {
-        "page": _paged(request, qs), "total": qs.count(), "filters": _filters(request),
+        "page": pages.paged(request, qs), "total": qs.count(), "filters": _filters(request),
         "statuses": TechDemand.Status.choices, "fields": IndustrialChain.objects.all(),
         "may_post": policy.is_officer(actor) or is_enterprise(actor), "is_officer": policy.is_officer(actor)})
 
@@ -149,7 +138,7 @@ def demand_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
-            enterprise = enterprises.filter(pk=_int(data.get("enterprise"))).first()
+            enterprise = enterprises.filter(pk=pages.posted_id(data.get("enterprise"))).first()
             if enterprise is None:
                 raise ApplicationError(_("企业：请选择企业"), field="enterprise", code="required")
             try:
@@ -189,7 +178,7 @@ def demand_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "propose":
         services.matches_propose(actor=actor, demand=demand, top=10)
     elif action == "record":
-        achievement = _get(Achievement, Achievement.objects.all(), _int(data.get("achievement")))
+        achievement = _get(Achievement, Achievement.objects.all(), pages.posted_id(data.get("achievement")))
         event_id = data.get("event") or ""
         event = selectors.event_list(actor=actor).filter(pk=int(event_id)).first() if event_id.isdecimal() else None
         services.match_record(actor=actor, demand=demand, achievement=achievement, outcome=data.get("outcome", ""),
@@ -213,7 +202,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return _xlsx(ledger.ledger_export_achievements(qs), "achievements.xlsx")
     return render(request, "innovation/achievements.html", {
-        "page": _paged(request, qs), "total": qs.count(), "filters": _filters(request),
+        "page": pages.paged(request, qs), "total": qs.count(), "filters": _filters(request),
         "fields": IndustrialChain.objects.all(), "is_officer": policy.is_officer(actor),
         "may_register": policy.is_officer(actor) or is_institution(actor),
         "today": clock.now().astimezone(SHANGHAI).date().isoformat()})
@@ -255,7 +244,7 @@ def achievement_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
-            institution = institutions.filter(pk=_int(data.get("institution"))).first()
+            institution = institutions.filter(pk=pages.posted_id(data.get("institution"))).first()
             if institution is None:
                 raise ApplicationError(_("完成单位：请选择"), field="institution", code="required")
             services.achievement_register(
@@ -327,7 +316,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         return _xlsx(ledger.ledger_export_contracts(qs), "tech-contracts.xlsx")
     now = clock.now()
     return render(request, "innovation/contracts.html", {
-        "page": _paged(request, qs), "total": qs.count(), "filters": _filters(request), "now": now,
+        "page": pages.paged(request, qs), "total": qs.count(), "filters": _filters(request), "now": now,
         "statuses": TechContract.Status.choices, "kinds": TechContract.Kind.choices,
         "is_officer": policy.is_officer(actor), "may_submit": policy.is_officer(actor) or is_enterprise(actor),
         "own_enterprise": Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0).first()})

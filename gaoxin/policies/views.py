@@ -14,7 +14,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,21 +63,12 @@ def _year(request: HttpRequest) -> int:
     return int(latest) if latest else _today().year
 
 
-def _int(value: str | None) -> int:
-    return int(value) if value and value.isdecimal() and len(value) < 12 else 0
-
-
 def _date(value: str | None, *, field: str, label: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
         raise ApplicationError(_("%(label)s：格式应为 YYYY-MM-DD") % {"label": label}, field=field,
                                code="invalid_date") from None
-
-
-def _paged(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
-    number = request.GET.get("page", "1")
-    return Paginator(qs, per_page).get_page(int(number) if number.isdecimal() and int(number) < 10**6 else 1)
 
 
 def _decision(actor: User, pk: int) -> Decision:
@@ -142,7 +132,7 @@ def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
             if action == "publish":
                 services.policy_publish(actor=actor, policy_=p)
                 return redirect("policies:policy_detail", code=p.code)
-            item = BenefitItem.objects.filter(clause__policy=p, pk=_int(request.POST.get("item"))).first()
+            item = BenefitItem.objects.filter(clause__policy=p, pk=pages.posted_id(request.POST.get("item"))).first()
             if item is None:
                 raise ApplicationError(_("兑现事项：请选择事项"), field="item", code="required")
             if action == "parameter":
@@ -193,7 +183,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         return pages.xlsx_response(ledger.decisions_export(qs), "policy-decisions.xlsx")
     error, done = None, ""
     if request.method == "POST":
-        chosen = list(qs.filter(pk__in=[_int(v) for v in request.POST.getlist("decision")]))
+        chosen = list(qs.filter(pk__in=[pages.posted_id(v) for v in request.POST.getlist("decision")]))
         try:
             if request.POST.get("action") == "notice":
                 notice = services.notice_publish(actor=actor, decisions=chosen, title=request.POST.get("title", ""))
@@ -204,7 +194,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
     return render(request, "policies/decisions.html", {
-        "page": _paged(request, qs), "total": qs.count(), "filters": filters, "error": error, "done": done,
+        "page": pages.paged(request, qs), "total": qs.count(), "filters": filters, "error": error, "done": done,
         "statuses": Decision.Status.choices, "routes": BenefitItem.Route.choices,
         "policies": selectors.policy_list(actor=actor), "is_officer": policy.is_policy_officer(actor),
         "is_finance": policy.is_finance_officer(actor), "is_enterprise": is_enterprise(actor)},
@@ -288,8 +278,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     scope = Enterprise.objects.filter(enterprise_scope_q(actor=actor)) if not is_enterprise(actor) else \
         Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0)
-    enterprise = scope.filter(pk=_int(request.GET.get("enterprise"))).first() if not is_enterprise(actor) else \
-        scope.first()
+    asked = pages.posted_id(request.GET.get("enterprise"))
+    enterprise = scope.first() if is_enterprise(actor) else scope.filter(pk=asked).first()
     query = pages.param(request, "q")
     candidates = scope.filter(name__icontains=query).order_by("name")[:20] if query else []
     rows: list[dict[str, Any]] = []
@@ -315,7 +305,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     item = BenefitItem.objects.filter(code=code, route=BenefitItem.Route.APPLY).select_related("clause__policy").first()
     if item is None:
         raise NotFound(_("兑现事项不存在"))
-    enterprise = Enterprise.objects.filter(pk=own_enterprise_id(actor) or _int(request.GET.get("enterprise"))).first()
+    asked = pages.posted_id(request.GET.get("enterprise"))
+    enterprise = Enterprise.objects.filter(pk=own_enterprise_id(actor) or asked).first()
     if enterprise is None:
         raise NotFound(_("企业不存在"))
     error = None
@@ -336,7 +327,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @page(policy.is_reader)
 def notice_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.notice_list(actor=actor_of(request))
-    return render(request, "policies/notices.html", {"page": _paged(request, qs), "today": _today()})
+    return render(request, "policies/notices.html", {"page": pages.paged(request, qs), "today": _today()})
 
 
 @page(policy.is_reader)
@@ -351,8 +342,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") == "close":
                 services.notice_close(actor=actor, notice=notice)
             else:
-                objection = Objection.objects.filter(decision__notice=notice, pk=_int(request.POST.get("objection"))
-                                                     ).first()
+                chosen = pages.posted_id(request.POST.get("objection"))
+                objection = Objection.objects.filter(decision__notice=notice, pk=chosen).first()
                 if objection is None:
                     raise NotFound(_("异议不存在"))
                 services.objection_handle(actor=actor, objection=objection,
@@ -372,7 +363,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page(policy.is_reader)
 def batch_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.batch_list(actor=actor_of(request))
-    return render(request, "policies/batches.html", {"page": _paged(request, qs)})
+    return render(request, "policies/batches.html", {"page": pages.paged(request, qs)})
 
 
 @page(policy.is_reader)
