@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import statistics
 import sys
@@ -54,7 +55,7 @@ def main() -> int:
         from gaoxin.core import clock
         from gaoxin.core.calendar import SHANGHAI
         from gaoxin.enterprises.models import Enterprise, QualificationAward, QualificationType
-        from gaoxin.policies import engine, services
+        from gaoxin.policies import engine, selectors, services
         from gaoxin.policies.facts import facts_load
         from gaoxin.simulation import enterprises as registry
         from gaoxin.simulation import policies as simulated
@@ -69,7 +70,7 @@ def main() -> int:
             officer = simulated._user("bench-qfw", "GX-D14", "企业服务局（基准）")
             services.catalog_load(actor=officer)
         on = dt.date(2023, 6, 15)
-        items = services.items_in_force(on)
+        items = selectors.items_in_force(on)
         ids = sorted(e.pk for e in enterprises)
         print(f"registry: {len(ids):,} enterprises, {QualificationAward.objects.count():,} qualifications; "
               f"{len(items)} benefit items of {len({i.clause.policy_id for i in items})} policies")
@@ -97,6 +98,10 @@ def main() -> int:
         print(f"the same with traces, {pairs:,} eligible pairs explained: {t_traced:.2f} s; with the facts "
               f"{t_all:.2f} s (target < 5 s); ratio traced ÷ plain {t_traced / t_plain:.2f}")
 
+        # A web process answering the calculator does not hold a registry-wide trace: drop it, so that the garbage
+        # collector's full passes in the loop below do not walk its millions of objects (they cost 80–100 ms).
+        del plain, traced
+        gc.collect()
         enterprise = Enterprise.objects.get(pk=ids[len(ids) // 2])
         qtype = QualificationType.objects.get(code="gazelle_prov")
         times = []
@@ -111,8 +116,10 @@ def main() -> int:
         assert len(traces) == len(items)
         gazelle = next(tr for tr in traces if tr["item"] == "gx2023_gazelle_award")
         assert gazelle["eligible"] is True
+        worst = max(times)
         print(f"one enterprise re-evaluated after a new qualification, {len(items)} items explained: median "
-              f"{statistics.median(times) * 1000:.1f} ms, worst {max(times) * 1000:.1f} ms (target < 50 ms)")
+              f"{statistics.median(times) * 1000:.1f} ms, worst {worst * 1000:.1f} ms (call {times.index(worst) + 1} "
+              f"of {len(times)}; target < 50 ms)")
     return 0
 
 

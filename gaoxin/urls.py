@@ -11,6 +11,7 @@ from django.urls import include, path
 from gaoxin.api.api import api
 from gaoxin.hotline.api import router as hotline_router
 from gaoxin.innovation.api import router as innovation_router
+from gaoxin.policies.api import router as policies_router
 from gaoxin.projects.api import router as projects_router
 from gaoxin.talent.api import router as talent_router
 
@@ -18,6 +19,7 @@ api.add_router("/hotline/12345", hotline_router)
 api.add_router("/projects", projects_router)
 api.add_router("/innovation", innovation_router)
 api.add_router("/talent", talent_router)
+api.add_router("/policies", policies_router)
 
 handler500 = "gaoxin.web.views.errors.server_error"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,11 @@ def dated_values(items: Sequence[BenefitItem]) -> list[catalog.DatedValue]:
     codes = {item.pk: item.code for item in items}
     rows = ParameterValue.objects.filter(item_id__in=codes).order_by("item_id", "name", "start")
     return [catalog.DatedValue(codes[r.item_id], r.name, r.unit, r.start, r.value, r.reference) for r in rows]
+
+
+# A cached system's parameters are set again before each evaluation: one evaluation at a time per process, so that
+# a thread never evaluates with the parameters another thread set for its own items.
+_EVALUATING = threading.Lock()
 
 
 @lru_cache(maxsize=16)
@@ -76,11 +82,13 @@ def evaluation_run(items: Sequence[BenefitItem], enterprise_ids: Sequence[int], 
     """``items`` over ``enterprise_ids`` on ``on``; ``facts`` when the caller read them already (several dates
     of one year read the same facts)."""
     items = list(items)
-    system, rules = system_for(items)
     if facts is None or facts.ids != list(enterprise_ids):
         facts = facts_load(enterprise_ids, years=[on.year - 1, on.year - 2])
-    sim = simulation(system, facts, trace=trace)
-    return Evaluation(on=on, facts=facts, simulation=sim, outcomes=evaluate(sim, rules, on), items=items)
+    with _EVALUATING:
+        system, rules = system_for(items)
+        sim = simulation(system, facts, trace=trace)
+        outcomes = evaluate(sim, rules, on)
+    return Evaluation(on=on, facts=facts, simulation=sim, outcomes=outcomes, items=items)
 
 
 def condition_words(items: Sequence[BenefitItem], on: dt.date) -> list[dict[str, str]]:

@@ -48,15 +48,15 @@ def facts_load(enterprise_ids: Sequence[int], *, years: Sequence[int]) -> Facts:
         facts.eternal[f"in_chain__{code}"] = values
     sizes = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "size"))
     facts.eternal["size"] = np.array([sizes.get(pk, "") for pk in ids], dtype=object)
-    for i, pk in enumerate(ids):
-        for code, _name in CHAINS:
-            facts.records[i][f"in_chain__{code}"] = [f"enterprise:{pk}"]
-        facts.records[i]["size"] = [f"enterprise:{pk}"]
+    enterprise_keys = np.array(ids, dtype=np.int64)
+    for name in (*(f"in_chain__{code}" for code, _name in CHAINS), "size"):
+        facts.record_keys[name] = ("enterprise", enterprise_keys)
 
     for year in years:
         reported = np.zeros(n, dtype=bool)
         money = {name: np.zeros(n, dtype=np.int64) for name in FIGURES}
         employees = np.zeros(n, dtype=np.int32)
+        keys = np.zeros(n, dtype=np.int64)
         rows = AnnualFigures.objects.filter(enterprise_id__in=ids, year=year).values_list(
             "pk", "enterprise_id", *FIGURES, "employees")
         for pk, enterprise_id, revenue, rd_spending, tax_paid, people in rows.iterator(chunk_size=5000):
@@ -65,8 +65,9 @@ def facts_load(enterprise_ids: Sequence[int], *, years: Sequence[int]) -> Facts:
             for name, value in zip(FIGURES, (revenue, rd_spending, tax_paid), strict=True):
                 money[name][i] = int(value * FEN_PER_WAN)
             employees[i] = people
-            for name in (*FIGURES, "employees", "has_figures"):
-                facts.records[i][f"{name}:{year}"] = [f"figures:{pk}"]
+            keys[i] = pk
+        for name in (*FIGURES, "employees", "has_figures"):
+            facts.record_keys[f"{name}:{year}"] = ("figures", keys)
         facts.yearly[("has_figures", year)] = reported
         for name, values in money.items():
             facts.yearly[(name, year)] = values

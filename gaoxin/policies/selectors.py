@@ -4,6 +4,7 @@ catalog (published policies, their clauses, items and parameters) is public to e
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +12,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
+from gaoxin.enterprises.models import Enterprise
 from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
-from gaoxin.policies import policy
-from gaoxin.policies.models import Budget, Decision, Notice, Objection, PaymentBatch, Policy
+from gaoxin.policies import engine, policy
+from gaoxin.policies.models import BenefitItem, Budget, Decision, Notice, Objection, PaymentBatch, Policy
 
 NOTHING = Q(pk__in=[])
 OPEN_STATUSES = (Decision.Status.MATCHED, Decision.Status.CONFIRMED, Decision.Status.APPLIED,
@@ -64,6 +66,55 @@ def decision_list(*, actor: User, filters: Filters = Filters()) -> QuerySet[Deci
 
 def decision_get(*, actor: User, pk: int) -> Decision | None:
     return decision_list(actor=actor).filter(pk=pk).first()
+
+
+def items_in_force(on: dt.date, *, route: str = "") -> list[BenefitItem]:
+    qs = BenefitItem.objects.filter(
+        clause__policy__status=Policy.Status.PUBLISHED, clause__policy__in_force_from__lte=on).filter(
+        Q(clause__policy__in_force_to__isnull=True) | Q(clause__policy__in_force_to__gte=on)).select_related(
+        "clause__policy")
+    if route:
+        qs = qs.filter(route=route)
+    return list(qs.order_by("code"))
+
+
+def calculator_enterprises(*, actor: User) -> QuerySet[Enterprise]:
+    """The enterprises ``actor`` may run the calculator for: an enterprise user its own; officers, leaders and
+    service cadres those of their scope."""
+    if not actor.is_authenticated:
+        return Enterprise.objects.none()
+    own = own_enterprise_id(actor)
+    if actor.role == Role.ENTERPRISE:
+        return Enterprise.objects.filter(pk=own or 0)
+    if policy.is_reader(actor) or actor.role == Role.SERVICE_CADRE:
+        return Enterprise.objects.filter(enterprise_scope_q(actor=actor))
+    return Enterprise.objects.none()
+
+
+@dataclass(frozen=True)
+class CalculatorRow:
+    item: BenefitItem
+    trace: dict[str, Any]
+    state: str  # eligible | near (one condition short) | no
+    unmet: list[dict[str, Any]]
+    decision: Decision | None
+
+
+def calculator(*, enterprise: Enterprise, on: dt.date) -> list[CalculatorRow]:
+    """政策计算器: every item in force on ``on`` for ``enterprise``, explained — the eligible ones first, then those
+    one condition short, then the rest — with the decision of that year when there is one."""
+    items = items_in_force(on)
+    if not items:
+        return []
+    evaluation = engine.evaluation_run(items, [enterprise.pk], on=on, trace=True)
+    decided = {d.item_id: d for d in Decision.objects.filter(enterprise=enterprise, year=on.year)}
+    rows = []
+    for index, item in enumerate(items):
+        trace = evaluation.explain(index, 0)
+        unmet = [c for c in trace["conditions"] if not c["held"]]
+        state = "eligible" if trace["eligible"] and trace["amount_fen"] > 0 else "near" if len(unmet) == 1 else "no"
+        rows.append(CalculatorRow(item, trace, state, unmet, decided.get(item.pk)))
+    return sorted(rows, key=lambda r: ("eligible", "near", "no").index(r.state))
 
 
 def policy_list(*, actor: User, include_drafts: bool = False) -> QuerySet[Policy]:

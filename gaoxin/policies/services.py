@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
@@ -29,7 +29,7 @@ from gaoxin.enterprises.models import Enterprise, EnterpriseUser
 from gaoxin.enterprises.scope import own_enterprise_id
 from gaoxin.notify.capture import sms_enqueue
 from gaoxin.notify.models import SmsMessage
-from gaoxin.policies import engine, policy
+from gaoxin.policies import engine, policy, selectors
 from gaoxin.policies.models import (
     BenefitItem,
     Budget,
@@ -244,16 +244,6 @@ def policy_publish(*, actor: User, policy_: Policy) -> Policy:
 
 # --- decisions ---------------------------------------------------------------------------------------------------
 
-def items_in_force(on: dt.date, *, route: str = "") -> list[BenefitItem]:
-    qs = BenefitItem.objects.filter(
-        clause__policy__status=Policy.Status.PUBLISHED, clause__policy__in_force_from__lte=on).filter(
-        Q(clause__policy__in_force_to__isnull=True) | Q(clause__policy__in_force_to__gte=on)).select_related(
-        "clause__policy")
-    if route:
-        qs = qs.filter(route=route)
-    return list(qs.order_by("code"))
-
-
 @transaction.atomic
 def matching_run(*, actor: User, on: dt.date | None = None, enterprise_ids: Sequence[int] | None = None,
                  is_synthetic: bool = False) -> list[Decision]:
@@ -262,7 +252,7 @@ def matching_run(*, actor: User, on: dt.date | None = None, enterprise_ids: Sequ
     told by text message. Existing decisions are never re-decided."""
     policy.require_policy_officer(actor)
     on = on or _today()
-    items = items_in_force(on, route=BenefitItem.Route.AUTO)
+    items = selectors.items_in_force(on, route=BenefitItem.Route.AUTO)
     if not items:
         return []
     ids = list(enterprise_ids) if enterprise_ids is not None else list(
@@ -340,7 +330,7 @@ def application_submit(*, actor: User, item: BenefitItem, enterprise: Enterprise
     if item.route != BenefitItem.Route.APPLY:
         raise ApplicationError("兑现事项：该事项免申即享，无需申报", field="item", code="item_auto")
     on = _today()
-    if item not in items_in_force(on, route=BenefitItem.Route.APPLY):
+    if item not in selectors.items_in_force(on, route=BenefitItem.Route.APPLY):
         raise ApplicationError("兑现事项：该事项不在施行期内", field="item", code="item_not_in_force")
     materials = [checked_text(m, field="materials", label="申报材料", max_length=200) for m in materials]
     missing = [m for m in item.materials if m not in materials]
@@ -593,7 +583,7 @@ def catalog_specs(files: Sequence[Path] | None = None) -> list[dict[str, Any]]:
     """The policies of the catalog files (a file holds one policy, or a list of them)."""
     specs: list[dict[str, Any]] = []
     for path in files if files is not None else catalog_files():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = catalog.yaml_load(path.read_text(encoding="utf-8"))
         specs.extend(data if isinstance(data, list) else [data])
     return specs
 
@@ -603,7 +593,7 @@ def catalog_upload(*, actor: User, text: str) -> Policy:
     """A new policy from a rules file in the catalog's format, as a draft: the officer checks it and publishes."""
     policy.require_policy_officer(actor)
     try:
-        spec = yaml.safe_load(text)
+        spec = catalog.yaml_load(text)
     except yaml.YAMLError as error:
         raise ApplicationError(f"政策规则文件：YAML 格式错误（{error}）", field="file", code="file_yaml") from None
     if not isinstance(spec, dict):

@@ -25,7 +25,7 @@ from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import AnnualFigures, Enterprise, QualificationAward
-from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
+from gaoxin.enterprises.scope import own_enterprise_id
 from gaoxin.policies import engine, ledger, policy, selectors, services
 from gaoxin.policies.models import BenefitItem, Decision, Objection
 from gaoxin.policies.rules.families import FAMILY_LABELS
@@ -276,8 +276,7 @@ def _records_of(trace: dict[str, Any]) -> dict[str, Any]:
 def calculator(request: HttpRequest) -> HttpResponse:
     """政策计算器: for the enterprise (its own) or for one of the cadre's/officer's scope (``?enterprise=``)."""
     actor = actor_of(request)
-    scope = Enterprise.objects.filter(enterprise_scope_q(actor=actor)) if not is_enterprise(actor) else \
-        Enterprise.objects.filter(pk=own_enterprise_id(actor) or 0)
+    scope = selectors.calculator_enterprises(actor=actor)
     asked = pages.posted_id(request.GET.get("enterprise"))
     enterprise = scope.first() if is_enterprise(actor) else scope.filter(pk=asked).first()
     query = pages.param(request, "q")
@@ -285,15 +284,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     on = _date(request.GET.get("on"), field="on", label=_("测算日期")) or _today()
     if enterprise is not None:
-        items = services.items_in_force(on)
-        decided = {d.item_id: d for d in Decision.objects.filter(enterprise=enterprise, year=on.year)}
-        for item, trace in zip(items, services.evaluate_one(enterprise=enterprise, items=items, on=on), strict=True):
-            unmet = [c for c in trace["conditions"] if not c["held"]]
-            state = "eligible" if trace["eligible"] and trace["amount_fen"] > 0 else (
-                "near" if len(unmet) == 1 else "no")
-            rows.append({"item": item, "trace": _trace_view(trace), "unmet": unmet, "state": state,
-                         "decision": decided.get(item.pk)})
-        rows.sort(key=lambda r: ("eligible", "near", "no").index(r["state"]))
+        rows = [{"item": r.item, "trace": _trace_view(r.trace), "unmet": r.unmet, "state": r.state,
+                 "decision": r.decision} for r in selectors.calculator(enterprise=enterprise, on=on)]
     return render(request, "policies/calculator.html", {
         "enterprise": enterprise, "rows": rows, "q": query, "candidates": candidates, "on": on,
         "today": _today(), "is_enterprise": is_enterprise(actor)})

@@ -36,7 +36,7 @@ from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI, calendar
 from gaoxin.core.db import insert_many
 from gaoxin.enterprises.models import AnnualFigures, Enterprise
-from gaoxin.policies import bulk, engine, services
+from gaoxin.policies import bulk, engine, selectors, services
 from gaoxin.policies.facts import facts_load
 from gaoxin.policies.models import BenefitItem, Budget, Decision
 from gaoxin.simulation.calibration import scaled
@@ -44,6 +44,7 @@ from gaoxin.simulation.calibration import scaled
 POLICIES = 36  # F057
 PAID_FEN = 23_000_000_000  # F058: 2.3亿元
 ENTERPRISES = 1_857  # F059
+TAKE_UP = 0.92  # share of the enterprises told of a 免申即享 match that confirm their account within the year
 EVALUATIONS = ((3, 15), (6, 15), (9, 15), (12, 1))  # the quarters' matching runs (month, day)
 REPORTING = 0.85  # share of the registry that reports its figures
 BANKS = ("中原银行郑州高新区支行", "郑州银行高新区支行", "中国工商银行郑州高新区支行", "中国建设银行郑州科学大道支行")
@@ -117,7 +118,13 @@ class Candidate:
     enterprise_id: int
     on: dt.date
     amount: int
-    trace: dict[str, Any]
+    evaluation: engine.Evaluation
+    item_index: int
+    row: int
+
+    def trace(self) -> dict[str, Any]:
+        """Explained only for the candidates that become decisions."""
+        return self.evaluation.explain(self.item_index, self.row)
 
 
 def _candidates(year: int, ids: list[int]) -> list[Candidate]:
@@ -126,14 +133,13 @@ def _candidates(year: int, ids: list[int]) -> list[Candidate]:
     facts = facts_load(ids, years=[year - 1, year - 2])  # the same facts all year (the figures of the years before)
     for month, day in EVALUATIONS:
         on = dt.date(year, month, day)
-        items = services.items_in_force(on)
+        items = selectors.items_in_force(on)
         evaluation = engine.evaluation_run(items, ids, on=on, trace=True, facts=facts)
         for index, (item, outcome) in enumerate(zip(items, evaluation.outcomes, strict=True)):
             for row in np.flatnonzero(outcome.eligible & (outcome.amount > 0)).tolist():
                 if (item.pk, ids[row]) not in seen:
                     seen.add((item.pk, ids[row]))
-                    out.append(Candidate(item, ids[row], on, int(outcome.amount[row]),
-                                         evaluation.explain(index, row)))
+                    out.append(Candidate(item, ids[row], on, int(outcome.amount[row]), evaluation, index, row))
     return out
 
 
@@ -151,76 +157,109 @@ def _payable(candidates: list[Candidate]) -> dict[int, list[Candidate]]:
     return {e: sorted(kept.values(), key=lambda c: (c.on, c.item.code)) for e, kept in by_enterprise.items()}
 
 
+def _offer(cs: list[Candidate]) -> list[Candidate]:
+    """What an enterprise takes up: its 免申即享 matches when it has any (it confirms them), else the 快申快享 items
+    it could apply for."""
+    return [c for c in cs if c.item.route == BenefitItem.Route.AUTO] or cs
+
+
+def _by_policy(cs: list[Candidate]) -> dict[int, int]:
+    out: dict[int, int] = defaultdict(int)
+    for c in cs:
+        out[c.item.clause.policy_id] += c.amount
+    return out
+
+
 def _choose(rng: np.random.Generator, payable: dict[int, list[Candidate]], *, count: int, target: int,
-            budgets: dict[int, int]) -> set[int]:
-    """``count`` enterprises whose payments add up to about ``target`` fen: every policy paying at least one
-    when any enterprise qualifies for it, no policy-year above its budget."""
-    value = {e: sum(c.amount for c in cs) for e, cs in payable.items()}
-    by_policy: dict[int, dict[int, int]] = {e: defaultdict(int) for e in payable}
-    for e, cs in payable.items():
-        for c in cs:
-            by_policy[e][c.item.clause.policy_id] += c.amount
+            budgets: dict[int, int]) -> dict[int, list[Candidate]]:
+    """``count`` enterprises and what each takes up (``_offer``), adding up to about ``target`` fen: every policy
+    paying at least one when any enterprise qualifies for it (an enterprise may apply for that one besides
+    confirming its matches), no policy-year above its budget, and ``TAKE_UP`` of the enterprises told of a
+    免申即享 match confirming it (the rest of the count applies for 快申快享 items)."""
+    offers = {e: _offer(cs) for e, cs in payable.items()}
+    value = {e: sum(c.amount for c in cs) for e, cs in offers.items()}
+    amounts = {e: _by_policy(cs) for e, cs in offers.items()}
+    matched = {e for e, cs in offers.items() if cs[0].item.route == BenefitItem.Route.AUTO}
     spent: dict[int, int] = defaultdict(int)
+    chosen: dict[int, list[Candidate]] = {}
 
     def fits(add: int, drop: int | None = None) -> bool:
-        for policy_id, amount in by_policy[add].items():
-            taken = by_policy[drop].get(policy_id, 0) if drop is not None else 0
+        for policy_id, amount in amounts[add].items():
+            taken = amounts[drop].get(policy_id, 0) if drop is not None else 0
             if spent[policy_id] - taken + amount > budgets.get(policy_id, 0):
                 return False
         return True
 
-    def move(e: int, sign: int) -> None:
-        for policy_id, amount in by_policy[e].items():
+    def take(e: int, sign: int = 1) -> None:
+        for policy_id, amount in amounts[e].items():
             spent[policy_id] += sign * amount
+        if sign > 0:
+            chosen[e] = offers[e]
+        else:
+            del chosen[e]
 
-    chosen: set[int] = set()
-    locked: set[int] = set()
     holders: dict[int, list[int]] = defaultdict(list)
     for e in sorted(payable):
-        for policy_id in by_policy[e]:
+        for policy_id in _by_policy(payable[e]):
             holders[policy_id].append(e)
+    locked: set[int] = set()
     for policy_id in sorted(holders, key=lambda p: len(holders[p])):  # the rarest first
-        if any(e in chosen for e in holders[policy_id]) or len(chosen) >= count:
+        if any(policy_id in amounts[e] for e in chosen) or len(chosen) >= count:
             continue
-        options = [e for e in holders[policy_id] if fits(e)]
-        if options:
-            pick = sorted(options, key=lambda e: value[e])[0]  # the smallest, to leave room for the target
-            chosen.add(pick)
-            locked.add(pick)
-            move(pick, 1)
-    pool = [e for e in rng.permutation(sorted(payable)).tolist() if e not in chosen]
+        for e in sorted(holders[policy_id], key=lambda e: value[e]):  # the smallest, to leave room for the target
+            if e in chosen:
+                continue
+            extra = [c for c in payable[e] if c.item.clause.policy_id == policy_id and c not in offers[e]]
+            offers[e], amounts[e] = offers[e] + extra, _by_policy(offers[e] + extra)
+            if fits(e):
+                value[e] = sum(c.amount for c in offers[e])
+                take(e)
+                locked.add(e)
+                break
+            offers[e], amounts[e] = _offer(payable[e]), _by_policy(_offer(payable[e]))
+    confirming = min(count, round(TAKE_UP * len(matched)))
+    for e in rng.permutation(sorted(matched - set(chosen))).tolist():
+        if len(chosen) >= count or len(matched.intersection(chosen)) >= confirming:
+            break
+        if fits(e):
+            take(e)
+    pool = [e for e in rng.permutation(sorted(payable)).tolist() if e not in chosen and e not in matched]
     mean = (target - sum(value[e] for e in chosen)) / max(1, count - len(chosen))
     pool.sort(key=lambda e: abs(value[e] - mean) + rng.random())  # near the mean first, at random
     for e in pool:
         if len(chosen) >= count:
             break
         if fits(e):
-            chosen.add(e)
-            move(e, 1)
+            take(e)
+    # Exchange a chosen enterprise for one left out of the same kind (matched or not) while that brings the total
+    # nearer the target, so the count and the take-up stay as they are.
     total = sum(value[e] for e in chosen)
-    outside = [e for e in payable if e not in chosen]
-    inside = [e for e in chosen if e not in locked]
-    for _ in range(40_000):  # swaps towards the target
-        if not outside or not inside or abs(total - target) <= target // 2000:
+    inside = {kind: [e for e in chosen if e not in locked and (e in matched) == kind] for kind in (True, False)}
+    outside = {kind: [e for e in offers if e not in chosen and (e in matched) == kind] for kind in (True, False)}
+    for _ in range(40_000):
+        if abs(total - target) <= target // 2000:
             break
-        i, o = int(rng.integers(len(inside))), int(rng.integers(len(outside)))
-        drop, add = inside[i], outside[o]
+        kind = bool(rng.integers(2))
+        if not inside[kind] or not outside[kind]:
+            kind = not kind
+            if not inside[kind] or not outside[kind]:
+                break
+        i, o = int(rng.integers(len(inside[kind]))), int(rng.integers(len(outside[kind])))
+        drop, add = inside[kind][i], outside[kind][o]
         delta = value[add] - value[drop]
         if abs(total + delta - target) < abs(total - target) and fits(add, drop):
-            move(drop, -1)
-            move(add, 1)
-            chosen.discard(drop)
-            chosen.add(add)
-            inside[i], outside[o] = add, drop
+            take(drop, -1)
+            take(add)
+            inside[kind][i], outside[kind][o] = add, drop
             total += delta
     return chosen
 
 
 # --- 5. the workflow -----------------------------------------------------------------------------------------
 
-def _paths(rng: np.random.Generator, year: int, candidates: list[Candidate], payable: dict[int, list[Candidate]],
-           chosen: set[int]) -> tuple[list[bulk.DecisionPath], list[bulk.PlannedNotice], list[bulk.PlannedBatch]]:
-    taken = {id(c) for e in chosen for c in payable[e]}
+def _paths(rng: np.random.Generator, year: int, candidates: list[Candidate], chosen: dict[int, list[Candidate]],
+           ) -> tuple[list[bulk.DecisionPath], list[bulk.PlannedNotice], list[bulk.PlannedBatch]]:
+    taken = {id(c) for cs in chosen.values() for c in cs}
     notices, batches = {}, {}
     for n, (month, day) in enumerate(EVALUATIONS, start=1):
         on = dt.date(year, month, day)
@@ -236,7 +275,7 @@ def _paths(rng: np.random.Generator, year: int, candidates: list[Candidate], pay
             continue  # 快申快享: only the enterprises that apply have a decision
         created = _at(c.on, 10 if auto else 11)  # a 快申快享 application on the day the rules found it eligible
         path = bulk.DecisionPath(item=c.item, enterprise_id=c.enterprise_id, evaluated_on=c.on,
-                                 amount_fen=c.amount, trace=c.trace, created_at=created)
+                                 amount_fen=c.amount, trace=c.trace(), created_at=created)
         if id(c) in taken:
             decided_day = _working_day(created.astimezone(SHANGHAI).date(), int(rng.integers(1, 6)))
             path.decided_at = _at(decided_day, 14)
@@ -253,7 +292,7 @@ def _paths(rng: np.random.Generator, year: int, candidates: list[Candidate], pay
 
 
 def _live_cases(rng: np.random.Generator, year: int, officer: User, candidates: list[Candidate],
-                chosen: set[int]) -> int:
+                chosen: dict[int, list[Candidate]]) -> int:
     """Through the services at the end of the year: two refused applications, and a supplementary notice of
     three confirmed matches with one objection upheld and one dismissed."""
     done = 0
@@ -271,7 +310,7 @@ def _live_cases(rng: np.random.Generator, year: int, officer: User, candidates: 
                                         reason="经核查，提交的证明材料与部门共享数据不一致")
             done += 1
     matched = list(Decision.objects.filter(year=year, status=Decision.Status.MATCHED).exclude(
-        enterprise_id__in=chosen).order_by("number")[:3])
+        enterprise_id__in=list(chosen)).order_by("number")[:3])
     if len(matched) < 3:
         return done
     with clock.frozen(_at(_working_day(day, 1), 10)):
@@ -309,7 +348,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     budgets = dict(Budget.objects.filter(year=year.year).values_list("policy_id", "amount_fen"))
     chosen = _choose(rng, payable, count=min(scaled(ENTERPRISES, year.scale), len(payable)),
                      target=round(PAID_FEN * year.scale), budgets=budgets)
-    paths, notices, batches = _paths(rng, year.year, candidates, payable, chosen)
+    paths, notices, batches = _paths(rng, year.year, candidates, chosen)
     bulk.notices_create(actor=officer, notices=notices, is_synthetic=True)
     bulk.batches_create(actor=finance, batches=batches, paths=paths, is_synthetic=True)
     written = bulk.decisions_many(officer=officer, finance=finance, paths=paths, year=year.year, is_synthetic=True)

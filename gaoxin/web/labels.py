@@ -45,4 +45,10 @@ DOMAIN_LABELS = (
     gettext_noop("派遣通知"), gettext_noop("领导批示"), gettext_noop("核实任务"), gettext_noop("办结告知"),
     gettext_noop("不予立案告知"), gettext_noop("政策免申即享通知"), gettext_noop("待发送"), gettext_noop("已送达"),
     gettext_noop("发送失败（需人工处理）"),
+    # policies.models: Policy.Status, BenefitItem.Route, ParameterValue.Unit, Decision.Status, Objection.Outcome
+    gettext_noop("已发布"), gettext_noop("免申即享"), gettext_noop("快申快享"), gettext_noop("元"),
+    gettext_noop("万元"), gettext_noop("比例"), gettext_noop("已匹配待确认"), gettext_noop("已确认"),
+    gettext_noop("已申报待审核"), gettext_noop("审核通过"), gettext_noop("不予兑现"), gettext_noop("公示中"),
+    gettext_noop("公示无异议"), gettext_noop("异议成立撤销"), gettext_noop("已拨付"), gettext_noop("已追回"),
+    gettext_noop("待处理"), gettext_noop("异议成立"), gettext_noop("异议不成立"),
 )

@@ -27,11 +27,17 @@ class Facts:
     yearly: dict[tuple[str, int], np.ndarray[Any, Any]] = field(default_factory=dict)
     # per row: the records behind each fact, by its name (a yearly fact: ``name:year``)
     records: list[dict[str, list[str]]] = field(default_factory=list)
+    # a fact with one record per row behind it: the record's kind and its primary key per row (0: none)
+    record_keys: dict[str, tuple[str, np.ndarray[Any, Any]]] = field(default_factory=dict)
 
     def records_of(self, row: int, name: str, period: str) -> list[str]:
-        if not self.records:
-            return []
-        return self.records[row].get(f"{name}:{period}") or self.records[row].get(name, [])
+        for key in (f"{name}:{period}", name):
+            if self.records and self.records[row].get(key):
+                return self.records[row][key]
+            if key in self.record_keys:
+                kind, keys = self.record_keys[key]
+                return [f"{kind}:{keys[row]}"] if keys[row] else []
+        return []
 
     def __len__(self) -> int:
         return len(self.ids)

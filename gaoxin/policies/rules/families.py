@@ -121,27 +121,33 @@ def _figures_reported(item: str) -> Condition:
 
 # --- the families ------------------------------------------------------------------------------------------------
 
-def qualification_reward(item: str, *, qualification: str, chains: Sequence[str] = (),
+def qualification_reward(item: str, *, qualification: str, years_back: int = 1, chains: Sequence[str] = (),
                          sizes: Sequence[str] = ()) -> Rule:
-    """A one-off reward for a qualification first obtained since the start of the previous year (认定奖励)."""
+    """A one-off reward for a qualification first obtained recently (认定奖励): since 1 January of the evaluation
+    year (``years_back=0``, for a qualification renewed every year, whose earlier entrants the earlier year's
+    policy rewarded) or of the year before (``years_back=1``)."""
     since = f"qualified_since__{qualification}"
+    if years_back not in (0, 1):
+        raise TypeError(f"years_back 只能是 0（本年）或 1（上年），收到 {years_back!r}")
 
     def held(enterprise: Any, period: Any, parameters: Any) -> Any:
         return enterprise(since, period) <= _day(period)
 
     def recent(enterprise: Any, period: Any, parameters: Any) -> Any:
-        first_day = np.datetime64(dt.date(period.start.year - 1, 1, 1), "D")
+        first_day = np.datetime64(dt.date(period.start.year - years_back, 1, 1), "D")
         return enterprise(since, period) >= first_day
 
     def amount(enterprise: Any, period: Any, parameters: Any) -> Any:
         return np.full(enterprise.count, _params(parameters, period, item).amount, dtype=np.int64)
 
+    window = "本年" if years_back == 0 else "上年"
     return Rule(item=item, family="qualification_reward",
                 conditions=(Condition("held", "已取得“{qualification}”认定", held),
-                            Condition("recent", "首次认定在上年 1 月 1 日之后", recent),
+                            Condition("recent", f"首次认定在{window} 1 月 1 日之后", recent),
                             *_filters(item, chains, sizes)),
                 parameters=(ParameterSpec("amount", "yuan", "奖励金额"),), amount=amount,
-                options={"qualification": qualification, "chains": list(chains), "sizes": list(sizes)})
+                options={"qualification": qualification, "years_back": years_back, "chains": list(chains),
+                         "sizes": list(sizes)})
 
 
 def rd_subsidy(item: str, *, qualification: str = "", chains: Sequence[str] = (),

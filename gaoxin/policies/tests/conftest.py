@@ -23,7 +23,7 @@ class World:
     finance: Any
     leader: Any
     admin: Any
-    sensor: Any  # tech SME since 2022-11, R&D 2022 of 150万, 60 people, tax 600万, small, in the sensor chain
+    sensor: Any  # tech SME since 2023-01-05, R&D 2022 of 400万, 60 people, tax 600万, small, in the sensor chain
     giant: Any  # 省级专精特新 and 小巨人 both in 2023, large
     plain: Any  # no qualification, no figures
     sensor_user: Any
@@ -47,14 +47,14 @@ def world(org, make_user, frozen_now) -> World:
         plain = enterprise_services.enterprise_create(
             actor=admin, credit_code=usc("9141010011112222"), name="郑州普通商贸有限公司", size="micro")
         enterprise_services.qualification_award_create(actor=admin, enterprise=sensor, qualification_type="tech_sme",
-                                                       year=2022, awarded_on=dt.date(2022, 11, 8))
+                                                       year=2023, awarded_on=dt.date(2023, 1, 5))
         enterprise_services.qualification_award_create(actor=admin, enterprise=giant, qualification_type="srdi_prov",
                                                        year=2023, awarded_on=dt.date(2023, 1, 10))
         enterprise_services.qualification_award_create(actor=admin, enterprise=giant,
                                                        qualification_type="little_giant", year=2023,
                                                        awarded_on=dt.date(2023, 1, 20))
         enterprise_services.annual_figures_record(actor=admin, enterprise=sensor, year=2022, revenue="1800",
-                                                  rd_spending="150", employees=60, tax_paid="600")
+                                                  rd_spending="400", employees=60, tax_paid="600")
         enterprise_services.annual_figures_record(actor=admin, enterprise=sensor, year=2021, revenue="900",
                                                   rd_spending="80", employees=40, tax_paid="200")
         sensor_user = make_user(Role.ENTERPRISE, None, username="sensor", phone="13900000001")

@@ -13,7 +13,7 @@ from django.db import transaction
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.models import Enterprise
-from gaoxin.policies import bulk, engine, services
+from gaoxin.policies import bulk, engine, selectors, services
 from gaoxin.policies.models import BenefitItem, Decision, DecisionEvent, Notice, PaymentBatch
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def _services(world) -> None:
 
 def _bulk(world) -> None:
     on = dt.date(2023, 3, 1)
-    items = services.items_in_force(on, route=BenefitItem.Route.AUTO)
+    items = selectors.items_in_force(on, route=BenefitItem.Route.AUTO)
     ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     evaluation = engine.evaluation_run(items, ids, on=on, trace=True)
     first = bulk.PlannedNotice("第一批", at(3, 3), at(3, 13))

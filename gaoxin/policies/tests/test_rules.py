@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from gaoxin.core.errors import ApplicationError
 from gaoxin.policies.rules import catalog
 from gaoxin.policies.rules.evaluate import Facts, evaluate, explain, simulation
 from gaoxin.policies.rules.families import rd_subsidy
@@ -43,10 +44,10 @@ def test_a_wrong_expectation_fails_by_name():
     rule, values = _values(spec, spec["clauses"][0]["items"][0])
     cases = [{"name": "错误的期望", "period": "2023-06-30",
               "input": {"qualified_since__tech_sme": dt.date(2020, 1, 1), "has_figures": {2022: True},
-                        "rd_spending": {2022: 100000000}},
-              "output": {"gx2023_rd_subsidy__amount": 10000001}}]
+                        "rd_spending": {2022: 300000000}},
+              "output": {"gx2023_rd_subsidy__amount": 15000001}}]
     assert catalog.run_tests(rule, cases, values) == [
-        catalog.TestFailure("错误的期望", "gx2023_rd_subsidy__amount：期望 10000001，得到 10000000")]
+        catalog.TestFailure("错误的期望", "gx2023_rd_subsidy__amount：期望 15000001，得到 15000000")]
 
 
 def test_parameters_reach_the_formulas_as_integers():
@@ -90,3 +91,36 @@ def test_vectorised_evaluation_and_its_explanation():
     assert trace["parameters"] == {"rd.rate": 100000, "rd.threshold": 100_000_000, "rd.cap": 100_000_000}
     second = explain(sim, outcome, 1, facts, on=dt.date(2023, 6, 30), labels={})
     assert [c["held"] for c in second["conditions"]] == [True, True, False]
+
+
+def test_records_behind_a_fact_from_one_key_per_row():
+    import numpy as np
+    facts = Facts(ids=[11, 12], records=[{"rd_spending:2022": ["figures:9"]}, {}],
+                  record_keys={"rd_spending:2022": ("figures", np.array([7, 0])), "size": ("enterprise",
+                                                                                          np.array([11, 12]))})
+    assert facts.records_of(0, "rd_spending", "2022") == ["figures:9"]  # a row's own list comes first
+    assert facts.records_of(1, "rd_spending", "2022") == []  # key 0: no record
+    assert facts.records_of(1, "size", "ETERNITY") == ["enterprise:12"]
+    assert facts.records_of(1, "employees", "2022") == []
+
+
+@pytest.mark.parametrize(("years_back", "first_held", "eligible"), [
+    (0, "2023-01-01", True), (0, "2022-12-31", False), (1, "2022-01-01", True), (1, "2021-12-31", False)])
+def test_a_qualification_reward_counts_the_first_year_it_was_held(years_back, first_held, eligible):
+    import numpy as np
+    rule = catalog.rule_of(item="q", family="qualification_reward",
+                           options={"qualification": "tech_sme", "years_back": years_back})
+    system = catalog.build_system([rule], [catalog.DatedValue("q", "amount", "yuan", dt.date(2023, 1, 1),
+                                                             Decimal("50000"))])
+    facts = Facts(ids=[1], records=[{}])
+    facts.eternal["qualified_since__tech_sme"] = np.array([np.datetime64(first_held, "D")])
+    (outcome,) = evaluate(simulation(system, facts), [rule], dt.date(2023, 3, 1))
+    assert (bool(outcome.eligible[0]), int(outcome.amount[0])) == (eligible, 5_000_000 if eligible else 0)
+
+
+def test_a_qualification_reward_refuses_another_window():
+    with pytest.raises(ApplicationError) as err:
+        catalog.rule_of(item="q", family="qualification_reward", options={"qualification": "tech_sme",
+                                                                           "years_back": 2})
+    assert (err.value.field, err.value.code) == ("options", "bad_options")
+    assert "years_back" in err.value.message

@@ -28,7 +28,7 @@ def test_the_shipped_catalog_is_published_with_its_parameters(world, catalog):
     assert [p.code for p in catalog] == [f"GX2023-{n:02d}" for n in range(1, 37)]  # the 36 of F057
     assert set(Policy.objects.values_list("status", flat=True)) == {"published"}
     rate = ParameterValue.objects.get(item__code="gx2023_rd_subsidy", name="rate")
-    assert (str(rate.value), rate.unit, rate.reference) == ("0.1000", "rate", "郑开管〔2023〕7号（模拟） 第四条")
+    assert (str(rate.value), rate.unit, rate.reference) == ("0.0500", "rate", "郑开管〔2023〕7号（模拟） 第四条")
     assert services.catalog_load(actor=world.officer) == []  # loaded once
 
 
@@ -87,20 +87,20 @@ def test_matching_decides_with_trace_texts_the_enterprise_and_never_decides_twic
     assert got == [
         ("郑州巨人装备有限公司", "gx2023_little_giant_award", 50_000_000),
         ("郑州巨人装备有限公司", "gx2023_srdi_award", 20_000_000),
-        ("郑州示例传感科技有限公司", "gx2023_rd_sensor", 12_000_000),
-        ("郑州示例传感科技有限公司", "gx2023_rd_small", 20_000_000),
-        ("郑州示例传感科技有限公司", "gx2023_rd_subsidy", 15_000_000),
+        ("郑州示例传感科技有限公司", "gx2023_rd_sensor", 20_000_000),
+        ("郑州示例传感科技有限公司", "gx2023_rd_small", 6_000_000),
+        ("郑州示例传感科技有限公司", "gx2023_rd_subsidy", 20_000_000),
         ("郑州示例传感科技有限公司", "gx2023_tech_sme_award", 5_000_000),
-    ]  # R&D of 150 万: 8 % (sensor chain), 15 % capped at 20 万 (small), 10 % (tech SME); 升规 needs 2000 万 of
+    ]  # R&D of 400 万: 5 % (sensor chain), 8 % capped at 6 万 (small), 5 % (tech SME); 升规 needs 2000 万 of
     # revenue (1800 万); the giant reported no figures
     rd = Decision.objects.get(item__code="gx2023_rd_subsidy")
     assert rd.status == Decision.Status.MATCHED
     assert [(c["label"], c["held"]) for c in rd.trace["conditions"]] == [
         ("已取得“国家科技型中小企业入库”认定", True), ("已报送上年度经营数据", True),
-        ("上年度研发费用不低于 100 万元", True)]
+        ("上年度研发费用不低于 300 万元", True)]
     spent = next(f for f in rd.trace["facts"] if f["name"] == "rd_spending")
     figures = world.sensor.annual_figures.get(year=2022)
-    assert (spent["period"], spent["value"], spent["records"]) == ("2022", 150_000_000, [f"figures:{figures.pk}"])
+    assert (spent["period"], spent["value"], spent["records"]) == ("2022", 400_000_000, [f"figures:{figures.pk}"])
     assert sorted(SmsMessage.objects.values_list("phone", flat=True)) == ["13900000001"] * 4 + ["13900000002"] * 2
     message = SmsMessage.objects.filter(kind="policy_matched", phone="13900000001").order_by("pk").first()
     assert message is not None
@@ -121,7 +121,7 @@ def test_a_parameter_change_dated_later_leaves_past_decisions_alone(world, catal
                                    value="0.2", reference="x")
         assert (err.value.field, err.value.code) == ("start", "parameter_retroactive")
         services.parameter_set(actor=world.officer, item=item, name="rate", start=dt.date(2024, 1, 1),
-                               value="0.12", reference="郑开管〔2023〕7号（模拟）修订")
+                               value="0.06", reference="郑开管〔2023〕7号（模拟）修订")
         with pytest.raises(ApplicationError) as err:
             services.parameter_set(actor=world.officer, item=item, name="cap", start=dt.date(2023, 2, 1),
                                    value="200", reference="x")
@@ -134,9 +134,9 @@ def test_a_parameter_change_dated_later_leaves_past_decisions_alone(world, catal
     with frozen_now(2024, 3, 1, 9):
         from gaoxin.enterprises import services as enterprise_services
         enterprise_services.annual_figures_record(actor=world.admin, enterprise=world.sensor, year=2023,
-                                                  revenue="2500", rd_spending="150", employees=70, tax_paid="700")
+                                                  revenue="2500", rd_spending="350", employees=70, tax_paid="700")
         trace = services.evaluate_one(enterprise=world.sensor, items=[item], on=dt.date(2024, 3, 1))[0]
-    assert trace["amount_fen"] == 18_000_000  # 12% from 2024
+    assert trace["amount_fen"] == 21_000_000  # 6 % from 2024
 
 
 def test_confirmation_checks_the_account_and_belongs_to_the_enterprise(world, catalog, frozen_now):

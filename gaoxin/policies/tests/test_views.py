@@ -25,8 +25,8 @@ def test_officer_runs_matching_and_reads_the_trace(client, world, catalog, froze
     assert "新匹配 6 项" in response.content.decode()
     rd = Decision.objects.get(item__code="gx2023_rd_subsidy")
     page = client.get(f"/policies/decisions/{rd.pk}/").content.decode()
-    assert "上年度研发费用不低于 100 万元" in page
-    assert "150.00 万元" in page
+    assert "上年度研发费用不低于 300 万元" in page
+    assert "400.00 万元" in page
     figures = world.sensor.annual_figures.get(year=2022)
     assert f'href="#figures-{figures.pk}"' in page  # the fact's link, to the record shown on the page
     assert f'id="figures-{figures.pk}"' in page

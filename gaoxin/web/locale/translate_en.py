@@ -1195,6 +1195,17 @@ EN = {
         "Estimated with the policies in force on that day from the registry's qualifications and annual "
         "figures (an application is judged on the day it is made); \"one short\" lists the condition still missing.",
     "有拨付的政策（项）": "Policies that paid",
+    "已发布": "Published",
+    "免申即享": "Automatic (no application)",
+    "快申快享": "Fast application",
+    "比例": "Rate",
+    "已匹配待确认": "Matched, awaiting confirmation",
+    "已确认": "Confirmed",
+    "已申报待审核": "Applied, awaiting review",
+    "公示无异议": "Notice closed without objection",
+    "异议成立撤销": "Revoked after objection",
+    "待处理": "Pending",
+    "异议不成立": "Objection dismissed",
 }
 
 HERE = Path(__file__).resolve().parent

@@ -7,6 +7,7 @@ from gaoxin.cases import metrics, workflow
 from gaoxin.cases.models import Channel, Satisfaction, Urgency
 from gaoxin.indicators.models import Indicator, SourceDocument, Submission
 from gaoxin.notify.models import SmsMessage
+from gaoxin.policies.models import BenefitItem, Decision, Objection, ParameterValue, Policy
 from gaoxin.web.labels import DOMAIN_LABELS
 
 
@@ -16,6 +17,8 @@ def _all_labels():
                                      *Indicator.Source.labels, *Indicator.Measure.labels, *Indicator.PeriodType.labels,
                                      *Submission.Status.labels, *SourceDocument.Kind.labels,
                                      *SmsMessage.Kind.labels, *SmsMessage.State.labels,
+                                     *Policy.Status.labels, *BenefitItem.Route.labels, *ParameterValue.Unit.labels,
+                                     *Decision.Status.labels, *Objection.Outcome.labels,
                                      *[post["name"] for post in metrics.POSTS.values()],
                                      *metrics.POST_COUNTS.values()]}
 
