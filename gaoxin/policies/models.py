@@ -178,7 +178,7 @@ class Decision(HistoryHead):
         MATCHED = "matched", "已匹配待确认"        # 免申即享: told, waiting for the bank account
         CONFIRMED = "confirmed", "已确认"          # 免申即享: account confirmed
         APPLIED = "applied", "已申报待审核"          # 快申快享
-        APPROVED = "approved", "审核通过"
+        APPROVED = "approved", "已通过审核"
         REFUSED = "refused", "不予兑现"
         NOTICED = "noticed", "公示中"
         CLEARED = "cleared", "公示无异议"

@@ -389,7 +389,7 @@ def notice_publish(*, actor: User, decisions: Sequence[Decision], title: str, on
     rows = list(Decision.objects.select_for_update().filter(pk__in=[d.pk for d in decisions]).order_by("pk"))
     wrong = [d.number for d in rows if d.status not in (Decision.Status.CONFIRMED, Decision.Status.APPROVED)]
     if wrong:
-        raise Conflict(f"兑现事项：{'、'.join(wrong[:5])} 不是“已确认”或“审核通过”，不能公示", field="decisions",
+        raise Conflict(f"兑现事项：{'、'.join(wrong[:5])} 不是“已确认”或“已通过审核”，不能公示", field="decisions",
                        code="decision_status")
     notice = Notice.objects.create(
         number=next_number(Notice, "GS", on.year), title=checked_text(title, field="title", label="标题"),

@@ -48,7 +48,7 @@ DOMAIN_LABELS = (
     # policies.models: Policy.Status, BenefitItem.Route, ParameterValue.Unit, Decision.Status, Objection.Outcome
     gettext_noop("已发布"), gettext_noop("免申即享"), gettext_noop("快申快享"), gettext_noop("元"),
     gettext_noop("万元"), gettext_noop("比例"), gettext_noop("已匹配待确认"), gettext_noop("已确认"),
-    gettext_noop("已申报待审核"), gettext_noop("审核通过"), gettext_noop("不予兑现"), gettext_noop("公示中"),
+    gettext_noop("已申报待审核"), gettext_noop("已通过审核"), gettext_noop("不予兑现"), gettext_noop("公示中"),
     gettext_noop("公示无异议"), gettext_noop("异议成立撤销"), gettext_noop("已拨付"), gettext_noop("已追回"),
     gettext_noop("待处理"), gettext_noop("异议成立"), gettext_noop("异议不成立"),
 )

@@ -140,7 +140,7 @@ def test_enterprise_applies_from_the_calculator_and_the_officer_approves(browser
         page.goto(f"/policies/decisions/{applied.pk}/")
         page.click("#review-form button[value=approve]")
         page.wait_for_load_state("networkidle")
-        assert page.inner_text("#decision-status") == "审核通过"
+        assert page.inner_text("#decision-status") == "已通过审核"
     assert Decision.objects.get(pk=applied.pk).status == Decision.Status.APPROVED
     assert enterprise.errors == []
     assert officer.errors == []

@@ -1108,7 +1108,9 @@ EN = {
         "the money is paid after a public notice without objection.",
     "审核": "Review",
     "不予兑现理由（不通过时必填）": "Reason for refusal (required to refuse)",
-    "不予兑现": "Refuse",
+    "不予兑现": "Refused",
+    "决定不予兑现": "Refuse",
+    "已通过审核": "Approved",
     "登记异议": "Record an objection",
     "异议人": "Objector",
     "收到日期": "Received on",
@@ -1122,7 +1124,7 @@ EN = {
     "选择": "Select",
     "没有兑现事项": "No decisions",
     "列入公示": "Put in a notice",
-    "选择“已确认”或“审核通过”的事项，一并公示 5 个工作日，期间受理异议。":
+    "选择“已确认”或“已通过审核”的事项，一并公示 5 个工作日，期间受理异议。":
         "Select confirmed or approved decisions to publish them together for 5 working days of "
         "objections.",
     "公示标题": "Notice title",
@@ -1144,7 +1146,7 @@ EN = {
     "没有异议": "No objections",
     "公示编号": "Notice no.",
     "公示日期": "Published on",
-    "公示中": "Open",
+    "公示中": "In public notice",
     "没有公示": "No notices",
     "施行期": "In force",
     "长期": "open-ended",
