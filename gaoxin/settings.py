@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gaoxin.innovation",
     "gaoxin.talent",
     "gaoxin.policies",
+    "gaoxin.finance",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change

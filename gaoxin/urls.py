@@ -38,6 +38,7 @@ urlpatterns = [
     path("innovation/", include("gaoxin.innovation.urls")),  # issue 22
     path("talent/", include("gaoxin.talent.urls")),  # issue 22
     path("policies/", include("gaoxin.policies.urls")),  # issue 18
+    path("finance/", include("gaoxin.finance.urls")),  # issue 19
     path("", include("gaoxin.web.urls")),
     path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

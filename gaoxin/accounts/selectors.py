@@ -5,7 +5,19 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.accounts.roles import ZONE_WIDE_ROLES
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
+
+# A department's office staff, who act for it in its own systems (not its 助企干部, who visit enterprises).
+OFFICE_STAFF_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER})
+
+
+def is_staff_of(actor: User, unit_code: str, roles: frozenset[str] = OFFICE_STAFF_ROLES) -> bool:
+    """An active admin, or an active user of one of ``roles`` whose home unit is ``unit_code``."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_superuser or actor.role == Role.ADMIN:
+        return True
+    return actor.role in roles and actor.org_unit is not None and actor.org_unit.code == unit_code
 
 
 def scope_roots(*, actor: User) -> list[OrgUnit]:

@@ -137,6 +137,11 @@ COMPUTED.update({
     "F058": ("policy_metric", {"metric": "funds_paid"}),
     "F059": ("policy_metric", {"metric": "enterprises_paid"}),
 })
+# Fund managers (issue 19).
+COMPUTED.update({
+    "F063": ("fund_manager_metric", {"metric": "new_managers"}),
+    "F064": ("fund_manager_metric", {"metric": "new_aum"}),
+})
 
 
 def _share(base: str, scope: str) -> dict[str, Any]:
@@ -210,6 +215,11 @@ DEFINITIONS.update({  # issue 18
     "F057": "统计年度内有拨付的惠企政策数（政策库中至少向一家企业拨付过奖补资金的政策）",
     "F058": "统计年度内拨付的政策奖补资金减去追回金额（分 ÷ 10^10 = 亿元）",
     "F059": "统计年度内获得政策奖补拨付的企业数（一家企业兑现多项只计一次）",
+})
+DEFINITIONS.update({  # issue 19
+    "F063": "统计年度内落户高新区的基金管理机构数（在中国证券投资基金业协会登记，按落户日期计）",
+    "F064": ("统计年度内新落户的基金管理机构在年末的管理规模之和"
+             "（各机构截至 12 月 31 日的最近一次记录；分 ÷ 10^10 = 亿元）"),
 })
 
 

@@ -11,28 +11,20 @@
 from __future__ import annotations
 
 from gaoxin.accounts.models import User
-from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES
+from gaoxin.accounts.selectors import is_staff_of
 from gaoxin.core.errors import PermissionDenied
 
 POLICY_UNIT = "GX-D14"  # 企业服务局
 FINANCE_UNIT = "GX-D12"  # 财政金融局
-STAFF_ROLES = frozenset({Role.HANDLER, Role.DATA_OFFICER})  # not the unit's 助企干部 (they visit enterprises)
-
-
-def _staff_of(actor: User, unit: str) -> bool:
-    if not actor.is_authenticated or not actor.is_active:
-        return False
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return True
-    return actor.role in STAFF_ROLES and actor.org_unit is not None and actor.org_unit.code == unit
 
 
 def is_policy_officer(actor: User) -> bool:
-    return _staff_of(actor, POLICY_UNIT)
+    return is_staff_of(actor, POLICY_UNIT)
 
 
 def is_finance_officer(actor: User) -> bool:
-    return _staff_of(actor, FINANCE_UNIT)
+    return is_staff_of(actor, FINANCE_UNIT)
 
 
 def is_reader(actor: User) -> bool:

@@ -71,3 +71,8 @@ DOMAINS += (DomainGenerator("innovation", _innovation.generate_innovation),
 from gaoxin.simulation import policies as _policies  # noqa: E402 - listed after the types it is given
 
 DOMAINS += (DomainGenerator("policies", _policies.generate),)
+
+# Fund managers (issue 19): the managers settled in the zone, their funds and assets under management.
+from gaoxin.simulation import finance as _finance  # noqa: E402 - listed after the types it is given
+
+DOMAINS += (DomainGenerator("finance", _finance.generate),)

@@ -51,4 +51,7 @@ DOMAIN_LABELS = (
     gettext_noop("已申报待审核"), gettext_noop("已通过审核"), gettext_noop("不予兑现"), gettext_noop("公示中"),
     gettext_noop("公示无异议"), gettext_noop("异议成立撤销"), gettext_noop("已拨付"), gettext_noop("已追回"),
     gettext_noop("待处理"), gettext_noop("异议成立"), gettext_noop("异议不成立"),
+    # finance.models.Fund.Stage, Currency
+    gettext_noop("天使投资"), gettext_noop("创业投资"), gettext_noop("成长期投资"), gettext_noop("并购投资"),
+    gettext_noop("母基金"), gettext_noop("人民币"), gettext_noop("美元"),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.indicators.computations import cases, documents, enterprises, grids
+from gaoxin.indicators.computations import finance as finance_figures
 from gaoxin.indicators.computations import innovation as innovation_figures
 from gaoxin.indicators.computations import ledgers as ledger_computations
 from gaoxin.indicators.computations import policies as policy_figures
@@ -20,6 +21,7 @@ REGISTRY.update(ledger_computations.COMPUTATIONS)
 REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
 REGISTRY.update(documents.COMPUTATIONS)  # issue 20: figures counted from an uploaded document
 REGISTRY.update(policy_figures.COMPUTATIONS)  # issue 18: enterprise policies
+REGISTRY.update(finance_figures.COMPUTATIONS)  # issue 19: fund managers
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

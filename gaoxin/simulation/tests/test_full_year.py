@@ -26,6 +26,8 @@ SEED_FIGURES = {
     "F109": 90, "F110": 457,
     # Enterprise policies (issue 18).
     "F057": 36, "F058": 2.3, "F059": 1857,
+    # Fund managers (issue 19).
+    "F063": 20, "F064": 103,
 }
 
 

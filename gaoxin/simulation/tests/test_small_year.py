@@ -53,9 +53,11 @@ EXPECTED = {
     # as 1; 7,530万 → 75.30万 printed as 75; the other counts shrink to 1.
     "F039": 3, "F041": 1, "F043": 1, "F044": 1, "F045": 1, "F046": 1, "F047": 1, "F048": 1, "F049": 1, "F050": 1,
     "F051": 75, "F089": 82,
-    # Enterprise policies (issue 18): 1,857 × 0.01 → 19 enterprises paid; they cover the 23 policies the 60
-    # enterprises qualify for (each pays at least one), which takes about 1,000万 rather than 2.3亿 × 0.01.
+    # Enterprise policies (issue 18): 1,857 × 0.01 → 19 enterprises paid; they cover 21 of the policies the 60
+    # enterprises qualify for (the rarest first), which takes about 570万 rather than 2.3亿 × 0.01.
     "F057": 21, "F058": 0.1, "F059": 19,
+    # Fund managers (issue 19): 20 × 0.01 → 1 new manager, with 103亿 × 0.01 = 1.03亿 at the year end, printed as 1.
+    "F063": 1, "F064": 1,
 }
 
 
@@ -338,8 +340,8 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
-    # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies
-    assert checked == 28 + 38 + 7 + 12 + 2 + 3
+    # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies; fund managers
+    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 2
 
 
 def _ledger_figure_adds_up(result: Any) -> int:
