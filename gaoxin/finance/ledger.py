@@ -9,9 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from gaoxin.accounts.models import User
-from gaoxin.core.errors import ApplicationError
-from gaoxin.core.ledger import Column, LedgerKind, LedgerUpload, SheetSpec, export_workbook
+from gaoxin.core.ledger import Column, SheetSpec, export_only_kind, export_workbook
 from gaoxin.finance.models import FundManager
 from gaoxin.finance.selectors import annotated
 
@@ -26,18 +24,10 @@ MANAGERS = SheetSpec("基金管理机构", (
 ))
 
 
-def _export_only(actor: User, upload: LedgerUpload) -> None:
-    raise ApplicationError("该台账只能导出：请在页面上登记机构、基金和管理规模", field="file", code="export_only")
-
-
-def _no_write(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
-    raise ApplicationError("该台账只能导出", field="file", code="export_only")
-
-
-MANAGER_LEDGER = LedgerKind[User](
+MANAGER_LEDGER = export_only_kind(
     name="fund_managers", label="基金管理机构台账", sheets=(MANAGERS,),
     instructions=("每行一家在高新区落户的基金管理机构；金额单位万元，管理规模为所选日期的最近一次记录。",),
-    validate=_export_only, write=_no_write)
+    reason="请在页面上登记机构、基金和管理规模")
 
 
 def wan(fen: int | None) -> Decimal | str:

@@ -10,9 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from gaoxin.accounts.models import User
-from gaoxin.core.errors import ApplicationError
-from gaoxin.core.ledger import Column, LedgerKind, LedgerUpload, SheetSpec, export_workbook
+from gaoxin.core.ledger import Column, SheetSpec, export_only_kind, export_workbook
 from gaoxin.policies.models import Decision, PaymentBatch
 
 DECISIONS = SheetSpec("兑现台账", (
@@ -44,22 +42,14 @@ BATCH = SheetSpec("拨付清单", (
 ))
 
 
-def _export_only(actor: User, upload: LedgerUpload) -> None:
-    raise ApplicationError("该台账只能导出：兑现决定由规则和审核产生", field="file", code="export_only")
-
-
-def _no_write(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
-    raise ApplicationError("该台账只能导出", field="file", code="export_only")
-
-
-DECISION_LEDGER = LedgerKind[User](
+DECISION_LEDGER = export_only_kind(
     name="policy_decisions", label="政策兑现台账", sheets=(DECISIONS,),
     instructions=("每行一项兑现决定（企业 × 兑现事项 × 年度）；金额单位元，精确到分。",),
-    validate=_export_only, write=_no_write)
-BATCH_LEDGER = LedgerKind[User](
+    reason="兑现决定由规则和审核产生")
+BATCH_LEDGER = export_only_kind(
     name="payment_batch", label="拨付清单", sheets=(BATCH,),
     instructions=("财政金融局拨付清单：每行一笔拨付，合计见批次金额；金额单位元，精确到分。",),
-    validate=_export_only, write=_no_write)
+    reason="拨付由拨付批次产生")
 
 
 def yuan(fen: int) -> Decimal:

@@ -30,7 +30,15 @@ from gaoxin.core.ledger.read import (
     open_workbook,
     read_source,
 )
-from gaoxin.core.ledger.spec import Column, LedgerKind, LedgerRow, LedgerUpload, SheetSpec, resolve_kind
+from gaoxin.core.ledger.spec import (
+    Column,
+    LedgerKind,
+    LedgerRow,
+    LedgerUpload,
+    SheetSpec,
+    export_only_kind,
+    resolve_kind,
+)
 from gaoxin.core.ledger.write import (
     ERROR_HEADER,
     INSTRUCTIONS_TITLE,
@@ -61,6 +69,7 @@ __all__ = [
     "SheetRows",
     "SheetSpec",
     "error_workbook",
+    "export_only_kind",
     "export_workbook",
     "import_commit",
     "import_preview",

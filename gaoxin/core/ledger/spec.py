@@ -190,6 +190,18 @@ class LedgerKind(Generic[A]):
         return next(s for s in self.sheets if s.title == title)
 
 
+def export_only_kind(*, name: str, label: str, sheets: tuple[SheetSpec, ...], instructions: tuple[str, ...],
+                     reason: str) -> LedgerKind[Any]:
+    """A kind that is only exported (the records come from the pages or the rules): an upload is refused with
+    ``reason`` on the field ``file`` (code ``export_only``)."""
+
+    def refuse(actor: Any, upload: LedgerUpload) -> Any:
+        raise ApplicationError(f"该台账只能导出：{reason}", field="file", code="export_only")
+
+    return LedgerKind(name=name, label=label, sheets=sheets, instructions=instructions, validate=refuse,
+                      write=refuse)
+
+
 def resolve_kind(kinds: Sequence[LedgerKind[A]], name: str) -> LedgerKind[A]:
     """The kind called ``name`` among ``kinds`` (refused with the field ``kind`` when there is none)."""
     for kind in kinds:

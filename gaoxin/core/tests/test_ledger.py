@@ -322,3 +322,16 @@ def test_columns_are_found_by_header_in_any_order_and_wrong_dimensions_do_not_hi
     preview = import_preview(KINDS, actor="admin", file=_zip(members))
     assert [(r.row_number, r.raw["code"], r.raw["name"], r.cell("code")) for r in preview.rows[1:]] == [
         (2, "000101", "张三", "B2"), (3, "000102", "李四", "B3")]
+
+
+def test_an_export_only_kind_refuses_an_upload_by_its_reason():
+    from gaoxin.core.errors import ApplicationError
+    from gaoxin.core.ledger import export_only_kind
+
+    kind = export_only_kind(name="x", label="某台账", sheets=(SheetSpec("表", (Column("a", "甲"),)),),
+                            instructions=(), reason="请在页面上登记")
+    for step in (kind.validate, kind.write):
+        with pytest.raises(ApplicationError) as err:
+            step(None, None)
+        assert (err.value.field, err.value.code, err.value.message) == ("file", "export_only",
+                                                                        "该台账只能导出：请在页面上登记")
