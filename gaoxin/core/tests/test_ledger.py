@@ -326,12 +326,13 @@ def test_columns_are_found_by_header_in_any_order_and_wrong_dimensions_do_not_hi
 
 def test_an_export_only_kind_refuses_an_upload_by_its_reason():
     from gaoxin.core.errors import ApplicationError
-    from gaoxin.core.ledger import export_only_kind
+    from gaoxin.core.ledger import LedgerUpload, export_only_kind
 
-    kind = export_only_kind(name="x", label="某台账", sheets=(SheetSpec("表", (Column("a", "甲"),)),),
-                            instructions=(), reason="请在页面上登记")
+    sheet = SheetSpec("表", (Column("a", "甲"),))
+    kind = export_only_kind(name="x", label="某台账", sheets=(sheet,), instructions=(), reason="请在页面上登记")
+    upload = LedgerUpload(kind=kind.name, sheets={})
     for step in (kind.validate, kind.write):
         with pytest.raises(ApplicationError) as err:
-            step(None, None)
+            step(None, upload)
         assert (err.value.field, err.value.code, err.value.message) == ("file", "export_only",
                                                                         "该台账只能导出：请在页面上登记")
