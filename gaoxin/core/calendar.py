@@ -31,7 +31,14 @@ import chinese_calendar
 import numpy as np
 import numpy.typing as npt
 
+from gaoxin.core import clock
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_today() -> dt.date:
+    """The platform clock's date in the zone (Asia/Shanghai)."""
+    return clock.now().astimezone(SHANGHAI).date()
 PERIODS: tuple[tuple[dt.time, dt.time], ...] = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(18, 0)))
 _PERIOD_SECONDS = tuple(
     (p[0].hour * 3600 + p[0].minute * 60, p[1].hour * 3600 + p[1].minute * 60) for p in PERIODS

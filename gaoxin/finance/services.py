@@ -13,7 +13,7 @@ from django.db import transaction
 
 from gaoxin.accounts.models import User
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.validation import checked_text
 from gaoxin.enterprises.creditcode import credit_code_normalize
@@ -49,7 +49,7 @@ def _date(value: Any, *, field: str, label: str) -> dt.date:
 
 
 def _not_future(day: dt.date, *, field: str, label: str) -> dt.date:
-    if day > clock.now().astimezone(SHANGHAI).date():
+    if day > local_today():
         raise ApplicationError(f"{label}：不能晚于今天", field=field, code="date_in_future")
     return day
 

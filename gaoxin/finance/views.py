@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from gaoxin.accounts.models import User
-from gaoxin.core import clock, pages
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core import pages
+from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.finance import ledger, policy, selectors, services
 from gaoxin.finance.models import Fund
@@ -26,9 +26,6 @@ def actor_of(request: HttpRequest) -> User:
     return user
 
 
-def _today() -> dt.date:
-    return clock.now().astimezone(SHANGHAI).date()
-
 
 def _year(text: str | None) -> int | None:
     text = (text or "").strip()
@@ -37,7 +34,7 @@ def _year(text: str | None) -> int | None:
 
 def _aum_date(year: int | None) -> dt.date:
     """The date the list reads the assets on: the end of the chosen year, else today."""
-    today = _today()
+    today = local_today()
     return min(dt.date(year, 12, 31), today) if year else today
 
 
@@ -65,7 +62,8 @@ def manager_list(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/managers.html", {
         "rows": rows, "total": len(rows), "aum_total": aum_total, "on": on,
         "year": year, "q": filters.q, "error": error, "form": form, "is_officer": policy.is_officer(actor),
-        "today": _today(), "years": list(range(_today().year, 2018, -1))}, status=error.status if error else 200)
+        "today": local_today(), "years": list(range(local_today().year, 2018, -1))},
+        status=error.status if error else 200)
 
 
 @page(policy.is_reader)
@@ -94,5 +92,5 @@ def manager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "m": manager, "funds": selectors.funds_of(manager), "aum": selectors.aum_of(manager), "error": error,
         "action": action, "form": form, "is_officer": policy.is_officer(actor), "stages": Fund.Stage.choices,
-        "currencies": Fund.Currency.choices, "today": _today()}
+        "currencies": Fund.Currency.choices, "today": local_today()}
     return render(request, "finance/manager_detail.html", context, status=error.status if error else 200)

@@ -2,8 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import local_today
 from gaoxin.grids.models import Grid
 
 
@@ -18,4 +17,4 @@ class GridAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request: Any) -> dict[str, Any]:
         """A grid added now is valid from today (it is not a grid of past years) unless dated otherwise."""
-        return {"valid_from": clock.now().astimezone(SHANGHAI).date(), **super().get_changeform_initial_data(request)}
+        return {"valid_from": local_today(), **super().get_changeform_initial_data(request)}

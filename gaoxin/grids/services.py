@@ -16,7 +16,7 @@ from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.synthetic import synthetic_org_ensure
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.progress import bar as progress_bar
 from gaoxin.core.progress import progress
@@ -71,7 +71,7 @@ def grid_create(
         street=street,
         geometry=geometry_geojson,
         is_synthetic=is_synthetic,
-        valid_from=clock.now().astimezone(SHANGHAI).date() if valid_from == "today" else valid_from,
+        valid_from=local_today() if valid_from == "today" else valid_from,
         **grid_fields_from_geometry(geometry_geojson),
     )
     transaction.on_commit(grid_layer_changed)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, PermissionDenied
 from gaoxin.core.ledger import (
     Column,
@@ -112,7 +112,7 @@ def _date(row: LedgerRow, name: str) -> Any:
 
 def _deadline(row: LedgerRow) -> Any:
     day = _date(row, "deadline")
-    if day is not None and day < clock.now().astimezone(SHANGHAI).date():
+    if day is not None and day < local_today():
         row.add("deadline", "不能早于今天", "deadline_past")
     return day
 
@@ -214,7 +214,7 @@ def _party(row: LedgerRow, name: str) -> Enterprise | None:
 def _validate_contracts(actor: User, upload: LedgerUpload) -> None:
     """Each row a contract submitted for recognition, checked by the rules of ``services.contract_submit``: an
     enterprise user only for contracts its own enterprise is a party to."""
-    today = clock.now().astimezone(SHANGHAI).date()
+    today = local_today()
     own = None if policy.is_officer(actor) else own_enterprise_id(actor)
     for row in upload.rows(CONTRACTS):
         raw = row.raw

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import clock, pages
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import SHANGHAI, local_today
 from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
 from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.core.validation import parse_date
@@ -205,7 +205,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         "page": pages.paged(request, qs), "total": qs.count(), "filters": _filters(request),
         "fields": IndustrialChain.objects.all(), "is_officer": policy.is_officer(actor),
         "may_register": policy.is_officer(actor) or is_institution(actor),
-        "today": clock.now().astimezone(SHANGHAI).date().isoformat()})
+        "today": local_today().isoformat()})
 
 
 @page(may_see_achievements)
@@ -232,7 +232,7 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("innovation:achievement_detail", pk=achievement.pk)
     return render(request, "innovation/achievement_detail.html", {
         "a": achievement, "proposals": proposals, "events": achievement.events.order_by("seq"),
-        "is_officer": policy.is_officer(actor), "today": clock.now().astimezone(SHANGHAI).date().isoformat()})
+        "is_officer": policy.is_officer(actor), "today": local_today().isoformat()})
 
 
 @page(lambda u: policy.is_officer(u) or is_institution(u))
@@ -268,7 +268,7 @@ def achievements_publish(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     ids = [int(i) for i in request.POST.getlist("achievement") if i.isdecimal()]
     try:
-        on = parse_date(request.POST.get("on")) or clock.now().astimezone(SHANGHAI).date()
+        on = parse_date(request.POST.get("on")) or local_today()
     except ValueError:
         raise ApplicationError(_("发布日期：格式应为 YYYY-MM-DD"), field="on", code="invalid_date") from None
     services.achievements_list_publish(actor=actor, achievements=list(Achievement.objects.filter(pk__in=ids)), on=on)
@@ -374,7 +374,7 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _get(InnovationProject, selectors.project_list(actor=actor), pk)
     action = request.POST.get("action")
-    today = clock.now().astimezone(SHANGHAI).date()
+    today = local_today()
     if action in ("approve", "reject"):
         services.project_decide(actor=actor, project=project, approved=action == "approve", on=today,
                                 funding_granted=request.POST.get("funding_granted"))

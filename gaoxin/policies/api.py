@@ -16,9 +16,8 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from gaoxin.accounts.models import User
-from gaoxin.core import clock
 from gaoxin.core.apischema import ERRORS
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import NotFound, PermissionDenied
 from gaoxin.core.pages import filter_text
 from gaoxin.policies import policy, selectors
@@ -214,7 +213,7 @@ def calculator(request: HttpRequest, query: Query[CalculatorQuery]) -> list[dict
         scope.first() if scope.count() == 1 else None)
     if enterprise is None:
         raise NotFound("企业不存在（或不在您的范围内）；请用 enterprise_id 指明企业", field="enterprise_id")
-    on = query.on or clock.now().astimezone(SHANGHAI).date()
+    on = query.on or local_today()
     return [{"item": r.item.code, "item_name": r.item.name, "policy": r.item.clause.policy.code,
              "route": r.item.route, "state": r.state, "amount_fen": r.trace["amount_fen"],
              "conditions": [{"label": c["label"], "held": c["held"]} for c in r.trace["conditions"]],

@@ -22,7 +22,7 @@ from django.db.models import Sum
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
-from gaoxin.core.calendar import SHANGHAI, add_working_time, calendar
+from gaoxin.core.calendar import add_working_time, calendar, local_today
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
 from gaoxin.core.validation import checked_text
 from gaoxin.enterprises.models import Enterprise, EnterpriseUser
@@ -66,9 +66,6 @@ def yuan_to_fen(value: Any, *, field: str, label: str) -> int:
         raise ApplicationError(f"{label}：最多两位小数（到分）", field=field, code="too_precise")
     return int(amount * 100)
 
-
-def _today() -> dt.date:
-    return clock.now().astimezone(SHANGHAI).date()
 
 
 def next_number(model: type[Decision] | type[Notice] | type[PaymentBatch], prefix: str, year: int) -> str:
@@ -181,7 +178,7 @@ def parameter_set(*, actor: User | None, item: BenefitItem, name: str, start: dt
         raise ApplicationError(f"{spec.label}：比例应在 0 到 1 之间", field="value", code="rate_range")
     if spec.unit == "count" and number != number.to_integral_value():
         raise ApplicationError(f"{spec.label}：应为整数", field="value", code="not_an_integer")
-    if item.clause.policy.status == Policy.Status.PUBLISHED and not allow_past and start < _today():
+    if item.clause.policy.status == Policy.Status.PUBLISHED and not allow_past and start < local_today():
         raise ApplicationError("生效日期：已发布政策的参数只能从今天或以后生效，不改变已作出的决定", field="start",
                                code="parameter_retroactive")
     if ParameterValue.objects.filter(item=item, name=name, start=start).exists():
@@ -251,7 +248,7 @@ def matching_run(*, actor: User, on: dt.date | None = None, enterprise_ids: Sequ
     trace) for each enterprise that qualifies and has none for that item and year. The enterprise's users are
     told by text message. Existing decisions are never re-decided."""
     policy.require_policy_officer(actor)
-    on = on or _today()
+    on = on or local_today()
     items = selectors.items_in_force(on, route=BenefitItem.Route.AUTO)
     if not items:
         return []
@@ -329,7 +326,7 @@ def application_submit(*, actor: User, item: BenefitItem, enterprise: Enterprise
         raise PermissionDenied("只能为本企业申报", field="enterprise", code="policies_own_only")
     if item.route != BenefitItem.Route.APPLY:
         raise ApplicationError("兑现事项：该事项免申即享，无需申报", field="item", code="item_auto")
-    on = _today()
+    on = local_today()
     if item not in selectors.items_in_force(on, route=BenefitItem.Route.APPLY):
         raise ApplicationError("兑现事项：该事项不在施行期内", field="item", code="item_not_in_force")
     materials = [checked_text(m, field="materials", label="申报材料", max_length=200) for m in materials]
@@ -385,7 +382,7 @@ def notice_publish(*, actor: User, decisions: Sequence[Decision], title: str, on
         raise ApplicationError("兑现事项：请至少选择一项", field="decisions", code="required")
     if not 1 <= working_days <= 30:
         raise ApplicationError("公示期：应为 1–30 个工作日", field="working_days", code="out_of_range")
-    on = on or _today()
+    on = on or local_today()
     rows = list(Decision.objects.select_for_update().filter(pk__in=[d.pk for d in decisions]).order_by("pk"))
     wrong = [d.number for d in rows if d.status not in (Decision.Status.CONFIRMED, Decision.Status.APPROVED)]
     if wrong:
@@ -448,7 +445,7 @@ def objection_handle(*, actor: User, objection: Objection, upheld: bool, answer:
 def notice_close(*, actor: User, notice: Notice, on: dt.date | None = None) -> int:
     """After the window: the notice's decisions with no pending objection are cleared for payment."""
     policy.require_policy_officer(actor)
-    on = on or _today()
+    on = on or local_today()
     if on <= notice.objection_until:
         raise Conflict(f"公示：异议期至 {notice.objection_until}，期满后才能结束公示", field="notice",
                        code="notice_open")
@@ -481,7 +478,7 @@ def payment_batch_create(*, actor: User, decisions: Sequence[Decision], paid_on:
     policy.require_finance_officer(actor)
     if not decisions:
         raise ApplicationError("兑现事项：请至少选择一项", field="decisions", code="required")
-    paid_on = paid_on or _today()
+    paid_on = paid_on or local_today()
     ids = sorted({d.pk for d in decisions})
     plan = list(Decision.objects.filter(pk__in=ids).values_list("enterprise_id", "item__exclusive_group",
                                                                 "item__clause__policy_id", "year"))

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
-from gaoxin.core import clock, pages
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core import pages
+from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.core.validation import parse_date
 from gaoxin.enterprises.models import AnnualFigures, Enterprise, QualificationAward
@@ -51,16 +51,13 @@ def may_use_calculator(user: User) -> bool:
     return policy.is_reader(user) or is_enterprise(user) or user.role == Role.SERVICE_CADRE
 
 
-def _today() -> dt.date:
-    return clock.now().astimezone(SHANGHAI).date()
-
 
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
     if text.isdecimal() and 2000 <= int(text) <= 2100:
         return int(text)
     latest = Decision.objects.order_by("-year").values_list("year", flat=True).first()
-    return int(latest) if latest else _today().year
+    return int(latest) if latest else local_today().year
 
 
 def _date(value: str | None, *, field: str, label: str) -> dt.date | None:
@@ -88,13 +85,13 @@ def board(request: HttpRequest) -> HttpResponse:
     totals = {key: sum(r[key] for r in rows) for key in ("budget", "decided", "paid", "back", "net", "available")}
     created = None
     if request.method == "POST" and policy.is_policy_officer(actor):
-        on = _date(request.POST.get("on"), field="on", label=_("判定日期")) or _today()
+        on = _date(request.POST.get("on"), field="on", label=_("判定日期")) or local_today()
         created = services.matching_run(actor=actor, on=on)
     return render(request, "policies/board.html", {
         "year": year, "totals": totals, "policies": sum(1 for r in rows if r["paid"] > 0), "created": created,
         "by": {key: selectors.money_by(actor=actor, year=year, by=key) for key in ("policy", "chain", "street",
                                                                                    "size")},
-        "is_officer": policy.is_policy_officer(actor), "today": _today(),
+        "is_officer": policy.is_policy_officer(actor), "today": local_today(),
         "pending": selectors.decision_list(actor=actor).filter(status=Decision.Status.APPLIED).count()})
 
 
@@ -155,7 +152,7 @@ def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
         item.n_tests = len(services.catalog.parse_tests(item.tests))  # type: ignore[attr-defined]
         item.result = results.get(item.pk)  # type: ignore[attr-defined]
     return render(request, "policies/policy_detail.html", {
-        "p": p, "clauses": p.clauses.all(), "items": items, "error": error, "today": _today(),
+        "p": p, "clauses": p.clauses.all(), "items": items, "error": error, "today": local_today(),
         "is_officer": policy.is_policy_officer(actor), "budgets": p.budgets.order_by("year")},
         status=error.status if error else 200)
 
@@ -216,7 +213,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.application_decide(actor=actor, decision=d, approve=action == "approve",
                                             reason=data.get("reason", ""))
             elif action == "object":
-                received = _date(data.get("received_on"), field="received_on", label=_("收到日期")) or _today()
+                received = _date(data.get("received_on"), field="received_on", label=_("收到日期")) or local_today()
                 services.objection_record(actor=actor, decision=d, objector=data.get("objector", ""),
                                           text=data.get("text", ""), received_on=received)
             elif action == "clawback":
@@ -233,7 +230,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "policies/decision_detail.html", {
         "d": d, "trace": trace, **_records_of(trace), "events": d.events.order_by("seq"), "error": error,
         "account": d.bank_account if own else selectors.mask_account(d.bank_account) if d.bank_account else "",
-        "own": own, "today": _today(),
+        "own": own, "today": local_today(),
         "is_officer": policy.is_policy_officer(actor), "objections": d.objections.order_by("pk")},
         status=error.status if error else 200)
 
@@ -282,13 +279,13 @@ def calculator(request: HttpRequest) -> HttpResponse:
     query = pages.param(request, "q")
     candidates = scope.filter(name__icontains=query).order_by("name")[:20] if query else []
     rows: list[dict[str, Any]] = []
-    on = _date(request.GET.get("on"), field="on", label=_("测算日期")) or _today()
+    on = _date(request.GET.get("on"), field="on", label=_("测算日期")) or local_today()
     if enterprise is not None:
         rows = [{"item": r.item, "trace": _trace_view(r.trace), "unmet": r.unmet, "state": r.state,
                  "decision": r.decision} for r in selectors.calculator(enterprise=enterprise, on=on)]
     return render(request, "policies/calculator.html", {
         "enterprise": enterprise, "rows": rows, "q": query, "candidates": candidates, "on": on,
-        "today": _today(), "is_enterprise": is_enterprise(actor)})
+        "today": local_today(), "is_enterprise": is_enterprise(actor)})
 
 
 @page(lambda u: is_enterprise(u) or policy.is_policy_officer(u))
@@ -319,7 +316,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @page(policy.is_reader)
 def notice_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.notice_list(actor=actor_of(request))
-    return render(request, "policies/notices.html", {"page": pages.paged(request, qs), "today": _today()})
+    return render(request, "policies/notices.html", {"page": pages.paged(request, qs), "today": local_today()})
 
 
 @page(policy.is_reader)
@@ -346,7 +343,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc
     return render(request, "policies/notice_detail.html", {
         "notice": notice, "decisions": notice.decisions.select_related("enterprise", "item").order_by("number"),
-        "objections": selectors.objection_list(actor=actor, notice=notice), "error": error, "today": _today(),
+        "objections": selectors.objection_list(actor=actor, notice=notice), "error": error, "today": local_today(),
         "is_officer": policy.is_policy_officer(actor)}, status=error.status if error else 200)
 
 

@@ -25,7 +25,7 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import selectors as case_selectors
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
+from gaoxin.core.calendar import SHANGHAI, local_today
 from gaoxin.core.errors import ApplicationError, NotFound, PermissionDenied
 from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.core.validation import parse_date
@@ -59,7 +59,7 @@ def _year(value: Any, default: int) -> int:
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
-    today = clock.now().astimezone(SHANGHAI).date()
+    today = local_today()
     year = _year(request.GET.get("year"), today.year)
     month = min(max(_int(request.GET.get("month"), today.month if year == today.year else 12), 1), 12)
     return year, month
@@ -198,7 +198,7 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         return _error(request, exc)
     try:
-        on = parse_date(request.POST.get("on")) or clock.now().astimezone(SHANGHAI).date()
+        on = parse_date(request.POST.get("on")) or local_today()
         services.project_advance(actor=actor, project=project, to=request.POST.get("to", ""), on=on,
                                  note=request.POST.get("note", ""))
     except ApplicationError as exc:
