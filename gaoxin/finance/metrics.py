@@ -1,5 +1,11 @@
-"""The year-end figures of the fund managers: F063, the managers newly settled in the zone in the year; F064, the
-assets they manage at the end of the year (each one's last record on or before the last day), in 亿元."""
+"""The year-end figures of the finance records:
+
+- F063, the fund managers newly settled in the zone in the year; F064, the assets they manage at its end (each
+  one's last record on or before the last day), in 亿元;
+- F068, the size of the guidance funds set up in the year: their commitments, without the parent fund's share in
+  its sub-funds (the parent counts that money already), in 亿元; F069 and F070, the guidance funds' investments
+  made in the year, counted and summed in 亿元;
+- F092, the startup guarantee loans granted in the year, in 万元; F093, the jobs those loans created."""
 
 from __future__ import annotations
 
@@ -10,9 +16,10 @@ from django.db.models import QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.finance import selectors
-from gaoxin.finance.models import FundManager
+from gaoxin.finance.models import Commitment, FundManager, Investment, StartupLoan
 
 FEN_PER_YI = Decimal(10_000_000_000)
+FEN_PER_WAN = Decimal(1_000_000)
 
 
 def new_managers(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[FundManager]:
@@ -26,3 +33,16 @@ def aum_yi(managers: QuerySet[FundManager]) -> Decimal:
     total = sum(selectors.annotated(m, "aum_fen") or 0 for m in managers)
     return Decimal(total) / FEN_PER_YI
 
+
+def new_guidance_commitments(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[Commitment]:
+    """The commitments of the guidance funds set up in [start, end), but the parent fund's in its sub-funds."""
+    funds = selectors.guidance_fund_list(actor=actor).filter(established_on__gte=start, established_on__lt=end)
+    return Commitment.objects.filter(fund__in=funds.values("pk")).exclude(source=Commitment.Source.PARENT)
+
+
+def guidance_investments(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[Investment]:
+    return selectors.investment_list(actor=actor).filter(invested_on__gte=start, invested_on__lt=end)
+
+
+def loans_granted(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[StartupLoan]:
+    return selectors.loan_list(actor=actor).filter(granted_on__gte=start, granted_on__lt=end)

@@ -1,16 +1,31 @@
-"""Reads of the fund-manager records, scoped: 财政金融局 staff and leaders read everything; anyone else nothing
-(``finance.policy``)."""
+"""Reads of the finance records, scoped: 财政金融局 staff and leaders read everything, the borrowers' personal data
+masked for all but the officers; anyone else nothing (``finance.policy``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import models
+from django.db.models import BigIntegerField, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from gaoxin.accounts.models import User
+from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
 from gaoxin.finance import policy
-from gaoxin.finance.models import AumRecord, Fund, FundManager
+from gaoxin.finance.models import (
+    AumRecord,
+    Commitment,
+    Exit,
+    Fund,
+    FundManager,
+    GuidanceFund,
+    Investment,
+    PaidIn,
+    StartupLoan,
+)
 
 
 @dataclass(frozen=True)
@@ -39,10 +54,10 @@ def manager_list(*, actor: User, filters: Filters = Filters(), on: dt.date | Non
     return qs.order_by("-settled_on", "pk")
 
 
-def annotated(manager: FundManager, name: str) -> int | None:
-    """A figure ``manager_list`` annotated the manager with (``aum_fen`` with a date, ``funds_fen``, ``n_funds``);
-    None when there is none (no record, no fund)."""
-    value = getattr(manager, name, None)
+def annotated(record: models.Model, name: str) -> int | None:
+    """A figure a list annotated its record with (a manager's ``aum_fen``, ``funds_fen``, ``n_funds``; a guidance
+    fund's ``committed_fen``, ``in_zone_fen`` …); None when there is none (no record, no fund)."""
+    value = getattr(record, name, None)
     return None if value is None else int(value)
 
 
@@ -56,3 +71,145 @@ def funds_of(manager: FundManager) -> QuerySet[Fund]:
 
 def aum_of(manager: FundManager) -> QuerySet[AumRecord]:
     return manager.aum_records.select_related("created_by").order_by("-as_of")
+
+
+# Government guidance funds (政府引导基金) -----------------------------------------------------------------------
+
+def _fund_total(queryset: QuerySet[Any], key: str, field: str) -> Coalesce:
+    """The sum of ``field`` over the rows of ``queryset`` whose ``key`` is the outer fund, as an annotation."""
+    rows = queryset.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(total=Sum(field))
+    return Coalesce(Subquery(rows.values("total")[:1]), 0, output_field=BigIntegerField())
+
+
+@dataclass(frozen=True)
+class GuidanceFilters:
+    established_year: int | None = None
+    q: str = ""
+
+
+def guidance_fund_list(*, actor: User, filters: GuidanceFilters = GuidanceFilters()) -> QuerySet[GuidanceFund]:
+    """The guidance funds with their money: committed (in total, and not counting the parent fund's share, which
+    the parent already counts), paid in, invested, invested in the zone (返投), and the cost exited."""
+    if not policy.is_reader(actor):
+        return GuidanceFund.objects.none()
+    commitments = Commitment.objects.all()
+    qs = GuidanceFund.objects.select_related("parent", "manager").annotate(
+        committed_fen=_fund_total(commitments, "fund", "committed_fen"),
+        own_committed_fen=_fund_total(commitments.exclude(source=Commitment.Source.PARENT), "fund", "committed_fen"),
+        paid_in_fen=_fund_total(PaidIn.objects.all(), "commitment__fund", "amount_fen"),
+        invested_fen=_fund_total(Investment.objects.all(), "fund", "amount_fen"),
+        in_zone_fen=_fund_total(Investment.objects.filter(in_zone=True), "fund", "amount_fen"),
+        exited_cost_fen=_fund_total(Exit.objects.all(), "investment__fund", "cost_fen"),
+        n_investments=Count("investments", distinct=True))
+    if filters.established_year:
+        qs = qs.filter(established_on__year=filters.established_year)
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(manager__name__icontains=filters.q))
+    return qs.order_by("-established_on", "pk")
+
+
+def guidance_fund_get(*, actor: User, pk: int) -> GuidanceFund | None:
+    return guidance_fund_list(actor=actor).filter(pk=pk).first()
+
+
+def reinvest_due_fen(fund: GuidanceFund) -> int:
+    """The 返投 obligation: ``reinvest_pct`` of the fund's committed size, rounded half up to the fen."""
+    due = Decimal(annotated(fund, "committed_fen") or 0) * fund.reinvest_pct / 100
+    return int(due.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def reinvest_progress_pct(fund: GuidanceFund) -> Decimal | None:
+    """The share of the 返投 obligation achieved by the fund's investments in the zone, in percent (one decimal)."""
+    due = reinvest_due_fen(fund)
+    if not due:
+        return None
+    return (Decimal(annotated(fund, "in_zone_fen") or 0) * 100 / due).quantize(Decimal("0.1"),
+                                                                               rounding=ROUND_HALF_UP)
+
+
+def commitments_of(fund: GuidanceFund) -> QuerySet[Commitment]:
+    return fund.commitments.annotate(paid_in_fen=Coalesce(Sum("payments__amount_fen"), 0)).order_by("source", "pk")
+
+
+def payments_of(fund: GuidanceFund) -> QuerySet[PaidIn]:
+    return PaidIn.objects.filter(commitment__fund=fund).select_related("commitment").order_by("-paid_on", "-pk")
+
+
+@dataclass(frozen=True)
+class InvestmentFilters:
+    year: int | None = None
+    fund: int | None = None
+    q: str = ""
+
+
+def investment_list(*, actor: User, filters: InvestmentFilters = InvestmentFilters()) -> QuerySet[Investment]:
+    if not policy.is_reader(actor):
+        return Investment.objects.none()
+    qs = Investment.objects.select_related("fund", "enterprise").annotate(
+        exited_cost_fen=Coalesce(Sum("exits__cost_fen"), 0), proceeds_fen=Coalesce(Sum("exits__proceeds_fen"), 0))
+    if filters.year:
+        qs = qs.filter(invested_on__year=filters.year)
+    if filters.fund:
+        qs = qs.filter(fund_id=filters.fund)
+    if filters.q:
+        qs = qs.filter(Q(target__icontains=filters.q) | Q(fund__name__icontains=filters.q))
+    return qs.order_by("-invested_on", "-pk")
+
+
+def exits_of(fund: GuidanceFund) -> QuerySet[Exit]:
+    return Exit.objects.filter(investment__fund=fund).select_related("investment").order_by("-exited_on", "-pk")
+
+
+# Startup guarantee loans (创业担保贷款) -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoanFilters:
+    status: str = ""
+    kind: str = ""
+    granted_year: int | None = None
+    q: str = ""
+
+
+def loan_list(*, actor: User, filters: LoanFilters = LoanFilters()) -> QuerySet[StartupLoan]:
+    if not policy.is_reader(actor):
+        return StartupLoan.objects.none()
+    qs = StartupLoan.objects.all()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.granted_year:
+        qs = qs.filter(granted_on__year=filters.granted_year)
+    if filters.q:
+        # Searching by a person's name or ID number is for those who may see them.
+        text = Q(number__icontains=filters.q) | Q(project__icontains=filters.q) | Q(bank__icontains=filters.q)
+        if policy.may_see_personal_data(actor):
+            text |= Q(applicant_name__icontains=filters.q) | Q(id_number=filters.q.upper())
+        qs = qs.filter(text)
+    return qs.order_by("-applied_on", "-pk")
+
+
+def loan_get(*, actor: User, pk: int) -> StartupLoan | None:
+    return loan_list(actor=actor).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class Borrower:
+    """The applicant as the actor may see them: in clear for the finance officers, masked for anyone else."""
+
+    name: str
+    id_number: str
+    phone: str
+
+
+def borrower_of(loan: StartupLoan, *, actor: User) -> Borrower:
+    if policy.may_see_personal_data(actor):
+        return Borrower(loan.applicant_name, loan.id_number, loan.phone)
+    name = loan.applicant_name if loan.kind == StartupLoan.Kind.BUSINESS else mask_name(loan.applicant_name)
+    return Borrower(name, mask_free_text(loan.id_number), mask_phone(loan.phone))
+
+
+def loan_totals(loans: QuerySet[StartupLoan]) -> dict[str, int]:
+    totals = loans.aggregate(granted=Coalesce(Sum("granted_fen"), 0), subsidy=Coalesce(Sum("subsidy_fen"), 0),
+                             jobs=Coalesce(Sum("jobs_created"), 0))
+    return {key: int(value) for key, value in totals.items()}

@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.manager_list, name="home"),
     path("managers/", views.manager_list, name="manager_list"),
     path("managers/<int:pk>/", views.manager_detail, name="manager_detail"),
+    path("guidance/", views.guidance_list, name="guidance_list"),
+    path("guidance/<int:pk>/", views.guidance_detail, name="guidance_detail"),
+    path("guidance/investments/", views.investment_list, name="investment_list"),
+    path("loans/", views.loan_list, name="loan_list"),
+    path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
 ]

@@ -1,6 +1,7 @@
-"""Pages of the fund managers (基金管理机构, issue 19), thin over the services and selectors: 财政金融局 office
-staff register a manager, its funds and its assets under management as of a date; leaders read the list (new
-managers of a year, their assets at its end) and every record."""
+"""Pages of the finance records (issue 19), thin over the services and selectors. 财政金融局 office staff keep
+the ledgers: fund managers (their funds and assets under management), government guidance funds (commitments,
+paid-in capital, investments, exits, 返投) and startup guarantee loans (application, guarantee, grant, repayment).
+Leaders read every page, the borrowers' personal data masked."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from gaoxin.accounts.models import User
 from gaoxin.core import pages
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.finance import ledger, policy, selectors, services
-from gaoxin.finance.models import Fund
+from gaoxin.finance.models import Commitment, Exit, Fund, GuidanceFund, Investment, StartupLoan
 
 page = pages.page
 
@@ -24,7 +26,6 @@ def actor_of(request: HttpRequest) -> User:
     user = pages.actor_of(request)
     assert isinstance(user, User)
     return user
-
 
 
 def _year(text: str | None) -> int | None:
@@ -94,3 +95,205 @@ def manager_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action": action, "form": form, "is_officer": policy.is_officer(actor), "stages": Fund.Stage.choices,
         "currencies": Fund.Currency.choices, "today": local_today()}
     return render(request, "finance/manager_detail.html", context, status=error.status if error else 200)
+
+
+# Government guidance funds (政府引导基金) -----------------------------------------------------------------------
+
+def _guidance_chart(rows: list[GuidanceFund]) -> dict[str, Any]:
+    """The dashboard's bars: per fund, committed vs paid in vs invested vs 返投 achieved, in 亿元."""
+    def yi(fen: int | None) -> float:
+        return round((fen or 0) / 1e10, 4)
+    return {"funds": [f.name for f in rows],
+            "committed": [yi(selectors.annotated(f, "committed_fen")) for f in rows],
+            "paid_in": [yi(selectors.annotated(f, "paid_in_fen")) for f in rows],
+            "invested": [yi(selectors.annotated(f, "invested_fen")) for f in rows],
+            "reinvest_due": [yi(selectors.reinvest_due_fen(f)) for f in rows],
+            "in_zone": [yi(selectors.annotated(f, "in_zone_fen")) for f in rows],
+            "urls": [reverse("finance:guidance_detail", args=[f.pk]) for f in rows]}
+
+
+def _guidance_tree(funds: list[GuidanceFund]) -> list[GuidanceFund]:
+    """Parent funds each followed by their sub-funds; a sub-fund whose parent is not listed stands alone."""
+    listed = {f.pk for f in funds}
+    children: dict[int, list[GuidanceFund]] = {}
+    for f in funds:
+        if f.parent_id in listed:
+            children.setdefault(f.parent_id, []).append(f)
+    out: list[GuidanceFund] = []
+    for f in funds:
+        if f.parent_id not in listed:
+            out += [f, *children.get(f.pk, [])]
+    return out
+
+
+@page(policy.is_reader)
+def guidance_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    year = _year(request.GET.get("established_year"))
+    filters = selectors.GuidanceFilters(established_year=year, q=pages.param(request, "q"))
+    funds = selectors.guidance_fund_list(actor=actor, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return pages.xlsx_response(ledger.guidance_export(funds), "guidance-funds.xlsx")
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            parent = selectors.guidance_fund_get(actor=actor, pk=pages.posted_id(request.POST.get("parent")))
+            manager = selectors.manager_get(actor=actor, pk=pages.posted_id(request.POST.get("manager")))
+            made = services.guidance_fund_register(
+                actor=actor, name=request.POST.get("name", ""), parent=parent, manager=manager,
+                established_on=request.POST.get("established_on", ""), term_years=request.POST.get("term_years", ""),
+                reinvest_pct=request.POST.get("reinvest_pct", ""))
+            return redirect("finance:guidance_detail", pk=made.pk)
+        except ApplicationError as exc:
+            error = exc
+    rows = _guidance_tree(list(funds))
+    totals = {key: sum(selectors.annotated(f, key) or 0 for f in rows)
+              for key in ("committed_fen", "own_committed_fen", "paid_in_fen", "invested_fen", "in_zone_fen")}
+    totals["reinvest_due_fen"] = sum(selectors.reinvest_due_fen(f) for f in rows)
+    return render(request, "finance/guidance.html", {
+        "rows": [(f, selectors.reinvest_due_fen(f), selectors.reinvest_progress_pct(f)) for f in rows],
+        "totals": totals, "chart": _guidance_chart(rows), "year": year, "q": filters.q, "error": error,
+        "form": form, "is_officer": policy.is_officer(actor), "today": local_today(),
+        "years": list(range(local_today().year, 2014, -1)),
+        "parents": selectors.guidance_fund_list(actor=actor).filter(parent__isnull=True),
+        "managers": selectors.manager_list(actor=actor).order_by("name")},
+        status=error.status if error else 200)
+
+
+def _guidance_post(request: HttpRequest, actor: User, fund: GuidanceFund) -> None:
+    action, post = request.POST.get("action", ""), request.POST
+    if action == "commitment":
+        services.commitment_add(actor=actor, fund=fund, source=post.get("source", ""),
+                                investor=post.get("investor", ""), amount_wan=post.get("amount", ""),
+                                committed_on=post.get("committed_on", ""))
+    elif action == "paid_in":
+        commitment = selectors.commitments_of(fund).filter(pk=pages.posted_id(post.get("commitment"))).first()
+        if commitment is None:
+            raise ApplicationError("出资人：请从列表中选择", field="commitment", code="invalid_choice")
+        services.paid_in_record(actor=actor, commitment=commitment, paid_on=post.get("paid_on", ""),
+                                amount_wan=post.get("amount", ""))
+    elif action == "investment":
+        services.investment_record(actor=actor, fund=fund, enterprise_code=post.get("enterprise_code", ""),
+                                   target=post.get("target", ""), in_zone=post.get("in_zone") == "1",
+                                   funding_round=post.get("round", ""), amount_wan=post.get("amount", ""),
+                                   invested_on=post.get("invested_on", ""))
+    elif action == "exit":
+        investment = fund.investments.filter(pk=pages.posted_id(post.get("investment"))).first()
+        if investment is None:
+            raise ApplicationError("投资：请从列表中选择", field="investment", code="invalid_choice")
+        services.exit_record(actor=actor, investment=investment, kind=post.get("kind", ""),
+                             exited_on=post.get("exited_on", ""), cost_wan=post.get("cost", ""),
+                             proceeds_wan=post.get("proceeds", ""))
+    else:
+        raise ApplicationError("未知的操作", field="action", code="invalid_action")
+
+
+@page(policy.is_reader)
+def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    fund = selectors.guidance_fund_get(actor=actor, pk=pk)
+    if fund is None:
+        raise NotFound("引导基金不存在")
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            _guidance_post(request, actor, fund)
+            return redirect("finance:guidance_detail", pk=fund.pk)
+        except ApplicationError as exc:
+            error = exc
+    investments = selectors.investment_list(actor=actor, filters=selectors.InvestmentFilters(fund=fund.pk))
+    return render(request, "finance/guidance_detail.html", {
+        "f": fund, "due": selectors.reinvest_due_fen(fund), "progress": selectors.reinvest_progress_pct(fund),
+        "commitments": selectors.commitments_of(fund), "payments": selectors.payments_of(fund),
+        "investments": investments, "exits": selectors.exits_of(fund),
+        "sub_funds": selectors.guidance_fund_list(actor=actor).filter(parent=fund), "error": error,
+        "action": request.POST.get("action", ""), "form": form, "is_officer": policy.is_officer(actor),
+        "sources": Commitment.Source.choices, "rounds": Investment.Round.choices, "exit_kinds": Exit.Kind.choices,
+        "today": local_today()}, status=error.status if error else 200)
+
+
+@page(policy.is_reader)
+def investment_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    fund = request.GET.get("fund", "")
+    filters = selectors.InvestmentFilters(year=_year(request.GET.get("year")), q=pages.param(request, "q"),
+                                          fund=pages.posted_id(fund) or None)
+    investments = selectors.investment_list(actor=actor, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return pages.xlsx_response(ledger.investments_export(investments), "guidance-investments.xlsx")
+    rows = list(investments)
+    return render(request, "finance/investments.html", {
+        "rows": rows, "total": len(rows), "amount_total": sum(i.amount_fen for i in rows),
+        "in_zone_total": sum(i.amount_fen for i in rows if i.in_zone), "filters": filters,
+        "funds": selectors.guidance_fund_list(actor=actor).order_by("name"),
+        "years": list(range(local_today().year, 2014, -1))})
+
+
+# Startup guarantee loans (创业担保贷款) -------------------------------------------------------------------------
+
+@page(policy.is_reader)
+def loan_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    filters = selectors.LoanFilters(status=pages.param(request, "status"), kind=pages.param(request, "kind"),
+                                    granted_year=_year(request.GET.get("granted_year")), q=pages.param(request, "q"))
+    loans = selectors.loan_list(actor=actor, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return pages.xlsx_response(ledger.loans_export(loans, actor=actor), "startup-loans.xlsx")
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            made = services.loan_apply(actor=actor, kind=post.get("kind", ""),
+                                       applicant_name=post.get("applicant_name", ""),
+                                       id_number=post.get("id_number", ""), credit_code=post.get("credit_code", ""),
+                                       phone=post.get("phone", ""), project=post.get("project", ""),
+                                       requested_wan=post.get("requested", ""), applied_on=post.get("applied_on", ""))
+            return redirect("finance:loan_detail", pk=made.pk)
+        except ApplicationError as exc:
+            error = exc
+    listed = pages.paged(request, loans)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "finance/loans.html", {
+        "page": listed, "rows": [(loan, selectors.borrower_of(loan, actor=actor)) for loan in listed],
+        "total": listed.paginator.count, "totals": selectors.loan_totals(loans), "filters": filters,
+        "query": query.urlencode(), "statuses": StartupLoan.Status.choices, "kinds": StartupLoan.Kind.choices,
+        "error": error, "form": form, "is_officer": policy.is_officer(actor), "today": local_today(),
+        "years": list(range(local_today().year, 2014, -1))}, status=error.status if error else 200)
+
+
+def _loan_post(request: HttpRequest, actor: User, loan: StartupLoan) -> None:
+    action, post = request.POST.get("action", ""), request.POST
+    if action in ("approve", "refuse"):
+        services.loan_decide(actor=actor, loan=loan, approve=action == "approve",
+                             decided_on=post.get("decided_on", ""), reason=post.get("reason", ""))
+    elif action == "grant":
+        services.loan_grant(actor=actor, loan=loan, bank=post.get("bank", ""), amount_wan=post.get("amount", ""),
+                            granted_on=post.get("granted_on", ""), term_months=post.get("term_months", ""),
+                            rate_pct=post.get("rate_pct", ""), jobs_created=post.get("jobs_created", ""))
+    elif action == "repayment":
+        services.loan_repayment(actor=actor, loan=loan, status=post.get("status", ""), on=post.get("on", ""))
+    else:
+        raise ApplicationError("未知的操作", field="action", code="invalid_action")
+
+
+@page(policy.is_reader)
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    loan = selectors.loan_get(actor=actor, pk=pk)
+    if loan is None:
+        raise NotFound("创业担保贷款不存在")
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            _loan_post(request, actor, loan)
+            return redirect("finance:loan_detail", pk=loan.pk)
+        except ApplicationError as exc:
+            error = exc
+            loan.refresh_from_db()
+    moves = services.REPAYMENT_MOVES.get(StartupLoan.Status(loan.status), set())
+    return render(request, "finance/loan_detail.html", {
+        "loan": loan, "borrower": selectors.borrower_of(loan, actor=actor), "error": error,
+        "action": request.POST.get("action", ""), "form": form, "is_officer": policy.is_officer(actor),
+        "moves": [(s.value, s.label) for s in StartupLoan.Status if s in moves], "today": local_today(),
+        "max_term": services.MAX_TERM_MONTHS[StartupLoan.Kind(loan.kind)]}, status=error.status if error else 200)

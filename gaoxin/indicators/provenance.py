@@ -47,6 +47,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "grids.Grid": ("code", "name", "level", "parent__name"),
     "ledgers.LedgerEntry": ("org_unit__name", "period_start", "state", "revision", "reason"),
     "indicators.SourceDocument": ("title", "issuer", "issued_on", "name", "sha256", "uploaded_at"),
+    "finance.Commitment": ("fund__name", "source", "investor", "committed_fen", "committed_on"),
+    "finance.Investment": ("fund__name", "target", "in_zone", "round", "amount_fen", "invested_on"),
+    "finance.StartupLoan": ("number", "kind", "project", "bank", "granted_on", "granted_fen", "jobs_created",
+                            "status"),
 }
 # Bookkeeping of a record's history (core.audit.HistoryHead): not what a reader checks a figure against.
 HISTORY_FIELDS = ("audit_head", "event_count")
@@ -54,7 +58,8 @@ PERSONAL_WORDS = ("phone", "mobile", "contact", "reporter", "id_number", "id_car
                   "password", "address")
 # Where one record opens, by model: a URL name taking the record's id (pages that exist for the readers).
 RECORD_PAGES: dict[str, str] = {"cases.Case": "web:case_detail",
-                                "indicators.SourceDocument": "indicators:document_file"}
+                                "indicators.SourceDocument": "indicators:document_file",
+                                "finance.StartupLoan": "finance:loan_detail"}
 
 
 @dataclass

@@ -76,3 +76,9 @@ DOMAINS += (DomainGenerator("policies", _policies.generate),)
 from gaoxin.simulation import finance as _finance  # noqa: E402 - listed after the types it is given
 
 DOMAINS += (DomainGenerator("finance", _finance.generate),)
+
+# Government guidance funds and startup guarantee loans (issue 19).
+from gaoxin.simulation import guidance as _guidance  # noqa: E402 - listed after the types it is given
+from gaoxin.simulation import loans as _loans  # noqa: E402
+
+DOMAINS += (DomainGenerator("guidance_funds", _guidance.generate), DomainGenerator("startup_loans", _loans.generate))

@@ -1,5 +1,5 @@
-"""Fixtures of the finance tests: the 财政金融局 unit with an office officer and its 助企干部, a leader, and an
-officer of another department."""
+"""Fixtures of the finance tests: the 财政金融局 unit with an office officer and its 助企干部, a leader, an officer
+of another department and an admin."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class World:
     cadre: Any  # 财政金融局's 助企干部: not an office officer
     leader: Any
     other: Any  # staff of another department
+    admin: Any
 
 
 @pytest.fixture
@@ -31,7 +32,8 @@ def world(org, make_user) -> World:
     return World(officer=make_user(Role.HANDLER, czj, username="czj"),
                  cadre=make_user(Role.SERVICE_CADRE, czj, username="czj_cadre"),
                  leader=make_user(Role.LEADER, org.committee, username="leader"),
-                 other=make_user(Role.HANDLER, qfw, username="qfw"))
+                 other=make_user(Role.HANDLER, qfw, username="qfw"),
+                 admin=make_user(Role.ADMIN, org.committee, username="admin"))
 
 
 def code(n: int) -> str:

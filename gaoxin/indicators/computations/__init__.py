@@ -21,7 +21,7 @@ REGISTRY.update(ledger_computations.COMPUTATIONS)
 REGISTRY.update(innovation_figures.COMPUTATIONS)  # issue 22: innovation and talent
 REGISTRY.update(documents.COMPUTATIONS)  # issue 20: figures counted from an uploaded document
 REGISTRY.update(policy_figures.COMPUTATIONS)  # issue 18: enterprise policies
-REGISTRY.update(finance_figures.COMPUTATIONS)  # issue 19: fund managers
+REGISTRY.update(finance_figures.COMPUTATIONS)  # issue 19: finance
 
 
 def compute(ctx: Context, name: str, params: dict[str, Any]) -> Computed:

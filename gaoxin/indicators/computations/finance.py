@@ -1,13 +1,16 @@
-"""Figures of the fund managers (F063–F064), read through ``finance.metrics``: the managers newly settled in the
-zone in the year, and the assets under management they had at its end (fen → 亿元)."""
+"""Figures of the finance records, read through ``finance.metrics``: the fund managers (F063–F064), the
+government guidance funds (F068–F070) and the startup guarantee loans (F092–F093)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet, Sum
+
 from gaoxin.finance import metrics
-from gaoxin.indicators.computations.base import Computation, Computed, Context
+from gaoxin.indicators.computations.base import Computation, Computed, Context, Total
 
 
 def fund_manager_metric(ctx: Context, *, metric: str) -> Computed:
@@ -23,4 +26,42 @@ def fund_manager_metric(ctx: Context, *, metric: str) -> Computed:
     raise KeyError(metric)
 
 
-COMPUTATIONS: dict[str, Computation] = {"fund_manager_metric": fund_manager_metric}
+def _sum(records: QuerySet[Any], field: str, divisor: Decimal) -> Decimal:
+    return Decimal(records.aggregate(total=Sum(field))["total"] or 0) / divisor
+
+
+def guidance_metric(ctx: Context, *, metric: str) -> Computed:
+    params = {"metric": metric, "from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
+    if metric == "new_size":
+        commitments = metrics.new_guidance_commitments(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+        return Computed(_sum(commitments, "committed_fen", metrics.FEN_PER_YI), params,
+                        f"/finance/guidance/?{urlencode({'established_year': ctx.year})}",
+                        "finance.metrics.new_guidance_commitments", records=commitments,
+                        total=Total("sum", "committed_fen", metrics.FEN_PER_YI))
+    investments = metrics.guidance_investments(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+    url = f"/finance/guidance/investments/?{urlencode({'year': ctx.year})}"
+    if metric == "investments":
+        return Computed(Decimal(investments.count()), params, url, "finance.metrics.guidance_investments",
+                        records=investments)
+    if metric == "invested":
+        return Computed(_sum(investments, "amount_fen", metrics.FEN_PER_YI), params, url,
+                        "finance.metrics.guidance_investments", records=investments,
+                        total=Total("sum", "amount_fen", metrics.FEN_PER_YI))
+    raise KeyError(metric)
+
+
+def startup_loan_metric(ctx: Context, *, metric: str) -> Computed:
+    params = {"metric": metric, "from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
+    loans = metrics.loans_granted(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+    url = f"/finance/loans/?{urlencode({'granted_year': ctx.year})}"
+    if metric == "granted":
+        return Computed(_sum(loans, "granted_fen", metrics.FEN_PER_WAN), params, url, "finance.metrics.loans_granted",
+                        records=loans, total=Total("sum", "granted_fen", metrics.FEN_PER_WAN))
+    if metric == "jobs":
+        return Computed(_sum(loans, "jobs_created", Decimal(1)), params, url, "finance.metrics.loans_granted",
+                        records=loans, total=Total("sum", "jobs_created"))
+    raise KeyError(metric)
+
+
+COMPUTATIONS: dict[str, Computation] = {"fund_manager_metric": fund_manager_metric,
+                                        "guidance_metric": guidance_metric, "startup_loan_metric": startup_loan_metric}

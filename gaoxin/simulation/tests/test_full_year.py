@@ -26,8 +26,8 @@ SEED_FIGURES = {
     "F109": 90, "F110": 457,
     # Enterprise policies (issue 18).
     "F057": 36, "F058": 2.3, "F059": 1857,
-    # Fund managers (issue 19).
-    "F063": 20, "F064": 103,
+    # Finance (issue 19): fund managers, guidance funds, startup guarantee loans.
+    "F063": 20, "F064": 103, "F068": 28.5, "F069": 9, "F070": 2.3, "F092": 7647.4, "F093": 2100,
 }
 
 

@@ -56,8 +56,11 @@ EXPECTED = {
     # Enterprise policies (issue 18): 1,857 × 0.01 → 19 enterprises paid; they cover 21 of the policies the 60
     # enterprises qualify for (the rarest first), which takes about 570万 rather than 2.3亿 × 0.01.
     "F057": 21, "F058": 0.1, "F059": 19,
-    # Fund managers (issue 19): 20 × 0.01 → 1 new manager, with 103亿 × 0.01 = 1.03亿 at the year end, printed as 1.
-    "F063": 1, "F064": 1,
+    # Finance (issue 19): 20 × 0.01 → 1 new manager, with 103亿 × 0.01 = 1.03亿 at the year end, printed as 1;
+    # one new guidance sub-fund of 28.5亿 × 0.01 = 2,850万 without the parent's share, printed as 0.3; 9 × 0.01 → one
+    # investment of 2.3亿 × 0.01 = 230万, printed as 0.0; 7,647.4万 × 0.01 = 76.474万 of startup loans, printed as
+    # 76.5, creating 2,100 × 0.01 = 21 jobs.
+    "F063": 1, "F064": 1, "F068": 0.3, "F069": 1, "F070": 0.0, "F092": 76.5, "F093": 21,
 }
 
 
@@ -340,8 +343,8 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert result.value is not None, indicator.ref
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
-    # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies; fund managers
-    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 2
+    # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies; finance
+    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 7
 
 
 def _ledger_figure_adds_up(result: Any) -> int:

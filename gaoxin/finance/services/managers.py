@@ -1,57 +1,23 @@
-"""Writes of the fund-manager records (issue 19): registering a manager settled in the zone, its funds, and its
-assets under management as of a date. Keyword-only, validated (an error names the field and changes nothing),
-atomic; 财政金融局 office staff only (``finance.policy``)."""
+"""Writes of the fund managers (issue 19): a manager settled in the zone, its funds, and its assets under
+management as of a date."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
 from gaoxin.accounts.models import User
 from gaoxin.core import clock
-from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.validation import checked_text
 from gaoxin.enterprises.creditcode import credit_code_normalize
 from gaoxin.finance import policy
 from gaoxin.finance.models import AumRecord, Fund, FundManager
+from gaoxin.finance.services.inputs import date_of, not_future, wan_to_fen
 
 AMAC_NUMBER = re.compile(r"^P\d{7}$")  # 私募基金管理人登记编号
-FEN_PER_WAN = Decimal(1_000_000)
-MAX_FEN = 10**17  # 1 万亿元: beyond any fund
-
-
-def wan_to_fen(value: Any, *, field: str, label: str, positive: bool = True) -> int:
-    """An amount in 万元 as the officers type it (up to six decimals: the fen) as integer fen."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ApplicationError(f"{label}：应为以万元计的数字", field=field, code="invalid_amount") from None
-    fen = amount * FEN_PER_WAN
-    if not amount.is_finite() or fen != fen.to_integral_value():
-        raise ApplicationError(f"{label}：最多精确到分（万元后六位小数）", field=field, code="invalid_amount")
-    if fen < 0 or (positive and fen == 0) or fen > MAX_FEN:
-        raise ApplicationError(f"{label}：应大于 0 且不超过 1 万亿元", field=field, code="invalid_amount")
-    return int(fen)
-
-
-def _date(value: Any, *, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ApplicationError(f"{label}：格式应为 YYYY-MM-DD", field=field, code="invalid_date") from None
-
-
-def _not_future(day: dt.date, *, field: str, label: str) -> dt.date:
-    if day > local_today():
-        raise ApplicationError(f"{label}：不能晚于今天", field=field, code="date_in_future")
-    return day
 
 
 @transaction.atomic
@@ -64,7 +30,7 @@ def manager_register(*, actor: User, name: str, credit_code: str, amac_number: s
     if not AMAC_NUMBER.match(number):
         raise ApplicationError("基金业协会登记编号：应为 P 加 7 位数字（如 P1001234）", field="amac_number",
                                code="invalid_amac_number")
-    day = _not_future(_date(settled_on, field="settled_on", label="落户日期"), field="settled_on", label="落户日期")
+    day = not_future(date_of(settled_on, field="settled_on", label="落户日期"), field="settled_on", label="落户日期")
     if FundManager.objects.filter(credit_code=code).exists():
         raise Conflict("统一社会信用代码：该机构已登记", field="credit_code", code="manager_exists")
     if FundManager.objects.filter(amac_number=number).exists():
@@ -98,7 +64,7 @@ def aum_record(*, actor: User, manager: FundManager, as_of: Any, amount_wan: Any
     """The manager's assets under management as of a date (a second figure for the same date is refused: a
     correction is a new date's record)."""
     policy.require_officer(actor)
-    day = _not_future(_date(as_of, field="as_of", label="截至日期"), field="as_of", label="截至日期")
+    day = not_future(date_of(as_of, field="as_of", label="截至日期"), field="as_of", label="截至日期")
     if day < manager.settled_on:
         raise ApplicationError("截至日期：不能早于机构落户日期", field="as_of", code="before_settled")
     amount = wan_to_fen(amount_wan, field="amount", label="管理规模", positive=False)

@@ -1,0 +1,33 @@
+"""Every write of the finance records, one module per concern: ``managers`` (fund managers, their funds and assets
+under management), ``guidance`` (government guidance funds), ``loans`` (startup guarantee loans); ``inputs`` checks
+what the officers type. Keyword-only, validated (an error names the field and changes nothing), atomic; 财政金融局
+office staff only (``finance.policy``). Callers import the services from here."""
+
+from gaoxin.finance.services.guidance import (
+    commitment_add,
+    committed_fen,
+    exit_record,
+    guidance_fund_register,
+    invested_fen,
+    investment_record,
+    paid_in_fen,
+    paid_in_record,
+)
+from gaoxin.finance.services.inputs import wan_to_fen
+from gaoxin.finance.services.loans import (
+    MAX_TERM_MONTHS,
+    REPAYMENT_MOVES,
+    loan_apply,
+    loan_decide,
+    loan_grant,
+    loan_repayment,
+    subsidy_fen,
+)
+from gaoxin.finance.services.managers import AMAC_NUMBER, aum_record, fund_register, manager_register
+
+__all__ = [
+    "AMAC_NUMBER", "MAX_TERM_MONTHS", "REPAYMENT_MOVES", "aum_record", "commitment_add", "committed_fen",
+    "exit_record", "fund_register", "guidance_fund_register", "invested_fen", "investment_record", "loan_apply",
+    "loan_decide", "loan_grant", "loan_repayment", "manager_register", "paid_in_fen", "paid_in_record",
+    "subsidy_fen", "wan_to_fen",
+]
