@@ -99,7 +99,10 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     officer = _officer()
     y = year.year
     enterprises = list(Enterprise.objects.filter(is_synthetic=True).order_by("pk")[:500])
-    pick = (lambda: enterprises[int(rng.integers(len(enterprises)))]) if enterprises else (lambda: None)
+
+    def pick() -> Enterprise | None:
+        return enterprises[int(rng.integers(len(enterprises)))] if enterprises else None
+
     rounds = ["angel", "a", "b", "c", "pre_ipo"]
 
     parent = _fund(officer, name="郑州高新区科技创新引导基金（母基金，模拟）", parent=None, day=dt.date(y - 4, 6, 18),

@@ -64,7 +64,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def loan_plan(rng: np.random.Generator, n_ind: int, n_bus: int, total_tenth: int,
-              jobs: int) -> list[tuple[str, int, int]]:
+              jobs: int) -> list[tuple[StartupLoan.Kind, int, int]]:
     """(kind, amount in tenths of 万元, jobs) per granted loan, adding up to ``total_tenth`` and ``jobs`` exactly:
     individuals 5–20 万 in steps of 5 with one to six jobs, businesses the rest (10–300 万 each, one job at least)."""
     ind = [int(rng.choice([50, 100, 150, 200], p=[0.1, 0.3, 0.3, 0.3])) for _ in range(n_ind)]

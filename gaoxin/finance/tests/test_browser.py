@@ -1,6 +1,8 @@
-"""Browser test of the fund-manager pages (Playwright on Debian's Chromium, as in gaoxin/web/tests): the 财政金融局
+"""Browser tests of the finance pages (Playwright on Debian's Chromium, as in gaoxin/web/tests): the 财政金融局
 officer registers a manager settled in the zone, a fund and its assets at the year end, a wrong registration
-number named on the form; the leader finds the manager among the year's new ones with its assets."""
+number named on the form; the leader finds the manager among the year's new ones with its assets. The officer
+sets up a guidance fund, its commitment, payment and investment (an investment beyond the paid-in capital named on
+the form) and takes a startup loan from application to grant; the leader reads them, the borrower masked."""
 
 from __future__ import annotations
 
@@ -63,3 +65,72 @@ def test_officer_registers_a_manager_and_the_leader_reads_it(browser, live_serve
         view.click("#managers a:has-text('郑州测试创业投资基金管理有限公司')")
         view.wait_for_selector("#aum")
         assert view.locator("#aum-form").count() == 0
+
+
+def test_officer_keeps_a_guidance_fund_and_a_loan_the_leader_reads_them_masked(browser, live_server, world):
+    officer = Session(browser, live_server.url)
+    leader = Session(browser, live_server.url)
+    with clock.frozen(dt.datetime(2024, 1, 5, 10, tzinfo=SHANGHAI)):
+        page = officer.login("czj")
+        page.goto("/finance/guidance/")
+        form = page.locator("#guidance-register form")
+        form.locator("input[name=name]").fill("测试科创母基金")
+        form.locator("input[name=established_on]").fill("2023-02-01")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#commitment-form")
+        page.locator("#commitment-form select[name=source]").select_option("zone")
+        page.locator("#commitment-form input[name=investor]").fill("郑州高新区财政局")
+        page.locator("#commitment-form input[name=amount]").fill("10000")
+        page.locator("#commitment-form input[name=committed_on]").fill("2023-02-01")
+        page.locator("#commitment-form button[type=submit]").click()
+        page.wait_for_selector("#paid-in-form")
+        page.locator("#paid-in-form input[name=amount]").fill("2000")
+        page.locator("#paid-in-form input[name=paid_on]").fill("2023-03-01")
+        page.locator("#paid-in-form button[type=submit]").click()
+        page.wait_for_selector("#fund-paid-in:has-text('2,000.00')")
+        page.locator("#investment-form input[name=target]").fill("某区内传感器项目")
+        page.locator("#investment-form input[name=in_zone]").check()
+        page.locator("#investment-form input[name=amount]").fill("2500")
+        page.locator("#investment-form input[name=invested_on]").fill("2023-06-01")
+        page.locator("#investment-form button[type=submit]").click()
+        assert "投资金额：超过基金可投资金（实缴未投 2000 万元）" in page.inner_text("#guidance-error")
+        page.locator("#investment-form input[name=amount]").fill("1500")
+        page.locator("#investment-form button[type=submit]").click()
+        page.wait_for_selector("#fund-investments td:has-text('某区内传感器项目')")
+        assert page.inner_text("#fund-in-zone") == "1,500.00，完成 30.0%"
+        officer.shot("finance-officer-guidance")
+
+        page.goto("/finance/loans/")
+        apply = page.locator("#loan-apply form")
+        apply.locator("input[name=applicant_name]").fill("张三")
+        apply.locator("input[name=id_number]").fill("11010519491231002X")
+        apply.locator("input[name=phone]").fill("13812345678")
+        apply.locator("input[name=project]").fill("社区便利店")
+        apply.locator("input[name=requested]").fill("20")
+        apply.locator("input[name=applied_on]").fill("2023-03-01")
+        apply.locator("button[type=submit]").click()
+        page.wait_for_selector("#loan-decide")
+        page.locator("#loan-decide input[name=decided_on]").fill("2023-03-08")
+        page.locator("#loan-decide button[value=approve]").click()
+        page.wait_for_selector("#loan-grant")
+        grant = page.locator("#loan-grant form")
+        grant.locator("input[name=bank]").fill("郑州银行高新区支行")
+        grant.locator("input[name=amount]").fill("20")
+        grant.locator("input[name=granted_on]").fill("2023-03-20")
+        grant.locator("input[name=rate_pct]").fill("4.35")
+        grant.locator("input[name=jobs_created]").fill("4")
+        grant.locator("button[type=submit]").click()
+        page.wait_for_selector("#loan-repayment")
+        assert (page.inner_text("#loan-status"), page.inner_text("#loan-subsidy")) == ("还款中", "1.58")
+        officer.shot("finance-officer-loan")
+
+        view = leader.login("leader")
+        view.goto("/finance/guidance/investments/?year=2023")
+        assert (view.inner_text("#investments-count"), view.inner_text("#investments-total")) == ("1", "1,500.00")
+        view.goto("/finance/loans/?granted_year=2023")
+        assert (view.inner_text("#loans-granted-total"), view.inner_text("#loans-jobs-total")) == ("20.00", "4")
+        view.click("#loans a:has-text('CD2023000001')")
+        view.wait_for_selector("#loan-applicant")
+        assert (view.inner_text("#loan-applicant"), view.inner_text("#loan-id-number")) == ("张*", "110105********002X")
+        assert view.locator("#loan-repayment").count() == 0
+        leader.shot("finance-leader-loan")
