@@ -1,7 +1,7 @@
 """The finance Excel ledgers, on the shared base (``core.ledger``), each the export of its list page: the fund
 managers (基金管理机构台账: funds' total, assets on the list's date), the guidance funds (引导基金台账: committed,
 paid in, invested, 返投), their investments (引导基金投资台账) and the startup guarantee loans (创业担保贷款台账,
-the borrowers' personal data masked unless the reader may see them)."""
+the borrowers' personal data masked unless the reader may see them) and the enterprises' financing (企业融资台账)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from gaoxin.accounts.models import User
 from gaoxin.core.ledger import Column, SheetSpec, export_only_kind, export_workbook
 from gaoxin.finance import selectors
-from gaoxin.finance.models import FundManager, GuidanceFund, Investment, StartupLoan
+from gaoxin.finance.models import FinancingDeal, FundManager, GuidanceFund, Investment, StartupLoan
 from gaoxin.finance.selectors import annotated
 
 MANAGERS = SheetSpec("基金管理机构", (
@@ -140,3 +140,27 @@ def loans_export(loans: QuerySet[StartupLoan], *, actor: User) -> bytes:
                 "term_months": loan.term_months or "", "rate_pct": loan.rate_pct if loan.rate_pct is not None else "",
                 "subsidy": wan(loan.subsidy_fen), "jobs_created": loan.jobs_created or ""}
     return export_workbook(LOAN_LEDGER, {LOANS.title: (row(loan) for loan in loans)})
+
+
+DEALS = SheetSpec("企业融资", (
+    Column("closed_on", "到位日期", export_only=True, width=12),
+    Column("enterprise", "企业", export_only=True, width=32),
+    Column("credit_code", "统一社会信用代码", export_only=True, text=True, width=22),
+    Column("kind", "融资类型", export_only=True, width=10),
+    Column("investor", "投资机构或银行", export_only=True, width=28),
+    Column("amount", "融资金额（万元）", export_only=True, width=16),
+    Column("event", "对接活动", export_only=True, width=32),
+))
+DEAL_LEDGER = export_only_kind(
+    name="financing_deals", label="企业融资台账", sheets=(DEALS,),
+    instructions=("每行一笔区内企业到位的融资；金额单位万元；对接活动为归入的资本活动。",),
+    reason="请在页面上登记融资或在活动页面归入")
+
+
+def deals_export(deals: QuerySet[FinancingDeal]) -> bytes:
+    rows: Iterable[Mapping[str, Any]] = (
+        {"closed_on": d.closed_on.isoformat(), "enterprise": d.enterprise.name, "credit_code": d.enterprise.credit_code,
+         "kind": d.get_kind_display(), "investor": d.investor, "amount": wan(d.amount_fen),
+         "event": d.event.title if d.event else ""}
+        for d in deals)
+    return export_workbook(DEAL_LEDGER, {DEALS.title: rows})

@@ -5,6 +5,8 @@
 - F068, the size of the guidance funds set up in the year: their commitments, without the parent fund's share in
   its sub-funds (the parent counts that money already), in 亿元; F069 and F070, the guidance funds' investments
   made in the year, counted and summed in 亿元;
+- F065, the equity financing the zone's enterprises closed in the year, in 亿元; F071, the financing (equity and
+  loans) attributed to the 资本力量1+6 events, closed in the year, in 亿元;
 - F092, the startup guarantee loans granted in the year, in 万元; F093, the jobs those loans created."""
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.db.models import QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.finance import selectors
-from gaoxin.finance.models import Commitment, FundManager, Investment, StartupLoan
+from gaoxin.finance.models import Commitment, FinancingDeal, FundManager, Investment, StartupLoan
+from gaoxin.finance.services import EVENT_SERIES
 
 FEN_PER_YI = Decimal(10_000_000_000)
 FEN_PER_WAN = Decimal(1_000_000)
@@ -46,3 +49,13 @@ def guidance_investments(*, actor: User, start: dt.date, end: dt.date) -> QueryS
 
 def loans_granted(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[StartupLoan]:
     return selectors.loan_list(actor=actor).filter(granted_on__gte=start, granted_on__lt=end)
+
+
+def equity_deals(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[FinancingDeal]:
+    return selectors.deal_list(actor=actor, filters=selectors.DealFilters(kind=FinancingDeal.Kind.EQUITY)).filter(
+        closed_on__gte=start, closed_on__lt=end)
+
+
+def event_deals(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[FinancingDeal]:
+    return selectors.deal_list(actor=actor, filters=selectors.DealFilters(series=EVENT_SERIES)).filter(
+        closed_on__gte=start, closed_on__lt=end)

@@ -175,7 +175,7 @@ class Investment(models.Model):
         A = "a", "A 轮"
         B = "b", "B 轮"
         C = "c", "C 轮及以后"
-        PRE_IPO = "pre_ipo", "Pre-IPO"
+        PRE_IPO = "pre_ipo", "Pre-IPO 轮"
         BUYOUT = "buyout", "并购"
 
     fund = models.ForeignKey(GuidanceFund, verbose_name="基金", on_delete=models.PROTECT, related_name="investments")
@@ -291,3 +291,70 @@ class StartupLoan(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CapitalEvent(models.Model):
+    """A capital event (资本力量1+6 and the like): a roadshow or matchmaking session where the zone's enterprises
+    meet investors and banks; the financing closed afterwards by an attending enterprise may be attributed to it."""
+
+    class Kind(models.TextChoices):
+        ROADSHOW = "roadshow", "项目路演"
+        MATCHMAKING = "matchmaking", "投融资对接会"
+        BANK = "bank", "银企对接会"
+
+    title = models.CharField("活动名称", max_length=200)
+    series = models.CharField("活动品牌", max_length=50, blank=True)  # 资本力量1+6
+    kind = models.CharField("活动类型", max_length=12, choices=Kind.choices)
+    held_on = models.DateField("举办日期")
+    location = models.CharField("地点", max_length=200)
+    enterprises = models.ManyToManyField("enterprises.Enterprise", verbose_name="参会企业", blank=True,
+                                         related_name="capital_events")
+    investors = models.TextField("参会投资机构和银行（每行一家）", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "资本活动"
+        verbose_name_plural = verbose_name
+        ordering = ["-held_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["title", "held_on"], name="finance_event_title_day")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def investor_names(self) -> list[str]:
+        return [line.strip() for line in self.investors.splitlines() if line.strip()]
+
+
+class FinancingDeal(models.Model):
+    """Financing an enterprise of the zone obtained (融资): equity from an investor or a loan from a bank, dated at
+    its close, attributed to the capital event it came from when there is one."""
+
+    class Kind(models.TextChoices):
+        EQUITY = "equity", "股权融资"
+        DEBT = "debt", "债权融资"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="financing_deals")
+    kind = models.CharField("融资类型", max_length=8, choices=Kind.choices)
+    investor = models.CharField("投资机构或银行", max_length=200)
+    amount_fen = models.BigIntegerField("融资金额（分）")
+    closed_on = models.DateField("到位日期")
+    event = models.ForeignKey(CapitalEvent, verbose_name="对接活动", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="deals")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "企业融资"
+        verbose_name_plural = verbose_name
+        ordering = ["-closed_on", "-pk"]
+        indexes = [models.Index(fields=["closed_on"], name="finance_deal_closed")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="finance_deal_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} · {self.investor}"

@@ -17,8 +17,10 @@ from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
 from gaoxin.finance import policy
 from gaoxin.finance.models import (
     AumRecord,
+    CapitalEvent,
     Commitment,
     Exit,
+    FinancingDeal,
     Fund,
     FundManager,
     GuidanceFund,
@@ -213,3 +215,58 @@ def loan_totals(loans: QuerySet[StartupLoan]) -> dict[str, int]:
     totals = loans.aggregate(granted=Coalesce(Sum("granted_fen"), 0), subsidy=Coalesce(Sum("subsidy_fen"), 0),
                              jobs=Coalesce(Sum("jobs_created"), 0))
     return {key: int(value) for key, value in totals.items()}
+
+
+# Capital events and financing (资本力量1+6, 企业融资) ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventFilters:
+    year: int | None = None
+    q: str = ""
+
+
+def event_list(*, actor: User, filters: EventFilters = EventFilters()) -> QuerySet[CapitalEvent]:
+    if not policy.is_reader(actor):
+        return CapitalEvent.objects.none()
+    qs = CapitalEvent.objects.annotate(
+        n_enterprises=Count("enterprises", distinct=True),
+        deals_fen=_fund_total(FinancingDeal.objects.all(), "event", "amount_fen"))
+    if filters.year:
+        qs = qs.filter(held_on__year=filters.year)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(series__icontains=filters.q))
+    return qs.order_by("-held_on", "pk")
+
+
+def event_get(*, actor: User, pk: int) -> CapitalEvent | None:
+    return event_list(actor=actor).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class DealFilters:
+    year: int | None = None
+    kind: str = ""
+    series: str = ""
+    event: int | None = None
+    q: str = ""
+
+
+def deal_list(*, actor: User, filters: DealFilters = DealFilters()) -> QuerySet[FinancingDeal]:
+    if not policy.is_reader(actor):
+        return FinancingDeal.objects.none()
+    qs = FinancingDeal.objects.select_related("enterprise", "event")
+    if filters.year:
+        qs = qs.filter(closed_on__year=filters.year)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.series:
+        qs = qs.filter(event__series=filters.series)
+    if filters.event:
+        qs = qs.filter(event_id=filters.event)
+    if filters.q:
+        qs = qs.filter(Q(enterprise__name__icontains=filters.q) | Q(investor__icontains=filters.q))
+    return qs.order_by("-closed_on", "-pk")
+
+
+def deal_total(deals: QuerySet[FinancingDeal]) -> int:
+    return int(deals.aggregate(total=Coalesce(Sum("amount_fen"), 0))["total"])

@@ -10,6 +10,9 @@ urlpatterns = [
     path("guidance/", views.guidance_list, name="guidance_list"),
     path("guidance/<int:pk>/", views.guidance_detail, name="guidance_detail"),
     path("guidance/investments/", views.investment_list, name="investment_list"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("deals/", views.deal_list, name="deal_list"),
     path("loans/", views.loan_list, name="loan_list"),
     path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
 ]

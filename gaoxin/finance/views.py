@@ -1,6 +1,7 @@
 """Pages of the finance records (issue 19), thin over the services and selectors. 财政金融局 office staff keep
 the ledgers: fund managers (their funds and assets under management), government guidance funds (commitments,
-paid-in capital, investments, exits, 返投) and startup guarantee loans (application, guarantee, grant, repayment).
+paid-in capital, investments, exits, 返投), capital events with the financing attributed to them, and startup
+guarantee loans (application, guarantee, grant, repayment).
 Leaders read every page, the borrowers' personal data masked."""
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ from gaoxin.core import pages
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
 from gaoxin.finance import ledger, policy, selectors, services
-from gaoxin.finance.models import Commitment, Exit, Fund, GuidanceFund, Investment, StartupLoan
+from gaoxin.finance.models import (
+    CapitalEvent,
+    Commitment,
+    Exit,
+    FinancingDeal,
+    Fund,
+    GuidanceFund,
+    Investment,
+    StartupLoan,
+)
 
 page = pages.page
 
@@ -297,3 +307,87 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action": request.POST.get("action", ""), "form": form, "is_officer": policy.is_officer(actor),
         "moves": [(s.value, s.label) for s in StartupLoan.Status if s in moves], "today": local_today(),
         "max_term": services.MAX_TERM_MONTHS[StartupLoan.Kind(loan.kind)]}, status=error.status if error else 200)
+
+
+# Capital events and financing (资本力量1+6, 企业融资) ------------------------------------------------------------
+
+@page(policy.is_reader)
+def event_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    filters = selectors.EventFilters(year=_year(request.GET.get("year")), q=pages.param(request, "q"))
+    events = selectors.event_list(actor=actor, filters=filters)
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            made = services.event_create(actor=actor, title=post.get("title", ""), series=post.get("series", ""),
+                                         kind=post.get("kind", ""), held_on=post.get("held_on", ""),
+                                         location=post.get("location", ""), investors=post.get("investors", ""))
+            return redirect("finance:event_detail", pk=made.pk)
+        except ApplicationError as exc:
+            error = exc
+    rows = list(events)
+    return render(request, "finance/events.html", {
+        "rows": rows, "deals_total": sum(selectors.annotated(e, "deals_fen") or 0 for e in rows),
+        "filters": filters, "kinds": CapitalEvent.Kind.choices, "series": services.EVENT_SERIES, "error": error,
+        "form": form, "is_officer": policy.is_officer(actor), "years": list(range(local_today().year, 2014, -1))},
+        status=error.status if error else 200)
+
+
+@page(policy.is_reader)
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    event = selectors.event_get(actor=actor, pk=pk)
+    if event is None:
+        raise NotFound("资本活动不存在")
+    error, form, post = None, request.POST if request.method == "POST" else {}, request.POST
+    if request.method == "POST":
+        try:
+            if post.get("action") == "attend":
+                services.event_attend(actor=actor, event=event, enterprise_code=post.get("enterprise_code", ""))
+            elif post.get("action") == "deal":
+                services.deal_record(actor=actor, enterprise_code=post.get("enterprise_code", ""),
+                                     kind=post.get("kind", ""), investor=post.get("investor", ""),
+                                     amount_wan=post.get("amount", ""), closed_on=post.get("closed_on", ""),
+                                     event=event)
+            else:
+                raise ApplicationError("未知的操作", field="action", code="invalid_action")
+            return redirect("finance:event_detail", pk=event.pk)
+        except ApplicationError as exc:
+            error = exc
+    return render(request, "finance/event_detail.html", {
+        "e": event, "enterprises": event.enterprises.order_by("name"),
+        "deals": selectors.deal_list(actor=actor, filters=selectors.DealFilters(event=event.pk)), "error": error,
+        "action": post.get("action", ""), "form": form, "is_officer": policy.is_officer(actor),
+        "deal_kinds": FinancingDeal.Kind.choices, "today": local_today(),
+        "attribution_days": services.ATTRIBUTION_DAYS}, status=error.status if error else 200)
+
+
+@page(policy.is_reader)
+def deal_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    filters = selectors.DealFilters(year=_year(request.GET.get("year")), kind=pages.param(request, "kind"),
+                                    series=pages.param(request, "series"), q=pages.param(request, "q"))
+    deals = selectors.deal_list(actor=actor, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return pages.xlsx_response(ledger.deals_export(deals), "financing-deals.xlsx")
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            services.deal_record(actor=actor, enterprise_code=post.get("enterprise_code", ""),
+                                 kind=post.get("kind", ""), investor=post.get("investor", ""),
+                                 amount_wan=post.get("amount", ""), closed_on=post.get("closed_on", ""))
+            return redirect(f"{reverse('finance:deal_list')}?{request.GET.urlencode()}")
+        except ApplicationError as exc:
+            error = exc
+    listed = pages.paged(request, deals)
+    query = request.GET.copy()
+    query.pop("page", None)
+    totals = {kind: selectors.deal_total(deals.filter(kind=kind)) for kind in FinancingDeal.Kind.values}
+    return render(request, "finance/deals.html", {
+        "page": listed, "total": listed.paginator.count, "amount_total": sum(totals.values()), "totals": totals,
+        "query": query.urlencode(), "filters": filters, "kinds": FinancingDeal.Kind.choices,
+        "series": services.EVENT_SERIES, "error": error, "form": form, "is_officer": policy.is_officer(actor),
+        "today": local_today(), "years": list(range(local_today().year, 2014, -1))},
+        status=error.status if error else 200)

@@ -141,9 +141,11 @@ COMPUTED.update({
 COMPUTED.update({
     "F063": ("fund_manager_metric", {"metric": "new_managers"}),
     "F064": ("fund_manager_metric", {"metric": "new_aum"}),
+    "F065": ("financing_metric", {"metric": "equity"}),
     "F068": ("guidance_metric", {"metric": "new_size"}),
     "F069": ("guidance_metric", {"metric": "investments"}),
     "F070": ("guidance_metric", {"metric": "invested"}),
+    "F071": ("financing_metric", {"metric": "events"}),
     "F092": ("startup_loan_metric", {"metric": "granted"}),
     "F093": ("startup_loan_metric", {"metric": "jobs"}),
 })
@@ -225,10 +227,13 @@ DEFINITIONS.update({  # issue 19
     "F063": "统计年度内落户高新区的基金管理机构数（在中国证券投资基金业协会登记，按落户日期计）",
     "F064": ("统计年度内新落户的基金管理机构在年末的管理规模之和"
              "（各机构截至 12 月 31 日的最近一次记录；分 ÷ 10^10 = 亿元）"),
+    "F065": "统计年度内区内企业到位的股权融资金额之和（按到位日期计；分 ÷ 10^10 = 亿元）",
     "F068": ("统计年度内设立的政府引导基金（母基金及子基金）的认缴规模之和，母基金对子基金的出资只在母基金计一次"
              "（分 ÷ 10^10 = 亿元）"),
     "F069": "统计年度内政府引导基金完成的投资笔数（按投资日期计）",
     "F070": "统计年度内政府引导基金的投资金额之和（按投资日期计；分 ÷ 10^10 = 亿元）",
+    "F071": ("统计年度内归入“资本力量1+6”活动的企业融资（股权和债权）之和：企业参加该活动且在活动后 365 天内到位"
+             "（按到位日期计；分 ÷ 10^10 = 亿元）"),
     "F092": "统计年度内经办银行发放的创业担保贷款金额之和（按放款日期计；分 ÷ 10^6 = 万元）",
     "F093": "统计年度内发放的创业担保贷款带动就业人数之和（放款时登记的用工人数，含创业者本人）",
 })

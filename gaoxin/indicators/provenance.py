@@ -49,6 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "indicators.SourceDocument": ("title", "issuer", "issued_on", "name", "sha256", "uploaded_at"),
     "finance.Commitment": ("fund__name", "source", "investor", "committed_fen", "committed_on"),
     "finance.Investment": ("fund__name", "target", "in_zone", "round", "amount_fen", "invested_on"),
+    "finance.FinancingDeal": ("enterprise__name", "kind", "investor", "amount_fen", "closed_on", "event__title"),
     "finance.StartupLoan": ("number", "kind", "project", "bank", "granted_on", "granted_fen", "jobs_created",
                             "status"),
 }

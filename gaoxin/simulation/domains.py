@@ -82,3 +82,6 @@ from gaoxin.simulation import guidance as _guidance  # noqa: E402 - listed after
 from gaoxin.simulation import loans as _loans  # noqa: E402
 
 DOMAINS += (DomainGenerator("guidance_funds", _guidance.generate), DomainGenerator("startup_loans", _loans.generate))
+from gaoxin.simulation import capital as _capital  # noqa: E402
+
+DOMAINS += (DomainGenerator("capital_events", _capital.generate),)

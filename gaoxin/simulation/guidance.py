@@ -2,8 +2,9 @@
 
 Calibrated to the seed (at scale 1): the guidance funds set up in 2023 have 28.5亿 of commitments, not counting the
 parent fund's share in its sub-funds (F068), and the guidance funds made 9 investments of 2.3亿 in the year (F069,
-F070). The history behind them: the zone's parent fund (母基金, 2019: 10亿 from the zone, 5亿 from the city) and
-three sub-funds of 2020–2022 with their investments, one of them partly exited.
+F070). The history behind them: the zone's parent fund (母基金, 2019: 20亿 from the zone, 10亿 from the city, room
+for several simulated years of sub-funds; a later simulated year reuses it) and three sub-funds of the three years
+before with their investments, one of them partly exited.
 
 The 2023 sub-funds are each committed 20 % by the parent fund, 20 % by the zone, 10 % by the city and the rest by
 social capital, with a 返投 obligation of 1.5 times the government money; the sizes are drawn lognormal, rounded to
@@ -34,6 +35,7 @@ INVESTED_WAN = 23_000  # F070: 2.3亿元
 NEW_SUB_FUNDS = 6
 PARENT_SHARE, ZONE_SHARE, CITY_SHARE = 0.2, 0.2, 0.1
 THEMES = ("智能传感器", "新材料", "网络安全", "北斗应用", "生物医药", "数字经济", "氢能与储能", "高端装备")
+PARENT_NAME = "郑州高新区科技创新引导基金（母基金，模拟）"
 OUTSIDE = ("洛阳某机器人项目", "开封某新材料项目", "新乡某电池项目", "许昌某装备项目", "南阳某医药项目")
 Source = Commitment.Source
 
@@ -105,14 +107,14 @@ def generate(year: SimulatedYear) -> dict[str, int]:
 
     rounds = ["angel", "a", "b", "c", "pre_ipo"]
 
-    parent = _fund(officer, name="郑州高新区科技创新引导基金（母基金，模拟）", parent=None, day=dt.date(y - 4, 6, 18),
-                   reinvest_pct="100", shares=[(Source.ZONE, "郑州高新区财政局", 100_000),
-                                               (Source.CITY, "郑州市财政局", 50_000)])
+    parent = GuidanceFund.objects.filter(name=PARENT_NAME).first() or _fund(
+        officer, name=PARENT_NAME, parent=None, day=dt.date(y - 4, 6, 18), reinvest_pct="100",
+        shares=[(Source.ZONE, "郑州高新区财政局", 200_000), (Source.CITY, "郑州市财政局", 100_000)])
     earlier = []
     for k, size in enumerate((30_000, 50_000, 40_000)):
-        day = dt.date(y - 3 + k, 4 + k, 10 + k)
-        earlier.append(_fund(officer, name=f"郑州高新{THEMES[k]}产业子基金（模拟）", parent=parent, day=day,
-                             reinvest_pct="60", shares=_sub_fund_shares(size)))
+        day = max(dt.date(y - 3 + k, 4 + k, 10 + k), parent.established_on)
+        earlier.append(_fund(officer, name=f"郑州高新{THEMES[k]}产业子基金（{day.year}，模拟）", parent=parent,
+                             day=day, reinvest_pct="60", shares=_sub_fund_shares(size)))
         for n in range(2):
             target = pick()
             _invest(officer, earlier[-1], enterprise=target, target="" if target else OUTSIDE[n], wan=1_500 + 500 * n,
@@ -133,7 +135,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         shares = _sub_fund_shares(size, social_wan=own - zone - city)
         shares[0] = (Source.PARENT, "", parent_wan)
         day = dt.date(y, 1, 1) + dt.timedelta(days=int(rng.integers(10, 240)))
-        new_funds.append(_fund(officer, name=f"郑州高新{THEMES[(k + 3) % len(THEMES)]}创投子基金{k + 1}号（模拟）",
+        new_funds.append(_fund(officer, name=f"郑州高新{THEMES[(k + 3) % len(THEMES)]}创投子基金{y}-{k + 1}号（模拟）",
                                parent=parent, day=day, reinvest_pct="75", shares=shares))
 
     n_inv = scaled(INVESTMENTS, year.scale)

@@ -57,8 +57,11 @@ DOMAIN_LABELS = (
     # finance.models.Commitment.Source, Investment.Round, Exit.Kind, StartupLoan.Kind, StartupLoan.Status
     gettext_noop("高新区财政"), gettext_noop("市级财政"), gettext_noop("省级财政"), gettext_noop("社会资本"),
     gettext_noop("种子轮"), gettext_noop("天使轮"), gettext_noop("A 轮"), gettext_noop("B 轮"),
-    gettext_noop("C 轮及以后"), gettext_noop("Pre-IPO"), gettext_noop("并购"), gettext_noop("上市退出"),
+    gettext_noop("C 轮及以后"), gettext_noop("Pre-IPO 轮"), gettext_noop("并购"), gettext_noop("上市退出"),
     gettext_noop("股权转让"), gettext_noop("回购"), gettext_noop("清算"), gettext_noop("个人创业"),
     gettext_noop("小微企业"), gettext_noop("已受理"), gettext_noop("已担保待放款"), gettext_noop("不予担保"),
     gettext_noop("还款中"), gettext_noop("逾期"), gettext_noop("已结清"), gettext_noop("已代偿"),
+    # finance.models.CapitalEvent.Kind, FinancingDeal.Kind
+    gettext_noop("项目路演"), gettext_noop("投融资对接会"), gettext_noop("银企对接会"), gettext_noop("股权融资"),
+    gettext_noop("债权融资"),
 )

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('target', models.CharField(max_length=200, verbose_name='投资项目或企业')),
                 ('in_zone', models.BooleanField(verbose_name='区内（计入返投）')),
-                ('round', models.CharField(choices=[('seed', '种子轮'), ('angel', '天使轮'), ('a', 'A 轮'), ('b', 'B 轮'), ('c', 'C 轮及以后'), ('pre_ipo', 'Pre-IPO'), ('buyout', '并购')], max_length=8, verbose_name='轮次')),
+                ('round', models.CharField(choices=[('seed', '种子轮'), ('angel', '天使轮'), ('a', 'A 轮'), ('b', 'B 轮'), ('c', 'C 轮及以后'), ('pre_ipo', 'Pre-IPO 轮'), ('buyout', '并购')], max_length=8, verbose_name='轮次')),
                 ('amount_fen', models.BigIntegerField(verbose_name='投资金额（分）')),
                 ('invested_on', models.DateField(verbose_name='投资日期')),
                 ('created_at', models.DateTimeField(verbose_name='录入时间')),

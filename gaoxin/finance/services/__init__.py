@@ -1,8 +1,10 @@
 """Every write of the finance records, one module per concern: ``managers`` (fund managers, their funds and assets
-under management), ``guidance`` (government guidance funds), ``loans`` (startup guarantee loans); ``inputs`` checks
+under management), ``guidance`` (government guidance funds), ``events`` (capital events and the financing closed),
+``loans`` (startup guarantee loans); ``inputs`` checks
 what the officers type. Keyword-only, validated (an error names the field and changes nothing), atomic; 财政金融局
 office staff only (``finance.policy``). Callers import the services from here."""
 
+from gaoxin.finance.services.events import ATTRIBUTION_DAYS, EVENT_SERIES, deal_record, event_attend, event_create
 from gaoxin.finance.services.guidance import (
     commitment_add,
     committed_fen,
@@ -26,8 +28,8 @@ from gaoxin.finance.services.loans import (
 from gaoxin.finance.services.managers import AMAC_NUMBER, aum_record, fund_register, manager_register
 
 __all__ = [
-    "AMAC_NUMBER", "MAX_TERM_MONTHS", "REPAYMENT_MOVES", "aum_record", "commitment_add", "committed_fen",
-    "exit_record", "fund_register", "guidance_fund_register", "invested_fen", "investment_record", "loan_apply",
-    "loan_decide", "loan_grant", "loan_repayment", "manager_register", "paid_in_fen", "paid_in_record",
-    "subsidy_fen", "wan_to_fen",
+    "AMAC_NUMBER", "ATTRIBUTION_DAYS", "EVENT_SERIES", "MAX_TERM_MONTHS", "REPAYMENT_MOVES", "aum_record",
+    "commitment_add", "committed_fen", "deal_record", "event_attend", "event_create", "exit_record", "fund_register",
+    "guidance_fund_register", "invested_fen", "investment_record", "loan_apply", "loan_decide", "loan_grant",
+    "loan_repayment", "manager_register", "paid_in_fen", "paid_in_record", "subsidy_fen", "wan_to_fen",
 ]

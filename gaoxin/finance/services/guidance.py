@@ -15,14 +15,13 @@ from gaoxin.accounts.models import User
 from gaoxin.core import clock
 from gaoxin.core.errors import ApplicationError, Conflict
 from gaoxin.core.validation import checked_text
-from gaoxin.enterprises.creditcode import credit_code_normalize
-from gaoxin.enterprises.models import Enterprise
 from gaoxin.finance import policy
 from gaoxin.finance.models import Commitment, Exit, FundManager, GuidanceFund, Investment, PaidIn
 from gaoxin.finance.services.inputs import (
     FEN_PER_WAN,
     choice_of,
     date_of,
+    enterprise_of,
     not_future,
     percent_of,
     total_of,
@@ -124,10 +123,7 @@ def investment_record(*, actor: User, fund: GuidanceFund, enterprise_code: str =
     policy.require_officer(actor)
     enterprise = None
     if str(enterprise_code or "").strip():
-        enterprise = Enterprise.objects.filter(credit_code=credit_code_normalize(enterprise_code)).first()
-        if enterprise is None:
-            raise ApplicationError("区内企业：企业库中没有该统一社会信用代码", field="enterprise_code",
-                                   code="unknown_enterprise")
+        enterprise = enterprise_of(enterprise_code)
         target, in_zone = enterprise.name, True
     target = checked_text(target, field="target", label="投资项目或企业", max_length=200)
     funding_round = choice_of(funding_round, Investment.Round, field="round", label="轮次")

@@ -1,5 +1,6 @@
 """The inputs the finance officers type, checked once for every finance service: amounts in 万元 stored as fen,
-dates (not in the future), percentages and choices. Each refusal names its field."""
+dates (not in the future), percentages, choices and enterprises of the registry by their credit code. Each refusal
+names its field."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.db.models import QuerySet, Sum
 
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError
+from gaoxin.enterprises.creditcode import credit_code_normalize
+from gaoxin.enterprises.models import Enterprise
 
 FEN_PER_WAN = Decimal(1_000_000)
 MAX_FEN = 10**17  # 1 万亿元: beyond any fund
@@ -63,3 +66,11 @@ def choice_of(value: str, choices: Any, *, field: str, label: str) -> str:
     if value not in choices.values:
         raise ApplicationError(f"{label}：请从列表中选择", field=field, code="invalid_choice")
     return value
+
+
+def enterprise_of(code: str, *, field: str = "enterprise_code") -> Enterprise:
+    """The registry's enterprise with this credit code (in the zone by being in the registry)."""
+    enterprise = Enterprise.objects.filter(credit_code=credit_code_normalize(code)).first()
+    if enterprise is None:
+        raise ApplicationError("企业：企业库中没有该统一社会信用代码", field=field, code="unknown_enterprise")
+    return enterprise

@@ -1,5 +1,6 @@
-"""Figures of the finance records, read through ``finance.metrics``: the fund managers (F063–F064), the
-government guidance funds (F068–F070) and the startup guarantee loans (F092–F093)."""
+"""Figures of the finance records, read through ``finance.metrics``: the fund managers (F063–F064), the equity
+financing (F065), the government guidance funds (F068–F070), the financing of the 资本力量1+6 events (F071) and the
+startup guarantee loans (F092–F093)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet, Sum
 
 from gaoxin.finance import metrics
+from gaoxin.finance.services import EVENT_SERIES
 from gaoxin.indicators.computations.base import Computation, Computed, Context, Total
 
 
@@ -50,6 +52,21 @@ def guidance_metric(ctx: Context, *, metric: str) -> Computed:
     raise KeyError(metric)
 
 
+def financing_metric(ctx: Context, *, metric: str) -> Computed:
+    params = {"metric": metric, "from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
+    if metric == "equity":
+        deals = metrics.equity_deals(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+        query = {"year": ctx.year, "kind": "equity"}
+    elif metric == "events":
+        deals = metrics.event_deals(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+        query = {"year": ctx.year, "series": EVENT_SERIES}
+    else:
+        raise KeyError(metric)
+    return Computed(_sum(deals, "amount_fen", metrics.FEN_PER_YI), params, f"/finance/deals/?{urlencode(query)}",
+                    f"finance.metrics.{metric}_deals", records=deals,
+                    total=Total("sum", "amount_fen", metrics.FEN_PER_YI))
+
+
 def startup_loan_metric(ctx: Context, *, metric: str) -> Computed:
     params = {"metric": metric, "from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
     loans = metrics.loans_granted(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
@@ -64,4 +81,5 @@ def startup_loan_metric(ctx: Context, *, metric: str) -> Computed:
 
 
 COMPUTATIONS: dict[str, Computation] = {"fund_manager_metric": fund_manager_metric,
-                                        "guidance_metric": guidance_metric, "startup_loan_metric": startup_loan_metric}
+                                        "guidance_metric": guidance_metric, "financing_metric": financing_metric,
+                                        "startup_loan_metric": startup_loan_metric}

@@ -59,8 +59,9 @@ EXPECTED = {
     # Finance (issue 19): 20 × 0.01 → 1 new manager, with 103亿 × 0.01 = 1.03亿 at the year end, printed as 1;
     # one new guidance sub-fund of 28.5亿 × 0.01 = 2,850万 without the parent's share, printed as 0.3; 9 × 0.01 → one
     # investment of 2.3亿 × 0.01 = 230万, printed as 0.0; 7,647.4万 × 0.01 = 76.474万 of startup loans, printed as
-    # 76.5, creating 2,100 × 0.01 = 21 jobs.
-    "F063": 1, "F064": 1, "F068": 0.3, "F069": 1, "F070": 0.0, "F092": 76.5, "F093": 21,
+    # 76.5, creating 2,100 × 0.01 = 21 jobs; 2.5亿 × 0.01 = 250万 of equity financing printed as 0.0, and 5亿 × 0.01 =
+    # 500万 attributed to the 资本力量1+6 events printed as 0.
+    "F063": 1, "F064": 1, "F068": 0.3, "F069": 1, "F070": 0.0, "F092": 76.5, "F093": 21, "F065": 0.0, "F071": 0,
 }
 
 
@@ -344,7 +345,7 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
     # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies; finance
-    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 7
+    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 9
 
 
 def _ledger_figure_adds_up(result: Any) -> int:
