@@ -9,11 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import BigIntegerField, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BigIntegerField, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
+from gaoxin.enterprises.models import Enterprise
 from gaoxin.finance import policy
 from gaoxin.finance.models import (
     AumRecord,
@@ -270,3 +272,53 @@ def deal_list(*, actor: User, filters: DealFilters = DealFilters()) -> QuerySet[
 
 def deal_total(deals: QuerySet[FinancingDeal]) -> int:
     return int(deals.aggregate(total=Coalesce(Sum("amount_fen"), 0))["total"])
+
+
+# Money raised, by channel, chain and month (the leaders' overview) -----------------------------------------------
+
+CHANNELS = (("guidance", gettext_noop("引导基金投资")), ("equity", gettext_noop("股权融资")),
+            ("debt", gettext_noop("债权融资")), ("startup_loans", gettext_noop("创业担保贷款")))
+NO_CHAIN = "未关联产业链"
+
+
+@dataclass(frozen=True)
+class MoneyRaised:
+    """The year's money raised by the zone's enterprises and founders, in fen: per channel and month, and per
+    channel and industrial chain (an enterprise in two chains counts in both; the totals count it once)."""
+
+    year: int
+    by_month: dict[str, list[int]]  # channel → 12 monthly sums
+    by_chain: dict[str, dict[str, int]]  # chain name → channel → sum
+    totals: dict[str, int]  # channel → sum
+
+
+def money_raised(*, actor: User, year: int) -> MoneyRaised:
+    rows: list[tuple[str, dt.date, int | None, int]] = []  # channel, day, enterprise id, fen
+    if policy.is_reader(actor):
+        rows += [("guidance", d, e, a) for d, e, a in Investment.objects.filter(invested_on__year=year).values_list(
+            "invested_on", "enterprise_id", "amount_fen")]
+        rows += [(k, d, e, a) for k, d, e, a in FinancingDeal.objects.filter(closed_on__year=year).values_list(
+            "kind", "closed_on", "enterprise_id", "amount_fen")]
+        rows += [("startup_loans", d, None, a or 0) for d, a in StartupLoan.objects.filter(
+            granted_on__year=year).values_list("granted_on", "granted_fen") if d is not None]
+    chains: dict[int, list[str]] = {}
+    ids = {e for _, _, e, _ in rows if e is not None}
+    for linked, name in Enterprise.chains.through.objects.filter(enterprise_id__in=ids).order_by(
+            "industrialchain__sort_order").values_list("enterprise_id", "industrialchain__name"):
+        chains.setdefault(linked, []).append(name)
+    by_month = {code: [0] * 12 for code, _ in CHANNELS}
+    by_chain: dict[str, dict[str, int]] = {}
+    for channel, day, enterprise_id, fen in rows:
+        by_month[channel][day.month - 1] += fen
+        for chain in chains.get(enterprise_id or 0, [NO_CHAIN]):
+            by_chain.setdefault(chain, dict.fromkeys(by_month, 0))[channel] += fen
+    return MoneyRaised(year, by_month, by_chain, {code: sum(months) for code, months in by_month.items()})
+
+
+def latest_year() -> int | None:
+    """The last year with money raised on record (the overview opens on it): the records' own dates, not the
+    reader's scope."""
+    days = [Investment.objects.aggregate(day=Max("invested_on"))["day"],
+            FinancingDeal.objects.aggregate(day=Max("closed_on"))["day"],
+            StartupLoan.objects.aggregate(day=Max("granted_on"))["day"]]
+    return max((d.year for d in days if d is not None), default=None)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
     path("deals/", views.deal_list, name="deal_list"),
+    path("overview/", views.overview, name="overview"),
     path("loans/", views.loan_list, name="loan_list"),
     path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.core import pages
@@ -391,3 +392,27 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         "series": services.EVENT_SERIES, "error": error, "form": form, "is_officer": policy.is_officer(actor),
         "today": local_today(), "years": list(range(local_today().year, 2014, -1))},
         status=error.status if error else 200)
+
+
+# The leaders' overview ---------------------------------------------------------------------------------------
+
+@page(policy.is_reader)
+def overview(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    year = _year(request.GET.get("year")) or selectors.latest_year() or local_today().year - 1
+    raised = selectors.money_raised(actor=actor, year=year)
+    labels = dict(selectors.CHANNELS)
+    chart = {"channels": [str(_(labels[c])) for c in labels], "months": list(range(1, 13)),
+             "series": [[round(f / 1e10, 4) for f in raised.by_month[c]] for c in labels]}
+    chains = sorted(raised.by_chain.items(), key=lambda item: -sum(item[1].values()))
+    links = {"guidance": f"{reverse('finance:investment_list')}?year={year}",
+             "equity": f"{reverse('finance:deal_list')}?year={year}&kind=equity",
+             "debt": f"{reverse('finance:deal_list')}?year={year}&kind=debt",
+             "startup_loans": f"{reverse('finance:loan_list')}?granted_year={year}"}
+    return render(request, "finance/overview.html", {
+        "year": year, "raised": raised, "channels": selectors.CHANNELS, "chart": chart,
+        "chains": [(name, [money[c] for c in labels], sum(money.values())) for name, money in chains],
+        "totals": [raised.totals[c] for c in labels], "grand_total": sum(raised.totals.values()),
+        "channel_rows": [(code, label, raised.totals[code], links[code]) for code, label in selectors.CHANNELS],
+        "years": list(range(local_today().year, 2014, -1))})
+

@@ -63,5 +63,5 @@ DOMAIN_LABELS = (
     gettext_noop("还款中"), gettext_noop("逾期"), gettext_noop("已结清"), gettext_noop("已代偿"),
     # finance.models.CapitalEvent.Kind, FinancingDeal.Kind
     gettext_noop("项目路演"), gettext_noop("投融资对接会"), gettext_noop("银企对接会"), gettext_noop("股权融资"),
-    gettext_noop("债权融资"),
+    gettext_noop("债权融资"), gettext_noop("未关联产业链"),
 )

@@ -1406,6 +1406,18 @@ EN = {
     "银企对接会": "Bank matchmaking",
     "股权融资": "Equity",
     "债权融资": "Debt",
+    "引导基金投资": "Guidance fund investments",
+    "融资总览": "Financing overview",
+    "%(year)s 年融资总览": "Financing overview, %(year)s",
+    "按渠道（万元）": "By channel (10k CNY)",
+    "按月（亿元）": "By month (100M CNY)",
+    "各渠道每月融资金额": "Money raised per month by channel",
+    "按产业链（万元）": "By industrial chain (10k CNY)",
+    "本年度没有融资记录": "No financing recorded this year",
+    "同属两条产业链的企业在两条链中各计一次，合计只计一次；创业担保贷款的借款人多为个人，计入“未关联产业链”。":
+        "An enterprise in two chains counts in both, and once in the totals; startup loans go mostly to "
+        "individuals and count under 'No chain'.",
+    "未关联产业链": "No chain",
 }
 
 HERE = Path(__file__).resolve().parent
