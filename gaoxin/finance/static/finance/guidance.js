@@ -17,7 +17,7 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: "value", name: zh ? "亿元" : "100M CNY" },
+      xAxis: { type: "value", name: zh ? "亿元" : "100M yuan" },
       yAxis: { type: "category", data: d.funds, inverse: true, axisLabel: { width: 220, overflow: "truncate" } },
       series: keys.map(function (k, i) { return { name: names[i], type: "bar", data: d[k] }; })
     });
