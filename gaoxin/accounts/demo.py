@@ -49,6 +49,9 @@ DEMO_LOGINS = [
     # Enterprise policies (issue 18): the policy office of 企业服务局 and the payments of 财政金融局.
     DemoLogin("zhengce", Role.HANDLER, "GX-D14", "企业服务局政策兑现科科员"),
     DemoLogin("caizheng", Role.HANDLER, "GX-D12", "财政金融局科员"),
+    # The financing platform (issue 19): a partner bank's account manager, put on a simulated bank's staff by the
+    # simulated year.
+    DemoLogin("yinhang", Role.ENTERPRISE, None, "合作银行客户经理（演示）"),
 ]
 
 

@@ -7,6 +7,8 @@
   made in the year, counted and summed in 亿元;
 - F065, the equity financing the zone's enterprises closed in the year, in 亿元; F071, the financing (equity and
   loans) attributed to the 资本力量1+6 events, closed in the year, in 亿元;
+- F066, the enterprises certified on the financing platform for the first time in the year; F067, the loans
+  granted through it in the year, in 亿元;
 - F092, the startup guarantee loans granted in the year, in 万元; F093, the jobs those loans created."""
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from django.db.models import QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.finance import selectors
-from gaoxin.finance.models import Commitment, FinancingDeal, FundManager, Investment, StartupLoan
+from gaoxin.finance.models import (
+    Certification,
+    Commitment,
+    FinancingDeal,
+    FinancingDemand,
+    FundManager,
+    Investment,
+    StartupLoan,
+)
 from gaoxin.finance.services import EVENT_SERIES
 
 FEN_PER_YI = Decimal(10_000_000_000)
@@ -59,3 +69,13 @@ def equity_deals(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[Finan
 def event_deals(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[FinancingDeal]:
     return selectors.deal_list(actor=actor, filters=selectors.DealFilters(series=EVENT_SERIES)).filter(
         closed_on__gte=start, closed_on__lt=end)
+
+
+def new_certifications(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[Certification]:
+    return selectors.first_certifications(selectors.certification_list(actor=actor).filter(
+        certified_on__gte=start, certified_on__lt=end))
+
+
+def platform_loans(*, actor: User, start: dt.date, end: dt.date) -> QuerySet[FinancingDemand]:
+    return selectors.demand_list(actor=actor).filter(status=FinancingDemand.Status.GRANTED, granted_on__gte=start,
+                                                     granted_on__lt=end)

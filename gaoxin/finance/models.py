@@ -358,3 +358,174 @@ class FinancingDeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} · {self.investor}"
+
+
+# Financing matchmaking (郑好融-style: 需求收集 → 匹配对接 → 跟踪回访) -----------------------------------------------
+
+class Certification(models.Model):
+    """An enterprise certified (认证) on the financing platform, as a dated state: from ``certified_on`` until
+    ``revoked_on`` (open while None). Only a certified enterprise posts financing demands."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="finance_certifications")
+    certified_on = models.DateField("认证日期")
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "平台认证"
+        verbose_name_plural = verbose_name
+        ordering = ["-certified_on", "-pk"]
+        indexes = [models.Index(fields=["certified_on"], name="finance_cert_day")]
+        constraints = [models.UniqueConstraint(fields=["enterprise"], condition=models.Q(revoked_on__isnull=True),
+                                               name="finance_one_open_certification")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.certified_on}"
+
+
+class Bank(models.Model):
+    name = models.CharField("银行", max_length=100, unique=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="客户经理", blank=True,
+                                   related_name="finance_banks")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "合作银行"
+        verbose_name_plural = verbose_name
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LoanProduct(models.Model):
+    """A bank's credit product on the platform: its ranges, and eligibility rules over the registry's facts
+    (``finance.matching``): {"sizes": [...], "chains_any": [...], "qualifications_any": [...], "min_employees": n,
+    "min_revenue_wan": x}, every key optional."""
+
+    bank = models.ForeignKey(Bank, verbose_name="银行", on_delete=models.PROTECT, related_name="products")
+    name = models.CharField("产品名称", max_length=100)
+    rate_min_pct = models.DecimalField("年利率下限（%）", max_digits=5, decimal_places=2)
+    rate_max_pct = models.DecimalField("年利率上限（%）", max_digits=5, decimal_places=2)
+    amount_min_fen = models.BigIntegerField("额度下限（分）")
+    amount_max_fen = models.BigIntegerField("额度上限（分）")
+    term_max_months = models.PositiveSmallIntegerField("最长期限（月）")
+    needs_collateral = models.BooleanField("需要抵质押或担保")
+    rules = models.JSONField("准入条件", default=dict, blank=True)
+    is_active = models.BooleanField("在售", default=True)
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "信贷产品"
+        verbose_name_plural = verbose_name
+        ordering = ["bank_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["bank", "name"], name="finance_product_name")]
+
+    def __str__(self) -> str:
+        return f"{self.bank.name} · {self.name}"
+
+
+class FinancingDemand(models.Model):
+    """An enterprise's financing demand (融资需求), followed to an outcome: a loan granted, declined, or withdrawn."""
+
+    class Collateral(models.TextChoices):
+        NONE = "none", "无（信用）"
+        PROPERTY = "property", "房产土地抵押"
+        EQUIPMENT = "equipment", "设备抵押"
+        IP = "ip", "知识产权质押"
+        RECEIVABLES = "receivables", "应收账款质押"
+        GUARANTEE = "guarantee", "担保公司担保"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待匹配"
+        MATCHED = "matched", "对接中"
+        GRANTED = "granted", "已放款"
+        DECLINED = "declined", "未获贷款"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="financing_demands")
+    amount_fen = models.BigIntegerField("需求金额（分）")
+    term_months = models.PositiveSmallIntegerField("期限（月）")
+    purpose = models.CharField("用途", max_length=200)
+    collateral = models.CharField("担保方式", max_length=12, choices=Collateral.choices)
+    consent_at = models.DateTimeField("征信授权时间")
+    posted_at = models.DateTimeField("发布时间")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT,
+                                  related_name="+")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    granted_fen = models.BigIntegerField("放款金额（分）", null=True, blank=True)
+    granted_on = models.DateField("放款日期", null=True, blank=True)
+    granted_product = models.ForeignKey(LoanProduct, verbose_name="放款产品", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    outcome_note = models.CharField("结果说明", max_length=300, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "融资需求"
+        verbose_name_plural = verbose_name
+        ordering = ["-posted_at", "-pk"]
+        indexes = [models.Index(fields=["granted_on"], name="finance_demand_granted")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="finance_demand_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.posted_at:%Y-%m-%d}"
+
+
+class Proposal(models.Model):
+    """A product the matching step proposed for a demand, with its reasons; the bank answers by ``due_at``
+    (``ANSWER_WORKING_DAYS`` working days)."""
+
+    class Answer(models.TextChoices):
+        PENDING = "", "待答复"
+        INTERESTED = "interested", "有意向，已对接"
+        DECLINED = "declined", "不予受理"
+
+    demand = models.ForeignKey(FinancingDemand, verbose_name="融资需求", on_delete=models.CASCADE,
+                               related_name="proposals")
+    product = models.ForeignKey(LoanProduct, verbose_name="产品", on_delete=models.PROTECT, related_name="proposals")
+    reasons = models.JSONField("匹配理由", default=list)
+    proposed_at = models.DateTimeField("推送时间")
+    due_at = models.DateTimeField("答复时限")
+    answer = models.CharField("答复", max_length=10, choices=Answer.choices, blank=True, default="")
+    answer_note = models.CharField("答复说明", max_length=300, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "对接推送"
+        verbose_name_plural = verbose_name
+        ordering = ["demand_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["demand", "product"], name="finance_proposal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.demand} → {self.product}"
+
+
+class FollowUp(models.Model):
+    """A follow-up visit (跟踪回访) on a demand that reached its outcome."""
+
+    demand = models.ForeignKey(FinancingDemand, verbose_name="融资需求", on_delete=models.CASCADE,
+                               related_name="follow_ups")
+    visited_on = models.DateField("回访日期")
+    satisfied = models.BooleanField("企业满意")
+    note = models.CharField("回访记录", max_length=500)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "跟踪回访"
+        verbose_name_plural = verbose_name
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.demand} {self.visited_on}"

@@ -9,25 +9,31 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import BigIntegerField, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BigIntegerField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.cases.privacy import mask_free_text, mask_name, mask_phone
-from gaoxin.enterprises.models import Enterprise
+from gaoxin.core.calendar import local_today, working_time_between
+from gaoxin.enterprises.models import Enterprise, IndustrialChain, QualificationType
 from gaoxin.finance import policy
 from gaoxin.finance.models import (
     AumRecord,
+    Bank,
     CapitalEvent,
+    Certification,
     Commitment,
     Exit,
     FinancingDeal,
+    FinancingDemand,
     Fund,
     FundManager,
     GuidanceFund,
     Investment,
+    LoanProduct,
     PaidIn,
+    Proposal,
     StartupLoan,
 )
 
@@ -322,3 +328,144 @@ def latest_year() -> int | None:
             FinancingDeal.objects.aggregate(day=Max("closed_on"))["day"],
             StartupLoan.objects.aggregate(day=Max("granted_on"))["day"]]
     return max((d.year for d in days if d is not None), default=None)
+
+
+# The financing platform (郑好融-style) ----------------------------------------------------------------------------
+
+def certification_list(*, actor: User, year: int | None = None, q: str = "") -> QuerySet[Certification]:
+    if not policy.is_reader(actor):
+        return Certification.objects.none()
+    qs = Certification.objects.select_related("enterprise")
+    if year:
+        qs = qs.filter(certified_on__year=year)
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q))
+    return qs.order_by("-certified_on", "-pk")
+
+
+def first_certifications(qs: QuerySet[Certification]) -> QuerySet[Certification]:
+    """The certifications that are their enterprise's first (a re-certification after a revocation is not new)."""
+    earlier = Certification.objects.filter(enterprise=OuterRef("enterprise"), certified_on__lt=OuterRef(
+        "certified_on"))
+    return qs.exclude(Exists(earlier))
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    status: str = ""
+    year: int | None = None
+    granted_year: int | None = None
+    q: str = ""
+
+
+def demand_list(*, actor: User, filters: DemandFilters = DemandFilters()) -> QuerySet[FinancingDemand]:
+    """Readers see every demand, an enterprise its own, a bank's staff those proposed to their bank."""
+    qs = FinancingDemand.objects.select_related("enterprise", "granted_product__bank")
+    if policy.is_reader(actor):
+        pass
+    elif (enterprise_id := policy.enterprise_id_of(actor)) is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    elif (bank_id := policy.bank_id_of(actor)) is not None:
+        qs = qs.filter(Exists(Proposal.objects.filter(demand=OuterRef("pk"), product__bank_id=bank_id)))
+    else:
+        return FinancingDemand.objects.none()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.year:
+        qs = qs.filter(posted_at__year=filters.year)
+    if filters.granted_year:
+        qs = qs.filter(granted_on__year=filters.granted_year)
+    if filters.q:
+        qs = qs.filter(Q(enterprise__name__icontains=filters.q) | Q(purpose__icontains=filters.q))
+    return qs.annotate(n_proposals=Count("proposals")).order_by("-posted_at", "-pk")
+
+
+def demand_get(*, actor: User, pk: int) -> FinancingDemand | None:
+    return demand_list(actor=actor).filter(pk=pk).first()
+
+
+def proposals_of(demand: FinancingDemand, *, actor: User) -> QuerySet[Proposal]:
+    """The demand's proposals as the actor may see them: a bank's staff only their own bank's."""
+    qs = demand.proposals.select_related("product__bank", "answered_by").order_by("pk")
+    bank_id = policy.bank_id_of(actor)
+    return qs.filter(product__bank_id=bank_id) if bank_id is not None else qs
+
+
+def bank_proposals(*, actor: User, pending: bool | None = None) -> QuerySet[Proposal]:
+    bank_id = policy.bank_id_of(actor)
+    if bank_id is None:
+        return Proposal.objects.none()
+    qs = Proposal.objects.filter(product__bank_id=bank_id).select_related("demand__enterprise", "product")
+    if pending is not None:
+        qs = qs.filter(answer="") if pending else qs.exclude(answer="")
+    return qs.order_by("due_at", "pk")
+
+
+@dataclass(frozen=True)
+class PlatformStats:
+    """The chain measured: proposals answered, answered within the limit, the median answer time in working hours,
+    and the demands matched that ended in a loan."""
+
+    proposals: int
+    answered: int
+    on_time: int
+    median_answer_hours: float | None
+    matched: int
+    granted: int
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return round(self.on_time * 100 / self.answered, 1) if self.answered else None
+
+    @property
+    def match_to_loan_pct(self) -> float | None:
+        return round(self.granted * 100 / self.matched, 1) if self.matched else None
+
+
+def platform_stats(demands: QuerySet[FinancingDemand]) -> PlatformStats:
+    proposals = Proposal.objects.filter(demand__in=demands.values("pk"))
+    answered = [(a, b, due) for a, b, due in proposals.exclude(answered_at=None).values_list(
+        "proposed_at", "answered_at", "due_at") if b is not None]
+    hours = sorted(working_time_between(a, b).total_seconds() / 3600 for a, b, _ in answered)
+    median = None if not hours else (hours[len(hours) // 2] if len(hours) % 2 else
+                                     (hours[len(hours) // 2 - 1] + hours[len(hours) // 2]) / 2)
+    matched = demands.filter(Exists(Proposal.objects.filter(demand=OuterRef("pk"))))
+    return PlatformStats(proposals=proposals.count(), answered=len(answered),
+                         on_time=sum(1 for _, b, due in answered if b <= due),
+                         median_answer_hours=None if median is None else round(median, 1),
+                         matched=matched.count(),
+                         granted=matched.filter(status=FinancingDemand.Status.GRANTED).count())
+
+
+def bank_list(*, actor: User) -> QuerySet[Bank]:
+    if not policy.is_reader(actor):
+        return Bank.objects.none()
+    return Bank.objects.annotate(n_products=Count("products", distinct=True)).order_by("name")
+
+
+def product_list(*, actor: User) -> QuerySet[LoanProduct]:
+    if not policy.is_platform_user(actor):
+        return LoanProduct.objects.none()
+    return LoanProduct.objects.select_related("bank").order_by("bank__name", "name")
+
+
+def demand_granted_total(demands: QuerySet[FinancingDemand]) -> int:
+    return int(demands.aggregate(total=Coalesce(Sum("granted_fen"), 0))["total"])
+
+
+def bank_of(actor: User) -> Bank | None:
+    bank_id = policy.bank_id_of(actor)
+    return None if bank_id is None else Bank.objects.filter(pk=bank_id).first()
+
+
+def own_enterprise_certified(actor: User) -> bool:
+    """Whether the actor's own enterprise holds an open certification dated today or earlier."""
+    enterprise_id = policy.enterprise_id_of(actor)
+    return enterprise_id is not None and Certification.objects.filter(
+        enterprise_id=enterprise_id, revoked_on__isnull=True, certified_on__lte=local_today()).exists()
+
+
+def rule_choices() -> dict[str, Any]:
+    """What a product's eligibility rules may name: sizes, chains and the active qualifications."""
+    return {"sizes": Enterprise.Size.choices, "chains": IndustrialChain.objects.order_by("sort_order", "code"),
+            "qualifications": QualificationType.objects.filter(is_active=True).order_by("sort_order", "code")}

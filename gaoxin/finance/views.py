@@ -1,7 +1,9 @@
 """Pages of the finance records (issue 19), thin over the services and selectors. 财政金融局 office staff keep
 the ledgers: fund managers (their funds and assets under management), government guidance funds (commitments,
 paid-in capital, investments, exits, 返投), capital events with the financing attributed to them, and startup
-guarantee loans (application, guarantee, grant, repayment).
+guarantee loans (application, guarantee, grant, repayment), and the financing platform's certifications, banks
+and products. On the platform an enterprise posts and follows its demands and a bank's staff answer the demands
+proposed to their bank.
 Leaders read every page, the borrowers' personal data masked."""
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
-from gaoxin.core import pages
+from gaoxin.core import clock, pages
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
-from gaoxin.finance import ledger, policy, selectors, services
+from gaoxin.finance import ledger, matching, policy, selectors, services
 from gaoxin.finance.models import (
     CapitalEvent,
     Commitment,
     Exit,
     FinancingDeal,
+    FinancingDemand,
     Fund,
     GuidanceFund,
     Investment,
@@ -416,3 +419,163 @@ def overview(request: HttpRequest) -> HttpResponse:
         "channel_rows": [(code, label, raised.totals[code], links[code]) for code, label in selectors.CHANNELS],
         "years": list(range(local_today().year, 2014, -1))})
 
+
+
+# The financing platform (郑好融-style) ----------------------------------------------------------------------------
+
+@page(policy.is_platform_user)
+def demand_list(request: HttpRequest) -> HttpResponse:
+    """Readers: every demand and the chain's measures; an enterprise: its own demands and the form to post one; a
+    bank's staff: the demands proposed to their bank."""
+    actor = actor_of(request)
+    filters = selectors.DemandFilters(status=pages.param(request, "status"), year=_year(request.GET.get("year")),
+                                      granted_year=_year(request.GET.get("granted_year")),
+                                      q=pages.param(request, "q"))
+    demands = selectors.demand_list(actor=actor, filters=filters)
+    enterprise_id = policy.enterprise_id_of(actor)
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            made = services.demand_post(actor=actor, amount_wan=post.get("amount", ""),
+                                        term_months=post.get("term_months", ""), purpose=post.get("purpose", ""),
+                                        collateral=post.get("collateral", ""), consent=post.get("consent") == "1")
+            return redirect("finance:demand_detail", pk=made.pk)
+        except ApplicationError as exc:
+            error = exc
+    listed = pages.paged(request, demands)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "finance/demands.html", {
+        "page": listed, "total": listed.paginator.count, "query": query.urlencode(), "filters": filters,
+        "stats": selectors.platform_stats(demands) if policy.is_reader(actor) else None,
+        "granted_total": selectors.demand_granted_total(demands), "is_enterprise": enterprise_id is not None,
+        "certified": selectors.own_enterprise_certified(actor), "statuses": FinancingDemand.Status.choices,
+        "collaterals": FinancingDemand.Collateral.choices, "error": error, "form": form,
+        "years": list(range(local_today().year, 2014, -1))}, status=error.status if error else 200)
+
+
+def _demand_post(request: HttpRequest, actor: User, demand: FinancingDemand) -> None:
+    action, post = request.POST.get("action", ""), request.POST
+    proposal = selectors.proposals_of(demand, actor=actor).filter(pk=pages.posted_id(post.get("proposal"))).first()
+    if action in ("interested", "decline", "grant") and proposal is None:
+        raise ApplicationError("推送：请从列表中选择", field="proposal", code="invalid_choice")
+    if action in ("interested", "decline"):
+        assert proposal is not None
+        services.proposal_answer(actor=actor, proposal=proposal, interested=action == "interested",
+                                 note=post.get("note", ""))
+    elif action == "grant":
+        assert proposal is not None
+        services.loan_granted(actor=actor, proposal=proposal, amount_wan=post.get("amount", ""),
+                              granted_on=post.get("granted_on", ""))
+    elif action == "withdraw":
+        services.demand_withdraw(actor=actor, demand=demand, reason=post.get("reason", ""))
+    elif action == "rematch":
+        services.demand_rematch(actor=actor, demand=demand)
+    elif action == "follow_up":
+        services.follow_up_record(actor=actor, demand=demand, visited_on=post.get("visited_on", ""),
+                                  satisfied=post.get("satisfied") == "1", note=post.get("note", ""))
+    else:
+        raise ApplicationError("未知的操作", field="action", code="invalid_action")
+
+
+@page(policy.is_platform_user)
+def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    demand = selectors.demand_get(actor=actor, pk=pk)
+    if demand is None:
+        raise NotFound("融资需求不存在")
+    error, form = None, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            _demand_post(request, actor, demand)
+            return redirect("finance:demand_detail", pk=demand.pk)
+        except ApplicationError as exc:
+            error = exc
+            demand.refresh_from_db()
+    return render(request, "finance/demand_detail.html", {
+        "d": demand, "proposals": selectors.proposals_of(demand, actor=actor), "follow_ups": demand.follow_ups.all(),
+        "is_open": demand.status in services.OPEN_STATES, "is_officer": policy.is_officer(actor),
+        "is_owner": policy.enterprise_id_of(actor) == demand.enterprise_id,
+        "bank_id": policy.bank_id_of(actor), "error": error, "action": request.POST.get("action", ""),
+        "form": form, "now": clock.now(), "today": local_today(),
+        "answer_days": services.ANSWER_WORKING_DAYS}, status=error.status if error else 200)
+
+
+@page(lambda actor: policy.bank_id_of(actor) is not None)
+def bank_desk(request: HttpRequest) -> HttpResponse:
+    """A bank's staff: the proposals to answer (the oldest limit first) and those answered."""
+    actor = actor_of(request)
+    bank = selectors.bank_of(actor)
+    assert bank is not None
+    return render(request, "finance/bank_desk.html", {
+        "bank": bank, "pending": selectors.bank_proposals(actor=actor, pending=True),
+        "answered": selectors.bank_proposals(actor=actor, pending=False).order_by("-answered_at")[:100],
+        "products": selectors.product_list(actor=actor).filter(bank=bank), "now": clock.now(),
+        "answer_days": services.ANSWER_WORKING_DAYS})
+
+
+@page(policy.is_reader)
+def certification_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    year, q = _year(request.GET.get("year")), pages.param(request, "q")
+    first_only = request.GET.get("first") == "1"
+    certifications = selectors.certification_list(actor=actor, year=year, q=q)
+    if first_only:
+        certifications = selectors.first_certifications(certifications)
+    error, form, post = None, request.POST if request.method == "POST" else {}, request.POST
+    if request.method == "POST":
+        try:
+            if post.get("action") == "revoke":
+                target = certifications.filter(pk=pages.posted_id(post.get("certification"))).first()
+                if target is None:
+                    raise ApplicationError("认证：请从列表中选择", field="certification", code="invalid_choice")
+                services.certification_revoke(actor=actor, certification=target, revoked_on=post.get("revoked_on"),
+                                              reason=post.get("reason", ""))
+            else:
+                services.certification_grant(actor=actor, enterprise_code=post.get("enterprise_code", ""),
+                                             certified_on=post.get("certified_on", ""))
+            return redirect(f"{reverse('finance:certification_list')}?{request.GET.urlencode()}")
+        except ApplicationError as exc:
+            error = exc
+    listed = pages.paged(request, certifications)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "finance/certifications.html", {
+        "page": listed, "total": listed.paginator.count, "query": query.urlencode(), "year": year, "q": q,
+        "first_only": first_only, "error": error, "form": form, "is_officer": policy.is_officer(actor),
+        "today": local_today(), "years": list(range(local_today().year, 2014, -1))},
+        status=error.status if error else 200)
+
+
+@page(policy.is_reader)
+def bank_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    error, form, post = None, request.POST if request.method == "POST" else {}, request.POST
+    if request.method == "POST":
+        try:
+            if post.get("action") == "bank":
+                services.bank_register(actor=actor, name=post.get("name", ""))
+            elif post.get("action") == "product":
+                bank = selectors.bank_list(actor=actor).filter(pk=pages.posted_id(post.get("bank"))).first()
+                if bank is None:
+                    raise ApplicationError("银行：请从列表中选择", field="bank", code="invalid_choice")
+                services.product_save(
+                    actor=actor, bank=bank, name=post.get("name", ""), rate_min_pct=post.get("rate_min_pct", ""),
+                    rate_max_pct=post.get("rate_max_pct", ""), amount_min_wan=post.get("amount_min", ""),
+                    amount_max_wan=post.get("amount_max", ""), term_max_months=post.get("term_max_months", ""),
+                    needs_collateral=post.get("needs_collateral") == "1",
+                    rules={"sizes": post.getlist("sizes"), "chains_any": post.getlist("chains_any"),
+                           "qualifications_any": post.getlist("qualifications_any"),
+                           "min_employees": post.get("min_employees", ""),
+                           "min_revenue_wan": post.get("min_revenue_wan", "")})
+            else:
+                raise ApplicationError("未知的操作", field="action", code="invalid_action")
+            return redirect("finance:bank_list")
+        except ApplicationError as exc:
+            error = exc
+    return render(request, "finance/banks.html", {
+        "banks": selectors.bank_list(actor=actor), "products": selectors.product_list(actor=actor),
+        "labels": matching.labels(), **selectors.rule_choices(),
+        "error": error, "action": post.get("action", ""), "form": form, "is_officer": policy.is_officer(actor)},
+        status=error.status if error else 200)

@@ -142,6 +142,8 @@ COMPUTED.update({
     "F063": ("fund_manager_metric", {"metric": "new_managers"}),
     "F064": ("fund_manager_metric", {"metric": "new_aum"}),
     "F065": ("financing_metric", {"metric": "equity"}),
+    "F066": ("platform_metric", {"metric": "certified"}),
+    "F067": ("platform_metric", {"metric": "loans"}),
     "F068": ("guidance_metric", {"metric": "new_size"}),
     "F069": ("guidance_metric", {"metric": "investments"}),
     "F070": ("guidance_metric", {"metric": "invested"}),
@@ -228,6 +230,8 @@ DEFINITIONS.update({  # issue 19
     "F064": ("统计年度内新落户的基金管理机构在年末的管理规模之和"
              "（各机构截至 12 月 31 日的最近一次记录；分 ÷ 10^10 = 亿元）"),
     "F065": "统计年度内区内企业到位的股权融资金额之和（按到位日期计；分 ÷ 10^10 = 亿元）",
+    "F066": "统计年度内首次在融资服务平台（郑好融）认证的企业数（撤销后再次认证不重复计）",
+    "F067": "统计年度内经融资服务平台对接、银行放款的贷款金额之和（按放款日期计；分 ÷ 10^10 = 亿元）",
     "F068": ("统计年度内设立的政府引导基金（母基金及子基金）的认缴规模之和，母基金对子基金的出资只在母基金计一次"
              "（分 ÷ 10^10 = 亿元）"),
     "F069": "统计年度内政府引导基金完成的投资笔数（按投资日期计）",

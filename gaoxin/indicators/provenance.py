@@ -50,6 +50,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "finance.Commitment": ("fund__name", "source", "investor", "committed_fen", "committed_on"),
     "finance.Investment": ("fund__name", "target", "in_zone", "round", "amount_fen", "invested_on"),
     "finance.FinancingDeal": ("enterprise__name", "kind", "investor", "amount_fen", "closed_on", "event__title"),
+    "finance.Certification": ("enterprise__name", "certified_on", "revoked_on"),
+    "finance.FinancingDemand": ("enterprise__name", "amount_fen", "term_months", "status", "granted_on",
+                                "granted_fen", "granted_product__name"),
     "finance.StartupLoan": ("number", "kind", "project", "bank", "granted_on", "granted_fen", "jobs_created",
                             "status"),
 }
@@ -60,7 +63,8 @@ PERSONAL_WORDS = ("phone", "mobile", "contact", "reporter", "id_number", "id_car
 # Where one record opens, by model: a URL name taking the record's id (pages that exist for the readers).
 RECORD_PAGES: dict[str, str] = {"cases.Case": "web:case_detail",
                                 "indicators.SourceDocument": "indicators:document_file",
-                                "finance.StartupLoan": "finance:loan_detail"}
+                                "finance.StartupLoan": "finance:loan_detail",
+                                "finance.FinancingDemand": "finance:demand_detail"}
 
 
 @dataclass

@@ -85,3 +85,6 @@ DOMAINS += (DomainGenerator("guidance_funds", _guidance.generate), DomainGenerat
 from gaoxin.simulation import capital as _capital  # noqa: E402
 
 DOMAINS += (DomainGenerator("capital_events", _capital.generate),)
+from gaoxin.simulation import platform as _platform  # noqa: E402
+
+DOMAINS += (DomainGenerator("financing_platform", _platform.generate),)

@@ -1,6 +1,6 @@
 """Figures of the finance records, read through ``finance.metrics``: the fund managers (F063–F064), the equity
-financing (F065), the government guidance funds (F068–F070), the financing of the 资本力量1+6 events (F071) and the
-startup guarantee loans (F092–F093)."""
+financing (F065), the financing platform (F066–F067), the government guidance funds (F068–F070), the financing of
+the 资本力量1+6 events (F071) and the startup guarantee loans (F092–F093)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,21 @@ def financing_metric(ctx: Context, *, metric: str) -> Computed:
                     total=Total("sum", "amount_fen", metrics.FEN_PER_YI))
 
 
+def platform_metric(ctx: Context, *, metric: str) -> Computed:
+    params = {"metric": metric, "from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
+    if metric == "certified":
+        certified = metrics.new_certifications(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+        return Computed(Decimal(certified.count()), params,
+                        f"/finance/certifications/?{urlencode({'year': ctx.year, 'first': 1})}",
+                        "finance.metrics.new_certifications", records=certified)
+    if metric == "loans":
+        loans = metrics.platform_loans(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
+        return Computed(_sum(loans, "granted_fen", metrics.FEN_PER_YI), params,
+                        f"/finance/demands/?{urlencode({'granted_year': ctx.year})}", "finance.metrics.platform_loans",
+                        records=loans, total=Total("sum", "granted_fen", metrics.FEN_PER_YI))
+    raise KeyError(metric)
+
+
 def startup_loan_metric(ctx: Context, *, metric: str) -> Computed:
     params = {"metric": metric, "from": ctx.start_date.isoformat(), "to": ctx.end_date.isoformat()}
     loans = metrics.loans_granted(actor=ctx.actor, start=ctx.start_date, end=ctx.end_date)
@@ -82,4 +97,5 @@ def startup_loan_metric(ctx: Context, *, metric: str) -> Computed:
 
 COMPUTATIONS: dict[str, Computation] = {"fund_manager_metric": fund_manager_metric,
                                         "guidance_metric": guidance_metric, "financing_metric": financing_metric,
+                                        "platform_metric": platform_metric,
                                         "startup_loan_metric": startup_loan_metric}

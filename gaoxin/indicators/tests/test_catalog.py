@@ -10,7 +10,8 @@ COMPUTED = {"F003", "F007", "F009", "F010", "F016", "F018", "F020", "F022", "F02
 COMPUTED |= {"F039", "F041", "F043", "F044", "F045", "F046", "F047", "F048", "F049", "F050", "F051",
              "F089"}  # innovation and talent (issue 22)
 COMPUTED |= {"F057", "F058", "F059"}  # enterprise policies (issue 18)
-COMPUTED |= {"F063", "F064", "F065", "F068", "F069", "F070", "F071", "F092", "F093"}  # finance (issue 19)
+COMPUTED |= {"F063", "F064", "F065", "F066", "F067", "F068", "F069", "F070", "F071",
+             "F092", "F093"}  # finance (issue 19)
 DERIVED = {"F002", "F004", "F008", "F017", "F019", "F021", "F024", "F026", "F028", "F030", "F034", "F040",
            "F042", "F061", "F062", "F073", "F079", "F100"}
 # The figures kept in ledgers (issue 20) are computed over them, F073 and F079 among them (no longer derived).

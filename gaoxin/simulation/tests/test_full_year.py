@@ -27,7 +27,7 @@ SEED_FIGURES = {
     # Enterprise policies (issue 18).
     "F057": 36, "F058": 2.3, "F059": 1857,
     # Finance (issue 19): fund managers, guidance funds, startup guarantee loans.
-    "F063": 20, "F064": 103, "F065": 2.5, "F071": 5, "F068": 28.5, "F069": 9, "F070": 2.3, "F092": 7647.4, "F093": 2100,
+    "F063": 20, "F064": 103, "F065": 2.5, "F066": 620, "F067": 5.9, "F071": 5, "F068": 28.5, "F069": 9, "F070": 2.3, "F092": 7647.4, "F093": 2100,
 }
 
 

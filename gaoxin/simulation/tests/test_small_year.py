@@ -62,6 +62,9 @@ EXPECTED = {
     # 76.5, creating 2,100 × 0.01 = 21 jobs; 2.5亿 × 0.01 = 250万 of equity financing printed as 0.0, and 5亿 × 0.01 =
     # 500万 attributed to the 资本力量1+6 events printed as 0.
     "F063": 1, "F064": 1, "F068": 0.3, "F069": 1, "F070": 0.0, "F092": 76.5, "F093": 21, "F065": 0.0, "F071": 0,
+    # The financing platform: 620 × 0.01 → 6 enterprises certified for the first time; 5.9亿 × 0.01 = 590万 of loans
+    # granted through it, printed as 0.1.
+    "F066": 6, "F067": 0.1,
 }
 
 
@@ -345,7 +348,7 @@ def test_every_computed_figure_is_the_count_of_its_records(small_year):
             assert abs(ratio - result.value) < Decimal("1e-9"), indicator.ref
         checked += 1
     # cases, enterprises; ledgers; projects, land; innovation, talent; documents; policies; finance
-    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 9
+    assert checked == 28 + 38 + 7 + 12 + 2 + 3 + 11
 
 
 def _ledger_figure_adds_up(result: Any) -> int:
