@@ -281,6 +281,7 @@ def follow_up_record(*, actor: User, demand: FinancingDemand, visited_on: Any, s
                      is_synthetic: bool = False) -> FollowUp:
     """The follow-up visit (跟踪回访) of a demand that reached its outcome."""
     policy.require_officer(actor)
+    demand = FinancingDemand.objects.get(pk=demand.pk)
     if demand.status in OPEN_STATES or demand.closed_at is None:
         raise Conflict("状态：需求办结后才能回访", field="status", code="demand_open")
     day = not_future(date_of(visited_on, field="visited_on", label="回访日期"), field="visited_on", label="回访日期")
