@@ -64,4 +64,9 @@ DOMAIN_LABELS = (
     # finance.models.CapitalEvent.Kind, FinancingDeal.Kind
     gettext_noop("项目路演"), gettext_noop("投融资对接会"), gettext_noop("银企对接会"), gettext_noop("股权融资"),
     gettext_noop("债权融资"), gettext_noop("未关联产业链"),
+    # finance.models.FinancingDemand.Collateral, Status; Proposal.Answer
+    gettext_noop("无（信用）"), gettext_noop("房产土地抵押"), gettext_noop("设备抵押"), gettext_noop("知识产权质押"),
+    gettext_noop("应收账款质押"), gettext_noop("担保公司担保"), gettext_noop("待匹配"), gettext_noop("对接中"),
+    gettext_noop("已放款"), gettext_noop("未获贷款"), gettext_noop("已撤回"), gettext_noop("待答复"),
+    gettext_noop("有意向，已对接"), gettext_noop("不予受理"),
 )

@@ -5,7 +5,17 @@ from django.utils import translation
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import metrics, workflow
 from gaoxin.cases.models import Channel, Satisfaction, Urgency
-from gaoxin.finance.models import CapitalEvent, Commitment, Exit, FinancingDeal, Fund, Investment, StartupLoan
+from gaoxin.finance.models import (
+    CapitalEvent,
+    Commitment,
+    Exit,
+    FinancingDeal,
+    FinancingDemand,
+    Fund,
+    Investment,
+    Proposal,
+    StartupLoan,
+)
 from gaoxin.indicators.models import Indicator, SourceDocument, Submission
 from gaoxin.notify.models import SmsMessage
 from gaoxin.policies.models import BenefitItem, Decision, Objection, ParameterValue, Policy
@@ -23,6 +33,8 @@ def _all_labels():
                                      *Fund.Stage.labels, *Fund.Currency.labels, *Commitment.Source.labels,
                                      *Investment.Round.labels, *Exit.Kind.labels, *StartupLoan.Kind.labels,
                                      *StartupLoan.Status.labels, *CapitalEvent.Kind.labels, *FinancingDeal.Kind.labels,
+                                     *FinancingDemand.Collateral.labels, *FinancingDemand.Status.labels,
+                                     *Proposal.Answer.labels,
                                      *[post["name"] for post in metrics.POSTS.values()],
                                      *metrics.POST_COUNTS.values()]}
 
