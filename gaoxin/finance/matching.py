@@ -12,7 +12,7 @@ were not. Fitting products are ranked by their lowest rate, then by the highest 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,46 +76,59 @@ def labels() -> dict[str, str]:
             **dict(QualificationType.objects.values_list("code", "name"))}
 
 
-def fit(product: LoanProduct, demand: FinancingDemand, facts: Facts, names: dict[str, str] | None = None) -> Fit:
+def _revenue(revenue_wan: Decimal | None) -> str:
+    return "未报送" if revenue_wan is None else f"{revenue_wan:,.2f} 万元"
+
+
+def _criteria(product: LoanProduct, demand: FinancingDemand, facts: Facts,
+              names: dict[str, str] | None) -> Iterator[tuple[bool, Callable[[], str]]]:
+    """Each criterion the product sets, in order: whether it holds, and how to say why (formatted only when asked:
+    the matching of every demand explains only what it proposes)."""
     def named(codes: Iterable[str]) -> str:
         return "、".join((names or {}).get(c, c) for c in sorted(codes))
 
-    checks: list[tuple[bool, str]] = []
     amount, low, high = demand.amount_fen, product.amount_min_fen, product.amount_max_fen
-    checks.append((low <= amount <= high, f"额度：需求 {_wan(amount)} 万元，产品 {_wan(low)}–{_wan(high)} 万元"))
-    checks.append((demand.term_months <= product.term_max_months,
-                   f"期限：需求 {demand.term_months} 个月，产品最长 {product.term_max_months} 个月"))
+    yield low <= amount <= high, lambda: f"额度：需求 {_wan(amount)} 万元，产品 {_wan(low)}–{_wan(high)} 万元"
+    yield (demand.term_months <= product.term_max_months,
+           lambda: f"期限：需求 {demand.term_months} 个月，产品最长 {product.term_max_months} 个月")
     if product.needs_collateral:
-        checks.append((demand.collateral != FinancingDemand.Collateral.NONE,
-                       f"担保方式：产品需要抵质押或担保，企业为“{demand.get_collateral_display()}”"))
+        yield (demand.collateral != FinancingDemand.Collateral.NONE,
+               lambda: f"担保方式：产品需要抵质押或担保，企业为“{demand.get_collateral_display()}”")
     rules = product.rules or {}
     if rules.get("sizes"):
-        size_label = Enterprise.Size(facts.size).label if facts.size in Enterprise.Size.values else "未登记"
-        checks.append((facts.size in rules["sizes"], f"企业规模：{size_label}"))
+        size = facts.size
+        known = size in Enterprise.Size.values
+        yield size in rules["sizes"], lambda: f"企业规模：{Enterprise.Size(size).label if known else '未登记'}"
     if rules.get("chains_any"):
-        both = facts.chains & set(rules["chains_any"])
-        checks.append((bool(both), f"产业链：{named(both) if both else '不在产品支持的产业链'}"))
+        chains = facts.chains & set(rules["chains_any"])
+        yield bool(chains), lambda: f"产业链：{named(chains) if chains else '不在产品支持的产业链'}"
     if rules.get("qualifications_any"):
-        both = facts.qualifications & set(rules["qualifications_any"])
-        checks.append((bool(both), f"资质：{'持有 ' + named(both) if both else '未持有产品要求的资质'}"))
+        held = facts.qualifications & set(rules["qualifications_any"])
+        yield bool(held), lambda: f"资质：{'持有 ' + named(held) if held else '未持有产品要求的资质'}"
     if rules.get("min_employees") is not None:
         n = facts.employees
-        checks.append((n is not None and n >= int(rules["min_employees"]),
-                       f"从业人员：{'未报送' if n is None else n} 人，要求不少于 {rules['min_employees']} 人"))
+        yield (n is not None and n >= int(rules["min_employees"]),
+               lambda: f"从业人员：{'未报送' if n is None else n} 人，要求不少于 {rules['min_employees']} 人")
     if rules.get("min_revenue_wan") is not None:
         r = facts.revenue_wan
-        told = "未报送" if r is None else f"{r:,.2f} 万元"
-        checks.append((r is not None and r >= Decimal(str(rules["min_revenue_wan"])),
-                       f"营业收入：{told}，要求不少于 {rules['min_revenue_wan']} 万元"))
+        yield (r is not None and r >= Decimal(str(rules["min_revenue_wan"])),
+               lambda: f"营业收入：{_revenue(r)}，要求不少于 {rules['min_revenue_wan']} 万元")
+
+
+def fits(product: LoanProduct, demand: FinancingDemand, facts: Facts) -> bool:
+    """Whether every criterion holds (no reasons: stops at the first that fails)."""
+    return all(ok for ok, _ in _criteria(product, demand, facts, None))
+
+
+def fit(product: LoanProduct, demand: FinancingDemand, facts: Facts, names: dict[str, str] | None = None) -> Fit:
+    """Every criterion with its reason."""
+    checks = [(ok, say()) for ok, say in _criteria(product, demand, facts, names)]
     return Fit(product, all(ok for ok, _ in checks), [("✓ " if ok else "✗ ") + text for ok, text in checks])
-
-
-def rank(fits: Iterable[Fit]) -> list[Fit]:
-    """The eligible fits, best first (lowest rate, then highest amount allowed, then the product's id)."""
-    eligible = [f for f in fits if f.eligible]
-    return sorted(eligible, key=lambda f: (f.product.rate_min_pct, -f.product.amount_max_fen, f.product.pk))
 
 
 def proposals_for(demand: FinancingDemand, products: Iterable[LoanProduct], facts: Facts,
                   names: dict[str, str] | None = None) -> list[Fit]:
-    return rank(fit(p, demand, facts, names) for p in products)[:MAX_PROPOSALS]
+    """The best ``MAX_PROPOSALS`` fitting products, each with its reasons (only those are explained)."""
+    chosen = sorted((p for p in products if fits(p, demand, facts)),
+                    key=lambda p: (p.rate_min_pct, -p.amount_max_fen, p.pk))[:MAX_PROPOSALS]
+    return [fit(p, demand, facts, names) for p in chosen]

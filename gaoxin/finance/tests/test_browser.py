@@ -134,3 +134,58 @@ def test_officer_keeps_a_guidance_fund_and_a_loan_the_leader_reads_them_masked(b
         assert (view.inner_text("#loan-applicant"), view.inner_text("#loan-id-number")) == ("张*", "110105********002X")
         assert view.locator("#loan-repayment").count() == 0
         leader.shot("finance-leader-loan")
+
+
+def test_an_enterprise_posts_a_demand_its_bank_grants_the_loan_the_leader_measures(browser, live_server, world,
+                                                                                    make_user):
+    from gaoxin.accounts.roles import Role
+    from gaoxin.enterprises import reference as enterprise_reference
+    from gaoxin.enterprises import services as enterprise_services
+    from gaoxin.finance import services
+
+    with clock.frozen(dt.datetime(2024, 3, 4, 9, tzinfo=SHANGHAI)):
+        enterprise_reference.reference_data_ensure()
+        enterprise = enterprise_services.enterprise_create(actor=world.admin, credit_code=code(1), name="示例传感科技",
+                                                           size="small")
+        owner = make_user(Role.ENTERPRISE, None, username="ent")
+        enterprise_services.enterprise_user_link(actor=world.admin, user=owner, enterprise=enterprise)
+        staff = make_user(Role.ENTERPRISE, None, username="bank")
+        bank = services.bank_register(actor=world.officer, name="郑州银行高新区支行")
+        services.bank_staff_add(actor=world.officer, bank=bank, user=staff)
+        services.product_save(actor=world.officer, bank=bank, name="科创贷", rate_min_pct="3.45", rate_max_pct="4.35",
+                              amount_min_wan="10", amount_max_wan="1000", term_max_months="36",
+                              needs_collateral=False, rules={"sizes": ["small", "micro"]})
+        services.certification_grant(actor=world.officer, enterprise_code=code(1), certified_on="2024-03-01")
+
+    ent, desk, lead = (Session(browser, live_server.url) for _ in range(3))
+    with clock.frozen(dt.datetime(2024, 3, 4, 10, tzinfo=SHANGHAI)):
+        page = ent.login("ent")
+        page.click("nav a:has-text('我的融资需求')")
+        form = page.locator("#demand-post form")
+        form.locator("input[name=amount]").fill("300")
+        form.locator("input[name=purpose]").fill("采购原材料")
+        form.locator("button[type=submit]").click()
+        assert "征信授权：请阅读并同意授权银行查询企业征信" in page.inner_text("#demand-post")
+        page.locator("#demand-post input[name=consent]").check()
+        page.locator("#demand-post button[type=submit]").click()
+        page.wait_for_selector(".proposal")
+        assert "✓ 企业规模：小型" in page.inner_text(".proposal")
+        ent.shot("finance-enterprise-demand")
+    with clock.frozen(dt.datetime(2024, 3, 5, 10, tzinfo=SHANGHAI)):
+        bank_page = desk.login("bank")
+        bank_page.click("nav a:has-text('银行对接')")
+        assert bank_page.inner_text("#pending-count") == "1"
+        bank_page.locator("#pending a").first.click()
+        bank_page.locator(".answer-form button[value=interested]").click()
+        bank_page.wait_for_selector(".grant-form")
+        bank_page.locator(".grant-form input[name=amount]").fill("300")
+        bank_page.locator(".grant-form button[type=submit]").click()
+        bank_page.wait_for_selector("#demand-granted")
+        assert bank_page.inner_text("#demand-status") == "已放款"
+        desk.shot("finance-bank-grant")
+    with clock.frozen(dt.datetime(2024, 3, 6, 10, tzinfo=SHANGHAI)):
+        view = lead.login("leader")
+        view.goto("/finance/demands/?granted_year=2024")
+        assert (view.inner_text("#demands-granted-total"), view.inner_text("#stats-on-time"),
+                view.inner_text("#stats-match-to-loan")) == ("300.00", "100.0%", "100.0%")
+        lead.shot("finance-leader-platform")

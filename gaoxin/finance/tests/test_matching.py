@@ -92,3 +92,22 @@ def test_facts_come_from_the_registry(world, frozen_now):
     assert facts == matching.Facts(size="small", chains=frozenset({"sensor"}),
                                    qualifications=frozenset({"srdi_prov"}), employees=60,
                                    revenue_wan=Decimal("1800.00"))
+
+
+def test_the_quick_test_agrees_with_the_explained_one_on_random_cases():
+    import numpy as np
+
+    rng = np.random.default_rng(19)
+    for _ in range(400):
+        rules = {key: value for key, value in (
+            ("sizes", ["small"] if rng.random() < 0.5 else ["large", "medium"]),
+            ("chains_any", ["sensor"] if rng.random() < 0.5 else ["materials"]),
+            ("qualifications_any", ["tech_sme"] if rng.random() < 0.5 else ["srdi_prov"]),
+            ("min_employees", int(rng.integers(0, 120))), ("min_revenue_wan", str(int(rng.integers(0, 3000)))),
+        ) if rng.random() < 0.5}
+        product = _product(low=int(rng.integers(10, 400)), high=int(rng.integers(400, 900)),
+                           term=int(rng.choice([12, 36])), collateral=bool(rng.random() < 0.3), rules=rules)
+        demand = _demand(wan=int(rng.integers(10, 1000)), term=int(rng.choice([6, 24, 48])),
+                         collateral=str(rng.choice(["none", "ip"])))
+        facts = FACTS if rng.random() < 0.7 else matching.Facts()
+        assert matching.fits(product, demand, facts) == matching.fit(product, demand, facts).eligible
