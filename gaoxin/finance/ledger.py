@@ -13,8 +13,16 @@ from django.db.models import QuerySet
 
 from gaoxin.accounts.models import User
 from gaoxin.core.ledger import Column, SheetSpec, export_only_kind, export_workbook
-from gaoxin.finance import selectors
-from gaoxin.finance.models import FinancingDeal, FundManager, GuidanceFund, Investment, StartupLoan
+from gaoxin.finance import selectors, sme_index
+from gaoxin.finance.models import (
+    FinancingDeal,
+    FundManager,
+    GuidanceFund,
+    IndexRun,
+    IndexScore,
+    Investment,
+    StartupLoan,
+)
 from gaoxin.finance.selectors import annotated
 
 MANAGERS = SheetSpec("基金管理机构", (
@@ -164,3 +172,25 @@ def deals_export(deals: QuerySet[FinancingDeal]) -> bytes:
          "event": d.event.title if d.event else ""}
         for d in deals)
     return export_workbook(DEAL_LEDGER, {DEALS.title: rows})
+
+
+def index_export(run: IndexRun, scores: QuerySet[IndexScore]) -> bytes:
+    """The year's index, one row per enterprise: rank, score, pillar scores, indicators after treatment, the rank's
+    range over the sensitivity analysis. Its columns follow the run's configuration, so the sheet is built here."""
+    cfg = sme_index.config()
+    columns = (Column("rank", "排名", export_only=True, width=8), Column("name", "企业", export_only=True, width=32),
+               Column("credit_code", "统一社会信用代码", export_only=True, text=True, width=22),
+               Column("score", "指数", export_only=True, width=10),
+               *(Column(f"p_{p}", f"分项：{p}", export_only=True, width=12) for p in cfg.pillars),
+               *(Column(f"i_{n}", spec["label"], export_only=True, width=14) for n, spec in cfg.indicators.items()),
+               Column("range", "排名区间（敏感性 5%–95%）", export_only=True, width=16))
+    sheet = SheetSpec(f"{run.year} 年成长指数", columns)
+    kind = export_only_kind(name="sme_index", label="中原中小企业成长指数", sheets=(sheet,),
+                            instructions=(f"方法版本 {run.version}，配置摘要 {run.config_digest[:12]}，数据摘要 "
+                                          f"{run.input_digest[:12]}，计算于 {run.computed_at:%Y-%m-%d %H:%M}。",),
+                            reason="指数由平台按配置计算")
+    rows = ({"rank": s.rank, "name": s.enterprise.name, "credit_code": s.enterprise.credit_code,
+             "score": round(s.score, 4), **{f"p_{p}": v for p, v in zip(cfg.pillars, s.pillars, strict=True)},
+             **{f"i_{n}": v for n, v in zip(cfg.indicators, s.indicators, strict=True)},
+             "range": f"{s.rank_p05:.0f}–{s.rank_p95:.0f}"} for s in scores)
+    return export_workbook(kind, {sheet.title: rows})

@@ -529,3 +529,54 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand} {self.visited_on}"
+
+
+# The SME growth index (中原中小企业成长指数) ------------------------------------------------------------------
+
+class IndexRun(models.Model):
+    """One computation of the index for a year: the method's version and the digests of its configuration and of
+    the raw data it read, so the same run can be reproduced bit for bit; what was imputed and how outliers were
+    treated; the sensitivity analysis's scenarios."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.CharField("方法版本", max_length=20)
+    config_digest = models.CharField("配置摘要（SHA-256）", max_length=64)
+    input_digest = models.CharField("数据摘要（SHA-256）", max_length=64)
+    enterprises = models.PositiveIntegerField("参评企业数")
+    imputed = models.JSONField("插补数", default=dict)
+    treatment = models.JSONField("异常值处理", default=dict)
+    scenarios = models.JSONField("敏感性分析", default=list)
+    computed_at = models.DateTimeField("计算时间")
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="计算人", on_delete=models.PROTECT,
+                                    related_name="+")
+    is_synthetic = models.BooleanField("模拟数据", default=False)
+
+    class Meta:
+        verbose_name = "成长指数计算"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.version}"
+
+
+class IndexScore(models.Model):
+    run = models.ForeignKey(IndexRun, verbose_name="计算", on_delete=models.CASCADE, related_name="scores")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="growth_index_scores")
+    score = models.FloatField("指数")
+    rank = models.PositiveIntegerField("排名")
+    pillars = models.JSONField("分项得分")
+    indicators = models.JSONField("指标值（插补和异常值处理后）")
+    rank_median = models.FloatField("排名中位数（敏感性）", null=True)
+    rank_p05 = models.FloatField("排名 5% 分位", null=True)
+    rank_p95 = models.FloatField("排名 95% 分位", null=True)
+
+    class Meta:
+        verbose_name = "成长指数得分"
+        verbose_name_plural = verbose_name
+        ordering = ["run_id", "rank"]
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="finance_index_score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.enterprise_id} {self.score:.2f}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
 from django.db import models
 from django.db.models import BigIntegerField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -30,6 +31,8 @@ from gaoxin.finance.models import (
     Fund,
     FundManager,
     GuidanceFund,
+    IndexRun,
+    IndexScore,
     Investment,
     LoanProduct,
     PaidIn,
@@ -469,3 +472,71 @@ def rule_choices() -> dict[str, Any]:
     """What a product's eligibility rules may name: sizes, chains and the active qualifications."""
     return {"sizes": Enterprise.Size.choices, "chains": IndustrialChain.objects.order_by("sort_order", "code"),
             "qualifications": QualificationType.objects.filter(is_active=True).order_by("sort_order", "code")}
+
+
+# The SME growth index ---------------------------------------------------------------------------------------
+
+def index_runs(*, actor: User) -> QuerySet[IndexRun]:
+    return IndexRun.objects.all() if policy.is_reader(actor) else IndexRun.objects.none()
+
+
+def latest_runs(*, actor: User) -> dict[int, IndexRun]:
+    """The latest run of every year (what the pages show), by year."""
+    latest: dict[int, IndexRun] = {}
+    for run in index_runs(actor=actor).order_by("year", "computed_at", "pk"):
+        latest[run.year] = run
+    return latest
+
+
+def index_scores(run: IndexRun, *, q: str = "") -> QuerySet[IndexScore]:
+    qs = run.scores.select_related("enterprise", "enterprise__street")
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q))
+    return qs.order_by("rank")
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    name: str
+    enterprises: int
+    mean: float
+    median: float
+    best_rank: int
+
+
+def index_by_group(run: IndexRun, *, by: str) -> list[GroupRow]:
+    """The run's scores per industrial chain (an enterprise in two chains counts in both) or per street."""
+    scores = dict(run.scores.values_list("enterprise_id", "score"))
+    ranks = dict(run.scores.values_list("enterprise_id", "rank"))
+    groups: dict[str, list[int]] = {}
+    pairs: list[tuple[int, str | None]] = list(
+        Enterprise.chains.through.objects.filter(enterprise_id__in=scores).values_list(
+            "enterprise_id", "industrialchain__name") if by == "chain" else
+        Enterprise.objects.filter(pk__in=scores).values_list("pk", "street__name"))
+    for enterprise_id, name in pairs:
+        groups.setdefault(name or "未登记", []).append(enterprise_id)
+    rows = [GroupRow(name, len(ids), round(float(np.mean([scores[i] for i in ids])), 2),
+                     round(float(np.median([scores[i] for i in ids])), 2), min(ranks[i] for i in ids))
+            for name, ids in groups.items()]
+    return sorted(rows, key=lambda r: -r.median)
+
+
+def index_trend(runs: dict[int, IndexRun]) -> dict[str, Any]:
+    """Per chain, the median score of each year's latest run (each year normalised on its own: a trend of the
+    relative position)."""
+    years = sorted(runs)
+    series: dict[str, list[float | None]] = {}
+    for k, year in enumerate(years):
+        for row in index_by_group(runs[year], by="chain"):
+            series.setdefault(row.name, [None] * len(years))[k] = row.median
+    return {"years": years, "series": [{"name": n, "data": d} for n, d in sorted(series.items())]}
+
+
+def enterprise_index(*, actor: User, enterprise_id: int) -> list[tuple[IndexRun, IndexScore]]:
+    """An enterprise's score in each year's latest run: readers, and the enterprise's own users."""
+    if not (policy.is_reader(actor) or policy.enterprise_id_of(actor) == enterprise_id):
+        return []
+    runs = {run.pk: run for run in IndexRun.objects.all().order_by("year", "computed_at", "pk")}
+    latest = {run.year: run.pk for run in runs.values()}
+    scores = IndexScore.objects.filter(run_id__in=latest.values(), enterprise_id=enterprise_id)
+    return sorted(((runs[s.run_id], s) for s in scores), key=lambda pair: pair[0].year)

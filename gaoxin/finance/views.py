@@ -15,12 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.core import clock, pages
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
-from gaoxin.finance import ledger, matching, policy, selectors, services
+from gaoxin.finance import ledger, matching, policy, selectors, services, sme_index
 from gaoxin.finance.models import (
     CapitalEvent,
     Commitment,
@@ -579,3 +580,64 @@ def bank_list(request: HttpRequest) -> HttpResponse:
         "labels": matching.labels(), **selectors.rule_choices(),
         "error": error, "action": post.get("action", ""), "form": form, "is_officer": policy.is_officer(actor)},
         status=error.status if error else 200)
+
+
+# The SME growth index (中原中小企业成长指数) ------------------------------------------------------------------
+
+@page(policy.is_reader)
+def index_overview(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    runs = selectors.latest_runs(actor=actor)
+    year = _year(request.GET.get("year")) or (max(runs) if runs else local_today().year - 1)
+    error = None
+    if request.method == "POST":
+        try:
+            services.index_compute(actor=actor, year=_year(request.POST.get("year")) or 0)
+            return redirect(f"{reverse('finance:index_overview')}?year={request.POST.get('year')}")
+        except ApplicationError as exc:
+            error = exc
+    run = runs.get(year)
+    cfg = sme_index.config()
+    if run is not None and request.GET.get("export") == "xlsx":
+        return pages.xlsx_response(ledger.index_export(run, selectors.index_scores(run)), f"sme-index-{year}.xlsx")
+    listed = pages.paged(request, selectors.index_scores(run, q=pages.param(request, "q"))) if run else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    indicators = [(name, spec["label"], spec["pillar"], run.imputed.get(name) if run else None,
+                   run.treatment.get(name) if run else None) for name, spec in cfg.indicators.items()]
+    return render(request, "finance/index.html", {
+        "year": year, "run": run, "page": listed, "total": listed.paginator.count if listed else 0,
+        "query": query.urlencode(), "q": pages.param(request, "q"), "indicators": indicators,
+        "pillar_labels": PILLAR_LABELS, "pillars": [(p, w) for p, w in cfg.pillars.items()],
+        "chains": selectors.index_by_group(run, by="chain") if run else [],
+        "streets": selectors.index_by_group(run, by="street") if run else [],
+        "trend": selectors.index_trend(runs), "years": sorted(runs, reverse=True), "cfg": cfg, "error": error,
+        "is_officer": policy.is_officer(actor), "compute_years": list(range(local_today().year - 1, 2014, -1))},
+        status=error.status if error else 200)
+
+
+PILLAR_LABELS = {"growth": gettext_noop("成长性"), "innovation": gettext_noop("创新力"),
+                 "efficiency": gettext_noop("经营效益"), "financing": gettext_noop("融资活跃度")}
+
+
+@page(policy.is_platform_user)
+def index_enterprise(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    history = selectors.enterprise_index(actor=actor, enterprise_id=pk)
+    if not history:
+        raise NotFound("该企业没有成长指数（不在参评范围或无权查看）")
+    cfg = sme_index.config()
+    latest_run, latest = history[-1]
+    return render(request, "finance/index_enterprise.html", {
+        "enterprise": latest.enterprise, "history": history, "latest": latest, "latest_run": latest_run,
+        "pillars": [(PILLAR_LABELS[p], v) for p, v in zip(cfg.pillars, latest.pillars, strict=True)],
+        "indicators": [(spec["label"], v) for spec, v in zip(cfg.indicators.values(), latest.indicators,
+                                                              strict=True)],
+        "chart": {"years": [run.year for run, _ in history], "scores": [round(s.score, 2) for _, s in history],
+                  "ranks": [s.rank for _, s in history]}})
+
+
+@page(lambda actor: policy.enterprise_id_of(actor) is not None)
+def index_mine(request: HttpRequest) -> HttpResponse:
+    enterprise_id = policy.enterprise_id_of(actor_of(request))
+    return redirect("finance:index_enterprise", pk=enterprise_id)

@@ -88,3 +88,6 @@ DOMAINS += (DomainGenerator("capital_events", _capital.generate),)
 from gaoxin.simulation import platform as _platform  # noqa: E402
 
 DOMAINS += (DomainGenerator("financing_platform", _platform.generate),)
+from gaoxin.simulation import sme_index as _sme_index  # noqa: E402
+
+DOMAINS += (DomainGenerator("sme_index", _sme_index.generate),)

@@ -69,4 +69,8 @@ DOMAIN_LABELS = (
     gettext_noop("应收账款质押"), gettext_noop("担保公司担保"), gettext_noop("待匹配"), gettext_noop("对接中"),
     gettext_noop("已放款"), gettext_noop("未获贷款"), gettext_noop("已撤回"), gettext_noop("待答复"),
     gettext_noop("有意向，已对接"), gettext_noop("不予受理"),
+    # finance/data/sme_index.yaml: the indicators' labels
+    gettext_noop("营业收入增长率"), gettext_noop("从业人员增长率"), gettext_noop("研发投入强度"),
+    gettext_noop("资质认定得分"), gettext_noop("人均纳税额"), gettext_noop("人均营业收入"),
+    gettext_noop("融资额占营业收入比"),
 )

@@ -1,7 +1,7 @@
 """Every write of the finance records, one module per concern: ``managers`` (fund managers, their funds and assets
 under management), ``guidance`` (government guidance funds), ``events`` (capital events and the financing closed),
 ``loans`` (startup guarantee loans), ``matchmaking`` (the financing platform: certification, banks' products,
-demands, proposals, outcomes, follow-ups); ``inputs`` checks
+demands, proposals, outcomes, follow-ups), ``index`` (the SME growth index); ``inputs`` checks
 what the officers type. Keyword-only, validated (an error names the field and changes nothing), atomic; 财政金融局
 office staff only (``finance.policy``). Callers import the services from here."""
 
@@ -16,6 +16,7 @@ from gaoxin.finance.services.guidance import (
     paid_in_fen,
     paid_in_record,
 )
+from gaoxin.finance.services.index import index_compute
 from gaoxin.finance.services.inputs import wan_to_fen
 from gaoxin.finance.services.loans import (
     MAX_TERM_MONTHS,
@@ -47,12 +48,11 @@ from gaoxin.finance.services.matchmaking import (
 
 __all__ = [
     "AMAC_NUMBER", "ANSWER_WORKING_DAYS", "ATTRIBUTION_DAYS", "EVENT_SERIES", "MAX_TERM_MONTHS", "OPEN_STATES",
-    "REPAYMENT_MOVES",
-    "aum_record", "bank_register", "bank_staff_add", "certification_grant", "certification_revoke",
-    "certified_enterprise_ids", "commitment_add",
-    "committed_fen", "deal_record", "demand_post", "demand_rematch", "demand_withdraw", "event_attend",
-    "event_create", "exit_record", "follow_up_record", "fund_register", "guidance_fund_register", "invested_fen",
-    "investment_record", "is_certified", "loan_apply", "loan_decide", "loan_grant", "loan_granted", "loan_repayment",
-    "manager_register", "paid_in_fen", "paid_in_record", "product_save", "proposal_answer", "subsidy_fen",
-    "wan_to_fen",
+    "REPAYMENT_MOVES", "aum_record", "bank_register", "bank_staff_add", "certification_grant",
+    "certification_revoke", "certified_enterprise_ids", "commitment_add", "committed_fen", "deal_record",
+    "demand_post", "demand_rematch", "demand_withdraw", "event_attend", "event_create", "exit_record",
+    "follow_up_record", "fund_register", "guidance_fund_register", "index_compute", "invested_fen",
+    "investment_record", "is_certified", "loan_apply", "loan_decide", "loan_grant", "loan_granted",
+    "loan_repayment", "manager_register", "paid_in_fen", "paid_in_record", "product_save", "proposal_answer",
+    "subsidy_fen", "wan_to_fen",
 ]

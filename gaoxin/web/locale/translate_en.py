@@ -1522,6 +1522,69 @@ EN = {
     "对接中": "In matchmaking",
     "已放款": "Loan granted",
     "未获贷款": "No loan",
+    "成长指数": "Growth index",
+    "中原中小企业成长指数": "Central Plains SME growth index",
+    "%(year)s 年中原中小企业成长指数": "SME growth index, %(year)s",
+    "计算": "Computation",
+    "方法版本": "Method version",
+    "配置摘要（SHA-256）": "Configuration digest (SHA-256)",
+    "数据摘要（SHA-256）": "Data digest (SHA-256)",
+    "参评企业数": "Enterprises scored",
+    "计算时间": "Computed at",
+    "分项": "Pillar",
+    "插补数": "Imputed",
+    "异常值处理": "Outlier treatment",
+    "对数变换": "Log transform",
+    "缩尾": "Winsorised",
+    ("方法：指标选取 → 同规模中位数插补 → 偏度>2且峰度>3.5时缩尾（至多 5 个值）否则对数变换"
+     " → 最小–最大归一化到 0–100 → 分项内等权、分项按配置加权 → 算术平均（依《构建综合指标"
+     "手册》JRC/OECD）。同样的数据和配置复算结果逐位一致。"):
+        "Method: indicators → median imputation by size → winsorising (up to 5 values) where skewness > 2 "
+        "and kurtosis > 3.5, else a log transform → min–max onto 0–100 → equal weights within a pillar, the "
+        "configured weights across → arithmetic mean (after the JRC/OECD Handbook on Constructing Composite "
+        "Indicators). The same data and configuration give the same result to the bit.",
+    "按产业链（各年中位数）": "By industrial chain (median per year)",
+    "各产业链成长指数中位数走势": "Median growth index per chain over the years",
+    "每年单独归一化：走势反映各产业链企业的相对位置。":
+        "Each year is normalised on its own: the trend shows the chains' relative position.",
+    "平均": "Mean",
+    "中位数": "Median",
+    "最好排名": "Best rank",
+    "按办事处": "By street office",
+    "企业排名": "Enterprises ranked",
+    "指数": "Index",
+    "敏感性排名区间": "Rank range (sensitivity)",
+    "敏感性分析": "Sensitivity analysis",
+    "在其他归一化方法、分项权重和汇总方法下重新计算，与基准排名比较。":
+        "Recomputed under the other normalisations, pillar weights and aggregations, and compared with the "
+        "baseline ranking.",
+    "归一化": "Normalisation",
+    "权重": "Weights",
+    "汇总": "Aggregation",
+    "与基准的斯皮尔曼相关": "Spearman vs baseline",
+    "平均名次变动": "Mean rank shift",
+    "最大名次变动": "Largest rank shift",
+    "该年度尚未计算成长指数。": "The index has not been computed for this year.",
+    "计算成长指数": "Compute the index",
+    "按当前配置计算": "Compute with the current configuration",
+    "当前配置版本 %(v)s；每次计算都另存一次结果，页面显示各年度最近一次。":
+        "Configuration version %(v)s; each computation is kept, and the pages show each year's latest.",
+    "%(y)s 年指数": "Index %(y)s",
+    "中位": "median",
+    "历年走势": "Over the years",
+    "历年指数与排名": "Index and rank over the years",
+    "指标（插补和异常值处理后）": "Indicators (after imputation and outlier treatment)",
+    "成长性": "Growth",
+    "创新力": "Innovation",
+    "经营效益": "Efficiency",
+    "融资活跃度": "Financing",
+    "营业收入增长率": "Revenue growth",
+    "从业人员增长率": "Employment growth",
+    "研发投入强度": "R&D intensity",
+    "资质认定得分": "Qualification points",
+    "人均纳税额": "Tax per employee",
+    "人均营业收入": "Revenue per employee",
+    "融资额占营业收入比": "Financing ÷ revenue",
 }
 
 HERE = Path(__file__).resolve().parent
