@@ -95,3 +95,7 @@ def test_the_configuration_is_versioned_by_its_digest():
     assert sme_index.config_from(data).digest == CFG.digest
     data["pillars"]["financing"] = 0.2
     assert sme_index.config_from(data).digest != CFG.digest
+
+
+def test_percentile_ranks_average_their_ties():
+    assert sme_index.normalise(np.array([5.0, 1.0, 5.0, 3.0, 9.0]), "rank").tolist() == [62.5, 0.0, 62.5, 25.0, 100.0]
