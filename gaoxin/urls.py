@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gaoxin.api.api import api
+from gaoxin.finance.api import router as finance_router
 from gaoxin.hotline.api import router as hotline_router
 from gaoxin.innovation.api import router as innovation_router
 from gaoxin.policies.api import router as policies_router
@@ -20,6 +21,7 @@ api.add_router("/projects", projects_router)
 api.add_router("/innovation", innovation_router)
 api.add_router("/talent", talent_router)
 api.add_router("/policies", policies_router)
+api.add_router("/finance", finance_router)
 
 handler500 = "gaoxin.web.views.errors.server_error"
 
