@@ -5,15 +5,32 @@ the borrowers' personal data masked unless the reader may see them) and the ente
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
 from gaoxin.accounts.models import User
-from gaoxin.core.ledger import Column, SheetSpec, export_only_kind, export_workbook
-from gaoxin.finance import selectors, sme_index
+from gaoxin.core.errors import ApplicationError
+from gaoxin.core.ledger import (
+    Column,
+    FileInput,
+    LedgerImportResult,
+    LedgerKind,
+    LedgerPreview,
+    LedgerRow,
+    LedgerUpload,
+    SheetSpec,
+    export_only_kind,
+    export_workbook,
+    import_commit,
+    import_preview,
+    template_workbook,
+)
+from gaoxin.core.validation import checked_text
+from gaoxin.finance import policy, selectors, services, sme_index
 from gaoxin.finance.models import (
     FinancingDeal,
     FundManager,
@@ -24,6 +41,7 @@ from gaoxin.finance.models import (
     StartupLoan,
 )
 from gaoxin.finance.selectors import annotated
+from gaoxin.finance.services.inputs import date_of, not_future, percent_of, wan_to_fen
 
 MANAGERS = SheetSpec("基金管理机构", (
     Column("name", "机构名称", export_only=True, width=32),
@@ -91,27 +109,142 @@ INVESTMENT_LEDGER = export_only_kind(
 
 LOANS = SheetSpec("创业担保贷款", (
     Column("number", "申请编号", export_only=True, text=True, width=16),
-    Column("kind", "申请类型", export_only=True, width=10),
-    Column("applicant", "申请人", export_only=True, width=24),
-    Column("id_number", "身份证号", export_only=True, text=True, width=20),
-    Column("credit_code", "统一社会信用代码", export_only=True, text=True, width=22),
-    Column("phone", "联系电话", export_only=True, text=True, width=14),
-    Column("project", "创业项目", export_only=True, width=28),
-    Column("applied_on", "申请日期", export_only=True, width=12),
-    Column("requested", "申请金额（万元）", export_only=True, width=14),
+    Column("kind", "申请类型", required=True, options="kinds", width=10),
+    Column("applicant", "申请人", required=True, width=24),
+    Column("id_number", "身份证号", text=True, width=20, note="个人创业必填"),
+    Column("credit_code", "统一社会信用代码", text=True, width=22, note="小微企业必填"),
+    Column("phone", "联系电话", required=True, text=True, width=14),
+    Column("project", "创业项目", required=True, width=28),
+    Column("applied_on", "申请日期", required=True, width=12, note="YYYY-MM-DD"),
+    Column("requested", "申请金额（万元）", required=True, width=14, note="个人≤20，企业≤300"),
     Column("status", "状态", export_only=True, width=12),
-    Column("bank", "经办银行", export_only=True, width=20),
-    Column("granted_on", "放款日期", export_only=True, width=12),
-    Column("granted", "放款金额（万元）", export_only=True, width=14),
-    Column("term_months", "期限（月）", export_only=True, width=8),
-    Column("rate_pct", "年利率（%）", export_only=True, width=8),
+    Column("decided_on", "担保决定日期", width=12, note="已担保时填写"),
+    Column("bank", "经办银行", width=20, note="已放款时填写以下各列"),
+    Column("granted_on", "放款日期", width=12),
+    Column("granted", "放款金额（万元）", width=14),
+    Column("term_months", "期限（月）", width=8),
+    Column("rate_pct", "年利率（%）", width=8),
     Column("subsidy", "财政贴息（万元）", export_only=True, width=14),
-    Column("jobs_created", "带动就业人数", export_only=True, width=10),
+    Column("jobs_created", "带动就业人数", width=10),
 ))
-LOAN_LEDGER = export_only_kind(
+GRANT_FIELDS = ("bank", "granted_on", "granted", "term_months", "rate_pct", "jobs_created")
+
+
+def _loan_options() -> Mapping[str, Sequence[str]]:
+    return {"kinds": list(StartupLoan.Kind.labels)}
+
+
+def _check(row: LedgerRow, name: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one of the services' field rules; its error goes to the row under the column's header."""
+    try:
+        return check(*args, **kwargs)
+    except ApplicationError as exc:
+        row.add(exc.field or name, exc.message.split("：", 1)[-1], exc.code)
+        return None
+
+
+def _day(row: LedgerRow, name: str, label: str, *, required: bool) -> dt.date | None:
+    if not str(row.raw.get(name) or "").strip():
+        if required:
+            row.add(name, "不能为空", "required")
+        return None
+    day: dt.date | None = _check(row, name, lambda: not_future(date_of(row.raw.get(name), field=name, label=label),
+                                                                field=name, label=label))
+    return day
+
+
+def _validate_loans(actor: User, upload: LedgerUpload) -> None:
+    """Each row an application, guaranteed when it has a decision date, granted when it has the grant's columns,
+    checked by the services' own field rules (every bad cell named)."""
+    kinds = {label: code for code, label in StartupLoan.Kind.choices}
+    seen: set[str] = set()
+    for row in upload.rows(LOANS):
+        raw = row.raw
+        kind = kinds.get(str(raw.get("kind") or "").strip())
+        if kind is None:
+            row.add("kind", "请从列表中选择", "invalid_choice")
+        holder = _check(row, "id_number", services.applicant_checked, kind, raw.get("id_number"),
+                        raw.get("credit_code")) if kind else None
+        key = "".join(holder) if holder else ""
+        if key and (key in seen or StartupLoan.objects.filter(
+                status__in=services.OPEN_LOAN_STATES, **({"id_number": key} if holder and holder[0] else
+                                                       {"credit_code": key})).exists()):
+            row.add("id_number" if holder and holder[0] else "credit_code", "已有未结清的创业担保贷款或在办申请",
+                    "loan_open")
+        seen.add(key)
+        values: dict[str, Any] = {
+            "kind": kind, "applicant_name": _check(row, "applicant", checked_text, raw.get("applicant"),
+                                                   field="applicant", label="申请人", max_length=100),
+            "id_number": holder[0] if holder else "", "credit_code": holder[1] if holder else "",
+            "phone": _check(row, "phone", services.phone_checked, raw.get("phone")),
+            "project": _check(row, "project", checked_text, raw.get("project"), field="project", label="创业项目"),
+            "requested_wan": raw.get("requested"),
+            "applied_on": _day(row, "applied_on", "申请日期", required=True),
+        }
+        requested = _check(row, "requested", services.requested_checked, kind, raw.get("requested")) if kind else None
+        decided = _day(row, "decided_on", "担保决定日期", required=False)
+        if decided is not None and values["applied_on"] is not None and decided < values["applied_on"]:
+            row.add("decided_on", "不能早于申请日期", "before_applied")
+        grant = {name: raw.get(name) for name in GRANT_FIELDS if str(raw.get(name) or "").strip()}
+        if grant and decided is None:
+            row.add("decided_on", "已放款的贷款必须填写担保决定日期", "required")
+        if grant:
+            for name in GRANT_FIELDS:
+                if name not in grant:
+                    row.add(name, "已放款时不能为空", "required")
+            granted_on = _day(row, "granted_on", "放款日期", required=True)
+            if granted_on is not None and decided is not None and granted_on < decided:
+                row.add("granted_on", "不能早于担保决定日期", "before_decided")
+            amount = _check(row, "granted", wan_to_fen, raw.get("granted"), field="granted", label="放款金额")
+            if amount is not None and requested is not None and amount > requested:
+                row.add("granted", "不能超过申请金额", "over_requested")
+            if kind:
+                _check(row, "term_months", services.term_checked, kind, raw.get("term_months"))
+            _check(row, "rate_pct", percent_of, raw.get("rate_pct"), field="rate_pct", label="年利率", upper=24)
+            _check(row, "jobs_created", services.jobs_checked, raw.get("jobs_created"))
+            _check(row, "bank", checked_text, raw.get("bank"), field="bank", label="经办银行", max_length=100)
+        row.values = {**values, "decided_on": decided, "grant": grant}
+
+
+def _write_loans(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
+    counts = {"applications": 0, "guaranteed": 0, "granted": 0}
+    for row in upload.rows(LOANS):
+        values = dict(row.values)
+        decided, grant = values.pop("decided_on"), values.pop("grant")
+        loan = services.loan_apply(actor=actor, **values)
+        counts["applications"] += 1
+        if decided is not None:
+            loan = services.loan_decide(actor=actor, loan=loan, approve=True, decided_on=decided)
+            counts["guaranteed"] += 1
+        if grant:
+            loan = services.loan_grant(actor=actor, loan=loan, bank=grant["bank"], amount_wan=grant["granted"],
+                                       granted_on=grant["granted_on"], term_months=grant["term_months"],
+                                       rate_pct=grant["rate_pct"], jobs_created=grant["jobs_created"])
+            counts["granted"] += 1
+        row.record = loan
+    return counts
+
+
+LOAN_LEDGER = LedgerKind[User](
     name="startup_loans", label="创业担保贷款台账", sheets=(LOANS,),
-    instructions=("每行一笔创业担保贷款申请；金额单位万元；个人信息按查看人权限脱敏。",),
-    reason="请在页面上受理申请、登记担保决定、放款和还款")
+    instructions=("每行一笔创业担保贷款申请；填写担保决定日期即视为同意担保，填写放款各列即登记放款；金额单位万元。",
+                  "个人创业填写身份证号（额度≤20 万元、期限≤36 个月），"
+                  "小微企业填写统一社会信用代码（≤300 万元、≤24 个月）。",
+                  "导出的台账中个人信息按查看人权限脱敏，脱敏的行不能再导入。"),
+    validate=_validate_loans, write=_write_loans, check_actor=policy.require_officer, options=_loan_options)
+KINDS: tuple[LedgerKind[User], ...] = (LOAN_LEDGER,)
+
+
+def loans_template() -> bytes:
+    return template_workbook(LOAN_LEDGER)
+
+
+def loans_import_preview(*, actor: User, file: FileInput) -> LedgerPreview:
+    return import_preview(KINDS, actor=actor, file=file, kind=LOAN_LEDGER.name)
+
+
+def loans_import_commit(*, actor: User, file: FileInput, clean_rows_only: bool = False) -> LedgerImportResult:
+    return import_commit(KINDS, actor=actor, file=file, kind=LOAN_LEDGER.name, clean_rows_only=clean_rows_only)
 
 
 def guidance_export(funds: QuerySet[GuidanceFund]) -> bytes:
@@ -142,8 +275,8 @@ def loans_export(loans: QuerySet[StartupLoan], *, actor: User) -> bytes:
         return {"number": loan.number, "kind": loan.get_kind_display(), "applicant": borrower.name,
                 "id_number": borrower.id_number, "credit_code": loan.credit_code, "phone": borrower.phone,
                 "project": loan.project, "applied_on": loan.applied_on.isoformat(),
-                "requested": wan(loan.requested_fen),
-                "status": loan.get_status_display(), "bank": loan.bank,
+                "requested": wan(loan.requested_fen), "status": loan.get_status_display(),
+                "decided_on": loan.decided_on.isoformat() if loan.decided_on else "", "bank": loan.bank,
                 "granted_on": loan.granted_on.isoformat() if loan.granted_on else "", "granted": wan(loan.granted_fen),
                 "term_months": loan.term_months or "", "rate_pct": loan.rate_pct if loan.rate_pct is not None else "",
                 "subsidy": wan(loan.subsidy_fen), "jobs_created": loan.jobs_created or ""}

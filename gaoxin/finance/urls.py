@@ -23,5 +23,6 @@ urlpatterns = [
     path("index/enterprise/<int:pk>/", views.index_enterprise, name="index_enterprise"),
     path("overview/", views.overview, name="overview"),
     path("loans/", views.loan_list, name="loan_list"),
+    path("loans/import/", views.loan_import, name="loan_import"),
     path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
 ]

@@ -21,6 +21,7 @@ from gaoxin.accounts.models import User
 from gaoxin.core import clock, pages
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.core.ledger import LedgerHasErrors
 from gaoxin.finance import ledger, matching, policy, selectors, services, sme_index
 from gaoxin.finance.models import (
     CapitalEvent,
@@ -641,3 +642,27 @@ def index_enterprise(request: HttpRequest, pk: int) -> HttpResponse:
 def index_mine(request: HttpRequest) -> HttpResponse:
     enterprise_id = policy.enterprise_id_of(actor_of(request))
     return redirect("finance:index_enterprise", pk=enterprise_id)
+
+
+@page(policy.is_officer)
+def loan_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (every bad cell) → commit, or the error workbook to correct."""
+    actor = actor_of(request)
+    if request.GET.get("template"):
+        return pages.xlsx_response(ledger.loans_template(), "startup-loans-template.xlsx")
+    context: dict[str, Any] = {}
+    uploaded = request.FILES.get("file") if request.method == "POST" else None
+    if uploaded is not None:
+        upload = uploaded.read()
+        if request.POST.get("errors"):
+            preview = ledger.loans_import_preview(actor=actor, file=upload)
+            return pages.xlsx_response(preview.error_workbook(), "startup-loans-errors.xlsx")
+        if request.POST.get("commit"):
+            try:
+                context["result"] = ledger.loans_import_commit(
+                    actor=actor, file=upload, clean_rows_only=bool(request.POST.get("clean_rows_only")))
+            except LedgerHasErrors as exc:
+                context["preview"] = exc.preview
+        else:
+            context["preview"] = ledger.loans_import_preview(actor=actor, file=upload)
+    return render(request, "finance/loan_import.html", context)

@@ -20,12 +20,18 @@ from gaoxin.finance.services.index import index_compute
 from gaoxin.finance.services.inputs import wan_to_fen
 from gaoxin.finance.services.loans import (
     MAX_TERM_MONTHS,
+    OPEN_LOAN_STATES,
     REPAYMENT_MOVES,
+    applicant_checked,
+    jobs_checked,
     loan_apply,
     loan_decide,
     loan_grant,
     loan_repayment,
+    phone_checked,
+    requested_checked,
     subsidy_fen,
+    term_checked,
 )
 from gaoxin.finance.services.managers import AMAC_NUMBER, aum_record, fund_register, manager_register
 from gaoxin.finance.services.matchmaking import (
@@ -47,12 +53,12 @@ from gaoxin.finance.services.matchmaking import (
 )
 
 __all__ = [
-    "AMAC_NUMBER", "ANSWER_WORKING_DAYS", "ATTRIBUTION_DAYS", "EVENT_SERIES", "MAX_TERM_MONTHS", "OPEN_STATES",
-    "REPAYMENT_MOVES", "aum_record", "bank_register", "bank_staff_add", "certification_grant",
-    "certification_revoke", "certified_enterprise_ids", "commitment_add", "committed_fen", "deal_record",
-    "demand_post", "demand_rematch", "demand_withdraw", "event_attend", "event_create", "exit_record",
-    "follow_up_record", "fund_register", "guidance_fund_register", "index_compute", "invested_fen",
-    "investment_record", "is_certified", "loan_apply", "loan_decide", "loan_grant", "loan_granted",
-    "loan_repayment", "manager_register", "paid_in_fen", "paid_in_record", "product_save", "proposal_answer",
-    "subsidy_fen", "wan_to_fen",
+    "AMAC_NUMBER", "ANSWER_WORKING_DAYS", "ATTRIBUTION_DAYS", "EVENT_SERIES", "MAX_TERM_MONTHS", "OPEN_LOAN_STATES",
+    "OPEN_STATES", "REPAYMENT_MOVES", "applicant_checked", "aum_record", "bank_register", "bank_staff_add",
+    "certification_grant", "certification_revoke", "certified_enterprise_ids", "commitment_add", "committed_fen",
+    "deal_record", "demand_post", "demand_rematch", "demand_withdraw", "event_attend", "event_create",
+    "exit_record", "follow_up_record", "fund_register", "guidance_fund_register", "index_compute", "invested_fen",
+    "investment_record", "is_certified", "jobs_checked", "loan_apply", "loan_decide", "loan_grant", "loan_granted",
+    "loan_repayment", "manager_register", "paid_in_fen", "paid_in_record", "phone_checked", "product_save",
+    "proposal_answer", "requested_checked", "subsidy_fen", "term_checked", "wan_to_fen",
 ]

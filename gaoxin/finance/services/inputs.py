@@ -34,6 +34,8 @@ def wan_to_fen(value: Any, *, field: str, label: str, positive: bool = True) -> 
 
 
 def date_of(value: Any, *, field: str, label: str) -> dt.date:
+    if isinstance(value, dt.datetime):  # an Excel date cell
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:

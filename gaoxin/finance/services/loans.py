@@ -31,6 +31,7 @@ MAX_TERM_MONTHS = {Kind.INDIVIDUAL: 36, Kind.BUSINESS: 24}
 SUBSIDY_SHARE = Decimal(2) / Decimal(3)
 SUBSIDY_RATE_CAP_PCT = Decimal("3.95")  # 1-year LPR 3.45 % (2023-08) + 50 bp
 CLOSING = {Status.REPAID, Status.COMPENSATED}
+OPEN_LOAN_STATES = (Status.APPLIED, Status.GUARANTEED, Status.GRANTED, Status.OVERDUE)  # one per applicant
 REPAYMENT_MOVES = {Status.GRANTED: {Status.OVERDUE, Status.REPAID}, Status.OVERDUE: {Status.REPAID,
                                                                                       Status.COMPENSATED}}
 
@@ -41,6 +42,49 @@ def subsidy_fen(*, amount_fen: int, rate_pct: Decimal, term_months: int) -> int:
     rate = min(rate_pct, SUBSIDY_RATE_CAP_PCT)
     interest = Decimal(amount_fen) * rate / 100 * Decimal(term_months) / 12
     return int((interest * SUBSIDY_SHARE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# The field rules, shared by the services (which raise the first) and the Excel ledger (which lists them all).
+
+def applicant_checked(kind: str, id_number: Any, credit_code: Any) -> tuple[str, str]:
+    """(ID number, credit code): an individual's valid resident ID number, or a small business's credit code."""
+    if kind == Kind.INDIVIDUAL:
+        person = str(id_number or "").strip().upper()
+        if not (len(person) == 18 and is_id_number(person)):
+            raise ApplicationError("身份证号：应为 18 位有效的居民身份证号码", field="id_number",
+                                   code="invalid_id_number")
+        return person, ""
+    return "", credit_code_normalize(str(credit_code or ""))
+
+
+def phone_checked(value: Any) -> str:
+    phone = "".join(str(value or "").split())
+    if not (phone.isdecimal() and is_phone(phone)):
+        raise ApplicationError("联系电话：应为手机号或带区号的固定电话", field="phone", code="invalid_phone")
+    return phone
+
+
+def requested_checked(kind: str, requested_wan: Any) -> int:
+    requested = wan_to_fen(requested_wan, field="requested", label="申请金额")
+    if requested > MAX_AMOUNT_FEN[Kind(kind)]:
+        raise ApplicationError(f"申请金额：{Kind(kind).label}最高 {MAX_AMOUNT_FEN[Kind(kind)] // FEN_PER_WAN} 万元",
+                               field="requested", code="over_limit")
+    return requested
+
+
+def term_checked(kind: str, value: Any) -> int:
+    term, limit = str(value or "").strip(), MAX_TERM_MONTHS[Kind(kind)]
+    if not term.isdecimal() or not 1 <= int(term) <= limit:
+        raise ApplicationError(f"贷款期限：应为 1–{limit} 个月", field="term_months", code="invalid_term")
+    return int(term)
+
+
+def jobs_checked(value: Any) -> int:
+    jobs = str(value or "").strip()
+    if not jobs.isdecimal() or not 1 <= int(jobs) <= 10_000:
+        raise ApplicationError("带动就业人数：应为 1–10000 的整数（含创业者本人）", field="jobs_created",
+                               code="invalid_jobs")
+    return int(jobs)
 
 
 def _next_number(year: int) -> str:
@@ -64,27 +108,13 @@ def loan_apply(*, actor: User, kind: str, applicant_name: str, id_number: str = 
     policy.require_officer(actor)
     kind = choice_of(kind, Kind, field="kind", label="申请类型")
     name = checked_text(applicant_name, field="applicant_name", label="申请人", max_length=100)
-    person = str(id_number or "").strip().upper()
-    code = ""
-    if kind == Kind.INDIVIDUAL:
-        if not (len(person) == 18 and is_id_number(person)):
-            raise ApplicationError("身份证号：应为 18 位有效的居民身份证号码", field="id_number",
-                                   code="invalid_id_number")
-    else:
-        person = ""
-        code = credit_code_normalize(credit_code)
-    phone = "".join(str(phone or "").split())
-    if not (phone.isdecimal() and is_phone(phone)):
-        raise ApplicationError("联系电话：应为手机号或带区号的固定电话", field="phone", code="invalid_phone")
+    person, code = applicant_checked(kind, id_number, credit_code)
+    phone = phone_checked(phone)
     project = checked_text(project, field="project", label="创业项目", max_length=200)
-    requested = wan_to_fen(requested_wan, field="requested", label="申请金额")
-    if requested > MAX_AMOUNT_FEN[Kind(kind)]:
-        raise ApplicationError(f"申请金额：{Kind(kind).label}最高 {MAX_AMOUNT_FEN[Kind(kind)] // FEN_PER_WAN} 万元",
-                               field="requested", code="over_limit")
+    requested = requested_checked(kind, requested_wan)
     day = not_future(date_of(applied_on, field="applied_on", label="申请日期"), field="applied_on", label="申请日期")
-    open_states = (Status.APPLIED, Status.GUARANTEED, Status.GRANTED, Status.OVERDUE)
     holder = {"id_number": person} if person else {"credit_code": code}
-    if StartupLoan.objects.filter(status__in=open_states, **holder).exists():
+    if StartupLoan.objects.filter(status__in=OPEN_LOAN_STATES, **holder).exists():
         field = "id_number" if person else "credit_code"
         raise Conflict("申请人：已有未结清的创业担保贷款或在办申请", field=field, code="loan_open")
     return StartupLoan.objects.create(
@@ -129,17 +159,12 @@ def loan_grant(*, actor: User, loan: StartupLoan, bank: str, amount_wan: Any, gr
     assert loan.decided_on is not None
     if day < loan.decided_on:
         raise ApplicationError("放款日期：不能早于担保决定日期", field="granted_on", code="before_decided")
-    term, limit = str(term_months or "").strip(), MAX_TERM_MONTHS[Kind(loan.kind)]
-    if not term.isdecimal() or not 1 <= int(term) <= limit:
-        raise ApplicationError(f"贷款期限：应为 1–{limit} 个月", field="term_months", code="invalid_term")
+    term = term_checked(loan.kind, term_months)
     rate = percent_of(rate_pct, field="rate_pct", label="年利率", upper=24)
-    jobs = str(jobs_created or "").strip()
-    if not jobs.isdecimal() or not 1 <= int(jobs) <= 10_000:
-        raise ApplicationError("带动就业人数：应为 1–10000 的整数（含创业者本人）", field="jobs_created",
-                               code="invalid_jobs")
-    loan.bank, loan.granted_fen, loan.granted_on, loan.term_months, loan.rate_pct = bank, amount, day, int(term), rate
-    loan.subsidy_fen = subsidy_fen(amount_fen=amount, rate_pct=rate, term_months=int(term))
-    loan.jobs_created, loan.status = int(jobs), Status.GRANTED
+    jobs = jobs_checked(jobs_created)
+    loan.bank, loan.granted_fen, loan.granted_on, loan.term_months, loan.rate_pct = bank, amount, day, term, rate
+    loan.subsidy_fen = subsidy_fen(amount_fen=amount, rate_pct=rate, term_months=term)
+    loan.jobs_created, loan.status = jobs, Status.GRANTED
     loan.save(update_fields=["bank", "granted_fen", "granted_on", "term_months", "rate_pct", "subsidy_fen",
                              "jobs_created", "status"])
     return loan

@@ -1585,6 +1585,12 @@ EN = {
     "人均纳税额": "Tax per employee",
     "人均营业收入": "Revenue per employee",
     "融资额占营业收入比": "Financing ÷ revenue",
+    "导入创业担保贷款台账": "Import the startup loans' ledger",
+    "经办银行报送的放款清单：每行一笔，填写担保决定日期即视为同意担保，填写放款各列即登记放款。校验时列出每个有误的单元格，全部无误才导入（或勾选只导入无误的行）。":
+        "The banks' list of loans: one per row; a decision date guarantees it, the grant's columns record the "
+        "grant. The check names every bad cell; nothing is imported until all are right (or tick to import the "
+        "clean rows alone).",
+    "导入 Excel": "Import Excel",
 }
 
 HERE = Path(__file__).resolve().parent
