@@ -10,17 +10,15 @@ day, the attendance, the deal on its closing day within the year."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
 
 import numpy as np
 
-from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.accounts.roles import Role
+from gaoxin.accounts.models import User
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.finance import services
 from gaoxin.finance.models import CapitalEvent
+from gaoxin.simulation import finance as finance_sim
 from gaoxin.simulation.calibration import scaled
 from gaoxin.simulation.guidance import split_exactly
 
@@ -35,29 +33,11 @@ INVESTORS = ("中原股权投资管理有限公司", "郑州高新投资控股�
 BANKS = ("郑州银行高新区支行", "中原银行高新区支行", "中国银行郑州高新区支行", "兴业银行郑州分行")
 
 
-class SimulatedYear(Protocol):
-    year: int
-    scale: float
-
-    def rng(self, domain: str) -> np.random.Generator: ...
-
-
-def _officer() -> User:
-    user, _ = User.objects.get_or_create(username="sim-czj-fund", defaults={
-        "role": Role.DATA_OFFICER, "org_unit": OrgUnit.objects.get(code="GX-D12"),
-        "display_name": "财政金融局金融服务科（模拟）", "is_synthetic": True})
-    return user
-
-
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
-
-
 def _events(rng: np.random.Generator, officer: User, year: int, pool: list[Enterprise]) -> list[CapitalEvent]:
     events = []
     for k, (title, kind) in enumerate(SESSIONS):
         day = dt.date(year, 3 + k, 10 + int(rng.integers(0, 15)))
-        with clock.frozen(_at(day, 9)):
+        with clock.frozen(finance_sim.at(day, 9)):
             event = services.event_create(actor=officer, title=f"{title}（模拟）", series=services.EVENT_SERIES,
                                           kind=kind, held_on=day, location="郑州高新区科技金融广场",
                                           investors="\n".join(INVESTORS if kind != "bank" else BANKS),
@@ -79,17 +59,17 @@ def _deal(rng: np.random.Generator, officer: User, *, event: CapitalEvent | None
     day = start + dt.timedelta(days=int(rng.integers(0, max(1, (dt.date(year, 12, 28) - start).days))))
     investor = (INVESTORS if kind == "equity" else BANKS)[int(rng.integers(len(INVESTORS if kind == "equity"
                                                                                else BANKS)))]
-    with clock.frozen(_at(day, 16)):
+    with clock.frozen(finance_sim.at(day, 16)):
         services.deal_record(actor=officer, enterprise_code=enterprise.credit_code, kind=kind, investor=investor,
                              amount_wan=wan, closed_on=day, event=event, is_synthetic=True)
 
 
-def generate(year: SimulatedYear) -> dict[str, int]:
+def generate(year: finance_sim.SimulatedYear) -> dict[str, int]:
     rng = year.rng("capital_events")
     pool = list(Enterprise.objects.filter(is_synthetic=True).order_by("pk")[:400])
     if not pool:
         return {"capital_events": 0, "financing_deals": 0}
-    officer = _officer()
+    officer = finance_sim.officer()
     events = _events(rng, officer, year.year, pool)
     n_equity, n_at_events = scaled(EQUITY_DEALS, year.scale), scaled(EQUITY_AT_EVENTS, year.scale)
     n_equity = max(n_equity, n_at_events + 1)

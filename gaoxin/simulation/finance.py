@@ -33,20 +33,25 @@ QUARTERS = ((3, 31), (6, 30), (9, 30), (12, 31))
 
 
 class SimulatedYear(Protocol):
+    """What the finance domains' generators read of the simulated year (this module's and ``guidance``,
+    ``capital``, ``platform``, ``loans``, ``sme_index``)."""
+
     year: int
     scale: float
 
     def rng(self, domain: str) -> np.random.Generator: ...
 
 
-def _officer() -> User:
+def officer() -> User:
+    """The simulated finance officer of 财政金融局 who keeps the finance ledgers."""
     user, _ = User.objects.get_or_create(username="sim-czj-fund", defaults={
         "role": Role.DATA_OFFICER, "org_unit": OrgUnit.objects.get(code="GX-D12"),
         "display_name": "财政金融局金融服务科（模拟）", "is_synthetic": True})
     return user
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
+def at(day: dt.date, hour: int) -> dt.datetime:
+    """``hour`` o'clock of ``day`` in the zone: when a simulated record is written."""
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
@@ -62,7 +67,7 @@ def _manager(rng: np.random.Generator, officer: User, number: int, settled_on: d
              year: int) -> None:
     name = f"郑州{NAMES[number % len(NAMES)]}{KINDS[number % len(KINDS)]}（模拟{number:02d}）"
     code = credit_code_complete(f"91410100MA{year % 100:02d}{number:04d}")
-    with clock.frozen(_at(settled_on, 10)):
+    with clock.frozen(at(settled_on, 10)):
         manager = services.manager_register(actor=officer, name=name, credit_code=code,
                                             amac_number=f"P10{year % 100:02d}{number:03d}", settled_on=settled_on,
                                             is_synthetic=True)
@@ -77,21 +82,21 @@ def _manager(rng: np.random.Generator, officer: User, number: int, settled_on: d
         if as_of < settled_on:
             continue
         amount = year_end_wan if (month, day) == QUARTERS[-1] else int(year_end_wan * rng.uniform(0.6, 0.95))
-        with clock.frozen(_at(as_of, 17)):
+        with clock.frozen(at(as_of, 17)):
             services.aum_record(actor=officer, manager=manager, as_of=as_of, amount_wan=amount,
                                 source="机构季度报送（模拟）", is_synthetic=True)
 
 
 def generate(year: SimulatedYear) -> dict[str, int]:
     rng = year.rng("finance")
-    officer = _officer()
+    writer = officer()
     new = scaled(NEW_MANAGERS, year.scale)
     earlier = scaled(EARLIER_MANAGERS, year.scale)
     amounts = year_end_amounts(rng, new, max(new, round(NEW_AUM_WAN * year.scale)))
     for number, amount in enumerate(amounts, start=1):
         settled = dt.date(year.year, 1, 1) + dt.timedelta(days=int(rng.integers(0, 330)))
-        _manager(rng, officer, number, settled, amount, year.year)
+        _manager(rng, writer, number, settled, amount, year.year)
     for number in range(new + 1, new + earlier + 1):
         settled = dt.date(year.year - int(rng.integers(1, 8)), 1, 1) + dt.timedelta(days=int(rng.integers(0, 360)))
-        _manager(rng, officer, number, settled, int(rng.lognormal(np.log(30_000), 1.0)) + 1_000, year.year)
+        _manager(rng, writer, number, settled, int(rng.lognormal(np.log(30_000), 1.0)) + 1_000, year.year)
     return {"fund_managers": new + earlier, "fund_managers_new": new}

@@ -16,17 +16,15 @@ total. Everything goes through the services (``finance.services``) at the moment
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
 
 import numpy as np
 
-from gaoxin.accounts.models import OrgUnit, User
-from gaoxin.accounts.roles import Role
+from gaoxin.accounts.models import User
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.finance import services
 from gaoxin.finance.models import Commitment, GuidanceFund
+from gaoxin.simulation import finance as finance_sim
 from gaoxin.simulation.calibration import scaled
 
 NEW_OWN_COMMITTED_WAN = 285_000  # F068: 28.5亿元
@@ -40,24 +38,6 @@ OUTSIDE = ("洛阳某机器人项目", "开封某新材料项目", "新乡某电
 Source = Commitment.Source
 
 
-class SimulatedYear(Protocol):
-    year: int
-    scale: float
-
-    def rng(self, domain: str) -> np.random.Generator: ...
-
-
-def _officer() -> User:
-    user, _ = User.objects.get_or_create(username="sim-czj-fund", defaults={
-        "role": Role.DATA_OFFICER, "org_unit": OrgUnit.objects.get(code="GX-D12"),
-        "display_name": "财政金融局金融服务科（模拟）", "is_synthetic": True})
-    return user
-
-
-def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
-
-
 def split_exactly(rng: np.random.Generator, n: int, total: int, *, floor: int = 1) -> list[int]:
     """``n`` positive integers (each at least ``floor``), lognormal, adding up to ``total`` exactly."""
     weights = rng.lognormal(0.0, 0.6, size=n)
@@ -69,7 +49,7 @@ def split_exactly(rng: np.random.Generator, n: int, total: int, *, floor: int = 
 def _fund(officer: User, *, name: str, parent: GuidanceFund | None, day: dt.date, reinvest_pct: str,
           shares: list[tuple[str, str, int]]) -> GuidanceFund:
     """A fund set up on ``day`` with its commitments (source, investor, 万元), half of each paid in the same day."""
-    with clock.frozen(_at(day)):
+    with clock.frozen(finance_sim.at(day, 10)):
         fund = services.guidance_fund_register(actor=officer, name=name, parent=parent, manager=None,
                                                established_on=day, term_years=10 if parent else 15,
                                                reinvest_pct=reinvest_pct, is_synthetic=True)
@@ -90,15 +70,15 @@ def _sub_fund_shares(size_wan: int, social_wan: int | None = None) -> list[tuple
 
 def _invest(officer: User, fund: GuidanceFund, *, enterprise: Enterprise | None, target: str, wan: int,
             day: dt.date, funding_round: str) -> None:
-    with clock.frozen(_at(day, 15)):
+    with clock.frozen(finance_sim.at(day, 15)):
         services.investment_record(actor=officer, fund=fund, enterprise_code=enterprise.credit_code if enterprise
                                    else "", target=target, in_zone=False, funding_round=funding_round,
                                    amount_wan=wan, invested_on=day, is_synthetic=True)
 
 
-def generate(year: SimulatedYear) -> dict[str, int]:
+def generate(year: finance_sim.SimulatedYear) -> dict[str, int]:
     rng = year.rng("guidance_funds")
-    officer = _officer()
+    officer = finance_sim.officer()
     y = year.year
     enterprises = list(Enterprise.objects.filter(is_synthetic=True).order_by("pk")[:500])
 
@@ -121,7 +101,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
                     day=day + dt.timedelta(days=60 + 60 * n), funding_round=rounds[n])
     first = earlier[0].investments.order_by("pk").first()
     if first is not None:
-        with clock.frozen(_at(dt.date(y, 3, 20), 16)):
+        with clock.frozen(finance_sim.at(dt.date(y, 3, 20), 16)):
             services.exit_record(actor=officer, investment=first, kind="transfer", exited_on=dt.date(y, 3, 20),
                                  cost_wan=800, proceeds_wan=1_360, is_synthetic=True)
 

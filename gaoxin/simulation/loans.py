@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Protocol
 
 import numpy as np
 
 from gaoxin.accounts.models import OrgUnit, User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import clock
-from gaoxin.core.calendar import SHANGHAI
 from gaoxin.enterprises.creditcode import credit_code_complete
 from gaoxin.finance import services
 from gaoxin.finance.models import StartupLoan
+from gaoxin.simulation import finance as finance_sim
 from gaoxin.simulation.calibration import scaled
 
 GRANTED_TENTH_WAN = 76_474  # F092: 7,647.4 万元, in tenths of 万元
@@ -38,13 +37,6 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 Kind = StartupLoan.Kind
 
 
-class SimulatedYear(Protocol):
-    year: int
-    scale: float
-
-    def rng(self, domain: str) -> np.random.Generator: ...
-
-
 def _officer() -> User:
     user, _ = User.objects.get_or_create(username="sim-czj-loans", defaults={
         "role": Role.HANDLER, "org_unit": OrgUnit.objects.get(code="GX-D12"),
@@ -57,10 +49,6 @@ def id_number(rng: np.random.Generator) -> str:
     born = dt.date(1970, 1, 1) + dt.timedelta(days=int(rng.integers(0, 33 * 365)))
     body = f"410100{born:%Y%m%d}{int(rng.integers(0, 1000)):03d}"
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
 def loan_plan(rng: np.random.Generator, n_ind: int, n_bus: int, total_tenth: int,
@@ -98,13 +86,13 @@ def _apply(rng: np.random.Generator, officer: User, kind: str, number: int, requ
     else:
         who = {"applicant_name": f"郑州高新区{project}有限公司（模拟{number:03d}）",
                "credit_code": credit_code_complete(f"92410100MA{year % 100:02d}{number:04d}")}
-    with clock.frozen(_at(day, 9)):
+    with clock.frozen(finance_sim.at(day, 9)):
         return services.loan_apply(actor=officer, kind=kind, phone=phone, project=f"{project}（模拟）",
                                    requested_wan=Decimal(requested_tenth) / 10, applied_on=day, is_synthetic=True,
                                    **who)
 
 
-def generate(year: SimulatedYear) -> dict[str, int]:
+def generate(year: finance_sim.SimulatedYear) -> dict[str, int]:
     rng = year.rng("startup_loans")
     officer = _officer()
     y = year.year
@@ -117,9 +105,9 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         loan = _apply(rng, officer, kind, number, tenth, applied, y)
         decided = applied + dt.timedelta(days=int(rng.integers(3, 12)))
         granted_on = decided + dt.timedelta(days=int(rng.integers(2, 15)))
-        with clock.frozen(_at(decided, 11)):
+        with clock.frozen(finance_sim.at(decided, 11)):
             services.loan_decide(actor=officer, loan=loan, approve=True, decided_on=decided)
-        with clock.frozen(_at(granted_on, 15)):
+        with clock.frozen(finance_sim.at(granted_on, 15)):
             term = services.MAX_TERM_MONTHS[Kind(kind)]
             granted.append(services.loan_grant(
                 actor=officer, loan=loan, bank=BANKS[int(rng.integers(len(BANKS)))],
@@ -129,7 +117,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     for k in range(refused):
         applied = dt.date(y, 2, 1) + dt.timedelta(days=int(rng.integers(0, 300)))
         loan = _apply(rng, officer, Kind.INDIVIDUAL, len(plan) + k + 1, 200, applied, y)
-        with clock.frozen(_at(applied + dt.timedelta(days=5), 11)):
+        with clock.frozen(finance_sim.at(applied + dt.timedelta(days=5), 11)):
             services.loan_decide(actor=officer, loan=loan, approve=False, decided_on=applied + dt.timedelta(days=5),
                                  reason=("征信记录不良", "已有其他经营性贷款未结清", "创业项目不符合扶持范围")[k % 3])
     waiting = max(1, len(plan) // 60)
@@ -139,7 +127,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     for k, loan in enumerate(overdue):
         assert loan.granted_on is not None
         day = min(dt.date(y, 12, 15), loan.granted_on + dt.timedelta(days=90))
-        with clock.frozen(_at(day, 16)):
+        with clock.frozen(finance_sim.at(day, 16)):
             services.loan_repayment(actor=officer, loan=loan, status="overdue", on=day)
             if k == 0:
                 services.loan_repayment(actor=officer, loan=loan, status="compensated", on=day)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from gaoxin.enterprises import services as enterprise_services
 from gaoxin.enterprises.models import Enterprise, EnterpriseUser
 from gaoxin.finance import services
 from gaoxin.finance.models import Bank, FinancingDemand, Proposal
+from gaoxin.simulation import finance as finance_sim
 from gaoxin.simulation.calibration import scaled
 from gaoxin.simulation.guidance import split_exactly
 
@@ -45,22 +46,11 @@ PRODUCTS: tuple[tuple[str, tuple[str, str], tuple[str, str], int, bool, dict[str
 PURPOSES = ("采购原材料", "研发投入", "扩大产能", "补充流动资金", "设备更新")
 
 
-class SimulatedYear(Protocol):
-    year: int
-    scale: float
-
-    def rng(self, domain: str) -> np.random.Generator: ...
-
-
 def _user(username: str, role: str, unit: str | None, name: str) -> User:
     user, _ = User.objects.get_or_create(username=username, defaults={
         "role": role, "org_unit": OrgUnit.objects.get(code=unit) if unit else None, "display_name": name,
         "is_synthetic": True})
     return user
-
-
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
 def _banks(officer: User) -> list[tuple[Bank, User]]:
@@ -99,16 +89,16 @@ def _answer(rng: np.random.Generator, proposal: Proposal, staff: User, *, intere
     return moment
 
 
-def generate(year: SimulatedYear) -> dict[str, int]:
+def generate(year: finance_sim.SimulatedYear) -> dict[str, int]:
     rng = year.rng("financing_platform")
     y = year.year
     pool = list(Enterprise.objects.filter(is_synthetic=True).order_by("pk"))
     if not pool:
         return {"certified": 0, "demands": 0}
-    officer = _user("sim-czj-fund", Role.DATA_OFFICER, "GX-D12", "财政金融局金融服务科（模拟）")
+    officer = finance_sim.officer()
     admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first() or _user(
         "sim-admin-finance", Role.ADMIN, "GX", "平台管理员（模拟）")
-    with clock.frozen(_at(dt.date(y - 1, 12, 1), 9)):
+    with clock.frozen(finance_sim.at(dt.date(y - 1, 12, 1), 9)):
         banks = _banks(officer)
         demo_bank_staff = User.objects.filter(username="yinhang", role=Role.ENTERPRISE).first()
         if demo_bank_staff is not None and not demo_bank_staff.finance_banks.exists():
@@ -129,7 +119,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
     for enterprises, first_day in ((earlier, dt.date(y - 1, 1, 3)), (new, dt.date(y, 1, 3))):
         for enterprise in enterprises:
             day = first_day + dt.timedelta(days=int(rng.integers(0, 340)))
-            with clock.frozen(_at(day, 10)):
+            with clock.frozen(finance_sim.at(day, 10)):
                 services.certification_grant(actor=officer, enterprise_code=enterprise.credit_code, certified_on=day,
                                              is_synthetic=True)
 
@@ -146,7 +136,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
         start = max(dt.date(y, 1, 5), first_cert or dt.date(y, 1, 5))
         posted = start + dt.timedelta(days=int(rng.integers(0, max(1, (dt.date(y, 11, 30) - start).days))))
         user = _enterprise_user(admin, enterprise)
-        with clock.frozen(_at(posted, 10)):
+        with clock.frozen(finance_sim.at(posted, 10)):
             demand = services.demand_post(actor=user, amount_wan=wan, term_months=int(rng.choice([6, 12, 24, 36])),
                                           purpose=PURPOSES[k % len(PURPOSES)], collateral="none", consent=True,
                                           is_synthetic=True)
@@ -158,7 +148,7 @@ def generate(year: SimulatedYear) -> dict[str, int]:
             answered = _answer(rng, taken, staff_of[taken.product.bank_id], interested=True)
             granted_on = min(dt.date(y, 12, 28), answered.astimezone(SHANGHAI).date() + dt.timedelta(
                 days=int(rng.integers(3, 20))))
-            with clock.frozen(_at(granted_on, 16)):
+            with clock.frozen(finance_sim.at(granted_on, 16)):
                 services.loan_granted(actor=staff_of[taken.product.bank_id], proposal=taken, amount_wan=wan,
                                       granted_on=granted_on)
             granted += 1
@@ -169,13 +159,13 @@ def generate(year: SimulatedYear) -> dict[str, int]:
             closed = answered.astimezone(SHANGHAI).date()
         elif k % 3 == 1:
             closed = posted + dt.timedelta(days=int(rng.integers(2, 20)))
-            with clock.frozen(_at(closed, 15)):
+            with clock.frozen(finance_sim.at(closed, 15)):
                 services.demand_withdraw(actor=user, demand=demand, reason="已通过其他渠道解决资金需求")
         else:
             continue  # still being matched at the year end
         if rng.random() < 0.7:
             visited = min(dt.date(y, 12, 30), closed + dt.timedelta(days=int(rng.integers(5, 30))))
-            with clock.frozen(_at(visited, 11)):
+            with clock.frozen(finance_sim.at(visited, 11)):
                 services.follow_up_record(actor=officer, demand=FinancingDemand.objects.get(pk=demand.pk),
                                           visited_on=visited, satisfied=bool(rng.random() < 0.9),
                                           note="电话回访，企业反馈对接顺畅", is_synthetic=True)
