@@ -27,11 +27,14 @@ from gaoxin.core.ledger import (
     export_workbook,
     import_commit,
     import_preview,
+    resolve_kind,
     template_workbook,
 )
 from gaoxin.core.validation import checked_text
+from gaoxin.enterprises.creditcode import credit_code_normalize
 from gaoxin.finance import policy, selectors, services, sme_index
 from gaoxin.finance.models import (
+    CapitalEvent,
     FinancingDeal,
     FundManager,
     GuidanceFund,
@@ -41,23 +44,19 @@ from gaoxin.finance.models import (
     StartupLoan,
 )
 from gaoxin.finance.selectors import annotated
+from gaoxin.finance.services import inputs
 from gaoxin.finance.services.inputs import date_of, not_future, percent_of, wan_to_fen
 
 MANAGERS = SheetSpec("基金管理机构", (
-    Column("name", "机构名称", export_only=True, width=32),
-    Column("credit_code", "统一社会信用代码", export_only=True, text=True, width=22),
-    Column("amac_number", "基金业协会登记编号", export_only=True, text=True, width=16),
-    Column("settled_on", "落户日期", export_only=True, width=12),
+    Column("name", "机构名称", required=True, width=32),
+    Column("credit_code", "统一社会信用代码", required=True, text=True, width=22),
+    Column("amac_number", "基金业协会登记编号", required=True, text=True, width=16, note="P 加 7 位数字"),
+    Column("settled_on", "落户日期", required=True, width=12, note="YYYY-MM-DD"),
     Column("funds", "基金数", export_only=True, width=8),
     Column("funds_size", "基金认缴规模（万元）", export_only=True, width=18),
     Column("aum", "管理规模（万元）", export_only=True, width=16),
 ))
 
-
-MANAGER_LEDGER = export_only_kind(
-    name="fund_managers", label="基金管理机构台账", sheets=(MANAGERS,),
-    instructions=("每行一家在高新区落户的基金管理机构；金额单位万元，管理规模为所选日期的最近一次记录。",),
-    reason="请在页面上登记机构、基金和管理规模")
 
 
 def wan(fen: int | None) -> Decimal | str:
@@ -93,19 +92,16 @@ GUIDANCE_LEDGER = export_only_kind(
     reason="请在页面上登记基金、出资、投资和退出")
 
 INVESTMENTS = SheetSpec("引导基金投资", (
-    Column("fund", "基金", export_only=True, width=32),
-    Column("target", "投资项目或企业", export_only=True, width=32),
-    Column("credit_code", "统一社会信用代码", export_only=True, text=True, width=22),
-    Column("in_zone", "区内（计入返投）", export_only=True, width=10),
-    Column("round", "轮次", export_only=True, width=10),
-    Column("invested_on", "投资日期", export_only=True, width=12),
-    Column("amount", "投资金额（万元）", export_only=True, width=16),
+    Column("fund", "基金", required=True, width=32, note="引导基金的全称"),
+    Column("target", "投资项目或企业", width=32, note="企业库中的企业可只填信用代码"),
+    Column("credit_code", "统一社会信用代码", text=True, width=22, note="企业库中的企业（即区内）"),
+    Column("in_zone", "区内（计入返投）", options="yes_no", width=10, note="未填信用代码的项目：是或否"),
+    Column("round", "轮次", required=True, options="rounds", width=10),
+    Column("invested_on", "投资日期", required=True, width=12, note="YYYY-MM-DD"),
+    Column("amount", "投资金额（万元）", required=True, width=16),
     Column("exited_cost", "已退出本金（万元）", export_only=True, width=16),
     Column("proceeds", "退出所得（万元）", export_only=True, width=16),
 ))
-INVESTMENT_LEDGER = export_only_kind(
-    name="guidance_investments", label="引导基金投资台账", sheets=(INVESTMENTS,),
-    instructions=("每行一笔政府引导基金投资；金额单位万元。",), reason="请在基金页面上登记投资和退出")
 
 LOANS = SheetSpec("创业担保贷款", (
     Column("number", "申请编号", export_only=True, text=True, width=16),
@@ -130,8 +126,6 @@ LOANS = SheetSpec("创业担保贷款", (
 GRANT_FIELDS = ("bank", "granted_on", "granted", "term_months", "rate_pct", "jobs_created")
 
 
-def _loan_options() -> Mapping[str, Sequence[str]]:
-    return {"kinds": list(StartupLoan.Kind.labels)}
 
 
 def _check(row: LedgerRow, name: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -225,26 +219,6 @@ def _write_loans(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
     return counts
 
 
-LOAN_LEDGER = LedgerKind[User](
-    name="startup_loans", label="创业担保贷款台账", sheets=(LOANS,),
-    instructions=("每行一笔创业担保贷款申请；填写担保决定日期即视为同意担保，填写放款各列即登记放款；金额单位万元。",
-                  "个人创业填写身份证号（额度≤20 万元、期限≤36 个月），"
-                  "小微企业填写统一社会信用代码（≤300 万元、≤24 个月）。",
-                  "导出的台账中个人信息按查看人权限脱敏，脱敏的行不能再导入。"),
-    validate=_validate_loans, write=_write_loans, check_actor=policy.require_officer, options=_loan_options)
-KINDS: tuple[LedgerKind[User], ...] = (LOAN_LEDGER,)
-
-
-def loans_template() -> bytes:
-    return template_workbook(LOAN_LEDGER)
-
-
-def loans_import_preview(*, actor: User, file: FileInput) -> LedgerPreview:
-    return import_preview(KINDS, actor=actor, file=file, kind=LOAN_LEDGER.name)
-
-
-def loans_import_commit(*, actor: User, file: FileInput, clean_rows_only: bool = False) -> LedgerImportResult:
-    return import_commit(KINDS, actor=actor, file=file, kind=LOAN_LEDGER.name, clean_rows_only=clean_rows_only)
 
 
 def guidance_export(funds: QuerySet[GuidanceFund]) -> bytes:
@@ -284,18 +258,14 @@ def loans_export(loans: QuerySet[StartupLoan], *, actor: User) -> bytes:
 
 
 DEALS = SheetSpec("企业融资", (
-    Column("closed_on", "到位日期", export_only=True, width=12),
+    Column("closed_on", "到位日期", required=True, width=12, note="YYYY-MM-DD"),
     Column("enterprise", "企业", export_only=True, width=32),
-    Column("credit_code", "统一社会信用代码", export_only=True, text=True, width=22),
-    Column("kind", "融资类型", export_only=True, width=10),
-    Column("investor", "投资机构或银行", export_only=True, width=28),
-    Column("amount", "融资金额（万元）", export_only=True, width=16),
-    Column("event", "对接活动", export_only=True, width=32),
+    Column("credit_code", "统一社会信用代码", required=True, text=True, width=22),
+    Column("kind", "融资类型", required=True, options="deal_kinds", width=10),
+    Column("investor", "投资机构或银行", required=True, width=28),
+    Column("amount", "融资金额（万元）", required=True, width=16),
+    Column("event", "对接活动", width=32, note="归入的资本活动名称（可空）"),
 ))
-DEAL_LEDGER = export_only_kind(
-    name="financing_deals", label="企业融资台账", sheets=(DEALS,),
-    instructions=("每行一笔区内企业到位的融资；金额单位万元；对接活动为归入的资本活动。",),
-    reason="请在页面上登记融资或在活动页面归入")
 
 
 def deals_export(deals: QuerySet[FinancingDeal]) -> bytes:
@@ -327,3 +297,161 @@ def index_export(run: IndexRun, scores: QuerySet[IndexScore]) -> bytes:
              **{f"i_{n}": v for n, v in zip(cfg.indicators, s.indicators, strict=True)},
              "range": f"{s.rank_p05:.0f}–{s.rank_p95:.0f}"} for s in scores)
     return export_workbook(kind, {sheet.title: rows})
+
+
+# The imports of the fund managers, the guidance funds' investments and the enterprises' financing: each row checked
+# by the services' own field rules (every bad cell named), written through the services.
+
+def _text(row: LedgerRow, name: str, label: str, *, max_length: int = 200) -> Any:
+    return _check(row, name, checked_text, row.raw.get(name), field=name, label=label, max_length=max_length)
+
+
+def _amount(row: LedgerRow, name: str, label: str) -> Any:
+    return _check(row, name, wan_to_fen, row.raw.get(name), field=name, label=label)
+
+
+def _label_choice(row: LedgerRow, name: str, choices: Any) -> str | None:
+    code = {str(label): value for value, label in choices.choices}.get(str(row.raw.get(name) or "").strip())
+    if code is None:
+        row.add(name, "请从列表中选择", "invalid_choice")
+    return code
+
+
+def _unique_in_file(row: LedgerRow, seen: set[str], name: str, value: str | None) -> None:
+    if value and value in seen:
+        row.add(name, "与本表前面的行重复", "duplicate_in_file")
+    if value:
+        seen.add(value)
+
+
+def _validate_managers(actor: User, upload: LedgerUpload) -> None:
+    codes: set[str] = set()
+    numbers: set[str] = set()
+    for row in upload.rows(MANAGERS):
+        code = _check(row, "credit_code", credit_code_normalize, str(row.raw.get("credit_code") or ""))
+        number = _check(row, "amac_number", services.amac_checked, row.raw.get("amac_number"))
+        if code and FundManager.objects.filter(credit_code=code).exists():
+            row.add("credit_code", "该机构已登记", "manager_exists")
+        if number and FundManager.objects.filter(amac_number=number).exists():
+            row.add("amac_number", "已被另一机构使用", "amac_number_taken")
+        _unique_in_file(row, codes, "credit_code", code)
+        _unique_in_file(row, numbers, "amac_number", number)
+        row.values = {"name": _text(row, "name", "机构名称"), "credit_code": code, "amac_number": number,
+                      "settled_on": _day(row, "settled_on", "落户日期", required=True)}
+
+
+def _write_managers(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
+    for row in upload.rows(MANAGERS):
+        row.record = services.manager_register(actor=actor, **row.values)
+    return {"fund_managers": len(upload.rows(MANAGERS))}
+
+
+def _validate_investments(actor: User, upload: LedgerUpload) -> None:
+    """Each row an investment of a guidance fund named in full, out of the capital it has paid in and not yet
+    invested — counting the rows above it in the same file."""
+    available: dict[int, int] = {}
+    for row in upload.rows(INVESTMENTS):
+        raw = row.raw
+        fund = GuidanceFund.objects.filter(name=str(raw.get("fund") or "").strip()).first()
+        if fund is None:
+            row.add("fund", "没有该名称的引导基金", "unknown_fund")
+        code = str(raw.get("credit_code") or "").strip()
+        if code:
+            _check(row, "credit_code", inputs.enterprise_of, code, field="credit_code")
+        in_zone = {"是": True, "否": False, "": None}.get(str(raw.get("in_zone") or "").strip(), "bad")
+        if in_zone == "bad":
+            row.add("in_zone", "应为“是”或“否”", "invalid_choice")
+        target = "" if code else _text(row, "target", "投资项目或企业")
+        if not code and in_zone is None:
+            row.add("in_zone", "未填信用代码的项目须注明是否在区内", "required")
+        amount = _amount(row, "amount", "投资金额")
+        day = _day(row, "invested_on", "投资日期", required=True)
+        if fund is not None and day is not None and day < fund.established_on:
+            row.add("invested_on", "不能早于基金设立日期", "before_established")
+        if fund is not None and amount is not None:
+            left = available.setdefault(fund.pk, services.paid_in_fen(fund) - services.invested_fen(fund))
+            if amount > left:
+                row.add("amount", f"超过基金可投资金（实缴未投 {Decimal(left) / 1_000_000} 万元）", "over_paid_in")
+            else:
+                available[fund.pk] = left - amount
+        row.values = {"fund": fund, "enterprise_code": code, "target": target or "", "in_zone": in_zone is True,
+                      "funding_round": _label_choice(row, "round", Investment.Round),
+                      "amount_wan": raw.get("amount"), "invested_on": day}
+
+
+def _write_investments(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
+    for row in upload.rows(INVESTMENTS):
+        row.record = services.investment_record(actor=actor, **row.values)
+    return {"investments": len(upload.rows(INVESTMENTS))}
+
+
+def _validate_deals(actor: User, upload: LedgerUpload) -> None:
+    for row in upload.rows(DEALS):
+        raw = row.raw
+        enterprise = _check(row, "credit_code", inputs.enterprise_of, str(raw.get("credit_code") or ""),
+                            field="credit_code")
+        day = _day(row, "closed_on", "到位日期", required=True)
+        title = str(raw.get("event") or "").strip()
+        event = None
+        if title:
+            events = list(CapitalEvent.objects.filter(title=title)[:2])
+            if len(events) != 1:
+                row.add("event", "没有该名称的资本活动" if not events else "有多个同名活动，请在活动页面归入",
+                        "unknown_event")
+            else:
+                event = events[0]
+                if enterprise is not None and day is not None:
+                    _check(row, "event", services.attribution_checked, event, enterprise, day)
+        row.values = {"enterprise_code": str(raw.get("credit_code") or ""),
+                      "kind": _label_choice(row, "kind", FinancingDeal.Kind),
+                      "investor": _text(row, "investor", "投资机构或银行"), "amount_wan": raw.get("amount"),
+                      "closed_on": day, "event": event}
+        _amount(row, "amount", "融资金额")
+
+
+def _write_deals(actor: User, upload: LedgerUpload) -> Mapping[str, int]:
+    for row in upload.rows(DEALS):
+        row.record = services.deal_record(actor=actor, **row.values)
+    return {"deals": len(upload.rows(DEALS))}
+
+
+def _options() -> Mapping[str, Sequence[str]]:
+    return {"kinds": list(StartupLoan.Kind.labels), "rounds": [str(x) for x in Investment.Round.labels],
+            "deal_kinds": [str(x) for x in FinancingDeal.Kind.labels], "yes_no": ["是", "否"]}
+
+
+LOAN_LEDGER = LedgerKind[User](
+    name="startup_loans", label="创业担保贷款台账", sheets=(LOANS,),
+    instructions=("每行一笔创业担保贷款申请；填写担保决定日期即视为同意担保，填写放款各列即登记放款；金额单位万元。",
+                  "个人创业填写身份证号（额度≤20 万元、期限≤36 个月），"
+                  "小微企业填写统一社会信用代码（≤300 万元、≤24 个月）。",
+                  "导出的台账中个人信息按查看人权限脱敏，脱敏的行不能再导入。"),
+    validate=_validate_loans, write=_write_loans, check_actor=policy.require_officer, options=_options)
+MANAGER_LEDGER = LedgerKind[User](
+    name="fund_managers", label="基金管理机构台账", sheets=(MANAGERS,),
+    instructions=("每行一家在高新区落户的基金管理机构；基金数、认缴规模、管理规模只导出，导入时忽略。",),
+    validate=_validate_managers, write=_write_managers, check_actor=policy.require_officer, options=_options)
+INVESTMENT_LEDGER = LedgerKind[User](
+    name="guidance_investments", label="引导基金投资台账", sheets=(INVESTMENTS,),
+    instructions=("每行一笔政府引导基金投资，基金填全称；投资企业库中的企业填信用代码（即区内，计入返投），"
+                  "其他项目填名称并注明是否在区内；金额单位万元，不能超过基金实缴未投的资金。",),
+    validate=_validate_investments, write=_write_investments, check_actor=policy.require_officer, options=_options)
+DEAL_LEDGER = LedgerKind[User](
+    name="financing_deals", label="企业融资台账", sheets=(DEALS,),
+    instructions=("每行一笔区内企业到位的融资；金额单位万元；填写对接活动名称即归入该活动"
+                  f"（企业须参会，且在活动后 {services.ATTRIBUTION_DAYS} 天内到位）。",),
+    validate=_validate_deals, write=_write_deals, check_actor=policy.require_officer, options=_options)
+KINDS: tuple[LedgerKind[User], ...] = (LOAN_LEDGER, MANAGER_LEDGER, INVESTMENT_LEDGER, DEAL_LEDGER)
+
+
+def ledger_template(*, kind: str) -> bytes:
+    return template_workbook(resolve_kind(KINDS, kind))
+
+
+def ledger_import_preview(*, actor: User, file: FileInput, kind: str) -> LedgerPreview:
+    return import_preview(KINDS, actor=actor, file=file, kind=kind)
+
+
+def ledger_import_commit(*, actor: User, file: FileInput, kind: str,
+                         clean_rows_only: bool = False) -> LedgerImportResult:
+    return import_commit(KINDS, actor=actor, file=file, kind=kind, clean_rows_only=clean_rows_only)

@@ -5,6 +5,7 @@ from gaoxin.finance import views
 app_name = "finance"
 urlpatterns = [
     path("", views.manager_list, name="home"),
+    path("import/", views.ledger_import, name="ledger_import"),
     path("managers/", views.manager_list, name="manager_list"),
     path("managers/<int:pk>/", views.manager_detail, name="manager_detail"),
     path("guidance/", views.guidance_list, name="guidance_list"),
@@ -23,6 +24,5 @@ urlpatterns = [
     path("index/enterprise/<int:pk>/", views.index_enterprise, name="index_enterprise"),
     path("overview/", views.overview, name="overview"),
     path("loans/", views.loan_list, name="loan_list"),
-    path("loans/import/", views.loan_import, name="loan_import"),
     path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
 ]

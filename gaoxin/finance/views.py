@@ -241,7 +241,7 @@ def investment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/investments.html", {
         "rows": rows, "total": len(rows), "amount_total": sum(i.amount_fen for i in rows),
         "in_zone_total": sum(i.amount_fen for i in rows if i.in_zone), "filters": filters,
-        "funds": selectors.guidance_fund_list(actor=actor).order_by("name"),
+        "funds": selectors.guidance_fund_list(actor=actor).order_by("name"), "is_officer": policy.is_officer(actor),
         "years": list(range(local_today().year, 2014, -1))})
 
 
@@ -644,25 +644,34 @@ def index_mine(request: HttpRequest) -> HttpResponse:
     return redirect("finance:index_enterprise", pk=enterprise_id)
 
 
+IMPORT_BACK = {"startup_loans": "finance:loan_list", "fund_managers": "finance:manager_list",
+               "guidance_investments": "finance:investment_list", "financing_deals": "finance:deal_list"}
+
+
 @page(policy.is_officer)
-def loan_import(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (every bad cell) → commit, or the error workbook to correct."""
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (every bad cell) → commit, or the error workbook to correct; ``?kind=`` one of
+    ``ledger.KINDS``."""
     actor = actor_of(request)
+    kind = next((k for k in ledger.KINDS if k.name == request.GET.get("kind")), None)
+    if kind is None:
+        raise NotFound("没有这种台账")
     if request.GET.get("template"):
-        return pages.xlsx_response(ledger.loans_template(), "startup-loans-template.xlsx")
-    context: dict[str, Any] = {}
+        return pages.xlsx_response(ledger.ledger_template(kind=kind.name), f"{kind.name}-template.xlsx")
+    context: dict[str, Any] = {"kind": kind, "back": IMPORT_BACK[kind.name],
+                               "title": _("导入%(ledger)s") % {"ledger": _(kind.label)}}
     uploaded = request.FILES.get("file") if request.method == "POST" else None
     if uploaded is not None:
         upload = uploaded.read()
         if request.POST.get("errors"):
-            preview = ledger.loans_import_preview(actor=actor, file=upload)
-            return pages.xlsx_response(preview.error_workbook(), "startup-loans-errors.xlsx")
+            preview = ledger.ledger_import_preview(actor=actor, file=upload, kind=kind.name)
+            return pages.xlsx_response(preview.error_workbook(), f"{kind.name}-errors.xlsx")
         if request.POST.get("commit"):
             try:
-                context["result"] = ledger.loans_import_commit(
-                    actor=actor, file=upload, clean_rows_only=bool(request.POST.get("clean_rows_only")))
+                context["result"] = ledger.ledger_import_commit(
+                    actor=actor, file=upload, kind=kind.name, clean_rows_only=bool(request.POST.get("clean_rows_only")))
             except LedgerHasErrors as exc:
                 context["preview"] = exc.preview
         else:
-            context["preview"] = ledger.loans_import_preview(actor=actor, file=upload)
-    return render(request, "finance/loan_import.html", context)
+            context["preview"] = ledger.ledger_import_preview(actor=actor, file=upload, kind=kind.name)
+    return render(request, "finance/import.html", context)

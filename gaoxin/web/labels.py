@@ -73,4 +73,7 @@ DOMAIN_LABELS = (
     gettext_noop("营业收入增长率"), gettext_noop("从业人员增长率"), gettext_noop("研发投入强度"),
     gettext_noop("资质认定得分"), gettext_noop("人均纳税额"), gettext_noop("人均营业收入"),
     gettext_noop("融资额占营业收入比"),
+    # finance/ledger.py: the importable ledgers
+    gettext_noop("基金管理机构台账"), gettext_noop("引导基金投资台账"), gettext_noop("企业融资台账"),
+    gettext_noop("创业担保贷款台账"),
 )

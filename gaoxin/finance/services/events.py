@@ -50,6 +50,15 @@ def event_attend(*, actor: User, event: CapitalEvent, enterprise_code: str) -> E
     return enterprise
 
 
+def attribution_checked(event: CapitalEvent, enterprise: Enterprise, day: dt.date) -> None:
+    """Financing is attributed to an event only when the enterprise attended and closed within the window."""
+    if not event.enterprises.filter(pk=enterprise.pk).exists():
+        raise ApplicationError("对接活动：该企业未参加此活动，融资不能归入", field="event", code="not_attending")
+    if not event.held_on <= day <= event.held_on + dt.timedelta(days=ATTRIBUTION_DAYS):
+        raise ApplicationError(f"对接活动：只有活动后 {ATTRIBUTION_DAYS} 天内到位的融资可以归入该活动",
+                               field="event", code="outside_attribution")
+
+
 @transaction.atomic
 def deal_record(*, actor: User, enterprise_code: str, kind: str, investor: str, amount_wan: Any, closed_on: Any,
                 event: CapitalEvent | None = None, is_synthetic: bool = False) -> FinancingDeal:
@@ -62,11 +71,7 @@ def deal_record(*, actor: User, enterprise_code: str, kind: str, investor: str, 
     amount = wan_to_fen(amount_wan, field="amount", label="融资金额")
     day = not_future(date_of(closed_on, field="closed_on", label="到位日期"), field="closed_on", label="到位日期")
     if event is not None:
-        if not event.enterprises.filter(pk=enterprise.pk).exists():
-            raise ApplicationError("对接活动：该企业未参加此活动，融资不能归入", field="event", code="not_attending")
-        if not event.held_on <= day <= event.held_on + dt.timedelta(days=ATTRIBUTION_DAYS):
-            raise ApplicationError(f"对接活动：只有活动后 {ATTRIBUTION_DAYS} 天内到位的融资可以归入该活动",
-                                   field="event", code="outside_attribution")
+        attribution_checked(event, enterprise, day)
     return FinancingDeal.objects.create(enterprise=enterprise, kind=kind, investor=investor, amount_fen=amount,
                                         closed_on=day, event=event, created_by=actor, created_at=clock.now(),
                                         is_synthetic=is_synthetic)

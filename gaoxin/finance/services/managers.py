@@ -20,16 +20,22 @@ from gaoxin.finance.services.inputs import date_of, not_future, wan_to_fen
 AMAC_NUMBER = re.compile(r"^P\d{7}$")  # 私募基金管理人登记编号
 
 
+def amac_checked(value: Any) -> str:
+    """A manager's registration number at the Asset Management Association of China: P and seven digits."""
+    number = str(value or "").strip().upper()
+    if not AMAC_NUMBER.match(number):
+        raise ApplicationError("基金业协会登记编号：应为 P 加 7 位数字（如 P1001234）", field="amac_number",
+                               code="invalid_amac_number")
+    return number
+
+
 @transaction.atomic
 def manager_register(*, actor: User, name: str, credit_code: str, amac_number: str, settled_on: Any,
                      is_synthetic: bool = False) -> FundManager:
     policy.require_officer(actor)
     name = checked_text(name, field="name", label="机构名称", max_length=200)
     code = credit_code_normalize(credit_code)
-    number = str(amac_number or "").strip().upper()
-    if not AMAC_NUMBER.match(number):
-        raise ApplicationError("基金业协会登记编号：应为 P 加 7 位数字（如 P1001234）", field="amac_number",
-                               code="invalid_amac_number")
+    number = amac_checked(amac_number)
     day = not_future(date_of(settled_on, field="settled_on", label="落户日期"), field="settled_on", label="落户日期")
     if FundManager.objects.filter(credit_code=code).exists():
         raise Conflict("统一社会信用代码：该机构已登记", field="credit_code", code="manager_exists")

@@ -1591,6 +1591,12 @@ EN = {
         "grant. The check names every bad cell; nothing is imported until all are right (or tick to import the "
         "clean rows alone).",
     "导入 Excel": "Import Excel",
+    "校验时列出每个有误的单元格，全部无误才导入（或勾选只导入无误的行）。":
+        "The check names every bad cell; nothing is imported until all are right (or tick to import the clean rows "
+        "alone).",
+    "导入%(ledger)s": "Import: %(ledger)s",
+    "基金管理机构台账": "Fund managers' ledger",
+    "创业担保贷款台账": "Startup loans' ledger",
 }
 
 HERE = Path(__file__).resolve().parent
