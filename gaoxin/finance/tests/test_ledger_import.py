@@ -25,17 +25,7 @@ BUSINESS = ["小微企业", "郑州某科技有限公司", "", code(5), "0371678
 
 
 def _workbook(*rows: list) -> io.BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "创业担保贷款"
-    ws.append(HEADER)
-    for row in rows:
-        ws.append(row)
-    data = io.BytesIO()
-    wb.save(data)
-    data.seek(0)
-    data.name = "loans.xlsx"
-    return data
+    return _sheet("创业担保贷款", HEADER, *rows)
 
 
 def test_the_template_heads_the_input_columns(client, world):
