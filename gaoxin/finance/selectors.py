@@ -506,9 +506,9 @@ class GroupRow:
 
 def index_by_group(run: IndexRun, *, by: str) -> list[GroupRow]:
     """The run's scores per industrial chain (an enterprise in two chains counts in both) or per street."""
-    rows = list(run.scores.values_list("enterprise_id", "score", "rank"))
-    scores = {e: score for e, score, _ in rows}
-    ranks = {e: rank for e, _, rank in rows}
+    scored = list(run.scores.values_list("enterprise_id", "score", "rank"))
+    scores = {e: score for e, score, _ in scored}
+    ranks = {e: rank for e, _, rank in scored}
     groups: dict[str, list[int]] = {}
     pairs: list[tuple[int, str | None]] = list(
         Enterprise.chains.through.objects.filter(enterprise_id__in=scores).values_list(
