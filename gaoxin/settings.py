@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gaoxin.talent",
     "gaoxin.policies",
     "gaoxin.finance",
+    "gaoxin.compute",
 ]
 
 # What a case event sets off outside the case engine, called by it in the transaction of the change

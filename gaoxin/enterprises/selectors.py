@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from gaoxin.accounts.models import User
-from gaoxin.core.errors import NotFound
+from gaoxin.core.errors import ApplicationError, NotFound
+from gaoxin.enterprises.creditcode import credit_code_normalize
 from gaoxin.enterprises.models import Enterprise, QualificationAward, QualificationType
 from gaoxin.enterprises.scope import enterprise_scope_q
 
@@ -146,3 +147,12 @@ def enterprises_with_qualification(
     return enterprise_list(actor=actor).filter(pk__in=awards.values("enterprise_id"))
 
 
+
+
+def enterprise_by_credit_code(code: str, *, field: str = "enterprise_code") -> Enterprise:
+    """The registry's enterprise with this credit code (in the zone by being in the registry), for the services
+    that take an enterprise as people type it."""
+    enterprise = Enterprise.objects.filter(credit_code=credit_code_normalize(code or "")).first()
+    if enterprise is None:
+        raise ApplicationError("企业：企业库中没有该统一社会信用代码", field=field, code="unknown_enterprise")
+    return enterprise

@@ -17,6 +17,7 @@ from gaoxin.accounts.models import User
 from gaoxin.core import audit
 from gaoxin.core.calendar import SHANGHAI, add_working_time
 from gaoxin.core.db import insert_many
+from gaoxin.core.numbering import next_sequence
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.innovation import services
 from gaoxin.innovation.models import ContractEvent, Institution, TechContract
@@ -49,7 +50,7 @@ def contracts_registered_many(*, actor: User, rows: Sequence[RegisteredContract]
     for row in rows:
         year = row.submitted_at.astimezone(SHANGHAI).year
         if year not in numbers:
-            numbers[year] = services.next_sequence(TechContract, "HT", year)
+            numbers[year] = next_sequence(TechContract, "HT", year)
         stem = services.certificate_stem(row.registered_at)
         if stem not in certificates:
             certificates[stem] = TechContract.objects.filter(certificate_no__startswith=stem).count() + 1

@@ -9,13 +9,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import SHANGHAI, add_working_time
 from gaoxin.core.errors import ApplicationError, Conflict, PermissionDenied
+from gaoxin.core.numbering import next_number as _next_number
 from gaoxin.core.validation import checked_text
 from gaoxin.enterprises.models import Enterprise, IndustrialChain, Visit
 from gaoxin.enterprises.scope import enterprise_scope_q, own_enterprise_id
@@ -90,18 +90,6 @@ def _chain(value: IndustrialChain | str | None, *, field: str = "field", label: 
     if chain is None:
         raise ApplicationError(f"{label}：未知的产业链/技术领域“{value}”", field=field, code="unknown_field")
     return chain
-
-
-def next_sequence(model: type[Model], prefix: str, year: int) -> int:
-    """The next free sequence of the year's numbers ``{prefix}{year}{000001…}`` (the last one read locked)."""
-    stem = f"{prefix}{year}"
-    last = (model._default_manager.select_for_update().filter(number__startswith=stem)
-            .order_by("-number").values_list("number", flat=True).first())
-    return int(last[len(stem):]) + 1 if last else 1
-
-
-def _next_number(model: type[Model], prefix: str, year: int) -> str:
-    return f"{prefix}{year}{next_sequence(model, prefix, year):06d}"
 
 
 def _require_enterprise_actor(actor: User, enterprise: Enterprise) -> None:

@@ -12,8 +12,8 @@ from django.db.models import QuerySet, Sum
 
 from gaoxin.core.calendar import local_today
 from gaoxin.core.errors import ApplicationError
-from gaoxin.enterprises.creditcode import credit_code_normalize
 from gaoxin.enterprises.models import Enterprise
+from gaoxin.enterprises.selectors import enterprise_by_credit_code
 
 FEN_PER_WAN = Decimal(1_000_000)
 MAX_FEN = 10**17  # 1 万亿元: beyond any fund
@@ -71,8 +71,4 @@ def choice_of(value: str, choices: Any, *, field: str, label: str) -> str:
 
 
 def enterprise_of(code: str, *, field: str = "enterprise_code") -> Enterprise:
-    """The registry's enterprise with this credit code (in the zone by being in the registry)."""
-    enterprise = Enterprise.objects.filter(credit_code=credit_code_normalize(code)).first()
-    if enterprise is None:
-        raise ApplicationError("企业：企业库中没有该统一社会信用代码", field=field, code="unknown_enterprise")
-    return enterprise
+    return enterprise_by_credit_code(code, field=field)
