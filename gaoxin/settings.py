@@ -272,3 +272,6 @@ GAOXIN_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("GAOXIN_PUBLIC_REPORTS_PER_H
 
 # 一码管地: the county-level code (县级行政区划代码) every 不动产单元代码 of the zone starts with (GB/T 37346).
 GAOXIN_LAND_COUNTY_CODE = os.environ.get("GAOXIN_LAND_COUNTY_CODE", "410171")
+# The city compute network: the prefix of the job names the broker gives the schedulers (``{prefix}-{number}-{seq}``;
+# after a restart it finds its jobs by these names, so two platforms sharing a cluster need different prefixes).
+GAOXIN_COMPUTE_JOB_PREFIX = os.environ.get("GAOXIN_COMPUTE_JOB_PREFIX", "gx")

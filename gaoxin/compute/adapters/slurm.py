@@ -98,7 +98,8 @@ class SlurmRestAdapter:
         job: dict[str, Any] = {
             "name": spec.name, "partition": self.partition or spec.partition, "cpus_per_task": spec.cpus,
             "tasks": 1, "nodes": 1, "memory_per_node": spec.memory_gb * 1000, "time_limit": spec.time_limit_minutes,
-            "requeue": False, "current_working_directory": "/tmp",  # noqa: S108 - the node's scratch "environment": {"PATH": "/usr/bin:/bin"},
+            "requeue": False, "environment": {"PATH": "/usr/bin:/bin"},
+            "current_working_directory": "/tmp",  # noqa: S108 - the node's scratch directory
         }
         if spec.gpus:
             job["gres"] = f"gpu:{spec.gpus}"  # any model: the broker chose the pool by its model

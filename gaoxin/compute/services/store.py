@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
@@ -61,7 +62,7 @@ class DatabaseStore:
         with transaction.atomic():
             job = ComputeJob.objects.select_for_update().get(pk=job_id)
             seq = (job.attempts.aggregate(m=Max("seq"))["m"] or 0) + 1
-            name = f"gx-{job.number}-{seq}"
+            name = f"{settings.GAOXIN_COMPUTE_JOB_PREFIX}-{job.number}-{seq}"
             attempt = Attempt.objects.create(job=job, seq=seq, pool_id=pool_id, name=name, placed_at=at,
                                              estimate_fen=cost_fen, runtime_hours=runtime_hours,
                                              is_synthetic=job.is_synthetic)
