@@ -5,6 +5,7 @@ task queue's or an operator's), then metering. ``broker_tick`` is what the perio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.db import transaction
 
@@ -32,7 +33,7 @@ def _release() -> None:
     BrokerLease.objects.filter(name="broker").update(until=clock.now() - dt.timedelta(seconds=1))
 
 
-def broker_tick(*, actor: User | None = None, adapters: dict[int, Adapter] | None = None,
+def broker_tick(*, actor: User | None = None, adapters: Mapping[int, Adapter] | None = None,
                 dark_grace: float = broker.DARK_GRACE_SECONDS, meter_lag: float = 120) -> broker.TickReport:
     """One tick over the active pools (``adapters`` replaces the pools' own, for tests and the simulation), then the
     usage of the pools metered up to ``meter_lag`` seconds ago."""

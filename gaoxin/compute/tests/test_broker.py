@@ -24,9 +24,9 @@ from gaoxin.core.errors import Conflict
 pytestmark = pytest.mark.django_db
 
 
-def sim(pool, failures=Failures()) -> SimulatedAdapter:
+def sim(pool, failures: Failures | None = None) -> SimulatedAdapter:
     return SimulatedAdapter(pool_id=pool.pk, cpus=pool.cpus, gpus=pool.gpus, memory_gb=pool.memory_gb,
-                            clock=clock.now, failures=failures, seed=1)
+                            clock=clock.now, failures=failures or Failures(), seed=1)
 
 
 def moves(job) -> list[tuple[str, str, str]]:
@@ -61,7 +61,8 @@ def test_a_job_goes_to_the_cheapest_pool_runs_and_is_metered(world, frozen_now):
         seconds = usage.elapsed_seconds
         assert 0.8 * 1800 - 60 <= seconds <= 1.1 * 1800 + 60
         assert usage.amount_fen == fen_round(Decimal(21 * seconds) / 3600)
-        assert usage.billable and usage.enterprise == world.enterprise
+        assert usage.billable
+        assert usage.enterprise == world.enterprise
     assert list(audit.verify(JobEvent)) == []
 
 

@@ -14,15 +14,16 @@ from gaoxin.compute.placement import JobRequest, Option, PoolView
 
 
 def pool(i: int, **kw) -> PoolView:
-    base = dict(id=i, site=f"S{i % 2}", gpu_model="A100" if i % 2 else "", cpus=64, gpus=8 if i % 2 else 0,
-                memory_gb=256, free_cpus=64, free_gpus=8 if i % 2 else 0, free_memory_gb=256, price_cpu_fen=10,
-                price_gpu_fen=900 if i % 2 else 0, price_mem_fen=1)
+    gpu = bool(i % 2)
+    base = {"id": i, "site": f"S{i % 2}", "gpu_model": "A100" if gpu else "", "cpus": 64, "gpus": 8 * gpu,
+            "memory_gb": 256, "free_cpus": 64, "free_gpus": 8 * gpu, "free_memory_gb": 256, "price_cpu_fen": 10,
+            "price_gpu_fen": 900 * gpu, "price_mem_fen": 1}
     return PoolView(**{**base, **kw})
 
 
 def job(i: int, **kw) -> JobRequest:
-    base = dict(id=i, cpus=8, gpus=0, gpu_model="", memory_gb=16, expected_hours=2.0, deadline=math.inf,
-                budget_fen=0)
+    base = {"id": i, "cpus": 8, "gpus": 0, "gpu_model": "", "memory_gb": 16, "expected_hours": 2.0,
+            "deadline": math.inf, "budget_fen": 0}
     return JobRequest(**{**base, **kw})
 
 

@@ -103,7 +103,8 @@ def test_a_real_job_runs_and_is_billed_from_slurm_accounting(world, cluster):
     attempt = job.attempts.get()
     assert (attempt.pool, attempt.state) == (pool_a, "succeeded")
     row = _adapter(cluster.CLUSTERS[0])._db_job(attempt.scheduler_id)
-    assert row is not None and row["name"] == attempt.name and row["state"]["current"] == "COMPLETED"
+    assert row is not None
+    assert (row["name"], row["state"]["current"]) == (attempt.name, "COMPLETED")
     _wait(lambda: services.broker_tick(meter_lag=0) is not None and Usage.objects.filter(attempt=attempt).exists(),
           60)
     usage = Usage.objects.get(attempt=attempt)

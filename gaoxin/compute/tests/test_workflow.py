@@ -8,7 +8,7 @@ from gaoxin.compute import workflow
 
 
 def test_a_job_lives_through_placement_failover_and_success():
-    state, seen = workflow.SUBMITTED, set()
+    state, seen = workflow.SUBMITTED, set[str]()
     for move, key, expected in [("place", "1:place", "placed"), ("start", "1:start", "running"),
                                 ("failover", "1:failover", "submitted"), ("place", "2:place", "placed"),
                                 ("succeed", "2:succeeded", "succeeded")]:
