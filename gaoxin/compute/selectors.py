@@ -138,8 +138,8 @@ def utilisation_by_month(*, actor: User, year: int) -> dict[str, Any]:
                        gpu_seconds=Sum(F("elapsed_seconds") * F("gpus")), cu=Sum("cu_hours"),
                        fen=Sum("amount_fen"), jobs=Count("attempt__job", distinct=True)))
     table: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-    for row in usage:
-        table[row["pool_id"]][row["month"].month] = row
+    for line in usage:
+        table[line["pool_id"]][line["month"].month] = line
     out = []
     for pool in pools:
         shares = []
