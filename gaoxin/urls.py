@@ -41,6 +41,7 @@ urlpatterns = [
     path("talent/", include("gaoxin.talent.urls")),  # issue 22
     path("policies/", include("gaoxin.policies.urls")),  # issue 18
     path("finance/", include("gaoxin.finance.urls")),  # issue 19
+    path("compute/", include("gaoxin.compute.urls")),  # issue 21
     path("", include("gaoxin.web.urls")),
     path("ledgers/", include("gaoxin.ledgers.urls")),
 ]

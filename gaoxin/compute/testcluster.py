@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _wait(what: str, ready, timeout: float = 60.0) -> None:
+def _wait(what: str, ready: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready():
@@ -274,7 +275,7 @@ def _rest_ping(cluster: Cluster) -> bool:
         headers={"X-SLURM-USER-NAME": USER, "X-SLURM-USER-TOKEN": token()})
     try:
         with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - localhost only
-            return response.status == 200
+            return bool(response.status == 200)
     except OSError:
         return False
 
