@@ -67,9 +67,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
     error, form = None, request.POST if request.method == "POST" else {}
     if request.method == "POST" and may_submit:
         try:
-            values: dict[str, Any] = {k: request.POST.get(k, "") for k in ("name", "script", "cpus", "gpus", "gpu_model",
-                                                          "memory_gb", "expected_hours", "deadline", "budget",
-                                                          "data_site", "data_local_only")}
+            fields = ("name", "script", "cpus", "gpus", "gpu_model", "memory_gb", "expected_hours", "deadline",
+                      "budget", "data_site", "data_local_only")
+            values: dict[str, Any] = {k: request.POST.get(k, "") for k in fields}
             values["sites"] = request.POST.getlist("sites")
             job = services.job_submit(actor=actor, values=values)
             return redirect("compute:job_detail", pk=job.pk)
