@@ -52,6 +52,8 @@ DEMO_LOGINS = [
     # The financing platform (issue 19): a partner bank's account manager, put on a simulated bank's staff by the
     # simulated year.
     DemoLogin("yinhang", Role.ENTERPRISE, None, "合作银行客户经理（演示）"),
+    DemoLogin("suanli", Role.HANDLER, "GX-D10", "经发局算力网运营专员"),
+    DemoLogin("suanligong", Role.ENTERPRISE, None, "算力中心运维（演示）"),
 ]
 
 

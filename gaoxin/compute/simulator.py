@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gaoxin.compute import workflow
-from gaoxin.compute.adapters.base import Capacity
+from gaoxin.compute.adapters.base import Capacity, SchedulerUnreachable, UsageRecord
 from gaoxin.compute.adapters.simulated import Failures, SimulatedAdapter
 from gaoxin.compute.broker import OpenAttempt, PoolSpec, QueuedJob, job_spec, tick
 from gaoxin.compute.placement import FINAL_REASONS, JobRequest, PoolView, options
@@ -177,6 +177,7 @@ class SimulationResult:
     p95_wait_minutes: float
     ticks: int
     records: list[SimJobRecord]
+    usage: dict[tuple[int, str], UsageRecord] = field(default_factory=dict)  # (pool, attempt name) → accounting
 
     @property
     def terminal_share(self) -> float:
@@ -195,6 +196,7 @@ class Scenario:
     end: dt.datetime
     tick_seconds: int = 60
     dark_grace: float = 600
+    number_prefix: str = "S"  # a job's number: the prefix and its arrival order
 
 
 SITES = ("郑州人工智能计算中心", "嵩山智算平台", "高新区企业集群", "郑州大学超算中心", "中原云数据中心")
@@ -257,27 +259,38 @@ def run(scenario: Scenario, *, progress: object | None = None) -> SimulationResu
     """Drive the broker tick by tick over the scenario (and on after its end until every job is over, up to a
     week), with the simulated clock shared by every pool."""
     now = scenario.start
-    adapters = {p.spec.id: SimulatedAdapter(pool_id=p.spec.id, cpus=p.spec.cpus, gpus=p.spec.gpus,
-                                            memory_gb=p.spec.memory_gb, clock=lambda: now, failures=p.failures,
-                                            seed=p.spec.id)
-                for p in scenario.pools}
+    adapters: dict[int, SimulatedAdapter] = {
+        p.spec.id: SimulatedAdapter(pool_id=p.spec.id, cpus=p.spec.cpus, gpus=p.spec.gpus, memory_gb=p.spec.memory_gb,
+                                    clock=lambda: now, failures=p.failures, seed=p.spec.id)
+        for p in scenario.pools}
     specs = [p.spec for p in scenario.pools]
     store = MemoryStore(specs)
     pending = list(scenario.jobs)
     step = dt.timedelta(seconds=scenario.tick_seconds)
     ticks, failovers = 0, 0
     busy: dict[int, float] = dict.fromkeys(adapters, 0.0)  # resource-seconds of each pool's main resource
+    metered = dict.fromkeys(adapters, scenario.start)
+    usage: dict[tuple[int, str], UsageRecord] = {}
     stop = scenario.end + dt.timedelta(days=7)
     while now < stop:
+        if pending and not store.open and all(r.state in workflow.TERMINAL for r in store.jobs.values()):
+            idle = (pending[0][0] - now) // step  # nothing running or queued: on to the next arrival's tick
+            now += step * max(int(idle), 0)
         while pending and pending[0][0] <= now:
             at, request, enterprise = pending.pop(0)
-            store.add(SimJobRecord(request, f"S{request.id:06d}", at, enterprise))
+            store.add(SimJobRecord(request, f"{scenario.number_prefix}{request.id:06d}", at, enterprise))
         report = tick(store, specs, adapters, now, dark_grace=scenario.dark_grace)
         failovers += report.failed_over
         for pool_id, adapter in adapters.items():
             cpus, gpus, _ = adapter.used()
             busy[pool_id] += (gpus if adapter.gpus else cpus) * scenario.tick_seconds
-            adapter.forget_ended_before(now.timestamp() - 3600)
+            try:
+                for record in adapter.accounting(start=metered[pool_id], end=now):
+                    usage[(pool_id, record.name)] = record
+                metered[pool_id] = now
+            except SchedulerUnreachable:
+                pass  # read again once the pool answers
+            adapter.forget_ended_before(min(now.timestamp() - 3600, metered[pool_id].timestamp()))
         ticks += 1
         if progress is not None and ticks % 1440 == 0:
             progress(ticks)  # type: ignore[operator]
@@ -302,7 +315,8 @@ def run(scenario: Scenario, *, progress: object | None = None) -> SimulationResu
         expired=sum(1 for r in records if r.state == workflow.FAILED and r.reason in FINAL_REASONS),
         failovers=failovers, cost_fen=cost, optimum_fen=optimum, utilisation=utilisation,
         median_wait_minutes=statistics.median(waits) if waits else 0.0,
-        p95_wait_minutes=waits[int(len(waits) * 0.95)] if waits else 0.0, ticks=ticks, records=records)
+        p95_wait_minutes=waits[int(len(waits) * 0.95)] if waits else 0.0, ticks=ticks, records=records,
+        usage=usage)
 
 
 __all__ = ["MemoryStore", "Scenario", "SimPool", "SimulationResult", "city_scenario", "job_spec", "run"]

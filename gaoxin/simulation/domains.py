@@ -91,3 +91,7 @@ DOMAINS += (DomainGenerator("financing_platform", _platform.generate),)
 from gaoxin.simulation import sme_index as _sme_index  # noqa: E402
 
 DOMAINS += (DomainGenerator("sme_index", _sme_index.generate),)
+# The city compute network (issue 21): its launch, pools, vouchers and the second half year of jobs.
+from gaoxin.simulation import compute as _compute  # noqa: E402
+
+DOMAINS += (DomainGenerator("compute", _compute.generate),)
