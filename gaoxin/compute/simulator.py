@@ -220,10 +220,9 @@ def city_scenario(*, pools: int = 6, jobs: int = 3000, seed: int = 7, start: dt.
                         gpus=gpus, memory_gb=cpus * 4, price_cpu_fen=rng.randint(8, 20),
                         price_gpu_fen=rng.randint(600, 1400) if gpu else 0, price_mem_fen=rng.randint(0, 2),
                         speed=rng.choice((0.8, 1.0, 1.2, 1.5)), partition="compute")
-        dark: tuple[tuple[float, float], ...] = ()
-        if failures:
-            dark_at = start.timestamp() + rng.uniform(0.1, 0.9) * (end - start).total_seconds()
-            dark = ((dark_at, dark_at + rng.uniform(2, 6) * 3600),)
+        dark_at = start.timestamp() + rng.uniform(0.1, 0.9) * (end - start).total_seconds()
+        dark_hours = rng.uniform(2, 6)  # drawn either way: the same pools and jobs with or without failures
+        dark = ((dark_at, dark_at + dark_hours * 3600),) if failures else ()
         made.append(SimPool(spec, Failures(reject_rate=0.01 if failures else 0, lose_rate=0.005 if failures else 0,
                                            fail_rate=0.01 if failures else 0, dark=dark)))
     models = sorted({p.spec.gpu_model for p in made if p.spec.gpu_model})
