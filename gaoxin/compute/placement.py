@@ -12,7 +12,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 EXACT_SEARCH_LIMIT = 200_000  # the branch and bound runs when ∏(options + 1) is at most this
 
 # Why a job has no pool now: the first three are final (the job fails), the others pass (the job waits).
