@@ -89,7 +89,8 @@ def bench_placement(seed: int) -> None:
             base_placed, base_cost = base_placed + p, base_cost + c
         base_seconds = time.perf_counter() - started
         print(f"  batch {size:>5}: optimiser {placed / seconds:9,.0f} jobs/s ({placed:,} placed, cost "
-              f"{cost / 100:,.0f} 元) · first fit {base_placed / base_seconds:9,.0f} jobs/s ({base_placed:,} placed, cost "
+              f"{cost / 100:,.0f} 元) · first fit {base_placed / base_seconds:9,.0f} jobs/s ({base_placed:,} placed, "
+              f"cost "
               f"{base_cost / 100:,.0f} 元) · first fit costs {base_cost / cost:.2f}× per the same placements"
               if placed == base_placed else
               f"  batch {size:>5}: optimiser {placed / seconds:9,.0f} jobs/s ({placed:,} placed) · first fit "
