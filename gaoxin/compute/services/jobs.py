@@ -33,7 +33,8 @@ def job_values_checked(values: Mapping[str, Any], *, now: dt.datetime) -> Checke
     checked = Checked(labels=LABELS)
     rules: list[tuple[str, Any]] = [
         ("name", lambda v: checked_text(v, field="name", label="作业名称", max_length=100)),
-        ("script", lambda v: checked_text(v, field="script", label="作业脚本", max_length=MAX_SCRIPT)),
+        ("script", lambda v: checked_text(str(v or "").replace("\r\n", "\n"), field="script", label="作业脚本",
+                                          max_length=MAX_SCRIPT)),
         ("cpus", lambda v: whole(v, field="cpus", label="CPU 核数", low=1, high=100_000)),
         ("gpus", lambda v: whole(v or 0, field="gpus", label="GPU 卡数", high=10_000)),
         ("memory_gb", lambda v: whole(v, field="memory_gb", label="内存（GB）", low=1, high=1_000_000)),
