@@ -26,6 +26,7 @@ def test_jobs_ran_to_the_end_with_their_history(small_year):
     # a job that succeeded has exactly one attempt that succeeded, and it ran after the network's launch
     for job in jobs.filter(state=workflow.SUCCEEDED)[:50]:
         assert job.attempts.filter(state="succeeded").count() == 1
+        assert job.started_at is not None
         assert job.started_at.month >= 7
 
 
