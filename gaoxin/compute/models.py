@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from gaoxin.compute import workflow
+from gaoxin.compute.placement import REASON_LABELS
 from gaoxin.compute.units import GPU_MODELS
 from gaoxin.core.audit import Chain, ChainedEvent, HistoryHead
 
@@ -125,6 +126,11 @@ class ComputeJob(HistoryHead):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as people read it (the broker keeps codes for the reasons it gives)."""
+        return REASON_LABELS.get(self.reason, self.reason)
 
 
 class JobEvent(ChainedEvent):

@@ -18,6 +18,14 @@ EXACT_SEARCH_LIMIT = 200_000  # the branch and bound runs when ∏(options + 1) 
 NO_POOL, POOLS_FAILED, OVER_BUDGET, PAST_DEADLINE = "no_pool", "pools_failed", "over_budget", "past_deadline"
 BUSY, OFFLINE = "busy", "offline"
 FINAL_REASONS = (NO_POOL, POOLS_FAILED, OVER_BUDGET, PAST_DEADLINE)
+REASON_LABELS = {
+    NO_POOL: "没有满足资源、GPU 型号或站点要求的资源池",
+    POOLS_FAILED: "能承接的资源池都已拒绝、丢失或失联",
+    OVER_BUDGET: "所有可用资源池的预估费用都超出预算",
+    PAST_DEADLINE: "任何资源池都无法在截止时间前完成",
+    BUSY: "资源池暂无空闲资源，排队等待",
+    OFFLINE: "可用资源池暂时失联或不在开放时段",
+}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gaoxin.accounts.models import User
 from gaoxin.compute import ledger, policy, selectors, services, workflow
 from gaoxin.compute.models import Attempt, ComputeJob, Pool, Provider, Usage, VoucherProgram
+from gaoxin.compute.placement import REASON_LABELS
 from gaoxin.compute.units import GPU_FP16_TFLOPS, GPU_MODELS, cu_per_gpu_hour
 from gaoxin.core import clock, pages
 from gaoxin.core.calendar import local_today
@@ -99,10 +100,15 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempts = list(selectors.attempts_of(actor=actor, job=job))
     metered = {u.attempt_id: u for u in Usage.objects.filter(attempt__in=attempts)}
     rows = [(a, metered.get(a.pk)) for a in attempts]
+    states = dict(ComputeJob.STATE_CHOICES)
     may_cancel = job.state in workflow.OPEN and (policy.is_operator(actor)
                                                  or policy.enterprise_id_of(actor) == job.enterprise_id)
     return render(request, "compute/job_detail.html", {
-        "job": job, "rows": rows, "events": job.events.order_by("seq"), "may_cancel": may_cancel,
+        "job": job, "rows": rows, "may_cancel": may_cancel,
+        "events": [(e.at, workflow.MOVE_LABELS.get(e.move, e.move), states.get(e.from_state, ""),
+                    states.get(e.to_state, e.to_state), e.payload.get("pool_code", ""),
+                    REASON_LABELS.get(str(e.payload.get("reason", "")), e.payload.get("reason", "")))
+                   for e in job.events.order_by("seq")],
         "error": error, "billed_fen": sum(u.amount_fen for u in metered.values() if u.billable)})
 
 

@@ -19,6 +19,9 @@ OPEN = (SUBMITTED, PLACED, RUNNING)
 TERMINAL = (SUCCEEDED, FAILED, CANCELLED)
 STATES = OPEN + TERMINAL
 
+MOVE_LABELS = {"submit": "提交", "place": "调度到资源池", "start": "开始运行", "succeed": "完成", "fail": "失败",
+               "failover": "改派", "expire": "无资源池可承接", "cancel": "撤销"}
+
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "place": ((SUBMITTED,), PLACED),
     "start": ((PLACED,), RUNNING),

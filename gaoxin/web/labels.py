@@ -76,4 +76,18 @@ DOMAIN_LABELS = (
     # finance/ledger.py: the importable ledgers
     gettext_noop("基金管理机构台账"), gettext_noop("引导基金投资台账"), gettext_noop("企业融资台账"),
     gettext_noop("创业担保贷款台账"),
+    # compute.models: ComputeJob and Attempt states, Pool.Scheduler and Status, Provider.Kind; compute.workflow
+    # MOVE_LABELS; compute.placement REASON_LABELS
+    gettext_noop("排队中"), gettext_noop("已调度"), gettext_noop("运行中"), gettext_noop("已完成"),
+    gettext_noop("失败"), gettext_noop("已撤销"), gettext_noop("已下发"), gettext_noop("资源池排队"),
+    gettext_noop("作业失败"),
+    gettext_noop("资源池丢失"), gettext_noop("资源池拒绝"), gettext_noop("资源池失联"),
+    gettext_noop("Slurm（slurmrestd）"),
+    gettext_noop("模拟调度器"), gettext_noop("接入中"), gettext_noop("已暂停"), gettext_noop("政府算力中心"),
+    gettext_noop("企业自有集群"), gettext_noop("高校院所"), gettext_noop("提交"), gettext_noop("调度到资源池"),
+    gettext_noop("开始运行"), gettext_noop("完成"), gettext_noop("改派"), gettext_noop("无资源池可承接"),
+    gettext_noop("撤销"), gettext_noop("没有满足资源、GPU 型号或站点要求的资源池"),
+    gettext_noop("能承接的资源池都已拒绝、丢失或失联"), gettext_noop("所有可用资源池的预估费用都超出预算"),
+    gettext_noop("任何资源池都无法在截止时间前完成"), gettext_noop("资源池暂无空闲资源，排队等待"),
+    gettext_noop("可用资源池暂时失联或不在开放时段"),
 )

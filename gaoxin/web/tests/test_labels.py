@@ -5,6 +5,9 @@ from django.utils import translation
 from gaoxin.accounts.roles import Role
 from gaoxin.cases import metrics, workflow
 from gaoxin.cases.models import Channel, Satisfaction, Urgency
+from gaoxin.compute.models import Attempt, ComputeJob, Pool, Provider
+from gaoxin.compute.placement import REASON_LABELS
+from gaoxin.compute.workflow import MOVE_LABELS
 from gaoxin.finance.models import (
     CapitalEvent,
     Commitment,
@@ -35,6 +38,9 @@ def _all_labels():
                                      *StartupLoan.Status.labels, *CapitalEvent.Kind.labels, *FinancingDeal.Kind.labels,
                                      *FinancingDemand.Collateral.labels, *FinancingDemand.Status.labels,
                                      *Proposal.Answer.labels,
+                                     *[label for _, label in ComputeJob.STATE_CHOICES + Attempt.STATE_CHOICES],
+                                     *Pool.Scheduler.labels, *Pool.Status.labels, *Provider.Kind.labels,
+                                     *MOVE_LABELS.values(), *REASON_LABELS.values(),
                                      *[post["name"] for post in metrics.POSTS.values()],
                                      *metrics.POST_COUNTS.values()]}
 
