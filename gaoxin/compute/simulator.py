@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import random
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from gaoxin.compute import workflow
@@ -254,9 +254,9 @@ def cheapest_fen(request: JobRequest, pools: list[PoolSpec]) -> int | None:
     return found[0].cost_fen if found else None
 
 
-def run(scenario: Scenario, *, progress: object | None = None) -> SimulationResult:
+def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) -> SimulationResult:
     """Drive the broker tick by tick over the scenario (and on after its end until every job is over, up to a
-    week), with the simulated clock shared by every pool."""
+    week), with the simulated clock shared by every pool; ``progress`` hears the simulated hours gone by."""
     now = scenario.start
     adapters: dict[int, SimulatedAdapter] = {
         p.spec.id: SimulatedAdapter(pool_id=p.spec.id, cpus=p.spec.cpus, gpus=p.spec.gpus, memory_gb=p.spec.memory_gb,
@@ -291,8 +291,8 @@ def run(scenario: Scenario, *, progress: object | None = None) -> SimulationResu
                 pass  # read again once the pool answers
             adapter.forget_ended_before(min(now.timestamp() - 3600, metered[pool_id].timestamp()))
         ticks += 1
-        if progress is not None and ticks % 1440 == 0:
-            progress(ticks)  # type: ignore[operator]
+        if progress is not None and ticks % 144 == 0:
+            progress((now - scenario.start).total_seconds() / 3600)  # simulated hours so far
         if now >= scenario.end and not pending and all(r.state in workflow.TERMINAL for r in store.jobs.values()):
             break
         now += step
