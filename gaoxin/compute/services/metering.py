@@ -8,18 +8,18 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from gaoxin.accounts.models import User
 from gaoxin.compute import policy
 from gaoxin.compute.adapters.base import Adapter, SchedulerRejected, SchedulerUnreachable, UsageRecord
-from gaoxin.compute.models import Attempt, Bill, Pool, Settlement, Usage
+from gaoxin.compute.models import Attempt, Bill, Pool, Settlement, Usage, Voucher
 from gaoxin.compute.services.vouchers import voucher_spend
 from gaoxin.compute.units import cu_per_hour, usage_fen
 from gaoxin.core import clock
 from gaoxin.core.calendar import SHANGHAI
 from gaoxin.core.errors import ApplicationError
-from gaoxin.core.numbering import next_number
+from gaoxin.core.numbering import next_number, next_sequence
 
 NOT_BILLED = ("lost", "dark", "rejected")  # the pool's failure: metered, borne by the provider
 FIRST_WINDOW = dt.timedelta(days=2)
@@ -104,17 +104,25 @@ def month_close(*, actor: User | None, month: dt.date) -> tuple[int, int]:
         raise ApplicationError("账期：该月尚未结束，不能出账", field="month", code="month_open")
     usage = Usage.objects.filter(month=month)
     billed = set(Bill.objects.filter(month=month).values_list("enterprise_id", flat=True))
-    per_enterprise = (usage.filter(billable=True).exclude(enterprise_id__in=billed).values("enterprise_id")
+    per_enterprise = list(usage.filter(billable=True).exclude(enterprise_id__in=billed).values("enterprise_id")
                       .annotate(total=Sum("amount_fen"), jobs=Count("attempt__job", distinct=True))
                       .order_by("enterprise_id"))
-    bills = 0
+    holders = set(Voucher.objects.filter(spent_fen__lt=F("amount_fen"), program__valid_until__gte=month)
+                  .values_list("enterprise_id", flat=True))
+    sequence = next_sequence(Bill, "ZD", month.year)
+    plain = []
     for row in per_enterprise:
-        bill = Bill.objects.create(number=next_number(Bill, "ZD", month.year), enterprise_id=row["enterprise_id"],
-                                   month=month, usage_fen=row["total"], voucher_fen=0, payable_fen=row["total"],
-                                   jobs=row["jobs"], issued_at=now)
+        bill = Bill(number=f"ZD{month.year}{sequence:06d}", enterprise_id=row["enterprise_id"], month=month,
+                    usage_fen=row["total"], voucher_fen=0, payable_fen=row["total"], jobs=row["jobs"], issued_at=now)
+        sequence += 1
+        if row["enterprise_id"] not in holders:
+            plain.append(bill)
+            continue
+        bill.save()
         spent = voucher_spend(bill=bill, month_end=_month_end(month), at=now)
         Bill.objects.filter(pk=bill.pk).update(voucher_fen=spent, payable_fen=row["total"] - spent)
-        bills += 1
+    Bill.objects.bulk_create(plain, batch_size=2000)
+    bills = len(per_enterprise)
     settlements = 0
     settled = set(Settlement.objects.filter(month=month).values_list("provider_id", flat=True))
     by_provider: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
