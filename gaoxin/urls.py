@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gaoxin.api.api import api
+from gaoxin.compute.api import router as compute_router
 from gaoxin.finance.api import router as finance_router
 from gaoxin.hotline.api import router as hotline_router
 from gaoxin.innovation.api import router as innovation_router
@@ -22,6 +23,7 @@ api.add_router("/innovation", innovation_router)
 api.add_router("/talent", talent_router)
 api.add_router("/policies", policies_router)
 api.add_router("/finance", finance_router)
+api.add_router("/compute", compute_router)
 
 handler500 = "gaoxin.web.views.errors.server_error"
 

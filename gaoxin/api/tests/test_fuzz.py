@@ -1,4 +1,4 @@
-"""Schemathesis fuzzing of the OpenAPI document: on every operation (51, one test each), generated requests
+"""Schemathesis fuzzing of the OpenAPI document: on every operation (55, one test each), generated requests
 (valid and invalid) get only answers the document declares (``CHECKS`` below), never a server error. Kept small:
 a few examples per operation (5 in the ``ci`` Hypothesis profile, 2 in the sampled default), and derandomized so
 that CI is repeatable; ``GAOXIN_FUZZ_RANDOM=1`` (and a larger share of the profile's examples) explores further
