@@ -23,6 +23,7 @@ from gaoxin.core.numbering import next_number, next_sequence
 
 NOT_BILLED = ("lost", "dark", "rejected")  # the pool's failure: metered, borne by the provider
 FIRST_WINDOW = dt.timedelta(days=2)
+OVERLAP = dt.timedelta(hours=1)  # each read goes back this far: a record the accounting wrote late is still found
 
 
 def month_of(moment: dt.datetime) -> dt.date:
@@ -42,10 +43,11 @@ def usage_values(record: UsageRecord, pool: Pool) -> dict[str, object]:
 
 
 def usage_collect(*, pool: Pool, adapter: Adapter, until: dt.datetime) -> int:
-    """Read the pool's accounting from where it was last read up to ``until`` and meter the broker's attempts
-    found there (by scheduler job id and name: another user's jobs on the same cluster are not ours). Returns the
-    lines written; an attempt is metered once."""
-    start = pool.metered_until or (until - FIRST_WINDOW)
+    """Read the pool's accounting from an hour before where it was last read up to ``until`` and meter the broker's
+    attempts found there (by scheduler job id and name: another user's jobs on the same cluster are not ours) once
+    the broker has closed them (so a run the pool lost is never billed). Returns the lines written; an attempt is
+    metered once, so the overlap of two reads writes nothing twice."""
+    start = (pool.metered_until - OVERLAP) if pool.metered_until else (until - FIRST_WINDOW)
     if until <= start:
         return 0
     try:
@@ -61,7 +63,8 @@ def usage_collect(*, pool: Pool, adapter: Adapter, until: dt.datetime) -> int:
         lines = []
         for record in records:
             attempt = attempts.get((record.scheduler_id, record.name))
-            if attempt is None or attempt.pk in metered or record.elapsed_seconds <= 0:
+            if (attempt is None or attempt.pk in metered or record.elapsed_seconds <= 0
+                    or attempt.state in Attempt.OPEN_STATES):
                 continue
             metered.add(attempt.pk)
             lines.append(Usage(attempt=attempt, pool=pool, enterprise_id=attempt.job.enterprise_id,
