@@ -49,8 +49,8 @@ def test_openapi_document_is_served_without_login_and_no_cdn_docs_page(api):
 def test_every_operation_declares_its_errors_as_problem_json(api):
     _, doc, _ = api.get("/api/v1/openapi.json")
     operations = [(method, path, op) for path, item in doc["paths"].items() for method, op in item.items()]
-    assert len(operations) == 29 + 4 + 7 + 5 + 6  # + key projects and land (issue 17); innovation 5 and talent 2
-    # (issue 22); policies 5 (issue 18); finance 6 (issue 19)
+    assert len(operations) == 29 + 4 + 7 + 5 + 6 + 4  # + key projects and land (issue 17); innovation 5 and talent 2
+    # (issue 22); policies 5 (issue 18); finance 6 (issue 19); compute 4 (issue 21)
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for method, path, op in operations:
         errors = {status: response for status, response in op["responses"].items() if status.startswith("4")}
