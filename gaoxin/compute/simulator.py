@@ -56,7 +56,8 @@ class SimJobRecord:
     keys: set[str] = field(default_factory=set)
     pool: int | None = None
     attempts: list[SimAttempt] = field(default_factory=list)
-    events: list[tuple[dt.datetime, str, str, str]] = field(default_factory=list)  # (at, move, from, to)
+    # (at, move, from, to, detail): the detail's pool and reason as the database store keeps them in the payload
+    events: list[tuple[dt.datetime, str, str, str, dict[str, object]]] = field(default_factory=list)
     started: dt.datetime | None = None
     ended: dt.datetime | None = None
     cost_fen: int = 0
@@ -78,7 +79,7 @@ class MemoryStore:
 
     def add(self, record: SimJobRecord) -> None:
         self.jobs[record.request.id] = record
-        record.events.append((record.submitted, "submit", "", workflow.SUBMITTED))
+        record.events.append((record.submitted, "submit", "", workflow.SUBMITTED, {}))
 
     def queued(self) -> list[QueuedJob]:
         return [QueuedJob(r.request, r.number, SCRIPT) for r in self.jobs.values()
@@ -107,7 +108,8 @@ class MemoryStore:
         if not outcome.changed:
             return False
         record.keys.add(key)
-        record.events.append((at, move, record.state, outcome.state))
+        record.events.append((at, move, record.state, outcome.state,
+                              {k: v for k, v in detail.items() if k in ("pool", "reason", "outcome")}))
         record.state = outcome.state
         if move == "place":
             record.pool = pool_of(detail)

@@ -129,6 +129,15 @@ def _scenario(year: SimulatedYear, pools: list[Pool], rng: np.random.Generator) 
                     number_prefix=f"CJ{year.year}"), user_ids
 
 
+def _payload(detail: dict[str, object], pools: dict[int, Pool]) -> dict[str, object]:
+    """An event's payload as the database store writes it: the pool by its code, the reason, the outcome."""
+    payload = {k: v for k, v in detail.items() if k != "pool"}
+    pool = detail.get("pool")
+    if isinstance(pool, int):
+        payload["pool_code"] = pools[pool].code
+    return payload
+
+
 def _write(result_records: list[SimJobRecord], usage: dict[tuple[int, str], UsageRecord], pools: dict[int, Pool],
            user_ids: list[int], year: int, submitter: User) -> tuple[int, int]:
     jobs: list[tuple[ComputeJob, list[dict[str, Any]], SimJobRecord]] = []
@@ -138,8 +147,9 @@ def _write(result_records: list[SimJobRecord], usage: dict[tuple[int, str], Usag
     for k, record in enumerate(result_records, start=1):
         number = record.number
         steps = [audit.Step(at=at, actor_id=submitter.pk if move == "submit" else None,
-                            fields={"move": move, "from_state": before, "to_state": after})
-                 for at, move, before, after in record.events]
+                            fields={"move": move, "from_state": before, "to_state": after},
+                            payload=_payload(detail, pools))
+                 for at, move, before, after, detail in record.events]
         chained = audit.chained(JobEvent, number, steps)
         r = record.request
         job = ComputeJob(

@@ -8,7 +8,17 @@ import pytest
 from django.db.models import Sum
 
 from gaoxin.compute import workflow
-from gaoxin.compute.models import Attempt, Bill, ComputeJob, JobEvent, Settlement, Usage, Voucher, VoucherProgram
+from gaoxin.compute.models import (
+    Attempt,
+    Bill,
+    ComputeJob,
+    JobEvent,
+    Pool,
+    Settlement,
+    Usage,
+    Voucher,
+    VoucherProgram,
+)
 from gaoxin.core import audit
 from gaoxin.simulation.tests.conftest import YEAR
 
@@ -23,6 +33,8 @@ def test_jobs_ran_to_the_end_with_their_history(small_year):
     assert not jobs.filter(is_synthetic=False).exists()
     assert list(audit.verify(JobEvent)) == []
     assert JobEvent.objects.filter(job__in=jobs).count() == jobs.aggregate(n=Sum("event_count"))["n"]
+    codes = set(Pool.objects.values_list("code", flat=True))
+    assert {e.payload.get("pool_code") for e in JobEvent.objects.filter(move="place")} <= codes
     # a job that succeeded has exactly one attempt that succeeded, and it ran after the network's launch
     for job in jobs.filter(state=workflow.SUCCEEDED)[:50]:
         assert job.attempts.filter(state="succeeded").count() == 1
