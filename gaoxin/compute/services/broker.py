@@ -51,6 +51,8 @@ def broker_tick(*, actor: User | None = None, adapters: Mapping[int, Adapter] | 
             if adapter is not None:
                 usage_collect(pool=pool, adapter=adapter, until=now - dt.timedelta(seconds=meter_lag))
             if adapters is None and isinstance(adapter, SimulatedAdapter):
+                # keep a simulated pool's state small: what was metered more than a day ago is not asked again
+                adapter.forget_ended_before((pool.metered_until or now).timestamp() - 86400)
                 with transaction.atomic():
                     Pool.objects.filter(pk=pool.pk).update(sim_state=adapter.state())
         return report
