@@ -16,6 +16,7 @@ A tick, at ``now``:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -62,7 +63,6 @@ class OpenAttempt:
     pool_id: int
     name: str
     scheduler_id: str
-    job_state: str
     cancel_requested: bool
     spec: JobSpec
 
@@ -197,7 +197,7 @@ def _follow_pool(store: Store, adapter: Adapter, attempts: list[OpenAttempt], no
         else:
             report.adopted += 1
         store.attempt_submitted(attempt.attempt_id, found, at=now)
-        known.append(_with_id(attempt, found))
+        known.append(dataclasses.replace(attempt, scheduler_id=found))
     statuses = adapter.status([a.scheduler_id for a in known]) if known else {}
     for attempt in known:
         status = statuses.get(attempt.scheduler_id)
@@ -234,11 +234,6 @@ def _follow_pool(store: Store, adapter: Adapter, attempts: list[OpenAttempt], no
             _fail_over(store, attempt, "lost", reason, now, report)
 
 
-def _with_id(attempt: OpenAttempt, scheduler_id: str) -> OpenAttempt:
-    return OpenAttempt(attempt.job_id, attempt.attempt_id, attempt.seq, attempt.pool_id, attempt.name,
-                       scheduler_id, attempt.job_state, attempt.cancel_requested, attempt.spec)
-
-
 def _place(store: Store, pools: Sequence[PoolSpec], adapters: Mapping[int, Adapter],
            capacity: Mapping[int, Capacity], now: dt.datetime, report: TickReport) -> None:
     queued = store.queued()
@@ -273,4 +268,4 @@ def _place(store: Store, pools: Sequence[PoolSpec], adapters: Mapping[int, Adapt
 
 
 def _attempt(job: QueuedJob, attempt_id: int, seq: int, pool: PoolSpec, name: str, spec: JobSpec) -> OpenAttempt:
-    return OpenAttempt(job.request.id, attempt_id, seq, pool.id, name, "", "placed", False, spec)
+    return OpenAttempt(job.request.id, attempt_id, seq, pool.id, name, "", False, spec)

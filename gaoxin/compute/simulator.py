@@ -90,8 +90,7 @@ class MemoryStore:
         for attempt_id, a in self.open.items():
             record = self.jobs[a.job]
             spec = job_spec(a.name, SCRIPT, record.request, self.pools[a.pool], a.runtime_hours)
-            out.append(OpenAttempt(a.job, attempt_id, a.seq, a.pool, a.name, a.scheduler_id, record.state, False,
-                                   spec))
+            out.append(OpenAttempt(a.job, attempt_id, a.seq, a.pool, a.name, a.scheduler_id, False, spec))
         return out
 
     def pool_seen(self, pool_id: int, capacity: Capacity | None, at: dt.datetime) -> dt.datetime | None:

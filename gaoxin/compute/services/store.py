@@ -38,8 +38,8 @@ class DatabaseStore:
         out = []
         for a in Attempt.objects.filter(state__in=Attempt.OPEN_STATES).select_related("job", "pool").order_by("pk"):
             spec = job_spec(a.name, a.job.script, job_request(a.job), pool_spec(a.pool), a.runtime_hours)
-            out.append(OpenAttempt(a.job_id, a.pk, a.seq, a.pool_id, a.name, a.scheduler_id, a.job.state,
-                                   a.cancel_requested, spec))
+            out.append(OpenAttempt(a.job_id, a.pk, a.seq, a.pool_id, a.name, a.scheduler_id, a.cancel_requested,
+                                   spec))
         return out
 
     def pool_seen(self, pool_id: int, capacity: Capacity | None, at: dt.datetime) -> dt.datetime | None:
