@@ -203,7 +203,8 @@ def _follow_pool(store: Store, adapter: Adapter, attempts: list[OpenAttempt], no
         status = statuses.get(attempt.scheduler_id)
         if attempt.cancel_requested:
             if reading(status) in ("queued", "running"):
-                adapter.cancel(attempt.scheduler_id)
+                with contextlib.suppress(SchedulerRejected):  # it ended meanwhile
+                    adapter.cancel(attempt.scheduler_id)
             store.attempt_state(attempt.attempt_id, "cancelled", at=now, reason="用户撤销",
                                 started=status.started if status else None, ended=now)
             report.cancelled += 1
@@ -211,27 +212,25 @@ def _follow_pool(store: Store, adapter: Adapter, attempts: list[OpenAttempt], no
         seen = reading(status)
         if seen == "queued":
             continue
-        started = status.started if status else None
-        if seen == "running":
-            store.attempt_state(attempt.attempt_id, "running", at=now, started=started)
+        if status is None or seen == "lost":
+            reason = f"{status.state} {status.reason}".strip() if status else "调度系统中查无此作业"
+            _fail_over(store, attempt, "lost", reason, now, report)
+        elif seen == "running":
+            store.attempt_state(attempt.attempt_id, "running", at=now, started=status.started)
             if store.move(attempt.job_id, "start", key=f"{attempt.seq}:start", at=now,
                           detail={"scheduler_id": attempt.scheduler_id}):
                 report.started += 1
-        elif seen in ("succeeded", "failed"):
-            ended = status.ended if status else now
-            reason = "" if seen == "succeeded" else f"{status.state if status else ''} 退出码 " \
-                f"{status.exit_code if status else ''}"
-            store.attempt_state(attempt.attempt_id, seen, at=now, started=started, ended=ended, reason=reason)
-            if store.move(attempt.job_id, "succeed" if seen == "succeeded" else "fail",
-                          key=f"{attempt.seq}:{seen}", at=now, detail={"scheduler_id": attempt.scheduler_id,
-                                                                        "state": status.state if status else ""}):
+        else:  # succeeded, or failed by itself (not retried elsewhere)
+            reason = "" if seen == "succeeded" else f"{status.state} 退出码 {status.exit_code}"
+            store.attempt_state(attempt.attempt_id, seen, at=now, started=status.started,
+                                ended=status.ended or now, reason=reason)
+            move = "succeed" if seen == "succeeded" else "fail"
+            if store.move(attempt.job_id, move, key=f"{attempt.seq}:{seen}", at=now,
+                          detail={"scheduler_id": attempt.scheduler_id, "state": status.state}):
                 if seen == "succeeded":
                     report.succeeded += 1
                 else:
                     report.failed += 1
-        else:
-            reason = f"{status.state} {status.reason}".strip() if status else "调度系统中查无此作业"
-            _fail_over(store, attempt, "lost", reason, now, report)
 
 
 def _place(store: Store, pools: Sequence[PoolSpec], adapters: Mapping[int, Adapter],
