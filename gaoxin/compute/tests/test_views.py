@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from gaoxin.compute import services
-from gaoxin.compute.models import Bill, ComputeJob, Pool, Settlement, Voucher
+from gaoxin.compute.models import Bill, ComputeJob, Pool, Settlement, Voucher, VoucherProgram
 from gaoxin.compute.tests.conftest import JOB, POOL, code
 from gaoxin.core import clock
 
@@ -30,8 +30,9 @@ def test_the_whole_month_through_the_pages(client, world, frozen_now):
         client.post("/compute/vouchers/", {"action": "program", "name": "算力券", "doc_number": "郑高〔2023〕1号",
                                            "year": "2023", "budget": "1000", "cap": "500",
                                            "valid_until": "2023-12-31"})
-        client.post("/compute/vouchers/", {"action": "issue", "program": "1", "enterprise_code": code(1),
-                                           "amount": "0.05"})
+        program = VoucherProgram.objects.get()
+        client.post("/compute/vouchers/", {"action": "issue", "program": str(program.pk),
+                                           "enterprise_code": code(1), "amount": "0.05"})
     assert Voucher.objects.get().amount_fen == 5
 
     client.force_login(world.owner)
