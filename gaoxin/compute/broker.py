@@ -233,17 +233,22 @@ def _follow_pool(store: Store, adapter: Adapter, attempts: list[OpenAttempt], no
                     report.failed += 1
 
 
+def pool_view(pool: PoolSpec, capacity: Capacity | None, now: dt.datetime) -> PoolView:
+    """The optimiser's view of a pool: its facts, and its free capacity as last read (none when it is dark)."""
+    return PoolView(id=pool.id, site=pool.site, gpu_model=pool.gpu_model, cpus=pool.cpus, gpus=pool.gpus,
+                    memory_gb=pool.memory_gb, free_cpus=capacity.free_cpus if capacity else 0,
+                    free_gpus=capacity.free_gpus if capacity else 0,
+                    free_memory_gb=capacity.free_memory_gb if capacity else 0, price_cpu_fen=pool.price_cpu_fen,
+                    price_gpu_fen=pool.price_gpu_fen, price_mem_fen=pool.price_mem_fen, speed=pool.speed,
+                    online=capacity is not None, open_until=pool.open_until(now))
+
+
 def _place(store: Store, pools: Sequence[PoolSpec], adapters: Mapping[int, Adapter],
            capacity: Mapping[int, Capacity], now: dt.datetime, report: TickReport) -> None:
     queued = store.queued()
     if not queued:
         return
-    views = [PoolView(id=p.id, site=p.site, gpu_model=p.gpu_model, cpus=p.cpus, gpus=p.gpus,
-                      memory_gb=p.memory_gb, free_cpus=capacity[p.id].free_cpus if p.id in capacity else 0,
-                      free_gpus=capacity[p.id].free_gpus if p.id in capacity else 0,
-                      free_memory_gb=capacity[p.id].free_memory_gb if p.id in capacity else 0,
-                      price_cpu_fen=p.price_cpu_fen, price_gpu_fen=p.price_gpu_fen, price_mem_fen=p.price_mem_fen,
-                      speed=p.speed, online=p.id in capacity, open_until=p.open_until(now)) for p in pools]
+    views = [pool_view(p, capacity.get(p.id), now) for p in pools]
     result = plan([q.request for q in queued], views, now.timestamp())
     for index, reason in result.waiting.items():
         if reason in FINAL_REASONS and store.move(queued[index].request.id, "expire", key="expire", at=now,

@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gaoxin.compute.units import hourly_fen
+
 EXACT_SEARCH_LIMIT = 200_000  # the branch and bound runs when ∏(options + 1) is at most this
 
 # Why a job has no pool now: the first three are final (the job fails), the others pass (the job waits).
@@ -73,9 +75,9 @@ def runtime_hours(job: JobRequest, pool: PoolView) -> float:
 
 
 def cost_fen(job: JobRequest, pool: PoolView) -> int:
-    """The estimate the optimiser compares: the hourly price (``units.hourly_fen``, whole fen) × the runtime on the
-    pool, rounded up to the fen."""
-    hourly = job.cpus * pool.price_cpu_fen + job.gpus * pool.price_gpu_fen + job.memory_gb * pool.price_mem_fen
+    """The estimate the optimiser compares: the hourly price × the runtime on the pool, rounded up to the fen."""
+    hourly = hourly_fen(cpus=job.cpus, gpus=job.gpus, memory_gb=job.memory_gb, price_cpu_fen=pool.price_cpu_fen,
+                        price_gpu_fen=pool.price_gpu_fen, price_mem_fen=pool.price_mem_fen)
     return math.ceil(hourly * runtime_hours(job, pool))
 
 

@@ -10,6 +10,7 @@ docs/PERFORMANCE.md records the figures; the simulated year writes its jobs (``s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from gaoxin.compute import workflow
 from gaoxin.compute.adapters.base import Capacity, SchedulerUnreachable, UsageRecord
 from gaoxin.compute.adapters.simulated import Failures, SimulatedAdapter
-from gaoxin.compute.broker import OpenAttempt, PoolSpec, QueuedJob, job_spec, tick
+from gaoxin.compute.broker import OpenAttempt, PoolSpec, QueuedJob, job_spec, pool_view, tick
 from gaoxin.compute.placement import FINAL_REASONS, JobRequest, PoolView, options
 
 
@@ -115,7 +116,7 @@ class MemoryStore:
         elif move == "start" and record.started is None:
             record.started = at
         elif move == "failover":
-            record.request = _with_blocked(record.request, pool_of(detail))
+            record.request = dataclasses.replace(record.request, blocked=record.request.blocked | {pool_of(detail)})
             record.pool = None
         if outcome.state in workflow.TERMINAL:
             record.ended = at
@@ -155,12 +156,6 @@ def pool_of(detail: Mapping[str, object]) -> int:
     pool = detail["pool"]
     assert isinstance(pool, int)
     return pool
-
-
-def _with_blocked(request: JobRequest, pool: int) -> JobRequest:
-    return JobRequest(request.id, request.cpus, request.gpus, request.gpu_model, request.memory_gb,
-                      request.expected_hours, request.deadline, request.budget_fen, request.sites,
-                      request.blocked | {pool})
 
 
 @dataclass
@@ -245,13 +240,16 @@ def city_scenario(*, pools: int = 6, jobs: int = 3000, seed: int = 7, start: dt.
     return Scenario(made, arrivals, start, end)
 
 
-def cheapest_fen(request: JobRequest, pools: list[PoolSpec]) -> int | None:
+def idle_views(pools: list[PoolSpec]) -> list[PoolView]:
+    """The pools with all their capacity free: what the optimum's lower bound compares against."""
+    at = dt.datetime.fromtimestamp(0, dt.UTC)
+    return [pool_view(p, Capacity(1, 1, p.cpus, p.cpus, p.gpus, p.gpus, p.memory_gb, p.memory_gb), at)
+            for p in pools]
+
+
+def cheapest_fen(request: JobRequest, views: list[PoolView]) -> int | None:
     """The job's cost on the cheapest pool that could take it, capacity aside (the optimum's lower bound)."""
-    views = [PoolView(p.id, p.site, p.gpu_model, p.cpus, p.gpus, p.memory_gb, p.cpus, p.gpus, p.memory_gb,
-                      p.price_cpu_fen, p.price_gpu_fen, p.price_mem_fen, p.speed) for p in pools]
-    unblocked = JobRequest(request.id, request.cpus, request.gpus, request.gpu_model, request.memory_gb,
-                           request.expected_hours, math.inf, request.budget_fen, request.sites)
-    found, _ = options(unblocked, views, 0.0)
+    found, _ = options(dataclasses.replace(request, deadline=math.inf, blocked=frozenset()), views, 0.0)
     return found[0].cost_fen if found else None
 
 
@@ -301,8 +299,9 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
     terminal = [r for r in records if r.state in workflow.TERMINAL]
     succeeded = [r for r in records if r.state == workflow.SUCCEEDED]
     cost = optimum = 0
+    views = idle_views(specs)
     for r in succeeded:
-        best = cheapest_fen(r.request, specs)
+        best = cheapest_fen(r.request, views)
         if best is not None:
             cost += r.cost_fen
             optimum += best

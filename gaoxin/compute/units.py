@@ -42,9 +42,9 @@ def fen_round(value: Decimal) -> int:
 
 
 def hourly_fen(*, cpus: int, gpus: int, memory_gb: int, price_cpu_fen: int, price_gpu_fen: int,
-               price_mem_fen: int) -> Decimal:
-    """The price of one hour of the resources at a pool's prices per resource-hour (exact, not rounded)."""
-    return Decimal(cpus * price_cpu_fen + gpus * price_gpu_fen + memory_gb * price_mem_fen)
+               price_mem_fen: int) -> int:
+    """The price of one hour of the resources at a pool's prices per resource-hour (whole fen: exact)."""
+    return cpus * price_cpu_fen + gpus * price_gpu_fen + memory_gb * price_mem_fen
 
 
 def usage_fen(*, seconds: int, cpus: int, gpus: int, memory_gb: int, price_cpu_fen: int, price_gpu_fen: int,
@@ -53,4 +53,4 @@ def usage_fen(*, seconds: int, cpus: int, gpus: int, memory_gb: int, price_cpu_f
     rounded half up to the fen once."""
     hourly = hourly_fen(cpus=cpus, gpus=gpus, memory_gb=memory_gb, price_cpu_fen=price_cpu_fen,
                         price_gpu_fen=price_gpu_fen, price_mem_fen=price_mem_fen)
-    return fen_round(hourly * seconds / 3600)
+    return fen_round(Decimal(hourly * seconds) / 3600)
